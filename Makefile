@@ -1,0 +1,184 @@
+# Makefile: the whole project, read top to bottom.
+#   make serve   builds the web app and serves it on http://localhost:$(PORT)
+#   make test    runs every suite (native, sanitizers, WASM under Node, browsers)
+#   make bench   runs every benchmark; results in build/bench/*.json
+#   make help    lists the other targets
+# Each of serve/test/bench first runs tools/setup.sh, which installs what is
+# missing (Debian packages, SDL2 and cmocka for WASM, npm packages) and is quick
+# when nothing is.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+# ---- where things go -------------------------------------------------------------
+PORT    ?= 8080
+BUILD   := build
+NATIVE  := $(BUILD)/native
+WASM    := $(BUILD)/wasm
+WEBROOT := $(BUILD)/web
+GEN     := $(BUILD)/gen
+CACHE   ?= $(HOME)/.cache/rdsim
+SDL2    := $(CACHE)/sdl2-wasm
+CMOCKA_WASM := $(CACHE)/cmocka-wasm
+BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+# Debian's emscripten needs Debian's node modules (acorn) whatever node is first on PATH.
+export NODE_PATH := /usr/share/nodejs
+CC    := gcc
+CXX   := g++
+EMCC  := emcc
+NODE  := node --no-experimental-fetch
+PYTHON := /usr/bin/python3
+
+# ---- compiler flags ----------------------------------------------------------------
+# Determinism: no contraction into FMA (WASM has none), no fast-math, on both targets.
+DETERMINISM := -ffp-contract=off -fno-fast-math
+WARNINGS    := -Wall -Wextra -Werror
+COMMON_CFLAGS := -std=gnu11 $(WARNINGS) $(DETERMINISM) -Iengine -DBUILD_ID='"$(BUILD_ID)"'
+
+# Native: vector extensions compile to SSE/AVX. NATIVE_ARCH may be overridden
+# (e.g. NATIVE_ARCH=-march=x86-64) for a portable binary; results stay bit-identical.
+NATIVE_ARCH   ?= -march=native
+NATIVE_CFLAGS := $(COMMON_CFLAGS) -O3 $(NATIVE_ARCH) -pthread -g
+NATIVE_LDLIBS := -pthread -lm
+# Sanitizer builds of the engine and its tests (debuggable, same sources).
+ASAN_CFLAGS := $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TSAN_CFLAGS := $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=thread
+
+# WASM: pthreads + SIMD128 (same vector-extension source as native).
+WASM_CFLAGS  := $(COMMON_CFLAGS) -O3 -msimd128 -pthread
+WASM_MEMORY  := -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=128MB -sMAXIMUM_MEMORY=4GB \
+                -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB
+# Node programs (tests, CLI): real files, all pool threads pre-started.
+WASM_NODE_LDFLAGS := -pthread $(WASM_MEMORY) -sEXIT_RUNTIME=1 -sNODERAWFS=1 \
+                     -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9
+
+# ---- sources -------------------------------------------------------------------------
+# The engine library is every engine/*.c but the two entry points.
+ENGINE_MAINS := engine/api.c engine/rdsim.c
+ENGINE_SRC   := $(filter-out $(ENGINE_MAINS),$(wildcard engine/*.c))
+ENGINE_HDR   := $(wildcard engine/*.h)
+TEST_SRC     := $(wildcard tests/test_*.c)
+TEST_NAMES   := $(patsubst tests/%.c,%,$(TEST_SRC))
+APP_SRC      := $(wildcard app/*.c)
+APP_HDR      := $(wildcard app/*.h)
+SHADERS      := $(wildcard shaders/*.vert shaders/*.frag)
+WEB_STATIC   := $(wildcard web/*.html web/*.js web/*.css)
+
+# ---- top-level targets -----------------------------------------------------------------
+.PHONY: all setup native wasm web serve test bench fuzz clean help
+
+all: native wasm web
+
+setup:
+	@tools/setup.sh
+
+help:
+	@echo "make serve [PORT=8080]  build and serve the app (Caddy, cross-origin isolated)"
+	@echo "make test               every test suite, one pass/fail summary"
+	@echo "make bench              every benchmark; JSON in $(BUILD)/bench/"
+	@echo "make native | wasm | web  build one side only"
+	@echo "make fuzz               fuzz the state-file reader for a bounded time"
+	@echo "make clean              remove $(BUILD)/"
+
+clean:
+	rm -rf $(BUILD)
+
+# ---- native engine, CLI and tests ------------------------------------------------------
+# One template per build flavour: $(1) = directory, $(2) = CFLAGS.
+define engine_flavour
+$(1)/engine/%.o: engine/%.c $(ENGINE_HDR) | $(1)/engine
+	$(CC) $(2) -c $$< -o $$@
+$(1)/libengine.a: $(patsubst engine/%.c,$(1)/engine/%.o,$(ENGINE_SRC))
+	rm -f $$@ && ar rcs $$@ $$^
+$(1)/tests/%: tests/%.c tests/*.h $(1)/libengine.a | $(1)/tests
+	$(CC) $(2) -Itests $$< $(1)/libengine.a -lcmocka $(NATIVE_LDLIBS) -o $$@
+$(1)/engine $(1)/tests:
+	mkdir -p $$@
+endef
+$(eval $(call engine_flavour,$(NATIVE),$(NATIVE_CFLAGS)))
+$(eval $(call engine_flavour,$(BUILD)/asan,$(ASAN_CFLAGS)))
+$(eval $(call engine_flavour,$(BUILD)/tsan,$(TSAN_CFLAGS)))
+
+$(NATIVE)/rdsim: engine/rdsim.c $(NATIVE)/libengine.a
+	$(CC) $(NATIVE_CFLAGS) $< $(NATIVE)/libengine.a $(NATIVE_LDLIBS) -o $@
+
+NATIVE_TESTS := $(addprefix $(NATIVE)/tests/,$(TEST_NAMES))
+ASAN_TESTS   := $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
+# ThreadSanitizer runs the tests that exercise threads.
+TSAN_TESTS   := $(addprefix $(BUILD)/tsan/tests/,$(filter test_pool test_gs test_mc,$(TEST_NAMES)))
+
+native: $(NATIVE)/rdsim $(NATIVE_TESTS)
+
+# ---- WASM engine (browser worker, Node CLI and tests) ----------------------------------
+$(WASM)/engine/%.o: engine/%.c $(ENGINE_HDR) | $(WASM)/engine
+	$(EMCC) $(WASM_CFLAGS) -c $< -o $@
+$(WASM)/libengine.a: $(patsubst engine/%.c,$(WASM)/engine/%.o,$(ENGINE_SRC))
+	rm -f $@ && emar rcs $@ $^
+$(WASM)/engine $(WASM)/tests $(WEBROOT) $(GEN):
+	mkdir -p $@
+
+$(WASM)/tests/%.js: tests/%.c tests/*.h $(WASM)/libengine.a | $(WASM)/tests
+	$(EMCC) $(WASM_CFLAGS) -D_UINTPTR_T -I$(CMOCKA_WASM)/include -Itests $< $(WASM)/libengine.a \
+	    $(CMOCKA_WASM)/lib/libcmocka.a $(WASM_NODE_LDFLAGS) -o $@
+
+$(WASM)/rdsim.js: engine/rdsim.c $(WASM)/libengine.a
+	$(EMCC) $(WASM_CFLAGS) $< $(WASM)/libengine.a $(WASM_NODE_LDFLAGS) -o $@
+
+WASM_TESTS := $(addprefix $(WASM)/tests/,$(addsuffix .js,$(TEST_NAMES)))
+wasm: $(WASM)/rdsim.js $(WASM_TESTS)
+
+# The compute worker's engine: MODULARIZE factory createEngine(), loaded by
+# web/compute_worker.js. The exported functions are engine/api.c's public ones.
+ENGINE_EXPORTS = $(shell tools/api_exports.sh engine/api.c)
+ENGINE_LDFLAGS = -pthread $(WASM_MEMORY) -sMODULARIZE=1 -sEXPORT_NAME=createEngine \
+    -sENVIRONMENT=web,worker -sPTHREAD_POOL_SIZE='(Module.poolThreads|0)' \
+    -sEXPORTED_FUNCTIONS=_malloc,_free,$(ENGINE_EXPORTS) \
+    -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
+$(WEBROOT)/engine.js: engine/api.c $(WASM)/libengine.a | $(WEBROOT)
+	$(EMCC) $(WASM_CFLAGS) $< $(WASM)/libengine.a $(ENGINE_LDFLAGS) -o $@
+
+# ---- app (main thread: SDL2 + cglm + WebGL2) -------------------------------------------
+# cglm is header-only: include a directory holding only cglm/, never all of /usr/include.
+$(GEN)/include/cglm: | $(GEN)
+	mkdir -p $(GEN)/include && ln -sfn /usr/include/cglm $@
+$(GEN)/shaders.h: $(SHADERS) tools/embed_shaders.sh | $(GEN)
+	tools/embed_shaders.sh $(SHADERS) > $@
+
+APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SDL2)/include \
+               -DBUILD_ID='"$(BUILD_ID)"'
+APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 \
+    -sMODULARIZE=1 -sEXPORT_NAME=createApp -sENVIRONMENT=web -sALLOW_MEMORY_GROWTH=1 \
+    -sEXPORTED_RUNTIME_METHODS=ccall --js-library app/app_lib.js
+$(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
+	$(EMCC) $(APP_CFLAGS) $(APP_SRC) $(APP_LDFLAGS) -o $@
+
+# ---- web root: only built files, nothing else is served ----------------------------------
+$(WEBROOT)/%: web/% | $(WEBROOT)
+	cp $< $@
+$(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js
+	echo '{"build_id": "$(BUILD_ID)"}' > $@
+web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json \
+     $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC))
+
+serve: setup
+	@$(MAKE) --no-print-directory web
+	@echo "Serving $(CURDIR)/$(WEBROOT) at http://localhost:$(PORT)/  (Ctrl-C stops)"
+	@PORT=$(PORT) WEBROOT=$(CURDIR)/$(WEBROOT) caddy run --config Caddyfile --adapter caddyfile
+
+# ---- tests -------------------------------------------------------------------------------
+# tools/run_tests.sh runs each suite, echoes its output and ends with one summary line.
+test: setup
+	@$(MAKE) --no-print-directory native wasm web $(ASAN_TESTS) $(TSAN_TESTS)
+	@tools/run_tests.sh
+
+# ---- benchmarks ----------------------------------------------------------------------------
+BENCH_OUT := $(BUILD)/bench
+bench: setup
+	@$(MAKE) --no-print-directory native wasm
+	@mkdir -p $(BENCH_OUT)
+	@echo "benchmarks: none yet"
+
+# ---- fuzzing ---------------------------------------------------------------------------------
+fuzz: setup
+	@echo "fuzz: no fuzz targets yet"

@@ -1,0 +1,44 @@
+// app_lib.js: the JavaScript half of the app's platform layer (an emscripten
+// --js-library). The page (web/main.js) owns the hooks under Module.rd:
+//   Module.rd.pendingMesh : newest mesh ArrayBuffer from the compute worker, or null
+//   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh)
+// Mesh layout: engine/mesh.h (32-byte header, 12-byte vertices, uint32 indices).
+
+mergeInto(LibraryManager.library, {
+  // Uploads the pending mesh straight from the transferred ArrayBuffer into the
+  // given GL buffers, so its bytes never pass through the app's heap; only the
+  // 32-byte header is copied to headerOut. Returns 1 if a mesh was taken.
+  app_js_take_mesh__deps: ['$GL'],
+  app_js_take_mesh: function (vbo, ibo, headerOut) {
+    var rd = Module['rd'];
+    var buf = rd && rd.pendingMesh;
+    if (!buf) return 0;
+    rd.pendingMesh = null;
+    var HEADER = 32, VERTEX = 12, MAGIC = 0x3148534d;
+    if (buf.byteLength < HEADER) { rd.onFail('mesh message too short: ' + buf.byteLength + ' bytes'); return 0; }
+    var h = new Uint32Array(buf, 0, 8);
+    var vbytes = h[1] * VERTEX, ibytes = h[2] * 4;
+    if (h[0] !== MAGIC || HEADER + vbytes + ibytes !== buf.byteLength || h[2] % 3 !== 0) {
+      rd.onFail('mesh message malformed (magic ' + h[0].toString(16) + ', ' + buf.byteLength + ' bytes)');
+      return 0;
+    }
+    GLctx.bindBuffer(GLctx.ARRAY_BUFFER, GL.buffers[vbo]);
+    GLctx.bufferData(GLctx.ARRAY_BUFFER, new Uint8Array(buf, HEADER, vbytes), GLctx.STATIC_DRAW);
+    GLctx.bindBuffer(GLctx.ELEMENT_ARRAY_BUFFER, GL.buffers[ibo]);
+    GLctx.bufferData(GLctx.ELEMENT_ARRAY_BUFFER, new Uint8Array(buf, HEADER + vbytes, ibytes), GLctx.STATIC_DRAW);
+    HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
+    return 1;
+  },
+
+  app_js_ready: function (glVersion) {
+    if (Module['rd']) Module['rd'].onReady(UTF8ToString(glVersion));
+  },
+
+  app_js_fail: function (message) {
+    if (Module['rd']) Module['rd'].onFail(UTF8ToString(message));
+  },
+
+  app_js_frame: function (triangles, hadNewMesh) {
+    if (Module['rd']) Module['rd'].onFrame(triangles >>> 0, hadNewMesh !== 0);
+  },
+});

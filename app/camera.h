@@ -1,0 +1,25 @@
+/* camera: an orbit camera around the grid's centre (cglm). Left-drag orbits,
+ * right-drag (or shift+drag) pans, the wheel zooms towards the target; the
+ * pitch is clamped short of the poles so the view never flips. */
+#ifndef CAMERA_H
+#define CAMERA_H
+
+#include <cglm/cglm.h>
+
+typedef struct camera_t {
+    float yaw, pitch;  /* radians */
+    float distance;    /* eye to target, world units */
+    vec3 target;
+    float fov_y;       /* radians */
+} camera_t;
+
+/* Default three-quarter view of a unit-sized box centred at the origin. */
+void camera_reset(camera_t *cam);
+void camera_orbit(camera_t *cam, float dx_px, float dy_px);
+void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_h_px);
+void camera_zoom(camera_t *cam, float wheel_steps);
+void camera_eye(const camera_t *cam, vec3 dest);
+/* View-projection matrix for the given aspect ratio (width / height). */
+void camera_view_proj(const camera_t *cam, float aspect, mat4 dest);
+
+#endif

@@ -1,0 +1,108 @@
+/* main: the app on the browser's main thread. SDL2 creates the WebGL2 context on
+ * the page's canvas and delivers input; each animation frame takes the newest mesh
+ * the compute worker sent (see render.h) and draws it. This file is the app's
+ * platform layer: the only one that talks to emscripten. */
+#include <SDL2/SDL.h>
+#include <emscripten.h>
+#include <GLES3/gl3.h>
+#include <emscripten/html5.h>
+#include <stdio.h>
+
+#include "camera.h"
+#include "render.h"
+
+/* Implemented in app/app_lib.js. */
+extern void app_js_ready(const char *gl_version);
+extern void app_js_fail(const char *message);
+extern void app_js_frame(unsigned triangles, int had_new_mesh);
+
+static struct {
+    SDL_Window *window;
+    SDL_GLContext gl;
+    camera_t cam;
+    int width, height; /* drawing buffer, device pixels */
+    bool orbiting, panning;
+} app;
+
+/* Keeps the drawing buffer at the canvas' CSS size times the device pixel ratio. */
+static void fit_canvas(void) {
+    double css_w = 0, css_h = 0;
+    emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+    double dpr = emscripten_get_device_pixel_ratio();
+    int w = (int)(css_w * dpr + 0.5), h = (int)(css_h * dpr + 0.5);
+    if (w > 0 && h > 0 && (w != app.width || h != app.height)) {
+        app.width = w;
+        app.height = h;
+        emscripten_set_canvas_element_size("#canvas", w, h);
+    }
+}
+
+static void handle_event(const SDL_Event *e) {
+    switch (e->type) {
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT && !(SDL_GetModState() & KMOD_SHIFT)) app.orbiting = true;
+        else app.panning = true;
+        if (e->button.clicks == 2) camera_reset(&app.cam);
+        break;
+    case SDL_MOUSEBUTTONUP:
+        app.orbiting = app.panning = false;
+        break;
+    case SDL_MOUSEMOTION:
+        if (app.orbiting) camera_orbit(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel);
+        else if (app.panning) {
+            /* SDL reports CSS pixels; the pan maths wants the same units as the height. */
+            double css_w = 0, css_h = 0;
+            emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+            camera_pan(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel, (float)css_h);
+        }
+        break;
+    case SDL_MOUSEWHEEL:
+        camera_zoom(&app.cam, e->wheel.preciseY != 0.0f ? e->wheel.preciseY : (float)e->wheel.y);
+        break;
+    case SDL_KEYDOWN:
+        if (e->key.keysym.sym == SDLK_r) camera_reset(&app.cam);
+        break;
+    default:
+        break;
+    }
+}
+
+static void frame(void) {
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) handle_event(&e);
+    fit_canvas();
+    bool fresh = render_take_mesh();
+    render_draw(&app.cam, app.width, app.height);
+    app_js_frame(render_triangle_count(), fresh);
+}
+
+int main(void) {
+    /* Keys go to SDL only while the canvas has focus, so the page's inputs keep theirs. */
+    SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        app_js_fail(SDL_GetError());
+        return 1;
+    }
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 24);
+    app.window = SDL_CreateWindow("Gray-Scott 3D", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                                  800, 600, SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE);
+    app.gl = app.window ? SDL_GL_CreateContext(app.window) : NULL;
+    if (!app.gl) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "WebGL2 context could not be created: %s", SDL_GetError());
+        app_js_fail(msg);
+        return 1;
+    }
+    char err[2300];
+    if (!render_init(err, sizeof err)) {
+        app_js_fail(err);
+        return 1;
+    }
+    camera_reset(&app.cam);
+    app_js_ready((const char *)glGetString(GL_VERSION));
+    emscripten_set_main_loop(frame, 0, 0);
+    return 0;
+}

@@ -1,0 +1,120 @@
+/* render: shaders, buffers and the draw call (see render.h). */
+#include "render.h"
+
+#include <GLES3/gl3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/mesh.h"
+#include "shaders.h"
+
+/* Implemented in app/app_lib.js. */
+extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out);
+
+static struct {
+    GLuint program, vao, vbo, ibo;
+    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar;
+    mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
+} r;
+
+static GLuint compile(GLenum type, const char *src, const char *name, char *err, int err_len) {
+    GLuint s = glCreateShader(type);
+    glShaderSource(s, 1, &src, NULL);
+    glCompileShader(s);
+    GLint ok = 0;
+    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[2048] = "";
+        glGetShaderInfoLog(s, sizeof log, NULL, log);
+        fprintf(stderr, "shader %s failed to compile:\n%s\n", name, log);
+        snprintf(err, (size_t)err_len, "shader %s failed to compile: %s", name, log);
+        glDeleteShader(s);
+        return 0;
+    }
+    return s;
+}
+
+bool render_init(char *err, int err_len) {
+    GLuint vs = compile(GL_VERTEX_SHADER, shader_mesh_vert, "mesh.vert", err, err_len);
+    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, shader_mesh_frag, "mesh.frag", err, err_len) : 0;
+    if (!vs || !fs) return false;
+    r.program = glCreateProgram();
+    glAttachShader(r.program, vs);
+    glAttachShader(r.program, fs);
+    glLinkProgram(r.program);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(r.program, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        char log[2048] = "";
+        glGetProgramInfoLog(r.program, sizeof log, NULL, log);
+        fprintf(stderr, "mesh program failed to link:\n%s\n", log);
+        snprintf(err, (size_t)err_len, "mesh program failed to link: %s", log);
+        return false;
+    }
+    r.u_mvp = glGetUniformLocation(r.program, "u_mvp");
+    r.u_model = glGetUniformLocation(r.program, "u_model");
+    r.u_pos_scale = glGetUniformLocation(r.program, "u_pos_scale");
+    r.u_eye = glGetUniformLocation(r.program, "u_eye");
+    r.u_base_color = glGetUniformLocation(r.program, "u_base_color");
+    r.u_use_scalar = glGetUniformLocation(r.program, "u_use_scalar");
+
+    glGenVertexArrays(1, &r.vao);
+    glGenBuffers(1, &r.vbo);
+    glGenBuffers(1, &r.ibo);
+    glBindVertexArray(r.vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.vbo);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, r.ibo);
+    const GLsizei stride = sizeof(mesh_vertex_t);
+    glEnableVertexAttribArray(0); /* pos: uint16 -> float, unnormalised */
+    glVertexAttribPointer(0, 3, GL_UNSIGNED_SHORT, GL_FALSE, stride, (void *)offsetof(mesh_vertex_t, pos));
+    glEnableVertexAttribArray(1); /* oct normal: snorm16 */
+    glVertexAttribPointer(1, 2, GL_SHORT, GL_TRUE, stride, (void *)offsetof(mesh_vertex_t, normal));
+    glEnableVertexAttribArray(2); /* scalar: unorm16 */
+    glVertexAttribPointer(2, 1, GL_UNSIGNED_SHORT, GL_TRUE, stride, (void *)offsetof(mesh_vertex_t, scalar));
+    glBindVertexArray(0);
+
+    glEnable(GL_DEPTH_TEST);
+    return true;
+}
+
+bool render_take_mesh(void) {
+    mesh_header_t h;
+    glBindVertexArray(r.vao); /* the element buffer binding is VAO state */
+    int took = app_js_take_mesh(r.vbo, r.ibo, &h);
+    glBindVertexArray(0);
+    if (took) r.mesh = h;
+    return took != 0;
+}
+
+uint32_t render_triangle_count(void) { return r.mesh.index_count / 3; }
+
+void render_draw(const camera_t *cam, int w, int h) {
+    glViewport(0, 0, w, h);
+    glClearColor(RENDER_CLEAR_R, RENDER_CLEAR_G, RENDER_CLEAR_B, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    if (r.mesh.index_count == 0 || w <= 0 || h <= 0) return;
+
+    /* Model: grid units -> a box whose longest side is 1, centred at the origin. */
+    float longest = (float)glm_max(glm_max(r.mesh.nx, r.mesh.ny), r.mesh.nz);
+    mat4 model, vp, mvp;
+    glm_mat4_identity(model);
+    glm_scale_uni(model, 1.0f / longest);
+    glm_translate(model, (vec3){-0.5f * (float)r.mesh.nx, -0.5f * (float)r.mesh.ny, -0.5f * (float)r.mesh.nz});
+    camera_view_proj(cam, (float)w / (float)h, vp);
+    glm_mat4_mul(vp, model, mvp);
+    vec3 eye;
+    camera_eye(cam, eye);
+
+    glUseProgram(r.program);
+    glUniformMatrix4fv(r.u_mvp, 1, GL_FALSE, (const float *)mvp);
+    glUniformMatrix4fv(r.u_model, 1, GL_FALSE, (const float *)model);
+    glUniform1f(r.u_pos_scale, (float)MESH_POS_SCALE);
+    glUniform3fv(r.u_eye, 1, eye);
+    glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
+    glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);
+    glBindVertexArray(r.vao);
+    glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
+    glBindVertexArray(0);
+}

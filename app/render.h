@@ -1,0 +1,26 @@
+/* render: the app's only GL code. Compiles the mesh shaders (printing the info log
+ * on failure), owns one VAO with its vertex and index buffers, takes the meshes the
+ * compute worker transferred (uploaded by app_lib.js straight from the transferred
+ * ArrayBuffer, never through the app's heap) and draws them. Main thread only. */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "camera.h"
+
+/* Needs a current WebGL2 (GLES3) context. false + reason in err on failure. */
+bool render_init(char *err, int err_len);
+/* Uploads the newest mesh the page holds, if any. true when one was taken. */
+bool render_take_mesh(void);
+/* Clears and draws the current mesh into a w x h framebuffer. */
+void render_draw(const camera_t *cam, int w, int h);
+uint32_t render_triangle_count(void);
+
+/* The clear colour; the browser tests compare pixels against it. */
+#define RENDER_CLEAR_R 0.06f
+#define RENDER_CLEAR_G 0.07f
+#define RENDER_CLEAR_B 0.09f
+
+#endif

@@ -1,0 +1,51 @@
+// browser.mjs: launches Debian's Chromium (headless) or Firefox ESR (a real window;
+// run under xvfb-run, since headless Firefox has no WebGL2 here) via puppeteer-core,
+// chosen by the BROWSER environment variable, with a fresh profile each time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+export const BROWSER = process.env.BROWSER || 'chromium';
+
+export async function launch() {
+  const userDataDir = mkdtempSync(path.join(os.tmpdir(), `rd-${BROWSER}-`));
+  let browser;
+  if (BROWSER === 'chromium') {
+    browser = await puppeteer.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      userDataDir,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--enable-unsafe-swiftshader', '--window-size=1024,768'],
+    });
+  } else if (BROWSER === 'firefox') {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      headless: false,
+      userDataDir,
+      extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false },
+    });
+  } else {
+    throw new Error(`BROWSER must be chromium or firefox, got ${BROWSER}`);
+  }
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    await close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return browser;
+}
+
+// Opens url in a new page, recording console errors and uncaught exceptions.
+export async function openPage(browser, url) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 960, height: 640 });
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err && err.message ? err.message : err)));
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, errors };
+}
