@@ -47,8 +47,10 @@ TSAN_CFLAGS := $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=thread
 
 # WASM: pthreads + SIMD128 (same vector-extension source as native).
 WASM_CFLAGS  := $(COMMON_CFLAGS) -O3 -msimd128 -pthread
-WASM_MEMORY  := -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=128MB -sMAXIMUM_MEMORY=4GB \
+WASM_MEMORY  := -Wno-pthreads-mem-growth -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=128MB -sMAXIMUM_MEMORY=4GB \
                 -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB
+# Growth with pthreads only slows JS access to the heap (one mesh copy per frame),
+# not WASM code; it lets one build serve grids from 8^3 to 512^3.
 # Node programs (tests, CLI): real files, all pool threads pre-started.
 WASM_NODE_LDFLAGS := -pthread $(WASM_MEMORY) -sEXIT_RUNTIME=1 -sNODERAWFS=1 \
                      -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9

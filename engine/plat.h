@@ -17,6 +17,7 @@ uint64_t plat_now_ns(void);          /* monotonic clock */
 uint64_t plat_process_cpu_ns(void);  /* CPU time of the whole process (0 where unknown) */
 int plat_cpu_count(void);            /* logical cores, >= 1 */
 void plat_cpu_relax(void);           /* spin-wait hint */
+void plat_yield(void);               /* gives the core to another runnable thread, if any */
 
 /* 64-byte aligned, zeroed allocation (NULL on failure or size == 0); plat_free(NULL) is a no-op. */
 void *plat_alloc(size_t size);

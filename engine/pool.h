@@ -32,7 +32,7 @@ typedef void (*pool_task_fn)(void *arg);
 typedef struct pool_task_t {
     pool_task_fn fn;
     void *arg;
-    _Atomic int done; /* private to the pool */
+    _Atomic uint32_t done; /* private to the pool (a futex word) */
 } pool_task_t;
 
 /* Per-worker statistics, cumulative since creation; cheap enough to stay on. */

@@ -57,10 +57,10 @@ for t in build/wasm/tests/test_*.js; do [ -f "$t" ] && run "wasm $(basename "$t"
 for t in tests/test_*.sh; do [ -f "$t" ] && run "script $(basename "$t")" bash "$t"; done
 for t in tests/test_*.py; do [ -f "$t" ] && run "script $(basename "$t")" /usr/bin/python3 "$t"; done
 
-run "e2e server (Caddy)" $NODE --test --test-reporter=tap tests/e2e/server.test.mjs
-run "e2e chromium" env BROWSER=chromium $NODE --test --test-reporter=tap tests/e2e/app.test.mjs
+run "e2e server (Caddy)" node --test --test-reporter=tap tests/e2e/server.test.mjs
+run "e2e chromium" env BROWSER=chromium node --test --test-reporter=tap tests/e2e/app.test.mjs
 run "e2e firefox (Xvfb)" env BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" \
-    $NODE --test --test-reporter=tap tests/e2e/app.test.mjs
+    node --test --test-reporter=tap tests/e2e/app.test.mjs
 
 echo
 echo "=== summary"

@@ -1,0 +1,700 @@
+/* mc: chunked two-pass marching cubes (see mc.h for the contract).
+ *
+ * Per active chunk (a "slot"), pass 1 turns the (W+1) x (H+1) x (D+1) samples into
+ * one bit mask per x-row (bit i: sample x0+i is inside), then counts the vertices
+ * it owns and its triangles, and records, per owned row, where that row's
+ * x/y/z-edge and cap vertices start in the chunk's vertex range. Crossed edges of
+ * a row are then plain bit masks (row ^ row >> 1, row ^ next row), so any chunk
+ * can name any vertex of any other chunk with one popcount: no hash maps, no
+ * per-vertex index array. Pass 2 writes vertices and triangles into the ranges
+ * the scan gave each chunk. Rows are 16 cells, so the empty ones go by in a few
+ * bit operations and only cells with a crossing are visited.
+ */
+#include "mc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mc_tables.h"
+#include "mesh.h"
+#include "plat.h"
+#include "pool.h"
+
+enum {
+    ROWS = CHUNK_CELLS + 1,     /* sample rows per chunk side */
+    ROWS2 = ROWS * ROWS,        /* rows per chunk */
+    BASE_CAP = 3,               /* bases[] slot of the cap corners */
+};
+_Static_assert(CHUNK_CELLS + 1 <= 31, "a row of samples must fit a uint32 mask");
+
+typedef struct mc_slot_t {
+    int cx, cy, cz;
+    int x0, y0, z0; /* first sample (= first cell) */
+    int w, h, d;    /* cells along x, y, z */
+    uint8_t last[3]; /* owns its far-face samples (zero-flux, last chunk on the axis) */
+    uint8_t face[6]; /* close mode: touches box face (axis, side) -> caps */
+    uint32_t nv, nt, v0, t0;
+    float smin, smax;
+    int bad; /* a neighbour it needs was skipped: ranges do not match v */
+} mc_slot_t;
+
+struct mc_mesher_t {
+    /* the current call */
+    grid_t g;
+    chunk_layout_t layout;
+    const float *v, *u;
+    float iso;
+    int scalar;
+    bool close;
+    const mc_tables_t *T;
+    /* scratch, grown as needed */
+    int32_t *slot_of; /* chunk id -> slot, -1 when skipped */
+    size_t slot_of_cap;
+    mc_slot_t *slots;
+    uint32_t *masks;  /* ROWS2 per slot */
+    uint16_t *bases;  /* ROWS2 * 4 per slot */
+    size_t slots_cap, nslots;
+    /* outputs */
+    uint8_t *blob;
+    size_t blob_cap, blob_bytes;
+    float *pos, *nrm, *scal;
+    size_t vcap;
+    uint32_t nv, nt;
+    mc_stats_t stats;
+};
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static inline int popc(uint32_t x) { return __builtin_popcount(x); }
+static inline uint32_t below(int i) { return (1u << i) - 1u; }
+static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
+
+static void set_err(char *err, int err_len, const char *msg) {
+    if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s", msg);
+}
+
+/* Grows *p to hold n bytes (contents are not kept). */
+static bool grow(void **p, size_t *cap, size_t n) {
+    if (n <= *cap && *p) return true;
+    size_t want = n + n / 4 + 64;
+    void *q = plat_alloc(want);
+    if (!q) return false;
+    plat_free(*p);
+    *p = q;
+    *cap = want;
+    return true;
+}
+
+mc_mesher_t *mc_mesher_create(void) {
+    mc_mesher_t *m = plat_alloc(sizeof *m);
+    if (m) m->T = mc_tables();
+    return m;
+}
+
+void mc_mesher_destroy(mc_mesher_t *m) {
+    if (!m) return;
+    plat_free(m->slot_of);
+    plat_free(m->slots);
+    plat_free(m->masks);
+    plat_free(m->bases);
+    plat_free(m->blob);
+    plat_free(m->pos);
+    plat_free(m->nrm);
+    plat_free(m->scal);
+    plat_free(m);
+}
+
+/* ---- pass 1: classify ---------------------------------------------------------------------- */
+
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Bits of 16 consecutive samples >= iso (bit i: p[i]). Vector extensions: SSE
+ * natively, SIMD128 in WASM. */
+static inline uint32_t inside16(const float *p, float iso) {
+    v4f a, b, c, d;
+    memcpy(&a, p, 16);
+    memcpy(&b, p + 4, 16);
+    memcpy(&c, p + 8, 16);
+    memcpy(&d, p + 12, 16);
+    const v4f t = {iso, iso, iso, iso};
+    const v4i w0 = {1 << 0, 1 << 1, 1 << 2, 1 << 3}, w1 = {1 << 4, 1 << 5, 1 << 6, 1 << 7};
+    const v4i w2 = {1 << 8, 1 << 9, 1 << 10, 1 << 11}, w3 = {1 << 12, 1 << 13, 1 << 14, 1 << 15};
+    v4i s = ((a >= t) & w0) | ((b >= t) & w1) | ((c >= t) & w2) | ((d >= t) & w3);
+    return (uint32_t)(s[0] | s[1] | s[2] | s[3]);
+}
+
+static inline int wrap(int x, int n) { return x >= n ? x - n : x; }
+
+/* Box-surface samples of a row (close mode): a whole row on a y or z box face,
+ * else only its ends on the x faces. own_x: the row's owned sample bits. */
+static inline uint32_t surf_bits(const mc_mesher_t *m, const mc_slot_t *s, int j, int k, uint32_t own_x) {
+    int y = s->y0 + j, z = s->z0 + k;
+    if (y == 0 || y == m->g.ny - 1 || z == 0 || z == m->g.nz - 1) return own_x;
+    return (s->x0 == 0 ? 1u : 0u) | (s->last[0] ? 1u << s->w : 0u);
+}
+
+static inline uint32_t own_x_bits(const mc_slot_t *s) {
+    return below(s->w) | (s->last[0] ? 1u << s->w : 0u);
+}
+
+/* Case index of cell i from the four sample rows around it. */
+static inline int cell_case(uint32_t m00, uint32_t m10, uint32_t m01, uint32_t m11, int i) {
+    return (int)(((m00 >> i) & 3u) | ((m10 >> i) & 3u) << 2 | ((m01 >> i) & 3u) << 4 | ((m11 >> i) & 3u) << 6);
+}
+
+/* Cells with a crossing among the w cells of a row. */
+static inline uint32_t busy_cells(uint32_t m00, uint32_t m10, uint32_t m01, uint32_t m11, int w) {
+    uint32_t a = m00 & m10 & m01 & m11, o = m00 | m10 | m01 | m11;
+    return ~((a & (a >> 1)) | ~(o | (o >> 1))) & below(w);
+}
+
+/* Square corners of box face (axis a, side s) as sample offsets: the CCW order of
+ * mc_tables.h's cap table (corner q -> bits of mc cube corner, axis a dropped). */
+static void cap_corner_offsets(int a, int s, int off[4][3]) {
+    static const int bc_hi[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
+    static const int bc_lo[4][2] = {{0, 0}, {0, 1}, {1, 1}, {1, 0}};
+    int b = (a + 1) % 3, c = (a + 2) % 3;
+    for (int q = 0; q < 4; q++) {
+        const int *bc = s ? bc_hi[q] : bc_lo[q];
+        off[q][a] = 0;
+        off[q][b] = bc[0];
+        off[q][c] = bc[1];
+    }
+}
+
+static inline int bit_at(const uint32_t *M, int i, int j, int k) { return (int)((M[k * ROWS + j] >> i) & 1u); }
+
+/* Runs the body for every cap square of slot s with a corner inside: face (a_, side_),
+ * corner offsets off_, local base sample base_ (on the face) and 4-bit case cap_case_. */
+#define FOR_EACH_CAP_SQUARE(s, M, ...)                                                            \
+    for (int a_ = 0; a_ < 3; a_++) {                                                              \
+        for (int side_ = 0; side_ < 2; side_++) {                                                 \
+            if (!(s)->face[2 * a_ + side_]) continue;                                              \
+            int ext_[3] = {(s)->w, (s)->h, (s)->d};                                                 \
+            int b_ = (a_ + 1) % 3, c_ = (a_ + 2) % 3, off_[4][3];                                   \
+            cap_corner_offsets(a_, side_, off_);                                                    \
+            for (int vc_ = 0; vc_ < ext_[c_]; vc_++) {                                              \
+                for (int vb_ = 0; vb_ < ext_[b_]; vb_++) {                                          \
+                    int base_[3];                                                                   \
+                    base_[a_] = side_ ? ext_[a_] : 0;                                               \
+                    base_[b_] = vb_;                                                                \
+                    base_[c_] = vc_;                                                                \
+                    int cap_case_ = 0;                                                              \
+                    for (int q_ = 0; q_ < 4; q_++)                                                  \
+                        cap_case_ |= bit_at(M, base_[0] + off_[q_][0], base_[1] + off_[q_][1],      \
+                                            base_[2] + off_[q_][2]) << q_;                          \
+                    if (cap_case_ == 0) continue;                                                   \
+                    __VA_ARGS__                                                                     \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+static void classify_slot(mc_mesher_t *m, size_t si) {
+    mc_slot_t *s = &m->slots[si];
+    uint32_t *M = m->masks + si * ROWS2;
+    uint16_t *B = m->bases + si * ROWS2 * 4;
+    const grid_t g = m->g;
+    const float iso = m->iso;
+    const int w = s->w, h = s->h, d = s->d;
+    for (int k = 0; k <= d; k++) {
+        int z = wrap(s->z0 + k, g.nz);
+        for (int j = 0; j <= h; j++) {
+            int y = wrap(s->y0 + j, g.ny);
+            const float *row = m->v + grid_index(g, 0, y, z);
+            uint32_t bits = 0;
+            if (w == 16) {
+                bits = inside16(row + s->x0, iso);
+            } else {
+                for (int i = 0; i < w; i++) bits |= (uint32_t)(row[s->x0 + i] >= iso) << i;
+            }
+            bits |= (uint32_t)(row[wrap(s->x0 + w, g.nx)] >= iso) << w;
+            M[k * ROWS + j] = bits;
+        }
+    }
+    /* Owned vertices, row by row; B records each row's starts. */
+    const uint32_t own_x = own_x_bits(s), cells = below(w);
+    const int jn = h + s->last[1], kn = d + s->last[2];
+    uint32_t n = 0;
+    for (int k = 0; k < kn; k++) {
+        for (int j = 0; j < jn; j++) {
+            int r = k * ROWS + j;
+            uint32_t row = M[r];
+            uint16_t *b = B + 4 * r;
+            b[0] = (uint16_t)n;
+            n += (uint32_t)popc((row ^ (row >> 1)) & cells);
+            b[1] = (uint16_t)n;
+            if (j < h) n += (uint32_t)popc((row ^ M[r + 1]) & own_x);
+            b[2] = (uint16_t)n;
+            if (k < d) n += (uint32_t)popc((row ^ M[r + ROWS]) & own_x);
+            b[3] = (uint16_t)n;
+            if (m->close) n += (uint32_t)popc(row & surf_bits(m, s, j, k, own_x));
+        }
+    }
+    s->nv = n;
+    /* Triangles. */
+    const uint8_t *tc = m->T->tri_count;
+    uint32_t t = 0;
+    for (int k = 0; k < d; k++) {
+        for (int j = 0; j < h; j++) {
+            int r = k * ROWS + j;
+            uint32_t m00 = M[r], m10 = M[r + 1], m01 = M[r + ROWS], m11 = M[r + ROWS + 1];
+            uint32_t busy = busy_cells(m00, m10, m01, m11, w);
+            while (busy) {
+                int i = __builtin_ctz(busy);
+                busy &= busy - 1;
+                t += tc[cell_case(m00, m10, m01, m11, i)];
+            }
+        }
+    }
+    if (m->close) {
+        FOR_EACH_CAP_SQUARE(s, M, { t += m->T->cap_count[cap_case_]; })
+    }
+    s->nt = t;
+}
+
+/* ---- pass 2: fill ---------------------------------------------------------------------------- */
+
+/* Central-difference gradient of V at a sample (neighbours wrap or clamp). */
+static inline void gradient(const mc_mesher_t *m, int x, int y, int z, float out[3]) {
+    const grid_t g = m->g;
+    const bool per = g.boundary == GRID_PERIODIC;
+    const float *v = m->v;
+    int xm = x > 0 ? x - 1 : (per ? g.nx - 1 : 0), xp = x < g.nx - 1 ? x + 1 : (per ? 0 : g.nx - 1);
+    int ym = y > 0 ? y - 1 : (per ? g.ny - 1 : 0), yp = y < g.ny - 1 ? y + 1 : (per ? 0 : g.ny - 1);
+    int zm = z > 0 ? z - 1 : (per ? g.nz - 1 : 0), zp = z < g.nz - 1 ? z + 1 : (per ? 0 : g.nz - 1);
+    out[0] = 0.5f * (v[grid_index(g, xp, y, z)] - v[grid_index(g, xm, y, z)]);
+    out[1] = 0.5f * (v[grid_index(g, x, yp, z)] - v[grid_index(g, x, ym, z)]);
+    out[2] = 0.5f * (v[grid_index(g, x, y, zp)] - v[grid_index(g, x, y, zm)]);
+}
+
+static inline uint16_t encode_pos(float p) { return (uint16_t)(p * (float)MESH_POS_SCALE + 0.5f); }
+
+static inline int16_t snorm16(float x) {
+    x = x < -1.0f ? -1.0f : x > 1.0f ? 1.0f : x;
+    return (int16_t)(x * 32767.0f + (x >= 0.0f ? 0.5f : -0.5f));
+}
+
+/* Octahedral encoding of a unit normal (decoded by shaders/mesh.vert). */
+static inline void encode_oct(const float n[3], int16_t out[2]) {
+    float s = fabsf(n[0]) + fabsf(n[1]) + fabsf(n[2]);
+    float ox = n[0] / s, oy = n[1] / s;
+    if (n[2] < 0.0f) {
+        float tx = (1.0f - fabsf(oy)) * (ox >= 0.0f ? 1.0f : -1.0f);
+        float ty = (1.0f - fabsf(ox)) * (oy >= 0.0f ? 1.0f : -1.0f);
+        ox = tx;
+        oy = ty;
+    }
+    out[0] = snorm16(ox);
+    out[1] = snorm16(oy);
+}
+
+static inline void put_vertex(mc_mesher_t *m, uint32_t id, const float p[3], const float n[3], float sc) {
+    float *P = m->pos + 3 * (size_t)id, *N = m->nrm + 3 * (size_t)id;
+    P[0] = p[0], P[1] = p[1], P[2] = p[2];
+    N[0] = n[0], N[1] = n[1], N[2] = n[2];
+    if (m->scalar) m->scal[id] = sc;
+    mesh_vertex_t mv;
+    mv.pos[0] = encode_pos(p[0]);
+    mv.pos[1] = encode_pos(p[1]);
+    mv.pos[2] = encode_pos(p[2]);
+    encode_oct(n, mv.normal);
+    mv.scalar = 0;
+    memcpy(m->blob + sizeof(mesh_header_t) + (size_t)id * sizeof(mesh_vertex_t), &mv, sizeof mv);
+}
+
+/* The vertex of crossed edge (x, y, z) -> +axis a, interpolated from the lower end. */
+static void edge_vertex(mc_mesher_t *m, uint32_t id, int x, int y, int z, int a, mc_slot_t *s) {
+    const grid_t g = m->g;
+    int q[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
+    q[a] = wrap(q[a] + 1, n3[a]);
+    float v0 = m->v[grid_index(g, x, y, z)], v1 = m->v[grid_index(g, q[0], q[1], q[2])];
+    float t = (m->iso - v0) / (v1 - v0);
+    float p[3] = {(float)x, (float)y, (float)z};
+    p[a] += t;
+    float g0[3], g1[3], n[3];
+    gradient(m, x, y, z, g0);
+    gradient(m, q[0], q[1], q[2], g1);
+    for (int c = 0; c < 3; c++) n[c] = g0[c] + t * (g1[c] - g0[c]);
+    float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (len > 0.0f) {
+        for (int c = 0; c < 3; c++) n[c] = -n[c] / len;
+    } else { /* flat V: point along the edge, from the inside end outward */
+        n[0] = n[1] = n[2] = 0.0f;
+        n[a] = v0 >= m->iso ? 1.0f : -1.0f;
+    }
+    float sc = 0.0f;
+    if (m->scalar == MC_SCALAR_U) {
+        float u0 = m->u[grid_index(g, x, y, z)], u1 = m->u[grid_index(g, q[0], q[1], q[2])];
+        sc = u0 + t * (u1 - u0);
+    } else if (m->scalar == MC_SCALAR_GRAD_V) {
+        sc = len;
+    }
+    if (m->scalar) {
+        s->smin = sc < s->smin ? sc : s->smin;
+        s->smax = sc > s->smax ? sc : s->smax;
+    }
+    put_vertex(m, id, p, n, sc);
+}
+
+/* A cap corner: the box-surface sample itself, normal along the box faces it is on. */
+static void cap_vertex(mc_mesher_t *m, uint32_t id, int x, int y, int z, mc_slot_t *s) {
+    const grid_t g = m->g;
+    float p[3] = {(float)x, (float)y, (float)z}, n[3] = {0, 0, 0};
+    int q[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
+    for (int a = 0; a < 3; a++) n[a] = q[a] == 0 ? -1.0f : q[a] == n3[a] - 1 ? 1.0f : 0.0f;
+    float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    for (int a = 0; a < 3; a++) n[a] /= len;
+    float sc = 0.0f;
+    if (m->scalar == MC_SCALAR_U) {
+        sc = m->u[grid_index(g, x, y, z)];
+    } else if (m->scalar == MC_SCALAR_GRAD_V) {
+        float gr[3];
+        gradient(m, x, y, z, gr);
+        sc = sqrtf(gr[0] * gr[0] + gr[1] * gr[1] + gr[2] * gr[2]);
+    }
+    if (m->scalar) {
+        s->smin = sc < s->smin ? sc : s->smin;
+        s->smax = sc > s->smax ? sc : s->smax;
+    }
+    put_vertex(m, id, p, n, sc);
+}
+
+/* Global id of the vertex on edge (i, j, k) -> +axis a (a == BASE_CAP: the cap corner
+ * at sample (i, j, k)), local coordinates of slot s; the owner may be a neighbour. */
+static uint32_t vertex_id(mc_mesher_t *m, mc_slot_t *s, int i, int j, int k, int a) {
+    const mc_slot_t *o = s;
+    size_t oi = (size_t)(s - m->slots);
+    bool fx = i == s->w && !s->last[0], fy = j == s->h && !s->last[1], fz = k == s->d && !s->last[2];
+    if (fx | fy | fz) {
+        const chunk_layout_t L = m->layout;
+        int cx = s->cx + fx, cy = s->cy + fy, cz = s->cz + fz;
+        cx = cx == L.chx ? 0 : cx;
+        cy = cy == L.chy ? 0 : cy;
+        cz = cz == L.chz ? 0 : cz;
+        int32_t slot = m->slot_of[(size_t)cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)];
+        if (slot < 0) {
+            s->bad = 1;
+            return 0;
+        }
+        oi = (size_t)slot;
+        o = &m->slots[oi];
+        i = fx ? 0 : i;
+        j = fy ? 0 : j;
+        k = fz ? 0 : k;
+    }
+    const uint32_t *M = m->masks + oi * ROWS2;
+    int r = k * ROWS + j;
+    uint32_t row = M[r], bits;
+    switch (a) {
+    case 0: bits = row ^ (row >> 1); break;
+    case 1: bits = row ^ M[r + 1]; break;
+    case 2: bits = row ^ M[r + ROWS]; break;
+    default: bits = row & surf_bits(m, o, j, k, own_x_bits(o)); break;
+    }
+    return o->v0 + m->bases[(oi * ROWS2 + (size_t)r) * 4 + (size_t)a] + (uint32_t)popc(bits & below(i));
+}
+
+static void fill_slot(mc_mesher_t *m, size_t si) {
+    mc_slot_t *s = &m->slots[si];
+    const uint32_t *M = m->masks + si * ROWS2;
+    const int w = s->w, h = s->h, d = s->d;
+    const uint32_t own_x = own_x_bits(s), cells = below(w);
+    const int jn = h + s->last[1], kn = d + s->last[2];
+    const int nx = m->g.nx, ny = m->g.ny, nz = m->g.nz;
+    s->smin = INFINITY;
+    s->smax = -INFINITY;
+    s->bad = 0;
+    /* Vertices, in the order pass 1 counted them. */
+    uint32_t id = s->v0;
+    for (int k = 0; k < kn; k++) {
+        int z = wrap(s->z0 + k, nz);
+        for (int j = 0; j < jn; j++) {
+            int y = wrap(s->y0 + j, ny);
+            int r = k * ROWS + j;
+            uint32_t row = M[r];
+            uint32_t e[4] = {(row ^ (row >> 1)) & cells, j < h ? (row ^ M[r + 1]) & own_x : 0,
+                             k < d ? (row ^ M[r + ROWS]) & own_x : 0,
+                             m->close ? row & surf_bits(m, s, j, k, own_x) : 0};
+            for (int a = 0; a < 4; a++) {
+                uint32_t bits = e[a];
+                while (bits) {
+                    int i = __builtin_ctz(bits);
+                    bits &= bits - 1;
+                    int x = wrap(s->x0 + i, nx);
+                    if (a < 3) edge_vertex(m, id++, x, y, z, a, s);
+                    else cap_vertex(m, id++, x, y, z, s);
+                }
+            }
+        }
+    }
+    (void)nx;
+    /* Triangles. */
+    uint32_t *out = (uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t)) + 3 * (size_t)s->t0;
+    const mc_tables_t *T = m->T;
+    for (int k = 0; k < d; k++) {
+        for (int j = 0; j < h; j++) {
+            int r = k * ROWS + j;
+            uint32_t m00 = M[r], m10 = M[r + 1], m01 = M[r + ROWS], m11 = M[r + ROWS + 1];
+            uint32_t busy = busy_cells(m00, m10, m01, m11, w);
+            while (busy) {
+                int i = __builtin_ctz(busy);
+                busy &= busy - 1;
+                int cs = cell_case(m00, m10, m01, m11, i);
+                const int8_t *te = T->tri_edges[cs];
+                uint32_t ids[12];
+                uint32_t have = 0;
+                for (int q = 0; q < 3 * T->tri_count[cs]; q++) {
+                    int e = te[q];
+                    if (!(have >> e & 1u)) {
+                        int lc = T->edge_lower[e];
+                        ids[e] = vertex_id(m, s, i + (lc & 1), j + (lc >> 1 & 1), k + (lc >> 2 & 1), T->edge_axis[e]);
+                        have |= 1u << e;
+                    }
+                    *out++ = ids[e];
+                }
+            }
+        }
+    }
+    if (m->close) {
+        FOR_EACH_CAP_SQUARE(s, M, {
+            uint32_t vid[8];
+            for (int q = 0; q < 4; q++) {
+                int p0[3] = {base_[0] + off_[q][0], base_[1] + off_[q][1], base_[2] + off_[q][2]};
+                const int *n1 = off_[(q + 1) & 3];
+                int p1[3] = {base_[0] + n1[0], base_[1] + n1[1], base_[2] + n1[2]};
+                vid[q] = (cap_case_ >> q & 1) ? vertex_id(m, s, p0[0], p0[1], p0[2], BASE_CAP) : 0;
+                if ((cap_case_ >> q & 1) != (cap_case_ >> ((q + 1) & 3) & 1)) {
+                    int ax = p0[0] != p1[0] ? 0 : p0[1] != p1[1] ? 1 : 2;
+                    int lo[3] = {p0[0] < p1[0] ? p0[0] : p1[0], p0[1] < p1[1] ? p0[1] : p1[1],
+                                 p0[2] < p1[2] ? p0[2] : p1[2]};
+                    vid[4 + q] = vertex_id(m, s, lo[0], lo[1], lo[2], ax);
+                }
+            }
+            const uint8_t *cv = T->cap_verts[cap_case_];
+            for (int q = 0; q < 3 * T->cap_count[cap_case_]; q++) *out++ = vid[cv[q]];
+        })
+    }
+}
+
+/* ---- pass 3: scalar normalisation ------------------------------------------------------------ */
+
+static void scalar_slot(mc_mesher_t *m, size_t si, float lo, float scale) {
+    const mc_slot_t *s = &m->slots[si];
+    uint8_t *vb = m->blob + sizeof(mesh_header_t);
+    for (uint32_t id = s->v0; id < s->v0 + s->nv; id++) {
+        float f = (m->scal[id] - lo) * scale + 0.5f;
+        f = f < 0.0f ? 0.0f : f > 65535.0f ? 65535.0f : f;
+        uint16_t q = (uint16_t)f;
+        memcpy(vb + (size_t)id * sizeof(mesh_vertex_t) + offsetof(mesh_vertex_t, scalar), &q, 2);
+    }
+}
+
+/* ---- driver -------------------------------------------------------------------------------- */
+
+typedef struct mc_job_t {
+    mc_mesher_t *m;
+    int pass;
+    float lo, scale;
+} mc_job_t;
+
+static void job_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    mc_job_t *job = ctx;
+    for (int64_t i = begin; i < end; i++) {
+        if (job->pass == 1) classify_slot(job->m, (size_t)i);
+        else if (job->pass == 2) fill_slot(job->m, (size_t)i);
+        else scalar_slot(job->m, (size_t)i, job->lo, job->scale);
+    }
+}
+
+static void run_pass(mc_mesher_t *m, struct pool_t *pool, int pass, float lo, float scale) {
+    mc_job_t job = {m, pass, lo, scale};
+    int64_t n = (int64_t)m->nslots;
+    if (n == 0) return;
+    if (pool) pool_parallel_for(pool, 0, n, 1, job_body, &job);
+    else job_body(&job, 0, n, 0);
+}
+
+static void clear_mesh(mc_mesher_t *m) {
+    m->nv = m->nt = 0;
+    m->blob_bytes = 0;
+}
+
+bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
+             const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len) {
+    uint64_t t_start = plat_now_ns();
+    if (!m || !v || !desc) {
+        set_err(err, err_len, "mc_mesh: mesher, field and desc must not be NULL");
+        return false;
+    }
+    clear_mesh(m);
+    memset(&m->stats, 0, sizeof m->stats);
+    if (!grid_valid(g, err, err_len)) return false;
+    if (!isfinite(desc->iso)) {
+        set_err(err, err_len, "mc_mesh: iso must be a finite number");
+        return false;
+    }
+    if (desc->scalar < MC_SCALAR_NONE || desc->scalar > MC_SCALAR_GRAD_V) {
+        set_err(err, err_len, "mc_mesh: scalar must be 0 (none), 1 (U) or 2 (|grad V|)");
+        return false;
+    }
+    if (desc->scalar == MC_SCALAR_U && !u_or_null) {
+        set_err(err, err_len, "mc_mesh: scalar U needs the U field");
+        return false;
+    }
+    m->g = g;
+    m->layout = chunk_layout(g);
+    m->v = v;
+    m->u = u_or_null;
+    m->iso = desc->iso;
+    m->scalar = desc->scalar;
+    m->close = g.boundary == GRID_ZEROFLUX && desc->close_boundary;
+
+    /* Active chunks, in chunk order. */
+    const chunk_layout_t L = m->layout;
+    size_t nch = chunk_count(L);
+    size_t cap_bytes = m->slot_of_cap * sizeof(int32_t);
+    size_t slots_bytes = m->slots_cap * sizeof(mc_slot_t);
+    size_t masks_bytes = m->slots_cap * ROWS2 * sizeof(uint32_t);
+    size_t bases_bytes = m->slots_cap * ROWS2 * 4 * sizeof(uint16_t);
+    if (!grow((void **)&m->slot_of, &cap_bytes, nch * sizeof(int32_t)) ||
+        !grow((void **)&m->slots, &slots_bytes, nch * sizeof(mc_slot_t)) ||
+        !grow((void **)&m->masks, &masks_bytes, nch * ROWS2 * sizeof(uint32_t)) ||
+        !grow((void **)&m->bases, &bases_bytes, nch * ROWS2 * 4 * sizeof(uint16_t))) {
+        set_err(err, err_len, "mc_mesh: out of memory for chunk scratch");
+        return false;
+    }
+    m->slot_of_cap = cap_bytes / sizeof(int32_t);
+    size_t sc = slots_bytes / sizeof(mc_slot_t), mc = masks_bytes / (ROWS2 * sizeof(uint32_t)),
+           bc = bases_bytes / (ROWS2 * 4 * sizeof(uint16_t));
+    m->slots_cap = sc < mc ? (sc < bc ? sc : bc) : (mc < bc ? mc : bc);
+
+    const int cells[3] = {grid_cells(g, g.nx), grid_cells(g, g.ny), grid_cells(g, g.nz)};
+    const int nsz[3] = {g.nx, g.ny, g.nz};
+    m->nslots = 0;
+    for (size_t id = 0; id < nch; id++) {
+        int c[3] = {(int)(id % (size_t)L.chx), (int)((id / (size_t)L.chx) % (size_t)L.chy),
+                    (int)(id / ((size_t)L.chx * (size_t)L.chy))};
+        int x0[3], ext[3];
+        bool boundary = false;
+        for (int a = 0; a < 3; a++) {
+            x0[a] = c[a] * CHUNK_CELLS;
+            int e = cells[a] - x0[a];
+            ext[a] = e < CHUNK_CELLS ? e : CHUNK_CELLS;
+            boundary |= m->close && (x0[a] == 0 || x0[a] + ext[a] == nsz[a] - 1);
+        }
+        bool active = true;
+        if (ranges) {
+            chunk_range_t r = ranges[id];
+            if (isnan(r.min) || isnan(r.max)) {
+                if (err && err_len > 0) snprintf(err, (size_t)err_len, "mc_mesh: V has a NaN in chunk %zu", id);
+                return false;
+            }
+            active = boundary ? r.max >= m->iso : !(r.max < m->iso || r.min >= m->iso);
+        }
+        if (!active) {
+            m->slot_of[id] = -1;
+            continue;
+        }
+        mc_slot_t *s = &m->slots[m->nslots];
+        memset(s, 0, sizeof *s);
+        s->cx = c[0], s->cy = c[1], s->cz = c[2];
+        s->x0 = x0[0], s->y0 = x0[1], s->z0 = x0[2];
+        s->w = ext[0], s->h = ext[1], s->d = ext[2];
+        for (int a = 0; a < 3; a++) {
+            bool last = g.boundary == GRID_ZEROFLUX && x0[a] + ext[a] == nsz[a] - 1;
+            s->last[a] = last;
+            s->face[2 * a] = m->close && x0[a] == 0;
+            s->face[2 * a + 1] = m->close && last;
+        }
+        m->slot_of[id] = (int32_t)m->nslots++;
+    }
+    m->stats.chunks = (uint32_t)nch;
+    m->stats.active_chunks = (uint32_t)m->nslots;
+
+    uint64_t t1 = plat_now_ns();
+    run_pass(m, pool, 1, 0, 0);
+    m->stats.classify_ms = ms_since(t1);
+
+    /* Exclusive scan in chunk order. */
+    uint64_t t2 = plat_now_ns();
+    uint64_t nv = 0, nt = 0;
+    for (size_t i = 0; i < m->nslots; i++) {
+        m->slots[i].v0 = (uint32_t)nv;
+        m->slots[i].t0 = (uint32_t)nt;
+        nv += m->slots[i].nv;
+        nt += m->slots[i].nt;
+    }
+    if (nv > UINT32_MAX || 3 * nt > UINT32_MAX) {
+        set_err(err, err_len, "mc_mesh: mesh too large for 32-bit indices");
+        return false;
+    }
+    size_t blob = sizeof(mesh_header_t) + (size_t)nv * sizeof(mesh_vertex_t) + (size_t)nt * 3 * sizeof(uint32_t);
+    size_t vbytes = m->vcap * 3 * sizeof(float), vb2 = vbytes, vb3 = m->vcap * sizeof(float);
+    bool ok = grow((void **)&m->blob, &m->blob_cap, blob) &&
+              grow((void **)&m->pos, &vbytes, (size_t)nv * 3 * sizeof(float) + 4) &&
+              grow((void **)&m->nrm, &vb2, (size_t)nv * 3 * sizeof(float) + 4) &&
+              grow((void **)&m->scal, &vb3, (size_t)nv * sizeof(float) + 4);
+    if (!ok) {
+        set_err(err, err_len, "mc_mesh: out of memory for the mesh");
+        return false;
+    }
+    size_t vc = vbytes / (3 * sizeof(float)), vc2 = vb2 / (3 * sizeof(float)), vc3 = vb3 / sizeof(float);
+    m->vcap = vc < vc2 ? (vc < vc3 ? vc : vc3) : (vc2 < vc3 ? vc2 : vc3);
+    m->nv = (uint32_t)nv;
+    m->nt = (uint32_t)nt;
+    m->stats.scan_ms = ms_since(t2);
+
+    uint64_t t3 = plat_now_ns();
+    run_pass(m, pool, 2, 0, 0);
+    m->stats.fill_ms = ms_since(t3);
+    for (size_t i = 0; i < m->nslots; i++) {
+        if (m->slots[i].bad) {
+            clear_mesh(m);
+            set_err(err, err_len, "mc_mesh: chunk ranges do not match V (a needed chunk was skipped)");
+            return false;
+        }
+    }
+
+    mesh_header_t hd = {MESH_MAGIC, m->nv, 3 * m->nt, (uint32_t)g.nx, (uint32_t)g.ny, (uint32_t)g.nz, 0.0f, 0.0f};
+    if (m->scalar) {
+        uint64_t t4 = plat_now_ns();
+        float lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < m->nslots; i++) {
+            if (m->slots[i].nv == 0) continue;
+            lo = m->slots[i].smin < lo ? m->slots[i].smin : lo;
+            hi = m->slots[i].smax > hi ? m->slots[i].smax : hi;
+        }
+        if (m->nv == 0) lo = hi = 0.0f;
+        float scale = hi > lo ? 65535.0f / (hi - lo) : 0.0f;
+        run_pass(m, pool, 3, lo, scale);
+        hd.scalar_min = lo;
+        hd.scalar_max = hi;
+        m->stats.scalar_ms = ms_since(t4);
+    }
+    memcpy(m->blob, &hd, sizeof hd);
+    m->blob_bytes = blob;
+    m->stats.vertices = m->nv;
+    m->stats.triangles = m->nt;
+    m->stats.blob_bytes = blob;
+    m->stats.total_ms = ms_since(t_start);
+    return true;
+}
+
+const void *mc_blob(const mc_mesher_t *m, size_t *bytes) {
+    if (bytes) *bytes = m->blob_bytes;
+    return m->blob_bytes ? m->blob : NULL;
+}
+uint32_t mc_vertex_count(const mc_mesher_t *m) { return m->nv; }
+uint32_t mc_triangle_count(const mc_mesher_t *m) { return m->nt; }
+const float *mc_positions(const mc_mesher_t *m) { return m->pos; }
+const float *mc_normals(const mc_mesher_t *m) { return m->nrm; }
+const float *mc_scalars(const mc_mesher_t *m) { return m->scalar ? m->scal : NULL; }
+const uint32_t *mc_indices(const mc_mesher_t *m) {
+    return m->blob_bytes ? (const uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t))
+                         : NULL;
+}
+mc_stats_t mc_stats(const mc_mesher_t *m) { return m->stats; }

@@ -1,0 +1,89 @@
+/* mc: parallel, deterministic marching cubes of V, producing the mesh.h blob.
+ *
+ * A sample is inside when v >= iso. Only chunks whose range can hold the surface
+ * are meshed (skipped exactly when max < iso or min >= iso; in zero-flux "close"
+ * mode a chunk touching the box is kept while max >= iso, for its caps). Active
+ * chunks run in parallel on the pool in two passes: classify (case bits, counts)
+ * and fill, with an exclusive scan in chunk order between them, so each chunk
+ * writes its own fixed range and the bytes are the same for every thread count
+ * and for the native and WASM builds.
+ *
+ * Each crossed cell edge gives exactly one vertex in the whole mesh: the edge
+ * belongs to the chunk holding its lower endpoint and is interpolated from that
+ * endpoint, t = (iso - v0) / (v1 - v0). Vertex order: chunk by chunk; within a
+ * chunk, sample rows (z, then y); within a row the x-edges, y-edges, z-edges and
+ * (close mode) cap corners, each in x order. Normals point down the central-
+ * difference gradient of V (out of the inside region), interpolated along the
+ * edge; triangles wind counter-clockwise seen from outside. Ambiguous faces keep
+ * inside corners apart (mc_tables.h), so closed surfaces have every edge in
+ * exactly two triangles. Periodic grids wrap (positions reach n on the wrap
+ * edge); zero-flux grids clip at the box or, with close_boundary, add flat caps
+ * where box-face samples are inside (cap corners are extra vertices at samples).
+ *
+ * Two views of one result: the transfer blob (mesh.h: 16-bit fixed-point
+ * positions, oct-encoded normals, uint16 scalar, uint32 indices) and float
+ * arrays (exact positions in grid units, unit normals, raw scalar) for exports
+ * and tests. Both stay valid until the next mc_mesh or mc_mesher_destroy.
+ */
+#ifndef MC_H
+#define MC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chunk.h"
+#include "grid.h"
+
+struct pool_t;
+
+typedef enum mc_scalar_t {
+    MC_SCALAR_NONE = 0,
+    MC_SCALAR_U = 1,     /* U interpolated along the edge (needs u) */
+    MC_SCALAR_GRAD_V = 2 /* |grad V| interpolated along the edge */
+} mc_scalar_t;
+
+typedef struct mc_desc_t {
+    float iso;
+    int scalar;         /* mc_scalar_t */
+    int close_boundary; /* zero-flux grids: 1 close with caps, 0 clip at the box; ignored if periodic */
+} mc_desc_t;
+
+/* Counts and per-phase wall times (ms) of the last mc_mesh. */
+typedef struct mc_stats_t {
+    uint32_t vertices, triangles;
+    uint32_t chunks, active_chunks;
+    size_t blob_bytes;
+    double classify_ms; /* pass 1: case bits, counts (parallel) */
+    double scan_ms;     /* exclusive scan + growing the outputs (serial) */
+    double fill_ms;     /* pass 2: vertices, normals, triangles (parallel) */
+    double scalar_ms;   /* scalar range + normalisation (parallel; 0 without scalar) */
+    double total_ms;
+} mc_stats_t;
+
+typedef struct mc_mesher_t mc_mesher_t;
+
+/* A reusable mesher: scratch and outputs grow as needed and are kept across
+ * calls. NULL on allocation failure. One thread uses a mesher at a time. */
+mc_mesher_t *mc_mesher_create(void);
+void mc_mesher_destroy(mc_mesher_t *m); /* NULL is a no-op */
+
+/* Meshes the isosurface of v (grid_count(g) floats) at desc->iso. u: U field for
+ * MC_SCALAR_U, else may be NULL. ranges: chunk_compute_ranges(g, v) output, or
+ * NULL to visit every chunk (same bytes, slower). pool: NULL runs serially.
+ * Call from the pool's owner thread. On failure returns false with a reason in
+ * err (when non-NULL) and the previous mesh is gone. */
+bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
+             const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len);
+
+/* The mesh.h blob of the last mesh (header + vertices + indices); *bytes gets its size. */
+const void *mc_blob(const mc_mesher_t *m, size_t *bytes);
+uint32_t mc_vertex_count(const mc_mesher_t *m);
+uint32_t mc_triangle_count(const mc_mesher_t *m);
+const float *mc_positions(const mc_mesher_t *m); /* 3 per vertex, grid units */
+const float *mc_normals(const mc_mesher_t *m);   /* 3 per vertex, unit length */
+const float *mc_scalars(const mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
+const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
+mc_stats_t mc_stats(const mc_mesher_t *m);
+
+#endif

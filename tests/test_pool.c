@@ -1,0 +1,521 @@
+/* test_pool: the Chase-Lev deque and the work-stealing pool.
+ * Every item/task runs exactly once (millions of tiny tasks, random nesting of
+ * parallel_for, spawn/sync and pool_run, 1..8 threads on however many cores),
+ * fib through spawn/sync, shutdown right after work, active-count changes between
+ * jobs, idle CPU near zero, statistics that add up. Pool tasks never call cmocka
+ * (no I/O from pool threads): they record failures in atomics checked afterwards. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deque.h"
+#include "plat.h"
+#include "pool.h"
+
+/* Sanitizers slow things 5-20x: scale the work so each flavour stays at a few seconds. */
+#if defined(__SANITIZE_THREAD__)
+#define SCALE 16
+#elif defined(__SANITIZE_ADDRESS__)
+#define SCALE 4
+#elif defined(__EMSCRIPTEN__)
+#define SCALE 2
+#else
+#define SCALE 1
+#endif
+
+enum { MAX_T = 8 }; /* WASM tests: PTHREAD_POOL_SIZE=9 threads in all */
+
+static uint32_t rng_next(uint32_t *s) {
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+static uint32_t hash32(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+static pool_t *make_pool(int threads) {
+    char err[128] = "";
+    pool_t *p = pool_create(&(pool_desc_t){.threads = threads}, err, sizeof err);
+    if (!p) fail_msg("pool_create(%d): %s", threads, err);
+    assert_int_equal(pool_size(p), threads);
+    assert_int_equal(pool_active(p), threads);
+    return p;
+}
+
+/* Sleeps without spinning (plat_wait on a word nobody changes). */
+static void sleep_ms(int ms) {
+    _Atomic uint32_t never = 0;
+    uint64_t end = plat_now_ns() + (uint64_t)ms * 1000000u;
+    for (uint64_t now; (now = plat_now_ns()) < end;) plat_wait(&never, 0, (int64_t)(end - now));
+}
+
+/* ---- deque ------------------------------------------------------------------------ */
+
+static void test_deque_sequential(void **state) {
+    (void)state;
+    static deque_t d;
+    deque_init(&d);
+    int items[DEQUE_CAP];
+    assert_null(deque_take(&d));
+    assert_null(deque_steal(&d));
+    for (int i = 0; i < DEQUE_CAP; i++) assert_true(deque_push(&d, &items[i]));
+    assert_false(deque_push(&d, &items[0])); /* full: fixed capacity */
+    assert_int_equal(deque_size(&d), DEQUE_CAP);
+    assert_ptr_equal(deque_steal(&d), &items[0]);          /* thieves take the oldest */
+    assert_ptr_equal(deque_take(&d), &items[DEQUE_CAP - 1]); /* the owner the newest */
+    for (int i = DEQUE_CAP - 2; i >= 1; i--) assert_ptr_equal(deque_take(&d), &items[i]);
+    assert_null(deque_take(&d));
+    assert_null(deque_take(&d)); /* repeated take on empty keeps it consistent */
+    assert_int_equal(deque_size(&d), 0);
+    assert_true(deque_push(&d, &items[5])); /* wraps around the ring */
+    assert_ptr_equal(deque_steal(&d), &items[5]);
+    assert_null(deque_steal(&d));
+}
+
+enum { DQ_THIEVES = 3 };
+typedef struct dq_ctx {
+    deque_t d;
+    int n;
+    _Atomic uint8_t *seen;
+    _Atomic int stop;
+    _Atomic long stolen;
+} dq_ctx;
+
+static void *dq_thief(void *arg) {
+    dq_ctx *c = arg;
+    long got = 0;
+    while (!atomic_load(&c->stop)) {
+        int *x = deque_steal(&c->d);
+        if (x) {
+            atomic_fetch_add(&c->seen[*x], 1);
+            got++;
+        }
+    }
+    atomic_fetch_add(&c->stolen, got);
+    return NULL;
+}
+
+/* Owner pushes bursts and takes some back while thieves steal: each item is
+ * obtained by exactly one side. Exercises the one-element race in take(). */
+static void test_deque_concurrent(void **state) {
+    (void)state;
+    static dq_ctx c;
+    deque_init(&c.d);
+    c.n = 400000 / SCALE;
+    c.seen = calloc((size_t)c.n, 1);
+    int *vals = malloc(sizeof(int) * (size_t)c.n);
+    assert_non_null(c.seen);
+    assert_non_null(vals);
+    atomic_store(&c.stop, 0);
+    atomic_store(&c.stolen, 0);
+    pthread_t th[DQ_THIEVES];
+    for (int i = 0; i < DQ_THIEVES; i++) assert_int_equal(pthread_create(&th[i], NULL, dq_thief, &c), 0);
+    uint32_t rng = 12345;
+    long taken = 0;
+    int next = 0;
+    while (next < c.n) {
+        int burst = 1 + (int)(rng_next(&rng) % 8);
+        for (int k = 0; k < burst && next < c.n; k++) {
+            vals[next] = next;
+            if (!deque_push(&c.d, &vals[next])) break;
+            next++;
+        }
+        int takes = (int)(rng_next(&rng) % 8);
+        for (int k = 0; k < takes; k++) {
+            int *x = deque_take(&c.d);
+            if (!x) break;
+            atomic_fetch_add(&c.seen[*x], 1);
+            taken++;
+        }
+    }
+    for (int *x; (x = deque_take(&c.d));) {
+        atomic_fetch_add(&c.seen[*x], 1);
+        taken++;
+    }
+    atomic_store(&c.stop, 1);
+    for (int i = 0; i < DQ_THIEVES; i++) pthread_join(th[i], NULL);
+    long bad = 0;
+    for (int i = 0; i < c.n; i++) bad += atomic_load(&c.seen[i]) != 1;
+    assert_int_equal(bad, 0);
+    assert_int_equal(taken + atomic_load(&c.stolen), c.n);
+    free((void *)c.seen);
+    free(vals);
+}
+
+/* ---- parallel_for: exactly once ------------------------------------------------------ */
+
+typedef struct count_ctx {
+    _Atomic uint8_t *hits;
+    _Atomic int bad_worker; /* a worker index outside 0..limit-1 */
+    int limit;
+} count_ctx;
+
+static void count_body(void *ctx, int64_t b, int64_t e, int worker) {
+    count_ctx *c = ctx;
+    if (worker < 0 || worker >= c->limit) atomic_store(&c->bad_worker, 1);
+    for (int64_t i = b; i < e; i++) atomic_fetch_add_explicit(&c->hits[i], 1, memory_order_relaxed);
+}
+
+static void check_once(_Atomic uint8_t *hits, int64_t n) {
+    int64_t bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        bad += atomic_load_explicit(&hits[i], memory_order_relaxed) != 1;
+        atomic_store_explicit(&hits[i], 0, memory_order_relaxed);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* 1..8 threads (oversubscribed on small machines), grains from 1 up: millions of pieces. */
+static void test_parallel_for_exactly_once(void **state) {
+    (void)state;
+    const int64_t n = (1 << 20) / SCALE;
+    count_ctx c = {.hits = calloc((size_t)n, 1)};
+    assert_non_null(c.hits);
+    for (int t = 1; t <= MAX_T; t++) {
+        pool_t *p = make_pool(t);
+        c.limit = t;
+        const int64_t grains[] = {1, 3, 64, 1000, n};
+        for (size_t g = 0; g < sizeof grains / sizeof grains[0]; g++) {
+            pool_parallel_for(p, 0, n, grains[g], count_body, &c);
+            check_once(c.hits, n);
+        }
+        pool_parallel_for(p, 5, 5, 1, count_body, &c); /* empty range: no call */
+        pool_parallel_for(p, 0, 1, 0, count_body, &c); /* grain 0 means 1 */
+        check_once(c.hits, 1);
+        pool_destroy(p);
+    }
+    assert_int_equal(atomic_load(&c.bad_worker), 0);
+    free((void *)c.hits);
+}
+
+/* ---- random nesting ------------------------------------------------------------------ */
+
+typedef struct nest_ctx {
+    pool_t *pool;
+    _Atomic uint8_t *hits;
+    uint32_t seed;
+} nest_ctx;
+
+typedef struct nest_arg {
+    nest_ctx *c;
+    int depth;
+    int64_t base, count;
+} nest_arg;
+
+static void nest_visit(nest_ctx *c, int depth, int64_t base, int64_t count);
+
+static void nest_for_body(void *ctx, int64_t b, int64_t e, int worker) {
+    (void)worker;
+    nest_arg *a = ctx;
+    int64_t sub = a->count / 8;
+    for (int64_t i = b; i < e; i++) {
+        int64_t lo = a->base + i * sub, hi = i == 7 ? a->base + a->count : lo + sub;
+        nest_visit(a->c, a->depth + 1, lo, hi - lo);
+    }
+}
+
+static void nest_task(void *arg) {
+    nest_arg *a = arg;
+    nest_visit(a->c, a->depth, a->base, a->count);
+}
+
+/* Covers [base, base+count) exactly once, choosing at random (but reproducibly)
+ * between a plain loop, a nested parallel_for, a spawn/sync split and pool_run. */
+static void nest_visit(nest_ctx *c, int depth, int64_t base, int64_t count) {
+    uint32_t h = hash32(((uint64_t)c->seed << 40) ^ ((uint64_t)base << 8) ^ (uint64_t)depth);
+    int mode = count < 16 || depth > 12 ? 0 : (int)(h % 4);
+    if (mode == 0) {
+        for (int64_t i = base; i < base + count; i++)
+            atomic_fetch_add_explicit(&c->hits[i], 1, memory_order_relaxed);
+    } else if (mode == 1) {
+        nest_arg a = {c, depth, base, count};
+        pool_parallel_for(c->pool, 0, 8, 1 + (int64_t)(h >> 8) % 3, nest_for_body, &a);
+    } else if (mode == 2) {
+        int64_t half = count / 2;
+        nest_arg a = {c, depth + 1, base + half, count - half};
+        pool_task_t t;
+        pool_spawn(c->pool, &t, nest_task, &a);
+        nest_visit(c, depth + 1, base, half);
+        pool_sync(c->pool, &t);
+    } else {
+        nest_arg a = {c, depth + 1, base, count};
+        pool_run(c->pool, nest_task, &a);
+    }
+}
+
+static void nest_root(void *arg) {
+    nest_ctx *c = arg;
+    nest_visit(c, 0, 0, (1 << 20) / SCALE);
+}
+
+static void test_random_nesting(void **state) {
+    (void)state;
+    const int64_t n = (1 << 20) / SCALE;
+    nest_ctx c = {.hits = calloc((size_t)n, 1)};
+    assert_non_null(c.hits);
+    for (int t = 1; t <= MAX_T; t++) {
+        c.pool = make_pool(t);
+        for (uint32_t seed = 1; seed <= 3; seed++) {
+            c.seed = seed * 7919u + (uint32_t)t;
+            pool_run(c.pool, nest_root, &c);
+            check_once(c.hits, n);
+        }
+        pool_destroy(c.pool);
+    }
+    free((void *)c.hits);
+}
+
+/* ---- spawn/sync: fib ------------------------------------------------------------------ */
+
+typedef struct fib_arg {
+    pool_t *pool;
+    int n;
+    int64_t r;
+} fib_arg;
+
+static void fib_task(void *p) {
+    fib_arg *a = p;
+    if (a->n < 2) {
+        a->r = a->n;
+        return;
+    }
+    fib_arg x = {a->pool, a->n - 1, 0}, y = {a->pool, a->n - 2, 0};
+    pool_task_t t;
+    pool_spawn(a->pool, &t, fib_task, &x);
+    fib_task(&y);
+    pool_sync(a->pool, &t);
+    a->r = x.r + y.r;
+}
+
+static void test_fib(void **state) {
+    (void)state;
+    const int n = SCALE >= 16 ? 18 : SCALE >= 4 ? 21 : 24; /* fib(24): 75k spawns */
+    int64_t expect[2] = {0, 1};
+    for (int i = 2; i <= n; i++) {
+        int64_t s = expect[0] + expect[1];
+        expect[0] = expect[1];
+        expect[1] = s;
+    }
+    for (int t = 1; t <= MAX_T; t++) {
+        pool_t *p = make_pool(t);
+        fib_arg a = {p, n, 0};
+        pool_reset_stats(p);
+        pool_run(p, fib_task, &a);
+        assert_int_equal(a.r, expect[1]);
+        /* Every call is a task: pool_run's plus one per spawn (= calls with n >= 2). */
+        uint64_t tasks = 0;
+        for (int w = 0; w < t; w++) {
+            pool_stats_t s;
+            pool_get_stats(p, w, &s);
+            tasks += s.tasks_run;
+            assert_true(s.steals_succeeded <= s.steals_attempted);
+        }
+        int64_t calls_ge2 = 0; /* number of fib calls with argument >= 2 is fib(n+1)-1 */
+        {
+            int64_t f0 = 0, f1 = 1;
+            for (int i = 0; i < n + 1; i++) {
+                int64_t s = f0 + f1;
+                f0 = f1;
+                f1 = s;
+            }
+            calls_ge2 = f0 - 1;
+        }
+        assert_int_equal((int64_t)tasks, 1 + calls_ge2);
+        pool_destroy(p);
+    }
+}
+
+/* Spawn/sync outside any job still works (runs inline). */
+static void test_spawn_outside_job(void **state) {
+    (void)state;
+    pool_t *p = make_pool(2);
+    fib_arg a = {p, 10, 0};
+    pool_task_t t;
+    pool_spawn(p, &t, fib_task, &a);
+    pool_sync(p, &t);
+    assert_int_equal(a.r, 55);
+    pool_destroy(p);
+}
+
+/* ---- shutdown with work in flight ------------------------------------------------------ */
+
+static void spin_body(void *ctx, int64_t b, int64_t e, int worker) {
+    (void)worker;
+    _Atomic int64_t *sum = ctx;
+    int64_t s = 0;
+    for (int64_t i = b; i < e; i++) s += hash32((uint64_t)i) & 1;
+    atomic_fetch_add_explicit(sum, s, memory_order_relaxed);
+}
+
+static void test_shutdown_in_flight(void **state) {
+    (void)state;
+    uint32_t rng = 99;
+    for (int it = 0; it < 60 / (SCALE > 4 ? 4 : 1); it++) {
+        int t = 1 + (int)(rng_next(&rng) % MAX_T);
+        pool_t *p = make_pool(t);
+        if (it % 3 == 0) { /* never used */
+            pool_destroy(p);
+            continue;
+        }
+        int64_t n = 1 + rng_next(&rng) % 20000;
+        _Atomic int64_t sum = 0;
+        int64_t expect = 0;
+        for (int64_t i = 0; i < n; i++) expect += hash32((uint64_t)i) & 1;
+        /* Destroy right after the job: thieves are still mid-steal or spinning. */
+        pool_parallel_for(p, 0, n, 1, spin_body, &sum);
+        pool_destroy(p);
+        assert_int_equal(atomic_load(&sum), expect);
+    }
+    pool_destroy(NULL);
+}
+
+/* ---- active-count changes ---------------------------------------------------------- */
+
+static void test_set_active(void **state) {
+    (void)state;
+    const int64_t n = 20000 / (SCALE > 4 ? 4 : 1);
+    count_ctx c = {.hits = calloc((size_t)n, 1)};
+    assert_non_null(c.hits);
+    pool_t *p = make_pool(MAX_T);
+    const int seq[] = {8, 7, 6, 5, 4, 3, 2, 1, 1, 2, 4, 8, 1, 8, 3, 0, 100};
+    uint32_t rng = 5;
+    for (int round = 0; round < 3; round++) {
+        for (size_t k = 0; k < sizeof seq / sizeof seq[0]; k++) {
+            int want = seq[k] < 1 ? 1 : seq[k] > MAX_T ? MAX_T : seq[k];
+            assert_int_equal(pool_set_active(p, seq[k]), want);
+            assert_int_equal(pool_active(p), want);
+            c.limit = want; /* inactive workers run nothing */
+            for (int j = 0; j < 3; j++) {
+                pool_parallel_for(p, 0, n, 1 + rng_next(&rng) % 16, count_body, &c);
+                check_once(c.hits, n);
+            }
+            assert_int_equal(atomic_load(&c.bad_worker), 0);
+        }
+    }
+    /* Fib still right with one active thread after all that. */
+    pool_set_active(p, 1);
+    fib_arg a = {p, 15, 0};
+    pool_run(p, fib_task, &a);
+    assert_int_equal(a.r, 610);
+    pool_destroy(p);
+    free((void *)c.hits);
+}
+
+/* ---- idle CPU -------------------------------------------------------------------------- */
+
+static void test_idle_cpu(void **state) {
+    (void)state;
+    if (plat_process_cpu_ns() == 0) skip(); /* unknown on this platform */
+    pool_t *p = make_pool(MAX_T);
+    _Atomic int64_t sum = 0;
+    pool_parallel_for(p, 0, 100000, 16, spin_body, &sum);
+    sleep_ms(50); /* let spinning workers fall asleep */
+    uint64_t c0 = plat_process_cpu_ns(), t0 = plat_now_ns();
+    sleep_ms(1000);
+    uint64_t c1 = plat_process_cpu_ns(), t1 = plat_now_ns();
+    double frac = (double)(c1 - c0) / (double)(t1 - t0);
+    /* Less than 5% of one core for the whole process while paused. */
+    if (frac >= 0.05) fail_msg("idle pool used %.1f%% of a core", frac * 100.0);
+    /* And it still works afterwards (workers wake up). */
+    pool_parallel_for(p, 0, 1000, 1, spin_body, &sum);
+    pool_destroy(p);
+}
+
+/* ---- statistics ------------------------------------------------------------------------ */
+
+static void test_stats(void **state) {
+    (void)state;
+    pool_t *p = make_pool(4);
+    const int64_t n = 200000 / SCALE;
+    _Atomic int64_t sum = 0;
+    pool_parallel_for(p, 0, n, 1, spin_body, &sum); /* warm up, then forget it */
+    pool_reset_stats(p);
+    pool_stats_t s;
+    for (int w = 0; w < 4; w++) {
+        pool_get_stats(p, w, &s);
+        assert_true(s.tasks_run == 0);
+    }
+    pool_get_stats(p, 99, &s); /* bad index: zeros, no crash */
+    assert_true(s.tasks_run == 0 && s.busy_ns == 0);
+    uint64_t t0 = plat_now_ns();
+    pool_parallel_for(p, 0, n, 1, spin_body, &sum);
+    uint64_t wall = plat_now_ns() - t0;
+    uint64_t tasks = 0, att = 0, ok = 0;
+    for (int w = 0; w < 4; w++) {
+        pool_get_stats(p, w, &s);
+        tasks += s.tasks_run;
+        att += s.steals_attempted;
+        ok += s.steals_succeeded;
+        assert_true(s.steals_succeeded <= s.steals_attempted);
+        if (w == 0) {
+            assert_true(s.busy_ns > 0);
+            assert_true(s.busy_ns <= wall + 1000000);
+        }
+    }
+    /* Grain 1: one body call per item, each counted once. */
+    assert_int_equal(tasks, (uint64_t)n);
+    assert_true(ok <= att);
+    /* Workers spend their time somewhere: busy + idle grows while the pool idles. */
+    uint64_t before = 0, after = 0;
+    for (int w = 1; w < 4; w++) {
+        pool_get_stats(p, w, &s);
+        before += s.busy_ns + s.idle_ns;
+    }
+    sleep_ms(20);
+    pool_parallel_for(p, 0, n, 1, spin_body, &sum); /* workers flush their periods on transitions */
+    sleep_ms(20);
+    pool_parallel_for(p, 0, n, 1, spin_body, &sum);
+    for (int w = 1; w < 4; w++) {
+        pool_get_stats(p, w, &s);
+        after += s.busy_ns + s.idle_ns;
+    }
+    assert_true(after > before);
+    pool_destroy(p);
+}
+
+static void test_bad_input(void **state) {
+    (void)state;
+    char err[128] = "";
+    assert_null(pool_create(&(pool_desc_t){.threads = -1}, err, sizeof err));
+    assert_true(strlen(err) > 0);
+#ifndef __EMSCRIPTEN__ /* WASM: more threads than PTHREAD_POOL_SIZE would block */
+    pool_t *p = pool_create(NULL, NULL, 0); /* defaults: one per core */
+    assert_non_null(p);
+    assert_true(pool_size(p) >= 1 && pool_size(p) <= POOL_MAX_THREADS);
+    pool_destroy(p);
+#endif
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deque_sequential),
+        cmocka_unit_test(test_deque_concurrent),
+        cmocka_unit_test(test_parallel_for_exactly_once),
+        cmocka_unit_test(test_random_nesting),
+        cmocka_unit_test(test_fib),
+        cmocka_unit_test(test_spawn_outside_job),
+        cmocka_unit_test(test_shutdown_in_flight),
+        cmocka_unit_test(test_set_active),
+        cmocka_unit_test(test_idle_cpu),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
