@@ -179,7 +179,42 @@ BENCH_OUT := $(BUILD)/bench
 bench: setup
 	@$(MAKE) --no-print-directory native wasm
 	@mkdir -p $(BENCH_OUT)
-	@echo "benchmarks: none yet"
+	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_pool $(BENCH_BIN)/bench_pool.cjs
+	$(NODE) $(BENCH_BIN)/bench_pool.cjs --threads 2 --emit $(BENCH_OUT)/pool_wasm.txt
+	$(BENCH_BIN)/bench_pool --threads 2 --json $(BENCH_OUT)/pool.json --wasm $(BENCH_OUT)/pool_wasm.txt
+	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_mc $(BENCH_BIN)/bench_mc.cjs
+	$(PYTHON) bench/bench_mc.py --threads 2 --json $(BENCH_OUT)/mc.json
+
+BENCH_BIN := $(BENCH_OUT)/bin
+$(BENCH_BIN):
+	mkdir -p $@
+
+# pool (issue 3): ours vs gcc's OpenMP (libgomp) and oneTBB at the same thread count,
+# and our side built for WASM (run under Node first; the native run reads its figures).
+# The WASM build gets a fixed heap (no growth: no slow JS heap wrappers) and a
+# package.json that makes Node load the emitted worker .js files as CommonJS.
+$(BENCH_BIN)/bench_pool: bench/bench_pool.c bench/peer_omp.c bench/peer_tbb.cpp bench/bench_pool_peers.h \
+                         $(NATIVE)/libengine.a | $(BENCH_BIN)
+	$(CC) $(NATIVE_CFLAGS) -Ibench -c bench/bench_pool.c -o $@.o
+	$(CC) $(NATIVE_CFLAGS) -fopenmp -Ibench -c bench/peer_omp.c -o $@_omp.o
+	$(CXX) -std=c++17 $(WARNINGS) -O3 $(NATIVE_ARCH) -pthread -Ibench -c bench/peer_tbb.cpp -o $@_tbb.o
+	$(CXX) $@.o $@_omp.o $@_tbb.o $(NATIVE)/libengine.a -fopenmp -ltbb $(NATIVE_LDLIBS) -o $@
+$(BENCH_BIN)/bench_pool.cjs: bench/bench_pool.c bench/bench_pool_peers.h $(WASM)/libengine.a | $(BENCH_BIN)
+	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+	$(EMCC) $(WASM_CFLAGS) -DBENCH_NO_PEERS -Ibench bench/bench_pool.c $(WASM)/libengine.a -pthread \
+	    -sINITIAL_MEMORY=512MB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
+	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
+
+# marching cubes (issue 5): ours natively and under Node vs vtkFlyingEdges3D,
+# vtkMarchingCubes and skimage (bench/bench_mc.py times the peers on the same raw
+# volumes). bench_mc is also the volume -> mesh tool of tests/test_mc_peers.py.
+$(BENCH_BIN)/bench_mc: bench/bench_mc.c tests/mc_fields.h $(NATIVE)/libengine.a | $(BENCH_BIN)
+	$(CC) $(NATIVE_CFLAGS) bench/bench_mc.c $(NATIVE)/libengine.a $(NATIVE_LDLIBS) -o $@
+$(BENCH_BIN)/bench_mc.cjs: bench/bench_mc.c tests/mc_fields.h $(WASM)/libengine.a | $(BENCH_BIN)
+	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+	$(EMCC) $(WASM_CFLAGS) bench/bench_mc.c $(WASM)/libengine.a -pthread \
+	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
+	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
 
 # ---- fuzzing ---------------------------------------------------------------------------------
 fuzz: setup

@@ -1,7 +1,8 @@
 // app_lib.js: the JavaScript half of the app's platform layer (an emscripten
 // --js-library). The page (web/main.js) owns the hooks under Module.rd:
 //   Module.rd.pendingMesh : newest mesh ArrayBuffer from the compute worker, or null
-//   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh)
+//   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh),
+//   onPaint(origin[3], dir[3]) (a view ray in grid units)
 // Mesh layout: engine/mesh.h (32-byte header, 12-byte vertices, uint32 indices).
 
 mergeInto(LibraryManager.library, {
@@ -36,6 +37,10 @@ mergeInto(LibraryManager.library, {
 
   app_js_fail: function (message) {
     if (Module['rd']) Module['rd'].onFail(UTF8ToString(message));
+  },
+
+  app_js_paint: function (ox, oy, oz, dx, dy, dz) {
+    if (Module['rd'] && Module['rd'].onPaint) Module['rd'].onPaint([ox, oy, oz], [dx, dy, dz]);
   },
 
   app_js_frame: function (triangles, hadNewMesh) {

@@ -15,6 +15,7 @@
 extern void app_js_ready(const char *gl_version);
 extern void app_js_fail(const char *message);
 extern void app_js_frame(unsigned triangles, int had_new_mesh);
+extern void app_js_paint(float ox, float oy, float oz, float dx, float dy, float dz);
 
 static struct {
     SDL_Window *window;
@@ -37,10 +38,21 @@ static void fit_canvas(void) {
     }
 }
 
+/* Alt-click: paint V where the view ray meets the surface (the worker marches the ray). */
+static void paint_at(int x, int y) {
+    int ww = 1, wh = 1;
+    SDL_GetWindowSize(app.window, &ww, &wh);
+    float o[3], d[3];
+    float aspect = app.height > 0 ? (float)app.width / (float)app.height : 1.0f;
+    if (render_pick_ray(&app.cam, aspect, (float)x / (float)ww, (float)y / (float)wh, o, d))
+        app_js_paint(o[0], o[1], o[2], d[0], d[1], d[2]);
+}
+
 static void handle_event(const SDL_Event *e) {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT && !(SDL_GetModState() & KMOD_SHIFT)) app.orbiting = true;
+        if (e->button.button == SDL_BUTTON_LEFT && (SDL_GetModState() & KMOD_ALT)) paint_at(e->button.x, e->button.y);
+        else if (e->button.button == SDL_BUTTON_LEFT && !(SDL_GetModState() & KMOD_SHIFT)) app.orbiting = true;
         else app.panning = true;
         if (e->button.clicks == 2) camera_reset(&app.cam);
         break;
@@ -50,10 +62,9 @@ static void handle_event(const SDL_Event *e) {
     case SDL_MOUSEMOTION:
         if (app.orbiting) camera_orbit(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel);
         else if (app.panning) {
-            /* SDL reports CSS pixels; the pan maths wants the same units as the height. */
-            double css_w = 0, css_h = 0;
-            emscripten_get_element_css_size("#canvas", &css_w, &css_h);
-            camera_pan(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel, (float)css_h);
+            int ww = 1, wh = 1; /* motion comes in window units: pan against the same height */
+            SDL_GetWindowSize(app.window, &ww, &wh);
+            camera_pan(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel, (float)wh);
         }
         break;
     case SDL_MOUSEWHEEL:

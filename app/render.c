@@ -90,18 +90,40 @@ bool render_take_mesh(void) {
 
 uint32_t render_triangle_count(void) { return r.mesh.index_count / 3; }
 
+/* Model: grid units -> a box whose longest side is 1, centred at the origin. */
+static void model_matrix(mat4 model) {
+    float longest = (float)glm_max(glm_max(r.mesh.nx, r.mesh.ny), r.mesh.nz);
+    glm_mat4_identity(model);
+    glm_scale_uni(model, 1.0f / longest);
+    glm_translate(model, (vec3){-0.5f * (float)r.mesh.nx, -0.5f * (float)r.mesh.ny, -0.5f * (float)r.mesh.nz});
+}
+
+bool render_pick_ray(const camera_t *cam, float aspect, float sx, float sy, float origin[3], float dir[3]) {
+    if (r.mesh.nx == 0) return false;
+    mat4 model, vp, mvp, inv;
+    model_matrix(model);
+    camera_view_proj(cam, aspect, vp);
+    glm_mat4_mul(vp, model, mvp);
+    glm_mat4_inv(mvp, inv);
+    vec4 ndc_near = {2.0f * sx - 1.0f, 1.0f - 2.0f * sy, -1.0f, 1.0f}, ndc_far = {ndc_near[0], ndc_near[1], 1.0f, 1.0f};
+    vec4 a, b;
+    glm_mat4_mulv(inv, ndc_near, a);
+    glm_mat4_mulv(inv, ndc_far, b);
+    for (int i = 0; i < 3; i++) {
+        origin[i] = a[i] / a[3];
+        dir[i] = b[i] / b[3] - origin[i];
+    }
+    return true;
+}
+
 void render_draw(const camera_t *cam, int w, int h) {
     glViewport(0, 0, w, h);
     glClearColor(RENDER_CLEAR_R, RENDER_CLEAR_G, RENDER_CLEAR_B, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
     if (r.mesh.index_count == 0 || w <= 0 || h <= 0) return;
 
-    /* Model: grid units -> a box whose longest side is 1, centred at the origin. */
-    float longest = (float)glm_max(glm_max(r.mesh.nx, r.mesh.ny), r.mesh.nz);
     mat4 model, vp, mvp;
-    glm_mat4_identity(model);
-    glm_scale_uni(model, 1.0f / longest);
-    glm_translate(model, (vec3){-0.5f * (float)r.mesh.nx, -0.5f * (float)r.mesh.ny, -0.5f * (float)r.mesh.nz});
+    model_matrix(model);
     camera_view_proj(cam, (float)w / (float)h, vp);
     glm_mat4_mul(vp, model, mvp);
     vec3 eye;

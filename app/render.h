@@ -17,6 +17,9 @@ bool render_take_mesh(void);
 /* Clears and draws the current mesh into a w x h framebuffer. */
 void render_draw(const camera_t *cam, int w, int h);
 uint32_t render_triangle_count(void);
+/* The view ray through a point of the view (sx, sy in 0..1 from the top left), in
+ * the grid units of the current mesh. false when there is no mesh yet. */
+bool render_pick_ray(const camera_t *cam, float aspect, float sx, float sy, float origin[3], float dir[3]);
 
 /* The clear colour; the browser tests compare pixels against it. */
 #define RENDER_CLEAR_R 0.06f

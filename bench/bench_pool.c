@@ -18,7 +18,7 @@
 #include "plat.h"
 #include "pool.h"
 
-enum { ROUNDS = 5, FOR_ITEMS = 1024, FIB_N = 30 };
+enum { ROUNDS = 7, FOR_ITEMS = 1024, FIB_N = 30 };
 #define TRIAD_N ((int64_t)8 * 1024 * 1024) /* 8 Mi doubles = 64 MB per array */
 #define PAUSE_MS 30
 
@@ -148,7 +148,7 @@ static int cmp_double(const void *a, const void *b) {
 static const char *case_name[3] = {"a_forkjoin_empty_for_1024", "b_fib30_spawn", "c_triad_64MB"};
 static const char *case_unit[3] = {"ns/call", "ms", "ms"};
 static const double case_scale[3] = {1e9, 1e3, 1e3};
-static const double case_target[3] = {0.08, 0.15, 0.15};
+static const double case_target[3] = {0.05, 0.1, 0.1};
 
 /* result[kase][side]: median over ROUNDS, in the case's unit. */
 static void measure(double result[3][SIDES], int nsides) {
@@ -246,8 +246,8 @@ int main(int argc, char **argv) {
         for (int k = 0; k < 3; k++) fprintf(f, "%s %.6g\n", case_name[k], res[k][OURS]);
         fprintf(f, "fib30_serial %.6g\n", serial_ms);
         fclose(f);
-        printf("wasm %-28s %12.4g ms\n", "fib30_serial (no pool)", serial_ms);
-        for (int k = 0; k < 3; k++) printf("wasm %-28s %12.4g %s\n", case_name[k], res[k][OURS], case_unit[k]);
+        printf("wasm %-36s %12.4g ms\n", "fib30_serial (no pool)", serial_ms);
+        for (int k = 0; k < 3; k++) printf("wasm %-36s %12.4g %s\n", case_name[k], res[k][OURS], case_unit[k]);
         pool_destroy(g_pool);
         return 0;
     }
@@ -260,11 +260,11 @@ int main(int argc, char **argv) {
     if (jf) fprintf(jf, "[\n");
     int rows = 0;
     printf("pool benchmark, %d threads, median of %d runs (ratio > 1: ours better)\n", threads, ROUNDS);
-    printf("%-28s %-18s %12s %12s %8s  %s\n", "case", "peer", "ours", "peer", "ratio", "unit");
+    printf("%-36s %-18s %12s %12s %8s  %s\n", "case", "peer", "ours", "peer", "ratio", "unit");
     for (int k = 0; k < 3; k++)
         for (int s = OMP; s < SIDES; s++) {
             double ratio = res[k][s] / res[k][OURS];
-            printf("%-28s %-18s %12.4g %12.4g %8.3f  %s\n", case_name[k], side_name[s], res[k][OURS], res[k][s],
+            printf("%-36s %-18s %12.4g %12.4g %8.3f  %s\n", case_name[k], side_name[s], res[k][OURS], res[k][s],
                    ratio, case_unit[k]);
             if (jf)
                 fprintf(jf,
@@ -288,7 +288,7 @@ int main(int argc, char **argv) {
                     char cname[96];
                     snprintf(cname, sizeof cname, "wasm_vs_native_%s", case_name[k]);
                     double ratio = res[k][OURS] / v; /* ours = WASM, peer = native */
-                    printf("%-28s %-18s %12.4g %12.4g %8.3f  %s\n", cname, "native (ours)", v, res[k][OURS],
+                    printf("%-36s %-18s %12.4g %12.4g %8.3f  %s\n", cname, "native (ours)", v, res[k][OURS],
                            ratio, case_unit[k]);
                     if (jf)
                         fprintf(jf,
@@ -306,7 +306,7 @@ int main(int argc, char **argv) {
                 double pe[2] = {serial_ms, serial_ms / res[1][OURS]};
                 double ra[2] = {pe[0] / o[0], o[1] / pe[1]};
                 for (int i = 0; i < 2; i++) {
-                    printf("%-28s %-18s %12.4g %12.4g %8.3f  %s\n", names[i], "native (ours)", o[i], pe[i], ra[i],
+                    printf("%-36s %-18s %12.4g %12.4g %8.3f  %s\n", names[i], "native (ours)", o[i], pe[i], ra[i],
                            units[i]);
                     if (jf)
                         fprintf(jf,

@@ -1,45 +1,63 @@
 /* api: the engine's WASM binding, called by web/compute_worker.js. Every function
  * marked API_EXPORT is exported (tools/api_exports.sh builds emcc's list from
- * them). One engine per WASM instance: the state below is this file's singleton.
- * Errors: functions return 0 / NULL and eng_last_error() says why. */
+ * them). One engine per WASM instance: the state below is this file's singleton,
+ * used only by the worker's runtime thread (the pool's owner).
+ * Errors: functions return 0 / NULL and eng_last_error() says why; a refused call
+ * changes nothing. Strings returned stay valid until the next call of that function. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chunk.h"
+#include "gs.h"
+#include "hash.h"
 #include "mc.h"
+#include "meshio.h"
 #include "plat.h"
 #include "pool.h"
+#include "preset.h"
+#include "rds.h"
+#include "seed.h"
 
 #define API_EXPORT __attribute__((used, visibility("default")))
 
+enum { JSON_CAP = 16384 };
+
 static struct {
     pool_t *pool;
-    char error[512];
-    /* demo field (an analytic gyroid) until the simulation drives the mesher */
-    grid_t demo_grid;
-    float *demo_field;
-    chunk_range_t *demo_ranges;
     mc_mesher_t *mesher;
+    gs_sim_t sim;  /* zeroed until eng_sim_new / eng_sim_load succeeds */
+    bool has_sim;
+    gs_timing_t last_timing;
+    uint8_t *file; /* last eng_sim_save / eng_mesh_export output */
+    size_t file_bytes;
+    char error[512];
+    char json[JSON_CAP];
+    char hex[17];
 } eng;
 
 static void set_error(const char *msg) { snprintf(eng.error, sizeof eng.error, "%s", msg); }
+
+static bool need_sim(const char *fn) {
+    if (eng.has_sim) return true;
+    snprintf(eng.error, sizeof eng.error, "%s: no simulation yet (call eng_sim_new or eng_sim_load)", fn);
+    return false;
+}
 
 API_EXPORT const char *eng_last_error(void) { return eng.error; }
 API_EXPORT const char *eng_build_id(void) { return BUILD_ID; }
 API_EXPORT int eng_pool_size(void) { return eng.pool ? pool_size(eng.pool) : 0; }
 
 /* Starts the pool with `threads` workers (this thread is worker 0). Returns the
- * pool size, or 0 on failure. Must be called once, from the worker's runtime thread. */
+ * pool size, or 0 on failure. Call once, from the worker's runtime thread. */
 API_EXPORT int eng_init(int threads) {
     if (eng.pool) {
         set_error("eng_init: already initialised");
         return 0;
     }
     if (threads < 1 || threads > POOL_MAX_THREADS) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "eng_init: threads must be 1..%d, got %d", POOL_MAX_THREADS, threads);
-        set_error(msg);
+        snprintf(eng.error, sizeof eng.error, "eng_init: threads must be 1..%d, got %d", POOL_MAX_THREADS, threads);
         return 0;
     }
     pool_desc_t desc = {.threads = threads};
@@ -53,37 +71,152 @@ API_EXPORT int eng_init(int threads) {
     return pool_size(eng.pool);
 }
 
-/* Meshes a periodic gyroid, sin x cos y + sin y cos z + sin z cos x over one
- * period per `size` samples, at `iso`. Returns 1 on success. */
-API_EXPORT int eng_demo_mesh(int size, float iso) {
-    grid_t g = {size, size, size, GRID_PERIODIC};
+/* Active threads (1..pool size), changeable at run time; returns the new count. */
+API_EXPORT int eng_set_threads(int n) { return eng.pool ? pool_set_active(eng.pool, n) : 0; }
+
+/* Every preset as a JSON array of {name, F, k, Du, Dv, dt, stencil, seed_mode, source}. */
+API_EXPORT const char *eng_presets_json(void) {
+    size_t at = 0;
+    at += (size_t)snprintf(eng.json + at, JSON_CAP - at, "[");
+    for (int i = 0; i < preset_count() && at < JSON_CAP; i++) {
+        const preset_t *p = preset_at(i);
+        at += (size_t)snprintf(eng.json + at, JSON_CAP - at,
+                               "%s{\"name\":\"%s\",\"F\":%.9g,\"k\":%.9g,\"Du\":%.9g,\"Dv\":%.9g,\"dt\":%.9g,"
+                               "\"stencil\":%d,\"seed_mode\":\"%s\",\"source\":\"%s\"}",
+                               i ? "," : "", p->name, p->params.F, p->params.k, p->params.Du, p->params.Dv,
+                               p->params.dt, p->params.stencil, seed_mode_name(p->seed_mode), p->source);
+    }
+    if (at < JSON_CAP) snprintf(eng.json + at, JSON_CAP - at, "]");
+    return eng.json;
+}
+
+/* Replaces the simulation with a fresh nx x ny x nz grid seeded by seed_mode
+ * (0 cube, 1 spheres, 2 noise) from the 64-bit seed (seed_hi << 32 | seed_lo).
+ * On failure the old simulation stays. */
+API_EXPORT int eng_sim_new(int nx, int ny, int nz, int boundary, int stencil, float F, float k, float Du,
+                           float Dv, float dt, uint32_t seed_lo, uint32_t seed_hi, int seed_mode) {
     if (!eng.pool) {
-        set_error("eng_demo_mesh: call eng_init first");
+        set_error("eng_sim_new: call eng_init first");
         return 0;
     }
-    if (!grid_valid(g, eng.error, (int)sizeof eng.error)) return 0;
-    if (g.nx != eng.demo_grid.nx) {
-        plat_free(eng.demo_field);
-        plat_free(eng.demo_ranges);
-        eng.demo_field = plat_alloc(grid_count(g) * sizeof(float));
-        eng.demo_ranges = plat_alloc(chunk_count(chunk_layout(g)) * sizeof(chunk_range_t));
-        eng.demo_grid = g;
-        if (!eng.demo_field || !eng.demo_ranges) {
-            set_error("eng_demo_mesh: out of memory");
-            eng.demo_grid.nx = 0;
-            return 0;
-        }
-        const float w = 2.0f * 3.14159265f / (float)size;
-        for (int z = 0; z < size; z++)
-            for (int y = 0; y < size; y++)
-                for (int x = 0; x < size; x++)
-                    eng.demo_field[grid_index(g, x, y, z)] =
-                        sinf(w * x) * cosf(w * y) + sinf(w * y) * cosf(w * z) + sinf(w * z) * cosf(w * x);
-        chunk_compute_ranges(eng.pool, g, eng.demo_field, eng.demo_ranges);
+    if (seed_mode < SEED_CUBE || seed_mode > SEED_NOISE) {
+        snprintf(eng.error, sizeof eng.error, "seed mode must be 0 (cube), 1 (spheres) or 2 (noise), got %d", seed_mode);
+        return 0;
     }
-    mc_desc_t desc = {.iso = iso, .scalar = 0, .close_boundary = 0};
-    return mc_mesh(eng.mesher, eng.pool, g, eng.demo_field, NULL, eng.demo_ranges, &desc,
-                   eng.error, (int)sizeof eng.error) ? 1 : 0;
+    grid_t g = {nx, ny, nz, (grid_boundary_t)boundary};
+    gs_params_t p = {F, k, Du, Dv, dt, stencil};
+    gs_sim_t fresh;
+    if (!gs_init(&fresh, g, p, eng.error, (int)sizeof eng.error)) return 0;
+    uint64_t seed = (uint64_t)seed_hi << 32 | seed_lo;
+    if (!seed_fill(&fresh, eng.pool, (seed_mode_t)seed_mode, seed, eng.error, (int)sizeof eng.error)) {
+        gs_free(&fresh);
+        return 0;
+    }
+    if (eng.has_sim) gs_free(&eng.sim);
+    eng.sim = fresh;
+    eng.has_sim = true;
+    return 1;
+}
+
+/* Changes F, k, Du, Dv, dt and the stencil of the running simulation (validated). */
+API_EXPORT int eng_sim_set_params(float F, float k, float Du, float Dv, float dt, int stencil) {
+    if (!need_sim("eng_sim_set_params")) return 0;
+    gs_params_t p = {F, k, Du, Dv, dt, stencil};
+    return gs_set_params(&eng.sim, p, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* Runs n steps. Returns the number of steps run (n, or fewer when a step went
+ * non-finite: then the last good state is kept and eng_last_error says why). */
+API_EXPORT int eng_sim_step(int n) {
+    if (!need_sim("eng_sim_step")) return 0;
+    uint64_t before = eng.sim.step;
+    memset(&eng.last_timing, 0, sizeof eng.last_timing);
+    gs_step(&eng.sim, eng.pool, n, &eng.last_timing, eng.error, (int)sizeof eng.error);
+    return (int)(eng.sim.step - before);
+}
+
+/* Milliseconds the last eng_sim_step spent in the fused step pass. */
+API_EXPORT double eng_sim_step_ms(void) { return eng.last_timing.step_ms + eng.last_timing.ranges_ms; }
+
+/* Adds `amount` to V in a ball around sample coordinates (x, y, z). */
+API_EXPORT int eng_sim_paint(float x, float y, float z, float radius, float amount) {
+    if (!need_sim("eng_sim_paint")) return 0;
+    return seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* Paints where a view ray (grid units: origin o, direction d) first meets V >= iso,
+ * marching the grid box in half-voxel steps; a ray that misses the surface paints
+ * at its point nearest the grid's centre, kept inside the grid. */
+API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
+                                 float amount, float iso) {
+    if (!need_sim("eng_sim_paint_ray")) return 0;
+    const grid_t g = eng.sim.grid;
+    float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz}, hi[3] = {(float)g.nx - 1, (float)g.ny - 1, (float)g.nz - 1};
+    float len = sqrtf(dx * dx + dy * dy + dz * dz);
+    if (!(len > 0.0f) || !isfinite(len) || !isfinite(ox) || !isfinite(oy) || !isfinite(oz)) {
+        set_error("paint: the view ray is not finite");
+        return 0;
+    }
+    float t0 = 0.0f, t1 = INFINITY;
+    for (int a = 0; a < 3; a++) {
+        d[a] /= len;
+        if (fabsf(d[a]) < 1e-12f) {
+            if (o[a] < 0.0f || o[a] > hi[a]) t1 = -1.0f; /* parallel and outside: no entry */
+            continue;
+        }
+        float ta = (0.0f - o[a]) / d[a], tb = (hi[a] - o[a]) / d[a];
+        t0 = fmaxf(t0, fminf(ta, tb));
+        t1 = fminf(t1, fmaxf(ta, tb));
+    }
+    float p[3];
+    bool hit = false;
+    for (float t = t0; t <= t1 && !hit; t += 0.5f) {
+        int q[3];
+        for (int a = 0; a < 3; a++) {
+            p[a] = o[a] + t * d[a];
+            q[a] = (int)fminf(fmaxf(roundf(p[a]), 0.0f), hi[a]);
+        }
+        hit = eng.sim.v[grid_index(g, q[0], q[1], q[2])] >= iso;
+    }
+    if (!hit) {
+        float c[3] = {hi[0] * 0.5f, hi[1] * 0.5f, hi[2] * 0.5f};
+        float t = (c[0] - o[0]) * d[0] + (c[1] - o[1]) * d[1] + (c[2] - o[2]) * d[2];
+        for (int a = 0; a < 3; a++) p[a] = fminf(fmaxf(o[a] + t * d[a], 0.0f), hi[a]);
+    }
+    return seed_paint_sphere(&eng.sim, p[0], p[1], p[2], radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* The simulation's description as JSON: dims, boundary, params, seed, step. */
+API_EXPORT const char *eng_sim_info_json(void) {
+    if (!need_sim("eng_sim_info_json")) return NULL;
+    const gs_sim_t *s = &eng.sim;
+    snprintf(eng.json, JSON_CAP,
+             "{\"nx\":%d,\"ny\":%d,\"nz\":%d,\"boundary\":%d,\"stencil\":%d,\"F\":%.9g,\"k\":%.9g,"
+             "\"Du\":%.9g,\"Dv\":%.9g,\"dt\":%.9g,\"seed\":\"%" PRIu64 "\",\"step\":%" PRIu64 "}",
+             s->grid.nx, s->grid.ny, s->grid.nz, (int)s->grid.boundary, s->params.stencil, s->params.F,
+             s->params.k, s->params.Du, s->params.Dv, s->params.dt, s->seed, s->step);
+    return eng.json;
+}
+
+/* The state hash (README: "State hash") as 16 hex digits. */
+API_EXPORT const char *eng_sim_hash_hex(void) {
+    if (!need_sim("eng_sim_hash_hex")) return NULL;
+    uint64_t h = hash_state(eng.pool, eng.sim.grid, eng.sim.u, eng.sim.v);
+    snprintf(eng.hex, sizeof eng.hex, "%016" PRIx64, h);
+    return eng.hex;
+}
+
+/* Meshes V at iso (scalar: 0 none, 1 U, 2 |grad V|; close: zero-flux caps).
+ * The blob is at eng_mesh_ptr() for eng_mesh_bytes(). */
+API_EXPORT int eng_sim_mesh(float iso, int scalar, int close) {
+    if (!need_sim("eng_sim_mesh")) return 0;
+    if (scalar < MC_SCALAR_NONE || scalar > MC_SCALAR_GRAD_V) {
+        snprintf(eng.error, sizeof eng.error, "scalar must be 0 (none), 1 (U) or 2 (|grad V|), got %d", scalar);
+        return 0;
+    }
+    mc_desc_t desc = {.iso = iso, .scalar = scalar, .close_boundary = close != 0};
+    return mc_mesh(eng.mesher, eng.pool, eng.sim.grid, eng.sim.v, eng.sim.u, eng.sim.ranges, &desc, eng.error,
+                   (int)sizeof eng.error) ? 1 : 0;
 }
 
 API_EXPORT const void *eng_mesh_ptr(void) {
@@ -95,4 +228,93 @@ API_EXPORT int eng_mesh_bytes(void) {
     size_t bytes = 0;
     if (eng.mesher) mc_blob(eng.mesher, &bytes);
     return (int)bytes;
+}
+
+/* Milliseconds the last mesh took, all phases. */
+API_EXPORT double eng_mesh_ms(void) { return eng.mesher ? mc_stats(eng.mesher).total_ms : 0.0; }
+
+static bool keep_file(size_t bytes) {
+    if (bytes > eng.file_bytes || !eng.file) {
+        plat_free(eng.file);
+        eng.file = plat_alloc(bytes);
+        if (!eng.file) {
+            eng.file_bytes = 0;
+            set_error("out of memory for the file");
+            return false;
+        }
+    }
+    eng.file_bytes = bytes;
+    return true;
+}
+
+/* Writes the state as an .rds file into engine memory: eng_file_ptr/eng_file_bytes. */
+API_EXPORT int eng_sim_save(void) {
+    if (!need_sim("eng_sim_save")) return 0;
+    size_t bytes = rds_size(eng.sim.grid);
+    if (!keep_file(bytes)) return 0;
+    return rds_write(&eng.sim, eng.pool, eng.file, bytes, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* Replaces the simulation with the .rds file at buf[0..len) (validated whole first). */
+API_EXPORT int eng_sim_load(const void *buf, int len) {
+    if (!eng.pool || len < 0) {
+        set_error(eng.pool ? "eng_sim_load: negative length" : "eng_sim_load: call eng_init first");
+        return 0;
+    }
+    if (!rds_read(&eng.sim, eng.pool, buf, (size_t)len, eng.error, (int)sizeof eng.error)) return 0;
+    eng.has_sim = true;
+    return 1;
+}
+
+/* Writes the last mesh as PLY/OBJ/STL (by ext: "ply", "obj", "stl") into engine
+ * memory (through the in-memory file system): eng_file_ptr/eng_file_bytes. */
+API_EXPORT int eng_mesh_export(const char *ext) {
+    if (!eng.mesher || mc_triangle_count(eng.mesher) == 0) {
+        set_error("mesh export: there is no mesh yet");
+        return 0;
+    }
+    char path[32];
+    snprintf(path, sizeof path, "/tmp/mesh.%.4s", ext);
+    if (meshio_format_of(path) == MESHIO_UNKNOWN) {
+        snprintf(eng.error, sizeof eng.error, "mesh export: format must be ply, obj or stl, got '%.8s'", ext);
+        return 0;
+    }
+    meshio_mesh_t m = {
+        .vertex_count = mc_vertex_count(eng.mesher),
+        .triangle_count = mc_triangle_count(eng.mesher),
+        .positions = mc_positions(eng.mesher),
+        .normals = mc_normals(eng.mesher),
+        .indices = mc_indices(eng.mesher),
+    };
+    if (!meshio_write(path, &m, eng.error, (int)sizeof eng.error)) return 0;
+    FILE *f = fopen(path, "rb");
+    bool ok = f && fseek(f, 0, SEEK_END) == 0;
+    long size = ok ? ftell(f) : -1;
+    ok = ok && size > 0 && fseek(f, 0, SEEK_SET) == 0 && keep_file((size_t)size) &&
+         fread(eng.file, 1, (size_t)size, f) == (size_t)size;
+    if (f) fclose(f);
+    remove(path);
+    if (!ok) set_error("mesh export: could not read the written file back");
+    return ok ? 1 : 0;
+}
+
+API_EXPORT const void *eng_file_ptr(void) { return eng.file; }
+API_EXPORT int eng_file_bytes(void) { return (int)eng.file_bytes; }
+
+/* Per-worker pool statistics as JSON: [{tasks, steals, stolen, busy_ms, idle_ms}, ...]. */
+API_EXPORT const char *eng_pool_stats_json(void) {
+    size_t at = 0;
+    int n = eng.pool ? pool_size(eng.pool) : 0;
+    at += (size_t)snprintf(eng.json, JSON_CAP, "[");
+    for (int i = 0; i < n && at < JSON_CAP; i++) {
+        pool_stats_t s;
+        pool_get_stats(eng.pool, i, &s);
+        at += (size_t)snprintf(eng.json + at, JSON_CAP - at,
+                               "%s{\"tasks\":%" PRIu64 ",\"steals\":%" PRIu64 ",\"stolen\":%" PRIu64
+                               ",\"busy_ms\":%.3f,\"idle_ms\":%.3f}",
+                               i ? "," : "", s.tasks_run, s.steals_attempted, s.steals_succeeded,
+                               (double)s.busy_ns / 1e6, (double)s.idle_ns / 1e6);
+    }
+    if (at < JSON_CAP) snprintf(eng.json + at, JSON_CAP - at, "]");
+    return eng.json;
 }

@@ -6,13 +6,16 @@
  * x/y/z-edge and cap vertices start in the chunk's vertex range. Crossed edges of
  * a row are then plain bit masks (row ^ row >> 1, row ^ next row), so any chunk
  * can name any vertex of any other chunk with one popcount: no hash maps, no
- * per-vertex index array. Pass 2 writes vertices and triangles into the ranges
- * the scan gave each chunk. Rows are 16 cells, so the empty ones go by in a few
- * bit operations and only cells with a crossing are visited.
+ * per-vertex index array. Pass 1 also computes the chunk's vertices (position,
+ * normal, scalar) into a scratch arena while its samples are in cache; pass 2
+ * copies them to the range the scan gave the chunk, encodes them and writes the
+ * triangles. Rows are 16 cells, so the empty ones go by in a few bit operations
+ * and only cells with a crossing are visited.
  */
 #include "mc.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +28,9 @@ enum {
     ROWS = CHUNK_CELLS + 1,     /* sample rows per chunk side */
     ROWS2 = ROWS * ROWS,        /* rows per chunk */
     BASE_CAP = 3,               /* bases[] slot of the cap corners */
+    /* Pass 1 computes vertices into an arena while the chunk's samples are in cache
+     * (pass 2 copies them into place); past this many vertices, pass 2 computes them. */
+    ARENA_MAX_VERTICES = 1 << 22,
 };
 _Static_assert(CHUNK_CELLS + 1 <= 31, "a row of samples must fit a uint32 mask");
 
@@ -36,8 +42,15 @@ typedef struct mc_slot_t {
     uint8_t face[6]; /* close mode: touches box face (axis, side) -> caps */
     uint32_t nv, nt, v0, t0;
     float smin, smax;
+    uint32_t arena;  /* first arena record of its vertices, when in_arena */
+    uint8_t in_arena;
     int bad; /* a neighbour it needs was skipped: ranges do not match v */
 } mc_slot_t;
+
+/* Where vertices go: the final arrays or the arena. */
+typedef struct vdst_t {
+    float *pos, *nrm, *scal;
+} vdst_t;
 
 struct mc_mesher_t {
     /* the current call */
@@ -60,6 +73,10 @@ struct mc_mesher_t {
     size_t blob_cap, blob_bytes;
     float *pos, *nrm, *scal;
     size_t vcap;
+    /* vertex arena (records in pass-1 completion order, any order: copied by owner) */
+    float *a_pos, *a_nrm, *a_scal;
+    size_t a_cap;
+    _Atomic size_t a_used;
     uint32_t nv, nt;
     mc_stats_t stats;
 };
@@ -102,6 +119,9 @@ void mc_mesher_destroy(mc_mesher_t *m) {
     plat_free(m->pos);
     plat_free(m->nrm);
     plat_free(m->scal);
+    plat_free(m->a_pos);
+    plat_free(m->a_nrm);
+    plat_free(m->a_scal);
     plat_free(m);
 }
 
@@ -192,6 +212,8 @@ static inline int bit_at(const uint32_t *M, int i, int j, int k) { return (int)(
         }                                                                                           \
     }
 
+static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint32_t first);
+
 static void classify_slot(mc_mesher_t *m, size_t si) {
     mc_slot_t *s = &m->slots[si];
     uint32_t *M = m->masks + si * ROWS2;
@@ -199,8 +221,18 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
     const grid_t g = m->g;
     const float iso = m->iso;
     const int w = s->w, h = s->h, d = s->d;
+    /* 289 short rows far apart are too many streams for the hardware prefetcher:
+     * ask for the next plane's rows while this one is classified. */
     for (int k = 0; k <= d; k++) {
         int z = wrap(s->z0 + k, g.nz);
+        for (int kk = k == 0 ? 0 : k + 1; kk <= k + 1 && kk <= d; kk++) {
+            int zz = wrap(s->z0 + kk, g.nz);
+            for (int j = 0; j <= h; j++) {
+                const float *row = m->v + grid_index(g, s->x0, wrap(s->y0 + j, g.ny), zz);
+                __builtin_prefetch(row);
+                __builtin_prefetch(row + w);
+            }
+        }
         for (int j = 0; j <= h; j++) {
             int y = wrap(s->y0 + j, g.ny);
             const float *row = m->v + grid_index(g, 0, y, z);
@@ -234,6 +266,19 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
         }
     }
     s->nv = n;
+    s->smin = INFINITY;
+    s->smax = -INFINITY;
+    s->bad = 0;
+    s->in_arena = 0;
+    if (n) {
+        size_t off = atomic_fetch_add_explicit(&m->a_used, n, memory_order_relaxed);
+        if (off + n <= m->a_cap) {
+            vdst_t dst = {m->a_pos, m->a_nrm, m->a_scal};
+            s->arena = (uint32_t)off;
+            s->in_arena = 1;
+            emit_vertices(m, s, &dst, (uint32_t)off);
+        }
+    }
     /* Triangles. */
     const uint8_t *tc = m->T->tri_count;
     uint32_t t = 0;
@@ -257,17 +302,11 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
 
 /* ---- pass 2: fill ---------------------------------------------------------------------------- */
 
-/* Central-difference gradient of V at a sample (neighbours wrap or clamp). */
-static inline void gradient(const mc_mesher_t *m, int x, int y, int z, float out[3]) {
-    const grid_t g = m->g;
-    const bool per = g.boundary == GRID_PERIODIC;
-    const float *v = m->v;
-    int xm = x > 0 ? x - 1 : (per ? g.nx - 1 : 0), xp = x < g.nx - 1 ? x + 1 : (per ? 0 : g.nx - 1);
-    int ym = y > 0 ? y - 1 : (per ? g.ny - 1 : 0), yp = y < g.ny - 1 ? y + 1 : (per ? 0 : g.ny - 1);
-    int zm = z > 0 ? z - 1 : (per ? g.nz - 1 : 0), zp = z < g.nz - 1 ? z + 1 : (per ? 0 : g.nz - 1);
-    out[0] = 0.5f * (v[grid_index(g, xp, y, z)] - v[grid_index(g, xm, y, z)]);
-    out[1] = 0.5f * (v[grid_index(g, x, yp, z)] - v[grid_index(g, x, ym, z)]);
-    out[2] = 0.5f * (v[grid_index(g, x, y, zp)] - v[grid_index(g, x, y, zm)]);
+/* Offsets (in floats) to the two neighbours of coordinate c on an axis of n samples
+ * with stride st: wrapped (periodic) or clamped to c itself (zero-flux). */
+static inline void nb_offsets(int c, int n, ptrdiff_t st, bool per, ptrdiff_t *om, ptrdiff_t *op) {
+    *om = c > 0 ? -st : (per ? (ptrdiff_t)(n - 1) * st : 0);
+    *op = c < n - 1 ? st : (per ? -(ptrdiff_t)(n - 1) * st : 0);
 }
 
 static inline uint16_t encode_pos(float p) { return (uint16_t)(p * (float)MESH_POS_SCALE + 0.5f); }
@@ -279,8 +318,8 @@ static inline int16_t snorm16(float x) {
 
 /* Octahedral encoding of a unit normal (decoded by shaders/mesh.vert). */
 static inline void encode_oct(const float n[3], int16_t out[2]) {
-    float s = fabsf(n[0]) + fabsf(n[1]) + fabsf(n[2]);
-    float ox = n[0] / s, oy = n[1] / s;
+    float is = 1.0f / (fabsf(n[0]) + fabsf(n[1]) + fabsf(n[2]));
+    float ox = n[0] * is, oy = n[1] * is;
     if (n[2] < 0.0f) {
         float tx = (1.0f - fabsf(oy)) * (ox >= 0.0f ? 1.0f : -1.0f);
         float ty = (1.0f - fabsf(ox)) * (oy >= 0.0f ? 1.0f : -1.0f);
@@ -291,56 +330,72 @@ static inline void encode_oct(const float n[3], int16_t out[2]) {
     out[1] = snorm16(oy);
 }
 
-static inline void put_vertex(mc_mesher_t *m, uint32_t id, const float p[3], const float n[3], float sc) {
-    float *P = m->pos + 3 * (size_t)id, *N = m->nrm + 3 * (size_t)id;
+static inline void put_vertex(const vdst_t *d, bool scalar, uint32_t id, const float p[3], const float n[3],
+                              float sc) {
+    float *P = d->pos + 3 * (size_t)id, *N = d->nrm + 3 * (size_t)id;
     P[0] = p[0], P[1] = p[1], P[2] = p[2];
     N[0] = n[0], N[1] = n[1], N[2] = n[2];
-    if (m->scalar) m->scal[id] = sc;
-    mesh_vertex_t mv;
-    mv.pos[0] = encode_pos(p[0]);
-    mv.pos[1] = encode_pos(p[1]);
-    mv.pos[2] = encode_pos(p[2]);
-    encode_oct(n, mv.normal);
-    mv.scalar = 0;
-    memcpy(m->blob + sizeof(mesh_header_t) + (size_t)id * sizeof(mesh_vertex_t), &mv, sizeof mv);
+    if (scalar) d->scal[id] = sc;
 }
 
-/* The vertex of crossed edge (x, y, z) -> +axis a, interpolated from the lower end. */
-static void edge_vertex(mc_mesher_t *m, uint32_t id, int x, int y, int z, int a, mc_slot_t *s) {
+/* Blob vertices first..first+n-1 from the final float arrays (scalar: pass 3). */
+static void encode_vertices(mc_mesher_t *m, uint32_t first, uint32_t n) {
+    uint8_t *out = m->blob + sizeof(mesh_header_t) + (size_t)first * sizeof(mesh_vertex_t);
+    for (uint32_t id = first; id < first + n; id++, out += sizeof(mesh_vertex_t)) {
+        const float *p = m->pos + 3 * (size_t)id, *nn = m->nrm + 3 * (size_t)id;
+        mesh_vertex_t mv;
+        mv.pos[0] = encode_pos(p[0]);
+        mv.pos[1] = encode_pos(p[1]);
+        mv.pos[2] = encode_pos(p[2]);
+        encode_oct(nn, mv.normal);
+        mv.scalar = 0;
+        memcpy(out, &mv, sizeof mv);
+    }
+}
+
+/* The vertex of crossed edge (x, y, z) -> +axis a, interpolated from the lower end;
+ * the normal from central differences at both ends (the same float operations
+ * wherever the edge is reached from, so shared vertices are bit-identical). */
+static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, int a, mc_slot_t *s) {
     const grid_t g = m->g;
-    int q[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
-    q[a] = wrap(q[a] + 1, n3[a]);
-    float v0 = m->v[grid_index(g, x, y, z)], v1 = m->v[grid_index(g, q[0], q[1], q[2])];
-    float t = (m->iso - v0) / (v1 - v0);
+    const bool per = g.boundary == GRID_PERIODIC;
+    const int c0[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
+    const ptrdiff_t st[3] = {1, g.nx, (ptrdiff_t)g.nx * g.ny};
+    ptrdiff_t om[3], op[3], om1, op1;
+    for (int b = 0; b < 3; b++) nb_offsets(c0[b], n3[b], st[b], per, &om[b], &op[b]);
+    nb_offsets(wrap(c0[a] + 1, n3[a]), n3[a], st[a], per, &om1, &op1);
+    const size_t i0 = grid_index(g, x, y, z), i1 = (size_t)((ptrdiff_t)i0 + op[a]);
+    const float *p0 = m->v + i0, *p1 = m->v + i1;
+    const float v0 = *p0, v1 = *p1;
+    const float t = (m->iso - v0) / (v1 - v0);
     float p[3] = {(float)x, (float)y, (float)z};
     p[a] += t;
-    float g0[3], g1[3], n[3];
-    gradient(m, x, y, z, g0);
-    gradient(m, q[0], q[1], q[2], g1);
-    for (int c = 0; c < 3; c++) n[c] = g0[c] + t * (g1[c] - g0[c]);
+    float n[3];
+    for (int b = 0; b < 3; b++) {
+        float g0 = 0.5f * (p0[op[b]] - p0[om[b]]);
+        float g1 = b == a ? 0.5f * (p1[op1] - p1[om1]) : 0.5f * (p1[op[b]] - p1[om[b]]);
+        n[b] = g0 + t * (g1 - g0);
+    }
     float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
     if (len > 0.0f) {
-        for (int c = 0; c < 3; c++) n[c] = -n[c] / len;
+        float inv = -1.0f / len;
+        n[0] *= inv, n[1] *= inv, n[2] *= inv;
     } else { /* flat V: point along the edge, from the inside end outward */
         n[0] = n[1] = n[2] = 0.0f;
         n[a] = v0 >= m->iso ? 1.0f : -1.0f;
     }
     float sc = 0.0f;
-    if (m->scalar == MC_SCALAR_U) {
-        float u0 = m->u[grid_index(g, x, y, z)], u1 = m->u[grid_index(g, q[0], q[1], q[2])];
-        sc = u0 + t * (u1 - u0);
-    } else if (m->scalar == MC_SCALAR_GRAD_V) {
-        sc = len;
-    }
     if (m->scalar) {
+        if (m->scalar == MC_SCALAR_U) sc = m->u[i0] + t * (m->u[i1] - m->u[i0]);
+        else sc = len;
         s->smin = sc < s->smin ? sc : s->smin;
         s->smax = sc > s->smax ? sc : s->smax;
     }
-    put_vertex(m, id, p, n, sc);
+    put_vertex(dst, m->scalar != 0, id, p, n, sc);
 }
 
 /* A cap corner: the box-surface sample itself, normal along the box faces it is on. */
-static void cap_vertex(mc_mesher_t *m, uint32_t id, int x, int y, int z, mc_slot_t *s) {
+static void cap_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, mc_slot_t *s) {
     const grid_t g = m->g;
     float p[3] = {(float)x, (float)y, (float)z}, n[3] = {0, 0, 0};
     int q[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
@@ -351,15 +406,22 @@ static void cap_vertex(mc_mesher_t *m, uint32_t id, int x, int y, int z, mc_slot
     if (m->scalar == MC_SCALAR_U) {
         sc = m->u[grid_index(g, x, y, z)];
     } else if (m->scalar == MC_SCALAR_GRAD_V) {
+        const bool per = g.boundary == GRID_PERIODIC;
+        const ptrdiff_t st[3] = {1, g.nx, (ptrdiff_t)g.nx * g.ny};
+        const float *c = m->v + grid_index(g, x, y, z);
         float gr[3];
-        gradient(m, x, y, z, gr);
+        for (int a = 0; a < 3; a++) {
+            ptrdiff_t om, op;
+            nb_offsets(q[a], n3[a], st[a], per, &om, &op);
+            gr[a] = 0.5f * (c[op] - c[om]);
+        }
         sc = sqrtf(gr[0] * gr[0] + gr[1] * gr[1] + gr[2] * gr[2]);
     }
     if (m->scalar) {
         s->smin = sc < s->smin ? sc : s->smin;
         s->smax = sc > s->smax ? sc : s->smax;
     }
-    put_vertex(m, id, p, n, sc);
+    put_vertex(dst, m->scalar != 0, id, p, n, sc);
 }
 
 /* Global id of the vertex on edge (i, j, k) -> +axis a (a == BASE_CAP: the cap corner
@@ -397,18 +459,14 @@ static uint32_t vertex_id(mc_mesher_t *m, mc_slot_t *s, int i, int j, int k, int
     return o->v0 + m->bases[(oi * ROWS2 + (size_t)r) * 4 + (size_t)a] + (uint32_t)popc(bits & below(i));
 }
 
-static void fill_slot(mc_mesher_t *m, size_t si) {
-    mc_slot_t *s = &m->slots[si];
-    const uint32_t *M = m->masks + si * ROWS2;
+/* Computes slot s's vertices into dst at ids first.., in the order pass 1 counted them. */
+static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint32_t first) {
+    const uint32_t *M = m->masks + (size_t)(s - m->slots) * ROWS2;
     const int w = s->w, h = s->h, d = s->d;
     const uint32_t own_x = own_x_bits(s), cells = below(w);
     const int jn = h + s->last[1], kn = d + s->last[2];
     const int nx = m->g.nx, ny = m->g.ny, nz = m->g.nz;
-    s->smin = INFINITY;
-    s->smax = -INFINITY;
-    s->bad = 0;
-    /* Vertices, in the order pass 1 counted them. */
-    uint32_t id = s->v0;
+    uint32_t id = first;
     for (int k = 0; k < kn; k++) {
         int z = wrap(s->z0 + k, nz);
         for (int j = 0; j < jn; j++) {
@@ -424,40 +482,117 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
                     int i = __builtin_ctz(bits);
                     bits &= bits - 1;
                     int x = wrap(s->x0 + i, nx);
-                    if (a < 3) edge_vertex(m, id++, x, y, z, a, s);
-                    else cap_vertex(m, id++, x, y, z, s);
+                    if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s);
+                    else cap_vertex(m, dst, id++, x, y, z, s);
                 }
             }
         }
     }
-    (void)nx;
-    /* Triangles. */
+}
+
+/* Vertex-id sources of local sample row (j, k) for the three edge axes: id of the
+ * edge at local x = i is base[a] + popcount(mask[a] & below(i)) (for i < w, or
+ * i == w when this chunk owns the far x face). The row may belong to a neighbour. */
+static void row_source(mc_mesher_t *m, mc_slot_t *s, int j, int k, uint32_t base[3], uint32_t mask[3]) {
+    size_t oi = (size_t)(s - m->slots);
+    const mc_slot_t *o = s;
+    bool fy = j == s->h && !s->last[1], fz = k == s->d && !s->last[2];
+    if (fy | fz) {
+        const chunk_layout_t L = m->layout;
+        int cy = s->cy + fy, cz = s->cz + fz;
+        cy = cy == L.chy ? 0 : cy;
+        cz = cz == L.chz ? 0 : cz;
+        int32_t slot = m->slot_of[(size_t)s->cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)];
+        if (slot < 0) { /* skipped: no crossings; an id read from here is flagged */
+            for (int a = 0; a < 3; a++) base[a] = UINT32_MAX, mask[a] = 0;
+            return;
+        }
+        oi = (size_t)slot;
+        o = &m->slots[oi];
+        j = fy ? 0 : j;
+        k = fz ? 0 : k;
+    }
+    const uint32_t *M = m->masks + oi * ROWS2;
+    const uint16_t *B = m->bases + (oi * ROWS2 + (size_t)(k * ROWS + j)) * 4;
+    int r = k * ROWS + j;
+    uint32_t row = M[r];
+    mask[0] = row ^ (row >> 1);
+    mask[1] = j < o->h ? row ^ M[r + 1] : 0;
+    mask[2] = k < o->d ? row ^ M[r + ROWS] : 0;
+    for (int a = 0; a < 3; a++) base[a] = o->v0 + B[a];
+}
+
+/* Pass 1 ran over every chunk, so this chunk's samples have left the caches; the
+ * gradients would fetch them one scattered line at a time. Ask for the block (and
+ * the one-sample halo the gradients read) up front, in streaming order. */
+static void prefetch_block(const mc_mesher_t *m, const mc_slot_t *s) {
+    const grid_t g = m->g;
+    const bool per = g.boundary == GRID_PERIODIC;
+    int xa = s->x0 > 0 ? s->x0 - 1 : 0, xb = s->x0 + s->w + 1 < g.nx ? s->x0 + s->w + 1 : g.nx - 1;
+    for (int k = -1; k <= s->d + 1; k++) {
+        int z = s->z0 + k;
+        if (z < 0 || z >= g.nz) {
+            if (!per) continue;
+            z = z < 0 ? z + g.nz : z - g.nz;
+        }
+        for (int j = -1; j <= s->h + 1; j++) {
+            int y = s->y0 + j;
+            if (y < 0 || y >= g.ny) {
+                if (!per) continue;
+                y = y < 0 ? y + g.ny : y - g.ny;
+            }
+            const char *row = (const char *)(m->v + grid_index(g, 0, y, z));
+            for (int x = xa * 4 & ~63; x <= xb * 4; x += 64) __builtin_prefetch(row + x);
+        }
+    }
+}
+
+static void fill_slot(mc_mesher_t *m, size_t si) {
+    mc_slot_t *s = &m->slots[si];
+    const uint32_t *M = m->masks + si * ROWS2;
+    const int w = s->w, h = s->h, d = s->d;
+    if (s->in_arena) {
+        memcpy(m->pos + 3 * (size_t)s->v0, m->a_pos + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
+        memcpy(m->nrm + 3 * (size_t)s->v0, m->a_nrm + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
+        if (m->scalar) memcpy(m->scal + s->v0, m->a_scal + s->arena, sizeof(float) * s->nv);
+    } else if (s->nv) {
+        prefetch_block(m, s);
+        vdst_t dst = {m->pos, m->nrm, m->scal};
+        emit_vertices(m, s, &dst, s->v0);
+    }
+    encode_vertices(m, s->v0, s->nv);
+    /* Triangles. Per cell row, each of the 12 cell edges reads its vertex id as
+     * base + popcount(crossings of its sample row below x), from the row's owner. */
     uint32_t *out = (uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t)) + 3 * (size_t)s->t0;
     const mc_tables_t *T = m->T;
+    const bool x_foreign = !s->last[0];
+    bool bad = false;
     for (int k = 0; k < d; k++) {
         for (int j = 0; j < h; j++) {
             int r = k * ROWS + j;
             uint32_t m00 = M[r], m10 = M[r + 1], m01 = M[r + ROWS], m11 = M[r + ROWS + 1];
             uint32_t busy = busy_cells(m00, m10, m01, m11, w);
+            if (!busy) continue;
+            uint32_t base[4][3], mask[4][3]; /* [dy + 2 dz][axis] */
+            for (int q = 0; q < 4; q++) row_source(m, s, j + (q & 1), k + (q >> 1), base[q], mask[q]);
             while (busy) {
                 int i = __builtin_ctz(busy);
                 busy &= busy - 1;
                 int cs = cell_case(m00, m10, m01, m11, i);
-                const int8_t *te = T->tri_edges[cs];
                 uint32_t ids[12];
-                uint32_t have = 0;
-                for (int q = 0; q < 3 * T->tri_count[cs]; q++) {
-                    int e = te[q];
-                    if (!(have >> e & 1u)) {
-                        int lc = T->edge_lower[e];
-                        ids[e] = vertex_id(m, s, i + (lc & 1), j + (lc >> 1 & 1), k + (lc >> 2 & 1), T->edge_axis[e]);
-                        have |= 1u << e;
-                    }
-                    *out++ = ids[e];
+                for (uint32_t em = T->edge_mask[cs]; em; em &= em - 1) {
+                    int e = __builtin_ctz(em), lc = T->edge_lower[e], a = T->edge_axis[e];
+                    int q = (lc >> 1 & 1) | (lc >> 2 & 1) << 1, xi = i + (lc & 1);
+                    if (xi == w && x_foreign) ids[e] = vertex_id(m, s, xi, j + (q & 1), k + (q >> 1), a);
+                    else ids[e] = base[q][a] + (uint32_t)popc(mask[q][a] & below(xi));
+                    bad |= ids[e] >= m->nv;
                 }
+                const int8_t *te = T->tri_edges[cs];
+                for (int q = 0; q < 3 * T->tri_count[cs]; q++) *out++ = ids[te[q]];
             }
         }
     }
+    if (bad) s->bad = 1;
     if (m->close) {
         FOR_EACH_CAP_SQUARE(s, M, {
             uint32_t vid[8];
@@ -616,6 +751,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     m->stats.active_chunks = (uint32_t)m->nslots;
 
     uint64_t t1 = plat_now_ns();
+    atomic_store_explicit(&m->a_used, 0, memory_order_relaxed);
     run_pass(m, pool, 1, 0, 0);
     m->stats.classify_ms = ms_since(t1);
 
@@ -651,6 +787,17 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     uint64_t t3 = plat_now_ns();
     run_pass(m, pool, 2, 0, 0);
     m->stats.fill_ms = ms_since(t3);
+    /* Some chunks missed the arena: size it for this mesh, for the next call. */
+    if (atomic_load_explicit(&m->a_used, memory_order_relaxed) > m->a_cap && m->a_cap < ARENA_MAX_VERTICES) {
+        size_t want = (size_t)nv + nv / 4 + 1024, b1 = m->a_cap * 3 * sizeof(float), b2 = b1, b3 = m->a_cap * sizeof(float);
+        want = want < ARENA_MAX_VERTICES ? want : ARENA_MAX_VERTICES;
+        if (grow((void **)&m->a_pos, &b1, want * 3 * sizeof(float)) &&
+            grow((void **)&m->a_nrm, &b2, want * 3 * sizeof(float)) &&
+            grow((void **)&m->a_scal, &b3, want * sizeof(float)))
+            m->a_cap = want;
+        else
+            m->a_cap = 0; /* no arena: pass 2 computes the vertices */
+    }
     for (size_t i = 0; i < m->nslots; i++) {
         if (m->slots[i].bad) {
             clear_mesh(m);

@@ -3,10 +3,13 @@
  * A sample is inside when v >= iso. Only chunks whose range can hold the surface
  * are meshed (skipped exactly when max < iso or min >= iso; in zero-flux "close"
  * mode a chunk touching the box is kept while max >= iso, for its caps). Active
- * chunks run in parallel on the pool in two passes: classify (case bits, counts)
- * and fill, with an exclusive scan in chunk order between them, so each chunk
- * writes its own fixed range and the bytes are the same for every thread count
- * and for the native and WASM builds.
+ * chunks run in parallel on the pool in two passes: classify (case bits, counts,
+ * and the chunk's vertices into a scratch arena while its samples are in cache)
+ * and fill (vertices copied into place, triangles), with an exclusive scan in
+ * chunk order between them, so each chunk writes its own fixed range and the
+ * bytes are the same for every thread count and for the native and WASM builds.
+ * Memory: the outputs plus about 4 KB per chunk and 28 bytes per vertex of
+ * scratch, all kept for the next call (grown by a quarter when outgrown).
  *
  * Each crossed cell edge gives exactly one vertex in the whole mesh: the edge
  * belongs to the chunk holding its lower endpoint and is interpolated from that

@@ -150,7 +150,13 @@ static void build(void) {
         t->edge_axis[e] = (uint8_t)axis;
         t->edge_lower[e] = (uint8_t)lo;
     }
-    for (int cs = 0; cs < 256; cs++) build_case(t, cs);
+    for (int cs = 0; cs < 256; cs++) {
+        build_case(t, cs);
+        for (int e = 0; e < 12; e++) {
+            int lo = t->edge_lower[e], hi = lo | 1 << t->edge_axis[e];
+            if (((cs >> lo) & 1) != ((cs >> hi) & 1)) t->edge_mask[cs] |= (uint16_t)(1u << e);
+        }
+    }
     for (int cs = 0; cs < 16; cs++) build_cap(t, cs);
 }
 

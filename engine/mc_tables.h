@@ -37,6 +37,7 @@ typedef struct mc_tables_t {
     int8_t tri_edges[256][3 * MC_MAX_CASE_TRIS + 1]; /* 3 edges per triangle, -1 after */
     uint8_t edge_axis[12];                           /* 0 x, 1 y, 2 z */
     uint8_t edge_lower[12];                          /* lower corner of each edge */
+    uint16_t edge_mask[256];                         /* bit e: edge e is crossed in this case */
     /* Cap squares: square corner q = 0..3 in CCW order; vertex codes 0..3 are corners,
      * 4..7 the crossing on side q (between corner q and q + 1 mod 4). Case bit q set
      * when corner q is inside. */

@@ -3,19 +3,28 @@
  * ALGORITHM
  * - Every worker owns a Chase-Lev deque (deque.h) of pool_task_t pointers. The
  *   creating thread is worker 0: it runs jobs (pool_parallel_for/pool_run) itself
- *   and only acts as a worker while inside one. Workers 1..size-1 are pthreads.
+ *   and only acts as a worker while inside one. Workers 1..size-1 are pthreads
+ *   created in pool_create (in WASM: from the owner, i.e. the runtime's main thread).
  * - pool_spawn pushes at the bottom of the caller's deque; pool_sync takes it back
  *   if no thief stole it (LIFO pairing means it is then exactly the newest item).
  *   If it was stolen, the deque is empty (thieves take the oldest first), so the
- *   syncing worker helps: it steals from random victims until the task's `done`
- *   word says the thief finished it, and after a while sleeps on that word.
+ *   syncing worker waits: briefly without bookkeeping (a short fork-join ends here),
+ *   then as a hungry worker that steals from random victims (leapfrogging), and
+ *   after SYNC_SPIN_NS asleep on the task's `done` word (a futex; the thief's
+ *   exchange to FINISHED sees the SLEEPER mark and wakes it).
  * - pool_parallel_for runs its range in grain-sized pieces and, between pieces,
  *   splits off the upper half of what remains (pushes it as a task) only when some
  *   worker is hungry (pool.idle > 0) and its own deque is empty: lazy binary
- *   splitting. Split halves are synced in LIFO order at the end. Nested calls run on
- *   the calling worker.
- * - Idle workers steal from random victims (xorshift PRNG per worker), spinning for
- *   SPIN_NS, then sleep on pool.epoch (a futex word) until a push or a state change.
+ *   splitting (Tzannes et al.). Split halves are synced in LIFO order at the end,
+ *   at most log2(len/grain)+1 of them per range (a VLA on the stack). Nested calls
+ *   run on the calling worker. A full deque just means "do not split / run inline".
+ * - Idle workers steal from random victims (xorshift PRNG per worker): spin with a
+ *   pause hint, then also yield, for SPIN_NS, then sleep on pool.epoch.
+ * - pool_set_active(n): workers >= n park on their own futex word (park_seq), so a
+ *   push's wake-one never lands on a parked worker. Between jobs the owner waits
+ *   until each deactivated worker has acknowledged (`parked`), so none of them
+ *   takes part in later jobs; parked workers hold no work (they park only from the
+ *   idle loop, with an empty deque), so nothing is lost.
  *
  * NO LOST WAKE-UPS (an event count)
  *   sleeper: e = epoch; sleepers += 1; fence(seq_cst); if work visible or state
@@ -25,17 +34,22 @@
  *   The two seq_cst fences order each side's write before its read, so either the
  *   sleeper sees the pushed item or the pusher sees the sleeper; in the latter case
  *   the epoch changes after the sleeper read it, so its futex wait cannot block.
- *   pool_set_active and pool_destroy change their flag, then bump epoch and wake all.
+ *   pool_set_active and pool_destroy change their flag, then bump epoch and park_seq
+ *   and wake all; `parked` vs `active` is the same store/load pairing (seq_cst).
  *
  * MEMORY ORDERS
- * - Deque: see deque.h (paper's fences; release/acquire on bottom).
+ * - Deque: see deque.h (the paper's fences; release/acquire on bottom).
  * - A task's fields are written before its push and read by a thief after it
- *   acquired `bottom`; the thief's results reach the syncer through the release
- *   exchange of `done` and the syncer's acquire load of it.
+ *   acquired `bottom`; the thief's results reach the syncer through the acq_rel
+ *   exchange of `done` and the syncer's acquire load of it. After that exchange the
+ *   thief touches only the word's address (a futex wake), never the task memory.
  * - Statistics are per-worker counters written only by their worker (relaxed load
- *   + store, no RMW), read relaxed by anyone: each field is exact, the set is not a
- *   snapshot. pool_reset_stats records a baseline rather than writing counters.
+ *   + store, no RMW), read relaxed by anyone: each field is exact and monotonic,
+ *   the set is not a snapshot. pool_reset_stats records a baseline instead of
+ *   writing the counters. Busy/idle time is taken at transitions, reusing the last
+ *   clock value read while idle, so no clock read delays a stolen task.
  * - pool.idle (hungry workers) is a relaxed heuristic: it only decides splitting.
+ * - No I/O anywhere in this file: pool threads must not block on the main thread.
  */
 #include "pool.h"
 
@@ -52,6 +66,9 @@ enum {
     SPIN_NS = 200 * 1000,       /* idle worker: spin this long before sleeping */
     SYNC_SPIN_NS = 500 * 1000,  /* sync on a stolen task: help this long, then sleep */
     YIELD_AFTER = 64,           /* failed steal rounds before spinning with sched_yield */
+    CLOCK_EVERY = 16,           /* failed rounds between clock reads while spinning */
+    SYNC_FAST_SPINS = 32,       /* sync: rounds of plain waiting before signalling hunger */
+    START_TIMEOUT_NS = 2000 * 1000 * 1000, /* pool_create: threads must be running by then */
     DONE_PENDING = 0, DONE_FINISHED = 1, DONE_SLEEPER = 2, /* pool_task_t.done values */
 };
 
@@ -69,7 +86,8 @@ typedef struct worker_t {
     uint64_t since_ns;  /* start of the current busy/idle period */
     pthread_t thread;
     bool started;
-    _Atomic bool parked; /* inactive and acknowledged it: steals nothing until reactivated */
+    _Atomic bool parked;  /* inactive and acknowledged it: steals nothing until reactivated */
+    _Atomic bool running; /* its thread has started (in WASM a thread may start late) */
     worker_stats_t stats;
     worker_stats_t base; /* baseline set by pool_reset_stats */
 } worker_t;
@@ -77,8 +95,9 @@ typedef struct worker_t {
 struct pool_t {
     alignas(64) _Atomic int idle;        /* active workers looking for work */
     alignas(64) _Atomic int sleepers;    /* workers asleep on epoch */
-    alignas(64) _Atomic uint32_t epoch;  /* futex word bumped on push-with-sleepers and state changes */
-    alignas(64) _Atomic int active;
+    alignas(64) _Atomic uint32_t epoch;  /* futex word of idle sleepers: bumped on push-with-sleepers and state changes */
+    alignas(64) _Atomic uint32_t park_seq; /* futex word of parked (inactive) workers: bumped on state changes */
+    _Atomic int active;
     _Atomic bool shutdown;
     int size;
     worker_t *workers; /* size entries, 64-byte aligned */
@@ -94,35 +113,36 @@ static inline void stat_add(worker_t *w, int i, uint64_t n) {
     atomic_store_explicit(p, atomic_load_explicit(p, memory_order_relaxed) + n, memory_order_relaxed);
 }
 
-/* Switches the worker's time accounting to busy or idle. */
-static inline void stat_phase(worker_t *w, bool busy) {
+/* Switches the worker's time accounting to busy or idle at time `now`. Callers
+ * pass the clock value they last read while idle (read every CLOCK_EVERY rounds),
+ * so that no clock read sits between finding work and running it: the busy/idle
+ * split is approximate by at most a few spin rounds, their sum is exact. */
+static inline void stat_switch(worker_t *w, bool busy, uint64_t now) {
     if (w->busy == busy) return;
-    uint64_t now = plat_now_ns();
-    stat_add(w, w->busy ? ST_BUSY : ST_IDLE, now - w->since_ns);
-    w->since_ns = now;
+    if (now > w->since_ns) {
+        stat_add(w, w->busy ? ST_BUSY : ST_IDLE, now - w->since_ns);
+        w->since_ns = now;
+    }
     w->busy = busy;
 }
 
 /* ---- waking ----------------------------------------------------------------------- */
 
 static inline void wake_if_sleepers(struct pool_t *p) {
-#if defined(__SANITIZE_THREAD__)
-    /* TSan build (no fences, see deque.h): an RMW reads the latest sleepers value;
-     * if it precedes the sleeper's increment, that increment reads from it and the
-     * sleeper then sees the push. */
-    if (atomic_fetch_add_explicit(&p->sleepers, 0, memory_order_seq_cst) > 0) {
-#else
-    DEQUE_SC_FENCE();
+    DEQUE_SC_FENCE(); /* push's store of bottom | load of sleepers (see the header) */
     if (atomic_load_explicit(&p->sleepers, memory_order_relaxed) > 0) {
-#endif
         atomic_fetch_add_explicit(&p->epoch, 1, memory_order_seq_cst);
         plat_wake(&p->epoch, 1);
     }
 }
 
+/* After a change of `active` or `shutdown`: every sleeper re-checks. Parked workers
+ * wait on their own word so that a push's wake-one never lands on one of them. */
 static void wake_all(struct pool_t *p) {
     atomic_fetch_add_explicit(&p->epoch, 1, memory_order_seq_cst);
     plat_wake(&p->epoch, -1);
+    atomic_fetch_add_explicit(&p->park_seq, 1, memory_order_seq_cst);
+    plat_wake(&p->park_seq, -1);
 }
 
 static inline bool push_task(worker_t *w, pool_task_t *t) {
@@ -193,33 +213,43 @@ void pool_spawn(pool_t *pool, pool_task_t *task, pool_task_fn fn, void *arg) {
     }
 }
 
-/* Waits for a stolen task, stealing other work meanwhile, then sleeping. */
+static inline bool task_done(pool_task_t *t) {
+    return atomic_load_explicit(&t->done, memory_order_acquire) == DONE_FINISHED;
+}
+
+/* Waits for a stolen task: first briefly (a short fork-join finishes here, with no
+ * bookkeeping), then as a hungry worker that steals other work meanwhile, and
+ * after SYNC_SPIN_NS asleep on the task's done word. */
 static void wait_stolen(worker_t *w, pool_task_t *task) {
+    for (int i = 0; i < SYNC_FAST_SPINS; i++) {
+        if (task_done(task)) return;
+        plat_cpu_relax();
+    }
     struct pool_t *p = w->pool;
-    stat_phase(w, false);
+    uint64_t seen = plat_now_ns(), start = seen;
+    stat_switch(w, false, seen);
     atomic_fetch_add_explicit(&p->idle, 1, memory_order_relaxed);
-    uint64_t start = 0;
     unsigned rounds = 0;
-    while (atomic_load_explicit(&task->done, memory_order_acquire) != DONE_FINISHED) {
+    while (!task_done(task)) {
         pool_task_t *t = steal_one(w);
         if (t) {
             atomic_fetch_sub_explicit(&p->idle, 1, memory_order_relaxed);
-            stat_phase(w, true);
+            stat_switch(w, true, seen);
             run_stolen(w, t);
-            stat_phase(w, false);
+            seen = start = plat_now_ns();
+            stat_switch(w, false, seen);
             atomic_fetch_add_explicit(&p->idle, 1, memory_order_relaxed);
             rounds = 0;
-            start = 0;
             continue;
         }
         if (++rounds < YIELD_AFTER) {
+            if (rounds % CLOCK_EVERY == 0) seen = plat_now_ns();
             plat_cpu_relax();
             continue;
         }
         plat_yield();
-        uint64_t now = plat_now_ns();
-        if (!start) start = now;
-        if (now - start < SYNC_SPIN_NS) continue;
+        seen = plat_now_ns();
+        if (seen - start < SYNC_SPIN_NS) continue;
         /* Sleep on the task's done word until the thief finishes it. */
         uint32_t expect = DONE_PENDING;
         if (atomic_compare_exchange_strong_explicit(&task->done, &expect, DONE_SLEEPER,
@@ -229,16 +259,21 @@ static void wait_stolen(worker_t *w, pool_task_t *task) {
             while (atomic_load_explicit(&task->done, memory_order_acquire) == DONE_SLEEPER)
                 plat_wait(&task->done, DONE_SLEEPER, -1);
             atomic_fetch_add_explicit(&p->idle, 1, memory_order_relaxed);
+            seen = plat_now_ns();
         }
     }
     atomic_fetch_sub_explicit(&p->idle, 1, memory_order_relaxed);
-    stat_phase(w, true);
+    stat_switch(w, true, seen);
 }
 
 void pool_sync(pool_t *pool, pool_task_t *task) {
     (void)pool;
     if (atomic_load_explicit(&task->done, memory_order_acquire) == DONE_FINISHED) return;
     worker_t *w = tls_worker;
+    if (!w) { /* misuse (sync outside the job that spawned): just wait for it */
+        while (!task_done(task)) plat_yield();
+        return;
+    }
     pool_task_t *t = deque_take(&w->dq);
     if (t) {
         /* Not stolen: by LIFO pairing the newest item is this task. */
@@ -314,35 +349,60 @@ static void run_range(worker_t *w, const range_job_t *job, int64_t b, int64_t e)
     while (n > 0) pool_sync(w->pool, &splits[--n].task);
 }
 
-/* Enters a job on the owner thread as worker 0 (returns NULL if already inside one). */
-static worker_t *job_enter(pool_t *pool) {
-    if (tls_worker && tls_worker->pool == pool) return NULL;
+/* A job entered from outside the pool: the owner thread becomes worker 0 for its
+ * duration. (The previous thread identity is restored afterwards, so a task of
+ * another pool may use this one as its owner.) */
+typedef struct job_scope_t {
+    worker_t *entered; /* NULL: already inside this pool, nothing to undo */
+    worker_t *saved;
+} job_scope_t;
+
+static job_scope_t job_enter(pool_t *pool) {
+    job_scope_t js = {NULL, tls_worker};
+    if (tls_worker && tls_worker->pool == pool) return js;
     worker_t *w = &pool->workers[0];
     tls_worker = w;
     w->since_ns = plat_now_ns();
     w->busy = true;
-    return w;
+    js.entered = w;
+    return js;
 }
 
-static void job_leave(worker_t *w) {
-    stat_add(w, ST_BUSY, plat_now_ns() - w->since_ns);
-    tls_worker = NULL;
+static void job_leave(job_scope_t js) {
+    if (!js.entered) return;
+    uint64_t now = plat_now_ns();
+    if (now > js.entered->since_ns) stat_add(js.entered, ST_BUSY, now - js.entered->since_ns);
+    tls_worker = js.saved;
 }
 
 void pool_parallel_for(pool_t *pool, int64_t begin, int64_t end, int64_t grain, pool_range_fn fn,
                        void *ctx) {
-    if (end <= begin) return;
+    if (!fn || end <= begin) return;
+    if (!pool) { /* no pool: run it all here, still a valid partition */
+        fn(ctx, begin, end, 0);
+        return;
+    }
+    if ((uint64_t)end - (uint64_t)begin > (uint64_t)INT64_MAX) { /* length overflows int64 */
+        int64_t mid = begin / 2 + end / 2;
+        pool_parallel_for(pool, begin, mid, grain, fn, ctx);
+        pool_parallel_for(pool, mid, end, grain, fn, ctx);
+        return;
+    }
     range_job_t job = {fn, ctx, grain > 0 ? grain : 1};
-    worker_t *entered = job_enter(pool);
+    job_scope_t js = job_enter(pool);
     run_range(tls_worker, &job, begin, end);
-    if (entered) job_leave(entered);
+    job_leave(js);
 }
 
 void pool_run(pool_t *pool, pool_task_fn fn, void *arg) {
-    worker_t *entered = job_enter(pool);
+    if (!pool) {
+        fn(arg);
+        return;
+    }
+    job_scope_t js = job_enter(pool);
     stat_add(tls_worker, ST_TASKS, 1);
     fn(arg);
-    if (entered) job_leave(entered);
+    job_leave(js);
 }
 
 /* ---- worker threads --------------------------------------------------------------- */
@@ -351,10 +411,13 @@ static void *worker_main(void *arg) {
     worker_t *w = arg;
     struct pool_t *p = w->pool;
     tls_worker = w;
+    /* Pairs with pool_set_active (store active; load running): a worker it skipped
+     * because it had not started yet sees the new active count at its first check. */
+    atomic_store_explicit(&w->running, true, memory_order_seq_cst);
     w->since_ns = plat_now_ns();
     w->busy = false;
     bool counted = false; /* included in p->idle */
-    uint64_t spin_start = 0;
+    uint64_t seen = w->since_ns, spin_start = 0;
     unsigned rounds = 0;
     for (;;) {
         if (atomic_load_explicit(&p->shutdown, memory_order_acquire)) break;
@@ -362,10 +425,11 @@ static void *worker_main(void *arg) {
             if (counted) atomic_fetch_sub_explicit(&p->idle, 1, memory_order_relaxed);
             counted = false;
             atomic_store_explicit(&w->parked, true, memory_order_seq_cst);
-            uint32_t e = atomic_load_explicit(&p->epoch, memory_order_seq_cst);
+            uint32_t e = atomic_load_explicit(&p->park_seq, memory_order_seq_cst);
             if (!atomic_load_explicit(&p->shutdown, memory_order_seq_cst) &&
                 w->id >= atomic_load_explicit(&p->active, memory_order_seq_cst))
-                plat_wait(&p->epoch, e, -1);
+                plat_wait(&p->park_seq, e, -1);
+            seen = plat_now_ns();
             continue;
         }
         if (atomic_load_explicit(&w->parked, memory_order_relaxed)) {
@@ -380,22 +444,24 @@ static void *worker_main(void *arg) {
         if (t) {
             atomic_fetch_sub_explicit(&p->idle, 1, memory_order_relaxed);
             counted = false;
-            stat_phase(w, true);
+            stat_switch(w, true, seen);
             run_stolen(w, t);
-            stat_phase(w, false);
+            seen = plat_now_ns();
+            stat_switch(w, false, seen);
             rounds = 0;
             spin_start = 0;
             continue;
         }
         if (++rounds < YIELD_AFTER) {
+            if (rounds % CLOCK_EVERY == 0) seen = plat_now_ns();
             plat_cpu_relax();
             continue;
         }
         if (rounds % 16 == 0) plat_yield();
         else plat_cpu_relax();
-        uint64_t now = plat_now_ns();
-        if (!spin_start) spin_start = now;
-        if (now - spin_start < SPIN_NS) continue;
+        seen = plat_now_ns();
+        if (!spin_start) spin_start = seen;
+        if (seen - spin_start < SPIN_NS) continue;
         /* Sleep (event count, see the header comment). Still counted as idle:
          * a sleeping worker is hungry, and pushes wake it. */
         uint32_t e = atomic_load_explicit(&p->epoch, memory_order_seq_cst);
@@ -405,11 +471,12 @@ static void *worker_main(void *arg) {
             w->id < atomic_load_explicit(&p->active, memory_order_seq_cst))
             plat_wait(&p->epoch, e, -1);
         atomic_fetch_sub_explicit(&p->sleepers, 1, memory_order_seq_cst);
+        seen = plat_now_ns();
         rounds = 0;
         spin_start = 0;
     }
     if (counted) atomic_fetch_sub_explicit(&p->idle, 1, memory_order_relaxed);
-    stat_phase(w, !w->busy); /* flush the last period */
+    stat_switch(w, !w->busy, plat_now_ns()); /* flush the last period */
     return NULL;
 }
 
@@ -461,6 +528,32 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
         }
         ws[i].started = true;
     }
+    /* Wait until every thread runs. Natively that is immediate; in WASM a thread
+     * beyond the pre-started Web Workers (PTHREAD_POOL_SIZE) would only start once
+     * this thread returns to its event loop, and joining it later would hang, so
+     * that case fails here with a reason instead. */
+    uint64_t deadline = plat_now_ns() + START_TIMEOUT_NS;
+    _Atomic uint32_t never = 0;
+    for (int i = 1; i < n; i++) {
+        while (!atomic_load_explicit(&ws[i].running, memory_order_acquire)) {
+            if (plat_now_ns() > deadline) {
+                /* Started threads exit and are joined; the others will exit as soon
+                 * as they start (shutdown is set), so their memory must stay: leak it. */
+                atomic_store_explicit(&pool->shutdown, true, memory_order_seq_cst);
+                wake_all(pool);
+                for (int j = 1; j < n; j++) {
+                    if (atomic_load_explicit(&ws[j].running, memory_order_acquire)) pthread_join(ws[j].thread, NULL);
+                    else pthread_detach(ws[j].thread);
+                }
+                if (err && err_len > 0)
+                    snprintf(err, (size_t)err_len,
+                             "pool_create: worker thread %d did not start (WASM: more threads than "
+                             "PTHREAD_POOL_SIZE?)", i);
+                return NULL;
+            }
+            plat_wait(&never, 0, 100000); /* 0.1 ms */
+        }
+    }
     return pool;
 }
 
@@ -474,14 +567,15 @@ void pool_destroy(pool_t *pool) {
 }
 
 int pool_size(const pool_t *pool) {
-    return pool->size;
+    return pool ? pool->size : 0;
 }
 
 int pool_active(const pool_t *pool) {
-    return atomic_load_explicit(&((pool_t *)pool)->active, memory_order_relaxed);
+    return pool ? atomic_load_explicit(&((pool_t *)pool)->active, memory_order_relaxed) : 0;
 }
 
 int pool_set_active(pool_t *pool, int n) {
+    if (!pool) return 0;
     if (n < 1) n = 1;
     if (n > pool->size) n = pool->size;
     atomic_store_explicit(&pool->active, n, memory_order_seq_cst);
@@ -491,7 +585,10 @@ int pool_set_active(pool_t *pool, int n) {
     if (!(tls_worker && tls_worker->pool == pool)) {
         for (int i = n; i < pool->size; i++) {
             unsigned spins = 0;
-            while (!atomic_load_explicit(&pool->workers[i].parked, memory_order_seq_cst)) {
+            /* A thread that has not started yet (WASM: no pre-started Web Worker
+             * left) cannot be waited for from here; it checks `active` first anyway. */
+            while (atomic_load_explicit(&pool->workers[i].running, memory_order_seq_cst) &&
+                   !atomic_load_explicit(&pool->workers[i].parked, memory_order_seq_cst)) {
                 if (++spins < YIELD_AFTER) plat_cpu_relax();
                 else plat_yield();
             }
@@ -516,6 +613,7 @@ void pool_get_stats(const pool_t *pool, int worker, pool_stats_t *out) {
 }
 
 void pool_reset_stats(pool_t *pool) {
+    if (!pool) return;
     for (int w = 0; w < pool->size; w++)
         for (int i = 0; i < ST_COUNT; i++)
             atomic_store_explicit(&pool->workers[w].base.v[i],

@@ -53,7 +53,8 @@ void pool_destroy(pool_t *pool);
 int pool_size(const pool_t *pool);   /* threads created, including the caller */
 int pool_active(const pool_t *pool); /* threads currently allowed to take work */
 /* Changes the active thread count (clamped to 1..size) at run time; inactive
- * threads sleep. Returns the new count. Call from the owner thread, between jobs. */
+ * threads sleep and take no part in later jobs (the call waits, microseconds, until
+ * they have stopped). Returns the new count. Call from the owner thread, between jobs. */
 int pool_set_active(pool_t *pool, int n);
 
 /* Runs fn over [begin, end) and returns when all of it ran. Ranges are split lazily

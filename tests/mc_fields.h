@@ -1,6 +1,6 @@
 /* mc_fields: analytic and random test volumes for marching cubes, shared by
  * tests/test_mc.c and bench/bench_mc.c, plus mesh checks (hash, edge census).
- * Header-only (static functions); the callers own every buffer. */
+ * Header-only (static inline functions); the callers own every buffer. */
 #ifndef MC_FIELDS_H
 #define MC_FIELDS_H
 
@@ -14,7 +14,7 @@
 /* Gyroid sin x cos y + sin y cos z + sin z cos x over [0, periods * 2 pi]^3. A
  * periodic grid samples k * L / n (so it tiles), a zero-flux grid k * L / (n - 1)
  * (both ends of the box are samples), as vtkImageData does. */
-static void mcf_gyroid(grid_t g, double periods, float *v) {
+static inline void mcf_gyroid(grid_t g, double periods, float *v) {
     const double L = periods * 2.0 * M_PI;
     const int per = g.boundary == GRID_PERIODIC;
     double sx = L / (per ? g.nx : g.nx - 1), sy = L / (per ? g.ny : g.ny - 1), sz = L / (per ? g.nz : g.nz - 1);
@@ -32,7 +32,7 @@ static void mcf_gyroid(grid_t g, double periods, float *v) {
 }
 
 /* v = r - |p - c|: inside (v >= 0) is the ball of radius r around c. */
-static void mcf_sphere(grid_t g, double cx, double cy, double cz, double r, float *v) {
+static inline void mcf_sphere(grid_t g, double cx, double cy, double cz, double r, float *v) {
     for (int z = 0; z < g.nz; z++)
         for (int y = 0; y < g.ny; y++)
             for (int x = 0; x < g.nx; x++) {
@@ -42,7 +42,7 @@ static void mcf_sphere(grid_t g, double cx, double cy, double cz, double r, floa
 }
 
 /* Uniform white noise in [0, 1) from a fixed 64-bit LCG (same on every platform). */
-static void mcf_noise(grid_t g, uint64_t seed, float *v) {
+static inline void mcf_noise(grid_t g, uint64_t seed, float *v) {
     uint64_t s = seed * 2862933555777941757ull + 3037000493ull;
     for (size_t i = 0; i < grid_count(g); i++) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
@@ -51,14 +51,14 @@ static void mcf_noise(grid_t g, uint64_t seed, float *v) {
 }
 
 /* FNV-1a 64 of a byte range. */
-static uint64_t mcf_hash(const void *p, size_t n) {
+static inline uint64_t mcf_hash(const void *p, size_t n) {
     const unsigned char *c = p;
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 1099511628211ull;
     return h;
 }
 
-static int mcf_cmp_u64(const void *a, const void *b) {
+static inline int mcf_cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
@@ -72,7 +72,7 @@ typedef struct mcf_census_t {
     size_t open, nonmanifold, misoriented, unused, degenerate;
 } mcf_census_t;
 
-static int mcf_census(const uint32_t *idx, size_t ntri, size_t nv, mcf_census_t *out) {
+static inline int mcf_census(const uint32_t *idx, size_t ntri, size_t nv, mcf_census_t *out) {
     memset(out, 0, sizeof *out);
     uint64_t *und = malloc(ntri * 3 * sizeof *und), *dir = malloc(ntri * 3 * sizeof *dir);
     unsigned char *used = calloc(nv ? nv : 1, 1);
@@ -106,7 +106,7 @@ static int mcf_census(const uint32_t *idx, size_t ntri, size_t nv, mcf_census_t 
 }
 
 /* Area and enclosed (signed, divergence theorem) volume of a float mesh. */
-static void mcf_area_volume(const float *pos, const uint32_t *idx, size_t ntri, double *area, double *volume) {
+static inline void mcf_area_volume(const float *pos, const uint32_t *idx, size_t ntri, double *area, double *volume) {
     double A = 0, V = 0;
     for (size_t t = 0; t < ntri; t++) {
         const float *a = pos + 3 * idx[3 * t], *b = pos + 3 * idx[3 * t + 1], *c = pos + 3 * idx[3 * t + 2];
@@ -122,7 +122,7 @@ static void mcf_area_volume(const float *pos, const uint32_t *idx, size_t ntri, 
 
 /* Crossed cell edges of the grid (samples differ about iso): what the vertex count
  * of a clip-mode (or periodic) mesh must be. */
-static size_t mcf_crossed_edges(grid_t g, const float *v, float iso) {
+static inline size_t mcf_crossed_edges(grid_t g, const float *v, float iso) {
     const int per = g.boundary == GRID_PERIODIC;
     size_t n = 0;
     for (int z = 0; z < g.nz; z++)

@@ -1,77 +1,288 @@
-// compute_worker.js: the one Web Worker that hosts the engine (one WASM instance,
-// its pthread pool started at start-up). It answers the page's messages and
-// transfers finished meshes: each mesh is copied out of the WASM heap once (a
-// shared WASM memory cannot be detached) and that copy is transferred.
+// compute_worker.js: the one Web Worker that hosts the engine: one WASM instance
+// whose pthread pool starts with it. It runs the simulation in time-sliced batches
+// (so messages are answered between them), meshes V at a steady cadence, and
+// transfers each mesh to the page: copied out of the WASM heap once (a shared WASM
+// memory cannot be detached) and that copy transferred. A paused simulation does
+// no work at all: nothing is scheduled and the pool threads sleep.
 //
-// Page -> worker: {type:'init', threads}, {type:'demo_mesh', size?, iso?}
-// Worker -> page: {type:'ready', poolSize, buildId}, {type:'mesh', buffer, ms},
-//                 {type:'error', message}
+// Page -> worker (every message is checked; a bad one gets {type:'error'} and
+// changes nothing):
+//   {type:'init', threads}
+//   {type:'new', nx, ny, nz, boundary, stencil, F, k, Du, Dv, dt, seed, seedMode}
+//   {type:'params', F, k, Du, Dv, dt, stencil}     {type:'view', iso, scalar, close}
+//   {type:'run', on}   {type:'step', n}   {type:'threads', n}
+//   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
+//   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
+//   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
+// Worker -> page:
+//   {type:'ready', poolSize, buildId, presets}   {type:'info', info}
+//   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
+//   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 'use strict';
 
 importScripts('engine.js');
 
-let engine = null;
+const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while running
+const SLICE_MS = 24;         // stepping time per slice before messages are served
 
-function fail(message) {
-  postMessage({ type: 'error', message });
+let E = null;            // the engine module
+let hasSim = false;      // a simulation exists (after a successful new or load)
+let running = false;
+let loopScheduled = false;
+let view = { iso: 0.25, scalar: 1, close: 1 };
+let meshInFlight = false; // a mesh was sent and the app has not taken it yet
+let meshDirty = true;     // state or view changed since the last mesh
+let lastMeshAt = 0;
+let stepsPerCall = 1;
+const rate = { since: performance.now(), steps: 0, stepMs: 0 };
+
+const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
+const fail = (message) => postMessage({ type: 'error', message });
+const engineError = (what) => fail(`${what}: ${str(E._eng_last_error())}`);
+
+// Message field checks: each returns the value or throws a readable Error.
+function num(m, key, lo, hi) {
+  const v = m[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) {
+    throw new Error(`${m.type}: ${key} must be a number in ${lo}..${hi}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+function int(m, key, lo, hi) {
+  const v = num(m, key, lo, hi);
+  if (!Number.isInteger(v)) throw new Error(`${m.type}: ${key} must be a whole number, got ${v}`);
+  return v;
 }
 
-async function init(threads) {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    fail(`init: threads must be a whole number from 1 to 64, got ${threads}`);
-    return;
+function postInfo() {
+  postMessage({ type: 'info', info: JSON.parse(str(E._eng_sim_info_json())) });
+}
+
+function mesh() {
+  meshDirty = false; // also on failure: the same request would fail again
+  if (!E._eng_sim_mesh(view.iso, view.scalar, view.close)) { engineError('mesh'); return; }
+  const ptr = E._eng_mesh_ptr();
+  const bytes = E._eng_mesh_bytes();
+  const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
+  const triangles = new Uint32Array(copy, 8, 1)[0] / 3;
+  meshInFlight = true;
+  lastMeshAt = performance.now();
+  postMessage({ type: 'mesh', buffer: copy, meshMs: E._eng_mesh_ms(), triangles }, [copy]);
+}
+
+function postStats(now) {
+  const secs = (now - rate.since) / 1000;
+  const info = JSON.parse(str(E._eng_sim_info_json()));
+  const cells = info.nx * info.ny * info.nz;
+  postMessage({
+    type: 'stats',
+    step: info.step,
+    running,
+    stepsPerSec: secs > 0 ? rate.steps / secs : 0,
+    cellsPerSec: secs > 0 ? (rate.steps * cells) / secs : 0,
+    stepMs: rate.steps > 0 ? rate.stepMs / rate.steps : 0,
+    meshMs: E._eng_mesh_ms(),
+    pool: JSON.parse(str(E._eng_pool_stats_json())),
+  });
+  rate.since = now;
+  rate.steps = 0;
+  rate.stepMs = 0;
+}
+
+// Runs `n` steps; false when the simulation stopped on a non-finite value.
+function step(n) {
+  const done = E._eng_sim_step(n);
+  rate.steps += done;
+  rate.stepMs += E._eng_sim_step_ms();
+  if (done > 0) meshDirty = true;
+  if (done < n) {
+    running = false;
+    engineError('simulation stopped');
+    postInfo();
+    return false;
   }
-  engine = await createEngine({
-    // Pool threads beyond worker 0 are pre-started Web Workers (PTHREAD_POOL_SIZE).
-    poolThreads: threads - 1,
+  return true;
+}
+
+function loop() {
+  loopScheduled = false;
+  const start = performance.now();
+  if (running) {
+    // Grow or shrink the batch so one call takes a few milliseconds.
+    while (running && performance.now() - start < SLICE_MS) {
+      const t0 = performance.now();
+      if (!step(stepsPerCall)) break;
+      const ms = performance.now() - t0;
+      if (ms < 4 && stepsPerCall < 64) stepsPerCall *= 2;
+      else if (ms > 16 && stepsPerCall > 1) stepsPerCall >>= 1;
+    }
+  }
+  const now = performance.now();
+  if (!hasSim) return;
+  if (meshDirty && !meshInFlight && now - lastMeshAt >= (running ? MESH_INTERVAL_MS : 0)) mesh();
+  if (now - rate.since >= 500) postStats(now);
+  schedule();
+}
+
+// Keeps the loop alive while there is work; a paused, meshed state schedules nothing.
+function schedule() {
+  if (loopScheduled || !hasSim) return;
+  if (running || meshDirty) {
+    loopScheduled = true;
+    setTimeout(loop, running ? 0 : 5);
+  }
+}
+
+async function init(m) {
+  const threads = int(m, 'threads', 1, 64);
+  E = await createEngine({
+    poolThreads: threads - 1, // pre-started Web Workers for the pool (PTHREAD_POOL_SIZE)
     mainScriptUrlOrBlob: new URL('engine.js', self.location.href).href,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
   });
-  const size = engine._eng_init(threads);
-  if (size <= 0) {
-    fail(engine.UTF8ToString(engine._eng_last_error()));
-    return;
-  }
-  postMessage({ type: 'ready', poolSize: size, buildId: engine.UTF8ToString(engine._eng_build_id()) });
+  const size = E._eng_init(threads);
+  if (size <= 0) { engineError('engine start'); E = null; return; }
+  postMessage({
+    type: 'ready',
+    poolSize: size,
+    buildId: str(E._eng_build_id()),
+    presets: JSON.parse(str(E._eng_presets_json())),
+  });
 }
 
-function demoMesh(size, iso) {
-  const t0 = performance.now();
-  if (!engine._eng_demo_mesh(size, iso)) {
-    fail(engine.UTF8ToString(engine._eng_last_error()));
-    return;
+function seedHalves(m) {
+  const s = m.seed;
+  if (!(typeof s === 'string' && /^\d{1,20}$/.test(s)) && !(Number.isSafeInteger(s) && s >= 0)) {
+    throw new Error(`new: seed must be a whole number 0..2^64-1 (a string for big ones), got ${JSON.stringify(s)}`);
   }
-  const ptr = engine._eng_mesh_ptr();
-  const bytes = engine._eng_mesh_bytes();
-  const copy = engine.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
-  postMessage({ type: 'mesh', buffer: copy, ms: performance.now() - t0 }, [copy]);
+  const big = BigInt(s);
+  if (big >= 1n << 64n) throw new Error('new: seed must be below 2^64');
+  return [Number(big & 0xffffffffn), Number(big >> 32n)];
 }
+
+const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run']);
+const SEED_MODES = { cube: 0, spheres: 1, noise: 2 };
+const EXPORT_FORMATS = ['ply', 'obj', 'stl'];
+
+function withCString(s, fn) {
+  const len = E.lengthBytesUTF8(s) + 1;
+  const p = E._malloc(len);
+  try { E.stringToUTF8(s, p, len); return fn(p); } finally { E._free(p); }
+}
+
+function takeFile(kind) {
+  const ptr = E._eng_file_ptr();
+  const bytes = E._eng_file_bytes();
+  const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer;
+  postMessage({ type: 'file', kind, buffer: copy }, [copy]);
+}
+
+const handlers = {
+  new(m) {
+    const [lo, hi] = seedHalves(m);
+    if (!(m.seedMode in SEED_MODES)) throw new Error(`new: seedMode must be one of ${Object.keys(SEED_MODES).join(', ')}`);
+    const ok = E._eng_sim_new(int(m, 'nx', 8, 512), int(m, 'ny', 8, 512), int(m, 'nz', 8, 512),
+      int(m, 'boundary', 0, 1), int(m, 'stencil', 7, 27), num(m, 'F', -1e9, 1e9), num(m, 'k', -1e9, 1e9),
+      num(m, 'Du', -1e9, 1e9), num(m, 'Dv', -1e9, 1e9), num(m, 'dt', -1e9, 1e9), lo, hi, SEED_MODES[m.seedMode]);
+    if (!ok) { engineError('new simulation refused'); return; }
+    hasSim = true;
+    meshDirty = true;
+    postInfo();
+  },
+  params(m) {
+    const ok = E._eng_sim_set_params(num(m, 'F', -1e9, 1e9), num(m, 'k', -1e9, 1e9), num(m, 'Du', -1e9, 1e9),
+      num(m, 'Dv', -1e9, 1e9), num(m, 'dt', -1e9, 1e9), int(m, 'stencil', 7, 27));
+    if (!ok) engineError('parameters refused');
+    postInfo(); // the page shows what is in force, refused or not
+  },
+  view(m) {
+    view = { iso: num(m, 'iso', -1e9, 1e9), scalar: int(m, 'scalar', 0, 2), close: m.close ? 1 : 0 };
+    meshDirty = true;
+  },
+  run(m) {
+    if (typeof m.on !== 'boolean') throw new Error('run: on must be true or false');
+    running = m.on;
+    rate.since = performance.now();
+    rate.steps = 0;
+    rate.stepMs = 0;
+    if (!running) postStats(performance.now());
+  },
+  step(m) {
+    if (step(int(m, 'n', 1, 100000))) postInfo();
+  },
+  threads(m) {
+    const n = E._eng_set_threads(int(m, 'n', 1, 64));
+    postMessage({ type: 'threads', active: n });
+  },
+  paint(m) {
+    const ok = E._eng_sim_paint(num(m, 'x', -1e9, 1e9), num(m, 'y', -1e9, 1e9), num(m, 'z', -1e9, 1e9),
+      num(m, 'radius', -1e9, 1e9), num(m, 'amount', -1e9, 1e9));
+    if (!ok) engineError('paint refused');
+    else meshDirty = true;
+  },
+  paint_ray(m) {
+    const vec = (key) => {
+      const v = m[key];
+      if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new Error(`paint_ray: ${key} must be an array of 3 finite numbers`);
+      }
+      return v;
+    };
+    const o = vec('origin'), d = vec('dir');
+    const ok = E._eng_sim_paint_ray(o[0], o[1], o[2], d[0], d[1], d[2], num(m, 'radius', 0.5, 64),
+      num(m, 'amount', -1, 1), view.iso);
+    if (!ok) engineError('paint refused');
+    else meshDirty = true;
+  },
+  hash() {
+    const hex = str(E._eng_sim_hash_hex());
+    if (!hex) { engineError('hash'); return; }
+    postMessage({ type: 'hash', hex, step: JSON.parse(str(E._eng_sim_info_json())).step });
+  },
+  save() {
+    if (!E._eng_sim_save()) { engineError('save'); return; }
+    takeFile('rds');
+  },
+  load(m) {
+    if (!(m.buffer instanceof ArrayBuffer)) throw new Error('load: buffer must be an ArrayBuffer');
+    const bytes = new Uint8Array(m.buffer);
+    const p = E._malloc(Math.max(1, bytes.length));
+    if (!p) { fail('load: out of memory'); return; }
+    E.HEAPU8.set(bytes, p);
+    const ok = E._eng_sim_load(p, bytes.length);
+    E._free(p);
+    if (!ok) { engineError('load refused'); return; }
+    hasSim = true;
+    meshDirty = true;
+    postInfo();
+  },
+  export_mesh(m) {
+    if (!EXPORT_FORMATS.includes(m.format)) throw new Error(`export_mesh: format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    if (!withCString(m.format, (p) => E._eng_mesh_export(p))) { engineError('mesh export'); return; }
+    takeFile(m.format);
+  },
+  mesh_taken() {
+    meshInFlight = false;
+  },
+};
 
 onmessage = (ev) => {
   const m = ev.data;
-  if (!m || typeof m !== 'object' || typeof m.type !== 'string') {
-    fail('message without a type');
-    return;
-  }
+  if (!m || typeof m !== 'object' || typeof m.type !== 'string') { fail('message without a type'); return; }
   if (m.type === 'init') {
-    if (engine) { fail('init: the engine is already running'); return; }
-    init(m.threads).catch((e) => fail(`engine failed to start: ${e && e.message ? e.message : e}`));
+    if (E) { fail('init: the engine is already running'); return; }
+    init(m).catch((e) => fail(`engine failed to start: ${e && e.message ? e.message : e}`));
     return;
   }
-  if (!engine) { fail(`${m.type}: the engine is not started yet`); return; }
-  switch (m.type) {
-    case 'demo_mesh': {
-      const size = m.size === undefined ? 96 : m.size;
-      const iso = m.iso === undefined ? 0.3 : m.iso;
-      if (!Number.isInteger(size) || typeof iso !== 'number' || !Number.isFinite(iso)) {
-        fail('demo_mesh: size must be an integer and iso a finite number');
-        return;
-      }
-      demoMesh(size, iso);
-      return;
-    }
-    default:
-      fail(`unknown message type '${m.type}'`);
+  if (!E) { fail(`${m.type}: the engine is not started yet`); return; }
+  const h = Object.prototype.hasOwnProperty.call(handlers, m.type) ? handlers[m.type] : null;
+  if (!h) { fail(`unknown message type '${m.type}'`); return; }
+  if (!hasSim && !NO_SIM_NEEDED.has(m.type)) { fail(`${m.type}: there is no simulation yet (send 'new' or 'load')`); return; }
+  try {
+    h(m);
+  } catch (e) {
+    fail(e.message);
   }
+  schedule();
 };

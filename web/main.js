@@ -1,48 +1,65 @@
 // main.js: the page on the browser's main thread. It checks that the browser can
 // run the app (cross-origin isolation, WASM threads and SIMD, WebGL2) and says
-// plainly what is missing; starts the compute worker (engine, thread pool); loads
-// the app (C + SDL2 + WebGL2) and hands it the meshes the worker transfers.
+// plainly what is missing; starts the compute worker (engine + thread pool); loads
+// the app (C + SDL2 + WebGL2) and hands it the meshes the worker transfers; and
+// wires the controls. Settings live in the URL hash, so a link reproduces a run.
 // Test hooks: window.rd holds the live state read by tests/e2e.
 'use strict';
 
-const MAX_THREADS = 16; // keep in step with the engine's PTHREAD_POOL_SIZE cap in the Makefile
+const MAX_THREADS = 16; // the URL's ?threads= cap
 
 const rd = (window.rd = {
   ready: false,        // worker and app both up
   poolSize: 0,         // threads the engine's pool runs (worker 0 included)
+  activeThreads: 0,
   buildId: '',
   glVersion: '',
+  presets: [],
+  info: null,          // the simulation as the engine describes it (dims, params, step)
+  stats: null,         // latest speed figures from the worker
   meshesReceived: 0,
   meshesDrawn: 0,
   framesDrawn: 0,
   triangles: 0,
-  problems: [],        // messages shown to the user
+  hash: null,          // {hex, step} of the last hash request
+  lastFile: null,      // {kind, buffer} of the last saved state or exported mesh
+  errors: [],          // engine errors shown to the user
+  problems: [],        // blocking problems shown in the big box
   pendingMesh: null,   // newest transferred mesh ArrayBuffer, taken by the app
+  worker: null,
 });
 
 const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s).replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function showProblem(title, html) {
   rd.problems.push(title);
   const box = $('problem');
-  box.innerHTML = `<h2>${title}</h2>${html}`;
+  box.insertAdjacentHTML('beforeend', `<h2>${esc(title)}</h2>${html}`);
   box.hidden = false;
 }
+
+function say(text, isError = false) {
+  const m = $('message');
+  m.textContent = text;
+  m.classList.toggle('bad', isError);
+}
+
+// ---- browser checks -------------------------------------------------------------
 
 // Smallest module using a SIMD128 instruction: (func (result v128) i32.const 0 i8x16.splat).
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
   10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
 
-// Returns a list of {title, html} for everything this browser lacks.
+// Returns [{title, html}] for everything this browser or this way of serving lacks.
 function checkBrowser() {
   const missing = [];
-  const serveHint = 'Serve the app with <code>make serve</code> (Caddy sends the ' +
-    '<code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: ' +
-    'require-corp</code> headers) and open <code>http://localhost:8080/</code>.';
   if (!window.crossOriginIsolated) {
     missing.push({ title: 'This page is not cross-origin isolated',
-      html: `<p>WASM threads need <code>SharedArrayBuffer</code>, which browsers only allow on ` +
-        `cross-origin isolated pages. ${serveHint}</p>` });
+      html: '<p>WASM threads need <code>SharedArrayBuffer</code>, which browsers only allow on ' +
+        'cross-origin isolated pages. Serve the app with <code>make serve</code> (Caddy sends the ' +
+        '<code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: ' +
+        'require-corp</code> headers) and open <code>http://localhost:8080/</code>.</p>' });
   } else if (typeof SharedArrayBuffer === 'undefined') {
     missing.push({ title: 'SharedArrayBuffer is unavailable',
       html: '<p>This browser does not offer SharedArrayBuffer even though the page is isolated. ' +
@@ -67,54 +84,214 @@ function checkBrowser() {
 
 function requestedThreads() {
   const param = new URLSearchParams(location.search).get('threads');
-  const hw = Math.max(1, navigator.hardwareConcurrency || 4);
-  if (param === null) return Math.min(hw, 8);
+  const fallback = Math.min(Math.max(1, navigator.hardwareConcurrency || 4), 8);
+  if (param === null) return fallback;
   const n = Number(param);
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    showProblem('Bad threads parameter', `<p><code>?threads=${String(param).replace(/[<&>]/g, '')}</code> ` +
-      `must be a whole number from 1 to ${MAX_THREADS}; using ${Math.min(hw, 8)}.</p>`);
-    return Math.min(hw, 8);
+    showProblem('Bad threads parameter', `<p><code>?threads=${esc(param)}</code> must be a whole ` +
+      `number from 1 to ${MAX_THREADS}; using ${fallback}.</p>`);
+    setTimeout(() => { $('problem').hidden = true; }, 6000);
+    return fallback;
   }
   return n;
 }
 
+// ---- settings: the controls' values, mirrored in the URL hash ---------------------
+
+const PARAM_KEYS = ['F', 'k', 'Du', 'Dv', 'dt', 'stencil'];
+const GRID_KEYS = ['size', 'boundary', 'seedMode', 'seed'];
+const VIEW_KEYS = ['iso', 'scalar', 'close'];
+
+function readControls() {
+  const s = {};
+  for (const key of ['F', 'k', 'Du', 'Dv', 'dt', 'iso']) s[key] = Number($(key).value);
+  for (const key of ['stencil', 'size', 'boundary', 'scalar']) s[key] = Number($(key).value);
+  s.seedMode = $('seedMode').value;
+  s.seed = $('seed').value.trim();
+  s.close = $('close').checked;
+  s.preset = $('preset').value;
+  return s;
+}
+
+function writeControls(s) {
+  for (const [key, v] of Object.entries(s)) {
+    const el = $(key);
+    if (!el || v === undefined) continue;
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === String(v))) {
+      el.add(new Option(String(v), String(v))); // e.g. a size from a link that the list lacks
+    }
+    if (el.type === 'checkbox') el.checked = v === true || v === 'true' || v === '1';
+    else if (typeof v === 'number' && !Number.isInteger(v)) el.value = String(Number(v.toPrecision(6)));
+    else el.value = String(v);
+  }
+  for (const out of document.querySelectorAll('output[for]')) out.textContent = $(out.htmlFor).value;
+}
+
+function settingsToHash(s) {
+  const p = new URLSearchParams();
+  for (const key of ['preset', ...PARAM_KEYS, ...GRID_KEYS, ...VIEW_KEYS]) p.set(key, String(s[key]));
+  return '#' + p.toString();
+}
+
+function settingsFromHash() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  const s = {};
+  for (const [key, v] of p) s[key] = v;
+  return s;
+}
+
+function applyPreset(name) {
+  const p = rd.presets.find((x) => x.name === name);
+  if (!p) return false;
+  writeControls({ preset: p.name, F: p.F, k: p.k, Du: p.Du, Dv: p.Dv, dt: p.dt, stencil: p.stencil, seedMode: p.seed_mode });
+  $('preset-source').textContent = p.source;
+  return true;
+}
+
+// ---- worker -------------------------------------------------------------------------
+
+function send(msg, transfer) { rd.worker.postMessage(msg, transfer || []); }
+
+function newSimulation() {
+  const s = readControls();
+  send({ type: 'new', nx: s.size, ny: s.size, nz: s.size, boundary: s.boundary, stencil: s.stencil,
+    F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, seed: s.seed || '1', seedMode: s.seedMode });
+  sendView();
+  history.replaceState(null, '', settingsToHash(s));
+}
+
+function sendParams() {
+  const s = readControls();
+  send({ type: 'params', F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, stencil: s.stencil });
+  history.replaceState(null, '', settingsToHash(s));
+}
+
+function sendView() {
+  const s = readControls();
+  send({ type: 'view', iso: s.iso, scalar: s.scalar, close: s.close });
+  history.replaceState(null, '', settingsToHash(s));
+}
+
+function setRunning(on) {
+  rd.running = on;
+  $('btn-run').textContent = on ? 'Pause' : 'Play';
+  send({ type: 'run', on });
+}
+
+function download(buffer, name, mime) {
+  const url = URL.createObjectURL(new Blob([buffer], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function fileName(ext) {
+  const i = rd.info;
+  return i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}.${ext}` : `grayscott.${ext}`;
+}
+
+function onWorkerMessage(ev) {
+  const m = ev.data;
+  if (!m || typeof m.type !== 'string') return;
+  switch (m.type) {
+    case 'ready': {
+      rd.poolSize = m.poolSize;
+      rd.activeThreads = m.poolSize;
+      rd.buildId = m.buildId;
+      rd.presets = m.presets;
+      $('stat-pool').textContent = String(m.poolSize);
+      $('stat-build').textContent = m.buildId;
+      $('threads').max = String(m.poolSize);
+      $('preset').innerHTML = m.presets.map((p) => `<option>${esc(p.name)}</option>`).join('');
+      // Defaults, then the preset named in the link, then the link's own values.
+      const fromLink = settingsFromHash();
+      writeControls({ size: 96, boundary: 0, seed: '1', iso: 0.25, scalar: 1, close: true, threads: m.poolSize });
+      if (!applyPreset(fromLink.preset)) applyPreset(m.presets[0].name);
+      writeControls(fromLink);
+      for (const b of document.querySelectorAll('button')) b.disabled = false;
+      $('load').disabled = false;
+      newSimulation();
+      setRunning(fromLink.paused !== '1');
+      break;
+    }
+    case 'info':
+      rd.info = m.info;
+      $('stat-step').textContent = String(m.info.step);
+      // Show the parameters in force (a refused change snaps the controls back).
+      writeControls({ F: m.info.F, k: m.info.k, Du: m.info.Du, Dv: m.info.Dv, dt: m.info.dt, stencil: m.info.stencil });
+      break;
+    case 'mesh':
+      rd.meshesReceived++;
+      rd.pendingMesh = m.buffer; // the app takes it on its next frame
+      $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
+      break;
+    case 'stats':
+      rd.stats = m;
+      if (rd.info) rd.info.step = m.step;
+      $('stat-step').textContent = String(m.step);
+      $('stat-sps').textContent = m.running ? m.stepsPerSec.toFixed(0) : '–';
+      $('stat-cells').textContent = m.running ? (m.cellsPerSec / 1e6).toFixed(0) : '–';
+      $('stat-stepms').textContent = m.stepMs ? `${m.stepMs.toFixed(2)} ms` : '–';
+      break;
+    case 'threads':
+      rd.activeThreads = m.active;
+      $('stat-pool').textContent = `${m.active}/${rd.poolSize}`;
+      break;
+    case 'hash':
+      rd.hash = { hex: m.hex, step: m.step };
+      $('hash').textContent = `state_hash ${m.hex} at step ${m.step}`;
+      break;
+    case 'file': {
+      rd.lastFile = { kind: m.kind, buffer: m.buffer };
+      const mime = m.kind === 'obj' ? 'text/plain' : 'application/octet-stream';
+      download(m.buffer, fileName(m.kind), mime);
+      say(`Saved ${fileName(m.kind)} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
+      break;
+    }
+    case 'error':
+      rd.errors.push(m.message);
+      say(m.message, true);
+      if (/simulation stopped/.test(m.message)) setRunning(false);
+      break;
+  }
+}
+
 function startWorker(threads) {
   const worker = new Worker('compute_worker.js');
-  worker.onmessage = (ev) => {
-    const m = ev.data;
-    if (!m || typeof m.type !== 'string') return;
-    switch (m.type) {
-      case 'ready':
-        rd.poolSize = m.poolSize;
-        rd.buildId = m.buildId;
-        $('stat-pool').textContent = String(m.poolSize);
-        $('stat-build').textContent = m.buildId;
-        worker.postMessage({ type: 'demo_mesh' });
-        break;
-      case 'mesh':
-        rd.meshesReceived++;
-        rd.pendingMesh = m.buffer; // the app takes it on its next frame
-        $('stat-mesh').textContent = `${m.ms.toFixed(1)} ms, ${(m.buffer.byteLength / 1048576).toFixed(2)} MB`;
-        break;
-      case 'error':
-        showProblem('The engine reported an error', `<p>${String(m.message).replace(/[<&>]/g, '')}</p>`);
-        break;
-    }
-  };
-  worker.onerror = (e) => showProblem('The compute worker failed', `<p>${String(e.message).replace(/[<&>]/g, '')}</p>`);
+  rd.worker = worker;
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (e) => showProblem('The compute worker failed',
+    `<p>${esc(e.message || 'engine.js could not be loaded')}. Rebuild and serve with <code>make serve</code>.</p>`);
   worker.postMessage({ type: 'init', threads });
-  return worker;
 }
+
+// ---- app (C + SDL2 + WebGL2) -----------------------------------------------------------
+
+let pictureWanted = false;
 
 function startApp() {
   let fpsFrames = 0, fpsSince = performance.now();
   rd.onReady = (glVersion) => { rd.glVersion = glVersion; };
-  rd.onFail = (message) => showProblem('The 3D view failed', `<p>${String(message).replace(/[<&>]/g, '')}</p>`);
+  rd.onFail = (message) => showProblem('The 3D view failed', `<p>${esc(message)}</p>`);
+  rd.onPaint = (origin, dir) => {
+    if (rd.worker) send({ type: 'paint_ray', origin, dir, radius: 4, amount: 0.5 });
+  };
   rd.onFrame = (triangles, hadNewMesh) => {
     rd.framesDrawn++;
-    if (hadNewMesh) rd.meshesDrawn++;
+    if (hadNewMesh) {
+      rd.meshesDrawn++;
+      send({ type: 'mesh_taken' });
+    }
     rd.triangles = triangles;
     rd.ready = rd.poolSize > 0 && rd.glVersion !== '';
+    if (pictureWanted) { // right after the draw, while the drawing buffer holds the frame
+      pictureWanted = false;
+      $('canvas').toBlob((blob) => download(blob, fileName('png'), 'image/png'), 'image/png');
+    }
     fpsFrames++;
     const now = performance.now();
     if (now - fpsSince >= 1000) {
@@ -127,23 +304,55 @@ function startApp() {
   const script = document.createElement('script');
   script.src = 'app.js';
   script.onload = () => {
-    createApp({
-      canvas: $('canvas'),
-      rd,
-      print: (t) => console.log(t),
-      printErr: (t) => console.warn(t),
-    }).catch((e) => rd.onFail(e && e.message ? e.message : String(e)));
+    createApp({ canvas: $('canvas'), rd, print: (t) => console.log(t), printErr: (t) => console.warn(t) })
+      .catch((e) => rd.onFail(e && e.message ? e.message : String(e)));
   };
-  script.onerror = () => showProblem('app.js failed to load', '<p>Rebuild with <code>make serve</code>.</p>');
+  script.onerror = () => showProblem('app.js failed to load', '<p>Rebuild and serve with <code>make serve</code>.</p>');
   document.body.appendChild(script);
+}
+
+// ---- controls -------------------------------------------------------------------------
+
+function wireControls() {
+  $('btn-run').onclick = () => setRunning(!rd.running);
+  $('btn-step').onclick = () => { setRunning(false); send({ type: 'step', n: 1 }); };
+  $('btn-reset').onclick = () => newSimulation();
+  $('preset').onchange = () => { applyPreset($('preset').value); newSimulation(); };
+  for (const key of PARAM_KEYS) $(key).addEventListener('change', sendParams);
+  for (const key of ['F', 'k']) $(key).addEventListener('input', () => { writeControls({}); sendParams(); });
+  for (const key of GRID_KEYS) $(key).addEventListener('change', () => history.replaceState(null, '', settingsToHash(readControls())));
+  $('iso').addEventListener('input', () => { writeControls({}); sendView(); });
+  for (const key of ['scalar', 'close']) $(key).addEventListener('change', sendView);
+  $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
+  $('btn-hash').onclick = () => send({ type: 'hash' });
+  $('btn-save').onclick = () => send({ type: 'save' });
+  $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
+  $('btn-png').onclick = () => { pictureWanted = true; };
+  $('btn-link').onclick = async () => {
+    const url = location.href.split('#')[0] + settingsToHash(readControls());
+    history.replaceState(null, '', url);
+    try { await navigator.clipboard.writeText(url); say('Link copied.'); } catch { say(`Link: ${url}`); }
+  };
+  $('load').onchange = async () => {
+    const f = $('load').files[0];
+    if (!f) return;
+    const buffer = await f.arrayBuffer();
+    send({ type: 'load', buffer }, [buffer]);
+    $('load').value = '';
+  };
+  document.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
+    if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }
+    else if (e.key === '.') send({ type: 'step', n: 1 });
+    else if (e.key === 'Backspace') newSimulation();
+  });
 }
 
 const missing = checkBrowser();
 if (missing.length) {
   for (const m of missing) showProblem(m.title, m.html);
-  // Show every problem, not just the last one.
-  $('problem').innerHTML = missing.map((m) => `<h2>${m.title}</h2>${m.html}`).join('');
 } else {
+  wireControls();
   startWorker(requestedThreads());
   startApp();
 }

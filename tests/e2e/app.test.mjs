@@ -72,6 +72,7 @@ test(`${BROWSER}: default pool size follows hardwareConcurrency (capped at 8); t
 
 test(`${BROWSER}: a bad threads parameter is explained, and the app still runs`, async () => {
   const { page } = await openPage(browser, `${server.url}/?threads=999`);
+  await page.waitForFunction(() => window.rd.meshesDrawn > 0, { timeout: 60000, polling: 100 });
   const rd = await waitForMesh(page);
   assert.ok(rd.problems.includes('Bad threads parameter'), rd.problems.join('; '));
   assert.ok(rd.poolSize >= 1);
@@ -90,4 +91,98 @@ test(`${BROWSER}: without cross-origin isolation the page says so and how to fix
   } finally {
     await plain.stop();
   }
+});
+
+// ---- the simulation itself ----------------------------------------------------------
+
+import { execFileSync } from 'node:child_process';
+import { ROOT } from './server.mjs';
+
+const until = (page, fn, arg, timeout = 60000) => page.waitForFunction(fn, { timeout, polling: 50 }, arg);
+
+test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=48`);
+  await until(page, () => window.rd.meshesDrawn >= 3 && window.rd.info && window.rd.info.step > 50);
+  const info = await page.evaluate(() => window.rd.info);
+  assert.equal(info.nx, 48);
+  await page.click('#btn-run'); // pause
+  await until(page, () => window.rd.stats && window.rd.stats.running === false);
+  const s1 = await page.evaluate(() => window.rd.stats.step);
+  await new Promise((r) => setTimeout(r, 800));
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+  await until(page, () => window.rd.hash !== null);
+  assert.equal(await page.evaluate(() => window.rd.hash.step), s1, 'no steps while paused');
+  await page.click('#btn-step');
+  await until(page, (s) => window.rd.info.step === s + 1, s1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a link reproduces a run, bit for bit the native CLI's state hash`, async () => {
+  const { page, errors } = await openPage(browser,
+    `${server.url}/?threads=3#preset=mitosis&size=40&boundary=1&seedMode=cube&seed=12345&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 40);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 150 }));
+  await until(page, () => window.rd.info.step === 150);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+  await until(page, () => window.rd.hash !== null);
+  const browserHash = await page.evaluate(() => window.rd.hash.hex);
+  const out = execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '40', '--preset', 'mitosis', '--boundary', 'zeroflux',
+    '--seed-mode', 'cube', '--seed', '12345', '--steps', '150', '--threads', '1', '--hash'], { encoding: 'utf8' });
+  const nativeHash = /state_hash ([0-9a-f]{16})/.exec(out)[1];
+  assert.equal(browserHash, nativeHash);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: bad messages and unstable parameters are refused and change nothing`, async () => {
+  const { page } = await openPage(browser, `${server.url}/#preset=spots&size=32&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0);
+  const before = await page.evaluate(() => window.rd.info);
+  const post = (msg) => page.evaluate((m) => window.rd.worker.postMessage(m), msg);
+  await post({ type: 'params', F: 'abc', k: 0.06, Du: 0.1, Dv: 0.05, dt: 1, stencil: 7 });
+  await post({ type: 'params', F: 0.03, k: 0.06, Du: 0.5, Dv: 0.05, dt: 1, stencil: 7 }); // 0.5*1 > 1/6
+  await post({ type: 'new', nx: 4096, ny: 8, nz: 8, boundary: 0, stencil: 7, F: 0.03, k: 0.06, Du: 0.1, Dv: 0.05, dt: 1, seed: '1', seedMode: 'cube' });
+  await post({ type: 'no_such_thing' });
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'load', buffer: new ArrayBuffer(100) }));
+  await until(page, () => window.rd.errors.length >= 5);
+  const errs = await page.evaluate(() => window.rd.errors);
+  assert.match(errs[0], /F must be a number/);
+  assert.match(errs[1], /parameters refused.*(dt|stab)/i);
+  assert.match(errs[2], /nx must be a number in 8\.\.512/);
+  assert.match(errs[3], /unknown message type/);
+  assert.match(errs[4], /load refused/);
+  await post({ type: 'hash' });
+  await until(page, () => window.rd.hash !== null);
+  const after = await page.evaluate(() => window.rd.info);
+  assert.deepEqual(after, before, 'the simulation is unchanged');
+  await page.close();
+});
+
+test(`${BROWSER}: state saves and loads back to the same hash; threads change at run time`, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}/#preset=worms&size=32&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 32);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'threads', n: 1 }));
+  await until(page, () => window.rd.activeThreads === 1);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 40 }));
+  await until(page, () => window.rd.info.step === 40);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'threads', n: 2 }));
+  await until(page, () => window.rd.activeThreads === 2);
+  await page.evaluate(() => { window.rd.worker.postMessage({ type: 'hash' }); window.rd.worker.postMessage({ type: 'save' }); });
+  await until(page, () => window.rd.hash !== null && window.rd.lastFile !== null);
+  const saved = await page.evaluate(() => ({ hex: window.rd.hash.hex, bytes: window.rd.lastFile.buffer.byteLength }));
+  assert.equal(saved.bytes, 128 + 8 * 32 ** 3 + 8);
+  // Run on, then load the saved state back: the hash returns.
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 10 }));
+  await until(page, () => window.rd.info.step === 50);
+  await page.evaluate(() => {
+    window.rd.hash = null;
+    const buf = window.rd.lastFile.buffer;
+    window.rd.worker.postMessage({ type: 'load', buffer: buf }, [buf]);
+    window.rd.worker.postMessage({ type: 'hash' });
+  });
+  await until(page, () => window.rd.hash !== null);
+  assert.deepEqual(await page.evaluate(() => window.rd.hash), { hex: saved.hex, step: 40 });
+  assert.deepEqual(errors, []);
+  await page.close();
 });

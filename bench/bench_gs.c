@@ -1,0 +1,232 @@
+/* bench_gs: the fused Gray-Scott step at 128^3 and 256^3 with 1 and 2 threads,
+ * side by side in one run with
+ *   (a) the memory-bandwidth roofline: a STREAM-like triad a = b + s*c over three
+ *       128 MB float arrays on the same pool; roofline cells/s = triad bytes/s / 16
+ *       (a step must at least read U, V and write U', V': 16 bytes per cell);
+ *   (b) the peer: a straightforward OpenMP C step (bench/peer_gs_omp.c), checked
+ *       to give the same bits as ours;
+ *   (c) the WASM build of our side under Node (figures written by bench_gs.cjs).
+ * Figures are medians of ROUNDS runs; the sides alternate within a round.
+ *
+ * Native: bench_gs [--json FILE] [--wasm FILE] [--quick]
+ * WASM:   bench_gs.cjs --emit FILE [--quick]      (our side only, BENCH_NO_PEERS) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gs.h"
+#include "hash.h"
+#include "plat.h"
+#include "pool.h"
+#include "preset.h"
+#include "seed.h"
+
+#ifndef BENCH_NO_PEERS
+void peer_gs_threads(int n);
+void peer_gs_step(int nx, int ny, int nz, const float *u, const float *v, float *u2, float *v2, float F, float k,
+                  float Du, float Dv, float dt);
+#endif
+
+enum { ROUNDS = 5 };
+#define TRIAD_N ((int64_t)32 * 1024 * 1024) /* 32 Mi floats = 128 MB per array */
+
+static const int sizes[2] = {128, 256};
+static const int threads[2] = {1, 2};
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+/* ---- triad ---------------------------------------------------------------------- */
+typedef struct triad_t {
+    float *a, *b, *c;
+} triad_t;
+
+static void triad_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    triad_t *t = ctx;
+    for (int64_t blk = begin; blk < end; blk++) {
+        int64_t i0 = blk * 65536, i1 = i0 + 65536;
+        for (int64_t i = i0; i < i1; i++) t->a[i] = t->b[i] + 3.0f * t->c[i];
+    }
+}
+
+/* bytes/s of one triad pass (12 bytes per element, the STREAM convention). */
+static double triad_rate(pool_t *pool, triad_t *t) {
+    uint64_t t0 = plat_now_ns();
+    pool_parallel_for(pool, 0, TRIAD_N / 65536, 1, triad_body, t);
+    double s = (double)(plat_now_ns() - t0) * 1e-9;
+    return (double)TRIAD_N * 12.0 / s;
+}
+
+/* ---- cases --------------------------------------------------------------------- */
+typedef struct result_t {
+    double ours, peer, roof; /* cells/s */
+    bool same_bits;
+} result_t;
+
+int main(int argc, char **argv) {
+    const char *json = NULL, *wasm = NULL, *emit = NULL;
+    bool quick = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
+        else if (!strcmp(argv[i], "--wasm") && i + 1 < argc) wasm = argv[++i];
+        else if (!strcmp(argv[i], "--emit") && i + 1 < argc) emit = argv[++i];
+        else if (!strcmp(argv[i], "--quick")) quick = true;
+        else {
+            fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE] [--emit FILE] [--quick]\n");
+            return 2;
+        }
+    }
+    char err[256];
+    pool_desc_t pd = {.threads = 2};
+    pool_t *pool = pool_create(&pd, err, (int)sizeof err);
+    if (!pool) {
+        fprintf(stderr, "bench_gs: %s\n", err);
+        return 1;
+    }
+    triad_t tr = {plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4)};
+#ifdef BENCH_NO_PEERS
+    (void)tr;
+#else
+    if (!tr.a || !tr.b || !tr.c) {
+        fprintf(stderr, "bench_gs: out of memory\n");
+        return 1;
+    }
+    for (int64_t i = 0; i < TRIAD_N; i++) tr.b[i] = 1.0f, tr.c[i] = 2.0f, tr.a[i] = 0.0f;
+#endif
+    const gs_params_t p = preset_find("spots")->params;
+    result_t res[2][2];
+    for (int si = 0; si < 2; si++) {
+        int n = sizes[si];
+        grid_t g = {n, n, n, GRID_PERIODIC};
+        gs_sim_t sim;
+        if (!gs_init(&sim, g, p, err, (int)sizeof err)) {
+            fprintf(stderr, "bench_gs: %s\n", err);
+            return 1;
+        }
+        seed_fill(&sim, pool, SEED_SPHERES, 1, NULL, 0);
+        int steps = n == 128 ? 20 : 6;
+        if (quick) steps = 2;
+        size_t N = grid_count(g);
+        double cells = (double)N * steps;
+#ifndef BENCH_NO_PEERS
+        float *pu = plat_alloc(N * 4), *pv = plat_alloc(N * 4), *pu2 = plat_alloc(N * 4), *pv2 = plat_alloc(N * 4);
+        /* correctness of the peer: same bits as ours after 2 steps */
+        memcpy(pu, sim.u, N * 4);
+        memcpy(pv, sim.v, N * 4);
+        for (int s = 0; s < 2; s++) {
+            peer_gs_step(n, n, n, pu, pv, pu2, pv2, p.F, p.k, p.Du, p.Dv, p.dt);
+            float *t = pu; pu = pu2; pu2 = t;
+            t = pv; pv = pv2; pv2 = t;
+        }
+        gs_step(&sim, pool, 2, NULL, NULL, 0);
+        bool same = memcmp(pu, sim.u, N * 4) == 0 && memcmp(pv, sim.v, N * 4) == 0;
+#endif
+        for (int ti = 0; ti < 2; ti++) {
+            pool_set_active(pool, threads[ti]);
+            double o[ROUNDS], q[ROUNDS], r[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                uint64_t t0 = plat_now_ns();
+                if (!gs_step(&sim, pool, steps, NULL, err, (int)sizeof err)) {
+                    fprintf(stderr, "bench_gs: %s\n", err);
+                    return 1;
+                }
+                o[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
+#ifndef BENCH_NO_PEERS
+                plat_yield();
+                peer_gs_threads(threads[ti]);
+                t0 = plat_now_ns();
+                for (int s = 0; s < steps; s++) {
+                    peer_gs_step(n, n, n, pu, pv, pu2, pv2, p.F, p.k, p.Du, p.Dv, p.dt);
+                    float *t = pu; pu = pu2; pu2 = t;
+                    t = pv; pv = pv2; pv2 = t;
+                }
+                q[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
+                r[round] = triad_rate(pool, &tr) / 16.0;
+#else
+                q[round] = r[round] = 0;
+#endif
+            }
+            res[si][ti].ours = median(o, ROUNDS);
+            res[si][ti].peer = median(q, ROUNDS);
+            res[si][ti].roof = median(r, ROUNDS);
+#ifndef BENCH_NO_PEERS
+            res[si][ti].same_bits = same;
+#else
+            res[si][ti].same_bits = true;
+#endif
+            fprintf(stderr, "  %d^3 %d thread(s): ours %.0f Mcells/s\n", n, threads[ti], res[si][ti].ours / 1e6);
+        }
+#ifndef BENCH_NO_PEERS
+        plat_free(pu), plat_free(pv), plat_free(pu2), plat_free(pv2);
+#endif
+        gs_free(&sim);
+    }
+
+    if (emit) { /* WASM side: our figures only */
+        FILE *f = fopen(emit, "w");
+        if (!f) return 1;
+        for (int si = 0; si < 2; si++)
+            for (int ti = 0; ti < 2; ti++) fprintf(f, "%d %d %.6g\n", sizes[si], threads[ti], res[si][ti].ours);
+        fclose(f);
+        printf("bench_gs (WASM): figures written to %s\n", emit);
+        return 0;
+    }
+    double wasm_fig[2][2] = {{0, 0}, {0, 0}};
+    bool have_wasm = false;
+    if (wasm) {
+        FILE *f = fopen(wasm, "r");
+        int sz, th;
+        double v;
+        while (f && fscanf(f, "%d %d %lf", &sz, &th, &v) == 3)
+            for (int si = 0; si < 2; si++)
+                for (int ti = 0; ti < 2; ti++)
+                    if (sizes[si] == sz && threads[ti] == th) wasm_fig[si][ti] = v, have_wasm = true;
+        if (f) fclose(f);
+        if (!have_wasm) fprintf(stderr, "bench_gs: no WASM figures in %s\n", wasm);
+    }
+
+    FILE *js = json ? fopen(json, "w") : NULL;
+    if (js) fprintf(js, "[\n");
+    bool first = true;
+    printf("%-26s %14s %14s %-34s %8s\n", "case", "ours", "peer", "peer_name", "ratio");
+#define ROW(casename, o, pe, pname, unit)                                                                       \
+    do {                                                                                                         \
+        double ratio_ = (pe) > 0 ? (o) / (pe) : 0;                                                               \
+        printf("%-26s %14.4g %14.4g %-34s %8.3f\n", casename, (double)(o), (double)(pe), pname, ratio_);        \
+        if (js)                                                                                                  \
+            fprintf(js, "%s  {\"case\": \"%s\", \"ours\": %.6g, \"peer\": %.6g, \"peer_name\": \"%s\", \"unit\": \"%s\", " \
+                        "\"ratio\": %.4f}",                                                                      \
+                    first ? "" : ",\n", casename, (double)(o), (double)(pe), pname, unit, ratio_);               \
+        first = false;                                                                                           \
+    } while (0)
+    for (int si = 0; si < 2; si++)
+        for (int ti = 0; ti < 2; ti++) {
+            char name[64];
+            result_t *r = &res[si][ti];
+            snprintf(name, sizeof name, "gs_%d_%dt_vs_openmp", sizes[si], threads[ti]);
+            ROW(name, r->ours, r->peer, r->same_bits ? "OpenMP C step (same bits)" : "OpenMP C step (BITS DIFFER)",
+                "cells/s");
+            snprintf(name, sizeof name, "gs_%d_%dt_vs_roofline", sizes[si], threads[ti]);
+            ROW(name, r->ours, r->roof, "triad roofline (bytes/s / 16)", "cells/s");
+            if (have_wasm) {
+                snprintf(name, sizeof name, "gs_%d_%dt_wasm_vs_native", sizes[si], threads[ti]);
+                ROW(name, wasm_fig[si][ti], r->ours, "native build (ours = WASM/Node)", "cells/s");
+            }
+        }
+    if (js) {
+        fprintf(js, "\n]\n");
+        fclose(js);
+        printf("written %s\n", json);
+    }
+    plat_free(tr.a), plat_free(tr.b), plat_free(tr.c);
+    pool_destroy(pool);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* peer_gs_omp: the benchmark's peer, a straightforward OpenMP C Gray-Scott step
+ * (7-point, periodic): one loop nest over z, y, x with wrapped neighbour indices,
+ * `#pragma omp parallel for` over z. Same arithmetic grouping as gs.h, so its
+ * result can be checked against ours bit for bit. Built with -fopenmp. */
+#include <omp.h>
+#include <stddef.h>
+
+void peer_gs_threads(int n) { omp_set_num_threads(n); }
+
+void peer_gs_step(int nx, int ny, int nz, const float *u, const float *v, float *u2, float *v2, float F, float k,
+                  float Du, float Dv, float dt) {
+    const float Fk = F + k;
+#pragma omp parallel for schedule(static)
+    for (int z = 0; z < nz; z++) {
+        int zm = (z + nz - 1) % nz, zp = (z + 1) % nz;
+        for (int y = 0; y < ny; y++) {
+            int ym = (y + ny - 1) % ny, yp = (y + 1) % ny;
+            for (int x = 0; x < nx; x++) {
+                int xm = (x + nx - 1) % nx, xp = (x + 1) % nx;
+                size_t i = (size_t)x + (size_t)nx * ((size_t)y + (size_t)ny * z);
+                size_t r = (size_t)nx * ((size_t)y + (size_t)ny * z);
+                size_t iym = (size_t)x + (size_t)nx * ((size_t)ym + (size_t)ny * z);
+                size_t iyp = (size_t)x + (size_t)nx * ((size_t)yp + (size_t)ny * z);
+                size_t izm = (size_t)x + (size_t)nx * ((size_t)y + (size_t)ny * zm);
+                size_t izp = (size_t)x + (size_t)nx * ((size_t)y + (size_t)ny * zp);
+                float uc = u[i], vc = v[i];
+                float lu = ((u[r + xm] + u[r + xp]) + (u[iym] + u[iyp])) + (u[izm] + u[izp]) - 6.0f * uc;
+                float lv = ((v[r + xm] + v[r + xp]) + (v[iym] + v[iyp])) + (v[izm] + v[izp]) - 6.0f * vc;
+                float uvv = (uc * vc) * vc;
+                u2[i] = uc + dt * (((Du * lu) - uvv) + (F * (1.0f - uc)));
+                v2[i] = vc + dt * (((Dv * lv) + uvv) - (Fk * vc));
+            }
+        }
+    }
+}

@@ -1,0 +1,475 @@
+/* gs: the fused Gray-Scott step (see gs.h for the model and the exact operation order).
+ *
+ * Work is split into z planes (fixed indices, any thread count). For each plane a
+ * worker walks the rows y in order and, per row, the x vectors 0, 8, 16, ... (the
+ * last one overlapping when nx is not a multiple of 8; it recomputes the same
+ * values). Rows of planes z-1, z, z+1 stay in cache across consecutive planes, so
+ * a step reads U and V once from memory and writes U' and V' once (non-temporal
+ * stores when the state is far bigger than the caches).
+ *
+ * Chunk ranges: each finished row is reduced into per-chunk-column vector min/max
+ * accumulators of the plane; at the end of the plane these are reduced to scalars
+ * (plane_ranges[z][cy][cx]); after the parallel pass the planes of each chunk are
+ * merged in z order. Non-finite values: a per-plane sum of u' * v' is finite
+ * unless some value is Inf or NaN (or huge); flagged planes are checked exactly.
+ */
+#include "gs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plat.h"
+#include "pool.h"
+
+/* ---- vectors -------------------------------------------------------------------- */
+/* 8-lane vectors passed between static functions: without AVX (portable or
+ * sanitizer builds) compilers warn that the ABI differs; nothing here is exported. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+enum { VW = 8 };
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+static inline f32x8 vld(const float *p) {
+    f32x8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void vst(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
+static inline f32x8 vsplat(float s) { return (f32x8){s, s, s, s, s, s, s, s}; }
+/* vmin(a, b) = a < b ? a : b and vmax(a, b) = a > b ? a : b per lane: exactly what
+ * x86's minps/maxps compute, so AVX builds use them (one instruction instead of a
+ * compare and a blend); other targets use the portable select. Same values. */
+#if defined(__AVX__)
+#include <immintrin.h>
+static inline f32x8 vmin(f32x8 a, f32x8 b) { return (f32x8)_mm256_min_ps((__m256)a, (__m256)b); }
+static inline f32x8 vmax(f32x8 a, f32x8 b) { return (f32x8)_mm256_max_ps((__m256)a, (__m256)b); }
+#else
+static inline f32x8 vmin(f32x8 a, f32x8 b) {
+    i32x8 m = a < b;
+    return (f32x8)((m & (i32x8)a) | (~m & (i32x8)b));
+}
+static inline f32x8 vmax(f32x8 a, f32x8 b) {
+    i32x8 m = a > b;
+    return (f32x8)((m & (i32x8)a) | (~m & (i32x8)b));
+}
+#endif
+
+/* Non-temporal stores where the target has them (feature guard, not a platform
+ * switch: the values written are the same either way). */
+#if defined(__AVX__)
+#define GS_HAVE_STREAM 1
+static inline void vstream(float *p, f32x8 v) { _mm256_stream_ps(p, (__m256)v); }
+static inline void stream_fence(void) { _mm_sfence(); }
+#else
+#define GS_HAVE_STREAM 0
+static inline void vstream(float *p, f32x8 v) { vst(p, v); }
+static inline void stream_fence(void) {}
+#endif
+
+/* States bigger than this use non-temporal stores (far beyond L3). */
+#define GS_STREAM_MIN_BYTES ((size_t)48 << 20)
+
+/* ---- parameters ----------------------------------------------------------------- */
+float gs_stability_limit(int stencil) {
+    switch (stencil) {
+    case 7: return 1.0f / 6.0f;
+    case 19: return 0.375f;
+    case 27: return 0.326f;
+    default: return 0.0f;
+    }
+}
+
+static bool in_range(float x, float lo, float hi) { return isfinite(x) && x >= lo && x <= hi; }
+
+bool gs_params_valid(gs_params_t p, char *err, int err_len) {
+    char tmp[8];
+    if (!err) err = tmp, err_len = (int)sizeof tmp;
+    if (p.stencil != 7 && p.stencil != 19 && p.stencil != 27) {
+        snprintf(err, (size_t)err_len, "stencil %d: must be 7, 19 or 27", p.stencil);
+        return false;
+    }
+    struct { const char *name; float v, lo, hi; } chk[] = {
+        {"F", p.F, 0.0f, GS_F_MAX},     {"k", p.k, 0.0f, GS_K_MAX},
+        {"Du", p.Du, 0.0f, GS_D_MAX},   {"Dv", p.Dv, 0.0f, GS_D_MAX},
+        {"dt", p.dt, 0.0f, GS_DT_MAX},
+    };
+    for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
+        if (!in_range(chk[i].v, chk[i].lo, chk[i].hi)) {
+            snprintf(err, (size_t)err_len, "%s = %g: must be a finite number in [%g, %g]", chk[i].name,
+                     (double)chk[i].v, (double)chk[i].lo, (double)chk[i].hi);
+            return false;
+        }
+    }
+    if (!(p.dt > 0.0f)) {
+        snprintf(err, (size_t)err_len, "dt = %g: must be > 0 (and <= %g)", (double)p.dt, (double)GS_DT_MAX);
+        return false;
+    }
+    double dmax = p.Du > p.Dv ? p.Du : p.Dv;
+    double lim = gs_stability_limit(p.stencil);
+    if (dmax * (double)p.dt > lim + 1e-9) {
+        snprintf(err, (size_t)err_len,
+                 "dt = %g is unstable for the %d-point stencil: max(Du,Dv)*dt = %g exceeds %g "
+                 "(largest stable dt here: %g)",
+                 (double)p.dt, p.stencil, dmax * (double)p.dt, lim, dmax > 0 ? lim / dmax : 0.0);
+        return false;
+    }
+    return true;
+}
+
+/* ---- set-up ----------------------------------------------------------------------- */
+void gs_free(gs_sim_t *sim) {
+    if (!sim) return;
+    plat_free(sim->u);
+    plat_free(sim->v);
+    plat_free(sim->u_next);
+    plat_free(sim->v_next);
+    plat_free(sim->ranges);
+    plat_free(sim->ranges_next);
+    plat_free(sim->plane_ranges);
+    plat_free(sim->plane_bad);
+    memset(sim, 0, sizeof *sim);
+}
+
+bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
+    memset(sim, 0, sizeof *sim);
+    if (!grid_valid(g, err, err_len)) return false;
+    if (!gs_params_valid(p, err, err_len)) return false;
+    size_t n = grid_count(g); /* <= 512^3: no overflow in size_t (checked by grid_valid) */
+    /* Chunk arrays are sized for the periodic layout (the larger one), so the
+     * boundary can change later without reallocating. */
+    grid_t gp = g;
+    gp.boundary = GRID_PERIODIC;
+    chunk_layout_t lmax = chunk_layout(gp);
+    size_t nch = chunk_count(lmax);
+    size_t nplane = (size_t)g.nz * (size_t)lmax.chx * (size_t)lmax.chy;
+    sim->grid = g;
+    sim->params = p;
+    sim->layout = chunk_layout(g);
+    sim->u = plat_alloc(n * sizeof(float));
+    sim->v = plat_alloc(n * sizeof(float));
+    sim->u_next = plat_alloc(n * sizeof(float));
+    sim->v_next = plat_alloc(n * sizeof(float));
+    sim->ranges = plat_alloc(nch * sizeof(chunk_range_t));
+    sim->ranges_next = plat_alloc(nch * sizeof(chunk_range_t));
+    sim->plane_ranges = plat_alloc(nplane * sizeof(chunk_range_t));
+    sim->plane_bad = plat_alloc((size_t)g.nz);
+    if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
+        !sim->plane_ranges || !sim->plane_bad) {
+        gs_free(sim);
+        if (err) snprintf(err, (size_t)err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz,
+                          (n * 16) >> 20);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) sim->u[i] = 1.0f; /* v is zeroed by plat_alloc */
+    sim->stream_stores = GS_HAVE_STREAM && n * 16 >= GS_STREAM_MIN_BYTES;
+    gs_refresh_ranges(sim, NULL);
+    return true;
+}
+
+bool gs_set_params(gs_sim_t *sim, gs_params_t p, char *err, int err_len) {
+    if (!gs_params_valid(p, err, err_len)) return false;
+    sim->params = p;
+    return true;
+}
+
+bool gs_set_boundary(gs_sim_t *sim, pool_t *pool, grid_boundary_t b, char *err, int err_len) {
+    grid_t g = sim->grid;
+    g.boundary = b;
+    if (!grid_valid(g, err, err_len)) return false;
+    sim->grid = g;
+    sim->layout = chunk_layout(g);
+    gs_refresh_ranges(sim, pool);
+    return true;
+}
+
+void gs_refresh_ranges(gs_sim_t *sim, pool_t *pool) {
+    chunk_compute_ranges(pool, sim->grid, sim->v, sim->ranges);
+}
+
+/* ---- the fused pass ----------------------------------------------------------------- */
+typedef struct step_job_t {
+    grid_t g;
+    chunk_layout_t l;
+    const float *u, *v;
+    float *un, *vn;
+    chunk_range_t *plane_ranges;
+    uint8_t *plane_bad;
+    float Du, Dv, F, Fk, dt;
+    int stencil;
+    bool stream;
+} step_job_t;
+
+/* Rows of the 3x3 (dy, dz) neighbourhood of one output row. */
+typedef struct rows_t {
+    const float *u[3][3], *v[3][3]; /* [dz+1][dy+1] */
+} rows_t;
+
+static inline int wrap_or_clamp(int i, int n, bool periodic) {
+    if (i < 0) return periodic ? n - 1 : 0;
+    if (i >= n) return periodic ? 0 : n - 1;
+    return i;
+}
+
+/* x-1 and x+1 loads of row r at vector position x. `el`/`er`: the vector touches
+ * the row's left/right end; lw/rw: the sample standing for x = -1 / x = nx. */
+static inline __attribute__((always_inline)) f32x8 ld_m1(const float *r, int x, bool el, int lw) {
+    if (!el) return vld(r + x - 1);
+    float t[VW];
+    t[0] = r[lw];
+    memcpy(t + 1, r, (VW - 1) * sizeof(float));
+    return vld(t);
+}
+static inline __attribute__((always_inline)) f32x8 ld_p1(const float *r, int x, bool er, int rw) {
+    if (!er) return vld(r + x + 1);
+    float t[VW];
+    memcpy(t, r + x + 1, (VW - 1) * sizeof(float));
+    t[VW - 1] = r[rw];
+    return vld(t);
+}
+
+/* Laplacian of one field at vector x (operation order as documented in gs.h). */
+static inline __attribute__((always_inline)) f32x8 laplacian(const float *const rw[3][3], int x, bool el,
+                                                               bool er, int lw, int rwi, int stencil, f32x8 c) {
+#define C(dz, dy) vld(rw[(dz) + 1][(dy) + 1] + x)
+#define H(dz, dy) (ld_m1(rw[(dz) + 1][(dy) + 1], x, el, lw) + ld_p1(rw[(dz) + 1][(dy) + 1], x, er, rwi))
+    f32x8 fs = (H(0, 0) + (C(0, -1) + C(0, 1))) + (C(-1, 0) + C(1, 0));
+    f32x8 f6 = fs - c * 6.0f;
+    if (stencil == 7) return f6;
+    f32x8 es = ((H(0, -1) + H(0, 1)) + (H(-1, 0) + H(1, 0))) + ((C(-1, -1) + C(-1, 1)) + (C(1, -1) + C(1, 1)));
+    f32x8 e12 = es - c * 12.0f;
+    if (stencil == 19) return ((f6 + f6) + e12) * (1.0f / 6.0f);
+    f32x8 cs = (H(-1, -1) + H(-1, 1)) + (H(1, -1) + H(1, 1));
+    return (((cs - c * 8.0f) + e12 * 3.0f) + f6 * 14.0f) * (1.0f / 30.0f);
+#undef C
+#undef H
+}
+
+typedef struct row_out_t {
+    float *u, *v;  /* destination rows */
+    float *vbuf;   /* copy of the new v row for the chunk reduction */
+} row_out_t;
+
+/* Coefficients as local vectors (kept in registers, not reloaded after stores). */
+typedef struct coef_t {
+    f32x8 Du, Dv, F, Fk, dt;
+} coef_t;
+
+/* One vector of 8 cells. `bad` accumulates u' * v': it stays finite unless a value
+ * is Inf or NaN (Inf * 0 and NaN give NaN) or the values are huge (the product or
+ * the sum overflows); a plane so flagged is then checked exactly (plane_nonfinite).
+ * (A multiply: the adders are the busier units.) */
+static inline __attribute__((always_inline)) f32x8 vec_step(const rows_t *rows, coef_t k, int x, bool el, bool er,
+                                                            int lw, int rwi, const row_out_t *o, bool nt,
+                                                            int stencil, f32x8 bad) {
+    f32x8 uc = vld(rows->u[1][1] + x), vc = vld(rows->v[1][1] + x);
+    f32x8 lu = laplacian(rows->u, x, el, er, lw, rwi, stencil, uc);
+    f32x8 lv = laplacian(rows->v, x, el, er, lw, rwi, stencil, vc);
+    f32x8 r = (uc * vc) * vc;
+    f32x8 du = ((lu * k.Du) - r) + ((1.0f - uc) * k.F);
+    f32x8 dv = ((lv * k.Dv) + r) - (vc * k.Fk);
+    f32x8 un = uc + du * k.dt;
+    f32x8 vn = vc + dv * k.dt;
+    if (nt) {
+        vstream(o->u + x, un);
+        vstream(o->v + x, vn);
+    } else {
+        vst(o->u + x, un);
+        vst(o->v + x, vn);
+    }
+    vst(o->vbuf + x, vn);
+    return bad + un * vn;
+}
+
+static inline __attribute__((always_inline)) f32x8 row_step(const step_job_t *j, const rows_t *rows,
+                                                            const row_out_t *o, bool nt, int stencil, f32x8 bad) {
+    int nx = j->g.nx;
+    bool periodic = j->g.boundary == GRID_PERIODIC;
+    int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
+    coef_t k = {vsplat(j->Du), vsplat(j->Dv), vsplat(j->F), vsplat(j->Fk), vsplat(j->dt)};
+    if (nx == VW) return vec_step(rows, k, 0, true, true, lw, rwi, o, nt, stencil, bad);
+    bad = vec_step(rows, k, 0, true, false, lw, rwi, o, nt, stencil, bad);
+    for (int x = VW; x < nx - VW; x += VW) bad = vec_step(rows, k, x, false, false, lw, rwi, o, nt, stencil, bad);
+    return vec_step(rows, k, nx - VW, false, true, lw, rwi, o, nt, stencil, bad);
+}
+
+/* Chunk indices (up to 2) whose sample range along an axis contains sample s. */
+static int chunks_of_sample(int s, int nch, bool periodic, int out[2]) {
+    int k = 0, c = s / CHUNK_CELLS;
+    if (c < nch) out[k++] = c;                              /* its own chunk */
+    if (s % CHUNK_CELLS == 0 && s > 0) out[k++] = c - 1;     /* far face of the previous one */
+    if (s == 0 && periodic && nch > 1) out[k++] = nch - 1;   /* far face of the last, wrapped */
+    return k;
+}
+
+enum { MAX_CH = (GRID_MAX_SIDE + CHUNK_CELLS - 1) / CHUNK_CELLS };
+
+static void plane_step(const step_job_t *j, int z, int stencil) {
+    grid_t g = j->g;
+    int nx = g.nx, ny = g.ny, nz = g.nz;
+    bool periodic = g.boundary == GRID_PERIODIC;
+    int chx = j->l.chx, chy = j->l.chy;
+    int cells_x = grid_cells(g, nx);
+    size_t plane = (size_t)nx * (size_t)ny;
+    /* per chunk column (cy, cx) of this plane: lane-wise min/max accumulators */
+    f32x8 amin[MAX_CH * MAX_CH] __attribute__((aligned(32)));
+    f32x8 amax[MAX_CH * MAX_CH] __attribute__((aligned(32)));
+    float vbuf[GRID_MAX_SIDE + 2 * CHUNK_CELLS] __attribute__((aligned(32)));
+    for (int i = 0; i < chx * chy; i++) {
+        amin[i] = vsplat(INFINITY);
+        amax[i] = vsplat(-INFINITY);
+    }
+    int zr[3] = {wrap_or_clamp(z - 1, nz, periodic), z, wrap_or_clamp(z + 1, nz, periodic)};
+    bool nt = j->stream && nx % VW == 0;
+    row_out_t o;
+    o.vbuf = vbuf;
+    f32x8 bad = vsplat(0.0f);
+    int seg_pad_end = ((nx + CHUNK_CELLS - 1) / CHUNK_CELLS) * CHUNK_CELLS;
+    for (int y = 0; y < ny; y++) {
+        int yr[3] = {wrap_or_clamp(y - 1, ny, periodic), y, wrap_or_clamp(y + 1, ny, periodic)};
+        rows_t rows;
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) {
+                size_t off = (size_t)zr[a] * plane + (size_t)yr[b] * (size_t)nx;
+                rows.u[a][b] = j->u + off;
+                rows.v[a][b] = j->v + off;
+            }
+        size_t out_off = (size_t)z * plane + (size_t)y * (size_t)nx;
+        o.u = j->un + out_off;
+        o.v = j->vn + out_off;
+        switch (stencil) {
+        case 7: bad = row_step(j, &rows, &o, nt, 7, bad); break;
+        case 19: bad = row_step(j, &rows, &o, nt, 19, bad); break;
+        default: bad = row_step(j, &rows, &o, nt, 27, bad); break;
+        }
+        /* chunk reduction of the new v row: segment cx = samples 16cx..16cx+15 (the
+         * tail padded with the last sample), plus the far-face sample of chunk cx. */
+        for (int x = nx; x < seg_pad_end; x++) vbuf[x] = vbuf[nx - 1];
+        int cys[2];
+        int ncy = chunks_of_sample(y, chy, periodic, cys);
+        for (int cx = 0; cx < chx; cx++) {
+            int lo = cx * CHUNK_CELLS;
+            int e = lo + CHUNK_CELLS < cells_x ? lo + CHUNK_CELLS : cells_x;
+            f32x8 a = vld(vbuf + lo), b = vld(vbuf + lo + VW), xs = vsplat(vbuf[e % nx]);
+            f32x8 mn = vmin(vmin(a, b), xs), mx = vmax(vmax(a, b), xs);
+            for (int q = 0; q < ncy; q++) {
+                int id = cys[q] * chx + cx;
+                amin[id] = vmin(amin[id], mn);
+                amax[id] = vmax(amax[id], mx);
+            }
+        }
+    }
+    if (nt) stream_fence();
+    chunk_range_t *pr = j->plane_ranges + (size_t)z * (size_t)chx * (size_t)chy;
+    for (int i = 0; i < chx * chy; i++) {
+        float a[VW], b[VW];
+        memcpy(a, &amin[i], sizeof a);
+        memcpy(b, &amax[i], sizeof b);
+        float mn = a[0], mx = b[0];
+        for (int q = 1; q < VW; q++) {
+            mn = a[q] < mn ? a[q] : mn;
+            mx = b[q] > mx ? b[q] : mx;
+        }
+        pr[i].min = mn;
+        pr[i].max = mx;
+    }
+    float sum[VW];
+    memcpy(sum, &bad, sizeof sum);
+    uint8_t flag = 0;
+    for (int q = 0; q < VW; q++) flag |= !isfinite(sum[q]);
+    j->plane_bad[z] = flag;
+}
+
+static void step_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const step_job_t *j = ctx;
+    for (int64_t z = begin; z < end; z++) plane_step(j, (int)z, j->stencil);
+}
+
+/* Merges plane ranges of each chunk layer cz in z order. */
+typedef struct merge_job_t {
+    grid_t g;
+    chunk_layout_t l;
+    const chunk_range_t *plane_ranges;
+    chunk_range_t *out;
+} merge_job_t;
+
+static void merge_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const merge_job_t *m = ctx;
+    int chx = m->l.chx, chy = m->l.chy, nz = m->g.nz;
+    int cells_z = grid_cells(m->g, nz);
+    size_t per_plane = (size_t)chx * (size_t)chy;
+    for (int64_t cz = begin; cz < end; cz++) {
+        int z0 = (int)cz * CHUNK_CELLS;
+        int z1 = z0 + CHUNK_CELLS < cells_z ? z0 + CHUNK_CELLS : cells_z;
+        chunk_range_t *out = m->out + (size_t)cz * per_plane;
+        for (size_t i = 0; i < per_plane; i++) {
+            out[i].min = INFINITY;
+            out[i].max = -INFINITY;
+        }
+        for (int zs = z0; zs <= z1; zs++) {
+            const chunk_range_t *pr = m->plane_ranges + (size_t)(zs % nz) * per_plane;
+            for (size_t i = 0; i < per_plane; i++) {
+                out[i].min = pr[i].min < out[i].min ? pr[i].min : out[i].min;
+                out[i].max = pr[i].max > out[i].max ? pr[i].max : out[i].max;
+            }
+        }
+    }
+}
+
+/* First non-finite sample of plane z in u or v, or -1 (the exact check behind a flag). */
+static long plane_nonfinite(grid_t g, const float *u, const float *v, int z) {
+    size_t plane = (size_t)g.nx * (size_t)g.ny, base = (size_t)z * plane;
+    for (size_t i = 0; i < plane; i++)
+        if (!isfinite(u[base + i]) || !isfinite(v[base + i])) return (long)i;
+    return -1;
+}
+
+bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
+    if (timing) memset(timing, 0, sizeof *timing);
+    if (n < 0) {
+        if (err) snprintf(err, (size_t)err_len, "steps = %lld: must be >= 0", (long long)n);
+        return false;
+    }
+    if (!gs_params_valid(sim->params, err, err_len)) return false;
+    for (int64_t s = 0; s < n; s++) {
+        uint64_t t0 = plat_now_ns();
+        step_job_t j = {
+            .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
+            .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
+            .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
+            .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
+            .stencil = sim->params.stencil, .stream = sim->stream_stores,
+        };
+        if (pool) pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
+        else step_body(&j, 0, sim->grid.nz, 0);
+        uint64_t t1 = plat_now_ns();
+        for (int z = 0; z < sim->grid.nz; z++) {
+            if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
+                if (err) snprintf(err, (size_t)err_len,
+                                  "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
+                                  "stopped, state kept at step %llu (try a smaller dt)",
+                                  (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
+                if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+                return false;
+            }
+        }
+        merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
+        if (pool) pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
+        else merge_body(&m, 0, sim->layout.chz, 0);
+        uint64_t t2 = plat_now_ns();
+        float *t;
+        t = sim->u, sim->u = sim->u_next, sim->u_next = t;
+        t = sim->v, sim->v = sim->v_next, sim->v_next = t;
+        chunk_range_t *r = sim->ranges;
+        sim->ranges = sim->ranges_next;
+        sim->ranges_next = r;
+        sim->step++;
+        if (timing) {
+            timing->step_ms += (double)(t1 - t0) * 1e-6;
+            timing->ranges_ms += (double)(t2 - t1) * 1e-6;
+        }
+    }
+    return true;
+}

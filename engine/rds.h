@@ -1,0 +1,59 @@
+/* rds: the .rds state file, a stable interface other tools read and write.
+ * All little-endian:
+ *   bytes 0-7    magic "RDSTATE1"
+ *   u32 at 8     version = 1            u32 at 12  header size = 128
+ *   u32 at 16, 20, 24   nx, ny, nz (each 8..512)
+ *   u32 at 28    stencil (7, 19, 27)    u32 at 32  boundary (0 periodic, 1 zero-flux)
+ *   f32 at 36, 40, 44, 48, 52   F, k, Du, Dv, dt
+ *   u64 at 56    seed                   u64 at 64  step count
+ *   bytes 72-127 zero
+ *   then U, then V: nx*ny*nz float32 each, x fastest
+ *   then u64 state hash (hash.h); 0 means "not computed" and is accepted.
+ * The reader refuses truncated, oversized, inconsistent (bad dims, stencil,
+ * boundary, unstable or invalid parameters, non-zero reserved bytes, non-finite
+ * samples) or corrupted (hash mismatch) input with a clear error, and then leaves
+ * the simulation untouched. Coupled to README.md (format description).
+ */
+#ifndef RDS_H
+#define RDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gs.h"
+
+struct pool_t;
+
+#define RDS_MAGIC "RDSTATE1"
+enum { RDS_VERSION = 1, RDS_HEADER_SIZE = 128 };
+
+/* What a header says. */
+typedef struct rds_info_t {
+    grid_t grid;
+    gs_params_t params;
+    uint64_t seed, step;
+} rds_info_t;
+
+/* Bytes of a complete file for grid g: 128 + 8 * nx*ny*nz + 8. */
+size_t rds_size(grid_t g);
+
+/* Checks the 128-byte header at buf (len = bytes available, the whole file when
+ * known) and fills *out. Fails on a short or inconsistent header. */
+bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, int err_len);
+
+/* Writes sim as a complete file into buf (cap >= rds_size(sim->grid)), hash
+ * included (computed on pool, NULL: serial). */
+bool rds_write(const gs_sim_t *sim, struct pool_t *pool, void *buf, size_t cap, char *err, int err_len);
+
+/* Validates the whole file in buf[0..len) (header, exact length, finite samples,
+ * hash unless 0), then replaces *sim with it: grid, params, seed, step, U, V and
+ * ranges. *sim may be zeroed (not yet initialised) or hold any grid. On failure
+ * *sim is unchanged. */
+bool rds_read(gs_sim_t *sim, struct pool_t *pool, const void *buf, size_t len, char *err, int err_len);
+
+/* File versions of rds_write / rds_read (call from the pool owner thread). */
+bool rds_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
+bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
+
+#endif

@@ -1,0 +1,390 @@
+/* rdsim: the command-line simulator (native build/native/rdsim, and
+ * build/wasm/rdsim.js under Node). Seeds or loads a state, runs N steps on the
+ * pool, optionally saves it and prints its hash / a JSON summary.
+ *
+ * Exit status: 0 success, 1 a run-time failure (I/O, non-finite step, out of
+ * memory), 2 a usage error (unknown option, bad value).
+ * To add an option: an entry in `options`, a case in parse_option(), and, for
+ * work after the run, a hook in the "after-run hooks" section of main().
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gs.h"
+#include "hash.h"
+#include "mc.h"
+#include "mesh.h"
+#include "meshio.h"
+#include "plat.h"
+#include "pool.h"
+#include "preset.h"
+#include "rds.h"
+#include "seed.h"
+
+typedef struct options_t {
+    grid_t grid;
+    bool grid_set;
+    const preset_t *preset;
+    bool preset_set;
+    float F, k, Du, Dv, dt;
+    bool F_set, k_set, Du_set, Dv_set, dt_set;
+    int stencil;
+    bool stencil_set;
+    grid_boundary_t boundary;
+    bool boundary_set;
+    uint64_t seed;
+    bool seed_set;
+    seed_mode_t seed_mode;
+    bool seed_mode_set;
+    int64_t steps;
+    int threads;
+    const char *load, *save;
+    bool hash, json;
+    /* mesh export (--mesh FILE --iso X), see export_mesh() */
+    const char *mesh;
+    float iso;
+    int mesh_scalar; /* mc_scalar_t: colours from U (default), |grad V| or none */
+    bool mesh_close;
+} options_t;
+
+static const char *const usage_text =
+    "usage: rdsim [options]\n"
+    "  --dims X,Y,Z        grid size, each side 8..512 (default 64,64,64)\n"
+    "  --size N            same as --dims N,N,N\n"
+    "  --preset NAME       parameter set (default spots); --list-presets shows them\n"
+    "  --F X --k X         feed and kill rates, 0..1\n"
+    "  --Du X --Dv X       diffusion rates, 0..10\n"
+    "  --dt X              time step, (0, 10], max(Du,Dv)*dt within the stencil's limit\n"
+    "  --stencil 7|19|27   Laplacian (default 7, or the preset's)\n"
+    "  --boundary periodic|zeroflux   (default periodic)\n"
+    "  --seed N            64-bit seed (default 1)\n"
+    "  --seed-mode cube|spheres|noise   initial state (default: the preset's)\n"
+    "  --steps N           steps to run, 0..10^12 (default 100)\n"
+    "  --threads N         pool threads, 1..64 (default: logical cores)\n"
+    "  --load FILE         start from a .rds state (its step count and parameters,\n"
+    "                      unless options override them)\n"
+    "  --save FILE         write the final state as .rds\n"
+    "  --mesh FILE         export the isosurface of V: .ply (binary), .obj or .stl by\n"
+    "                      extension; positions in grid units, normals, colours\n"
+    "  --iso X             isovalue of V for --mesh (default 0.25); inside is V >= X\n"
+    "  --mesh-color u|gradv|none   per-vertex colour (default u; PLY and OBJ only)\n"
+    "  --mesh-close        zero-flux grids: close the surface at the box (default: clip)\n"
+    "  --hash              print a final line: state_hash <16 hex digits>\n"
+    "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
+    "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
+    "  --list-presets      print the presets and exit\n"
+    "  --help              this text\n";
+
+static void usage(FILE *f) { fputs(usage_text, f); }
+
+static int bad_value(const char *opt, const char *val, const char *range) {
+    fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, range);
+    return 2;
+}
+
+static bool parse_float(const char *s, float *out) {
+    char *end;
+    errno = 0;
+    float v = strtof(s, &end);
+    if (end == s || *end || errno) return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    if (*s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (end == s || *end || errno) return false;
+    *out = v;
+    return true;
+}
+
+static bool side_ok(int64_t n) { return n >= GRID_MIN_SIDE && n <= GRID_MAX_SIDE; }
+
+/* Options that take a value. */
+static const char *const options[] = {"--dims", "--size", "--preset", "--F", "--k", "--Du", "--Dv",
+                                      "--dt", "--stencil", "--boundary", "--seed", "--seed-mode",
+                                      "--steps", "--threads", "--load", "--save", "--mesh", "--iso",
+                                      "--mesh-color", NULL};
+
+/* Returns 0 when handled, 2 on a bad value. */
+static int parse_option(options_t *o, const char *opt, const char *val) {
+    static const char *const fr = "must be a number; F and k in [0, 1], Du and Dv in [0, 10], dt in (0, 10]";
+    int64_t n;
+    if (!strcmp(opt, "--dims")) {
+        int64_t d[3];
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", val);
+        char *save = NULL, *tok = strtok_r(buf, ",", &save);
+        int i = 0;
+        for (; tok && i < 3; i++, tok = strtok_r(NULL, ",", &save))
+            if (!parse_i64(tok, GRID_MIN_SIDE, GRID_MAX_SIDE, &d[i])) break;
+        if (i != 3 || tok) return bad_value(opt, val, "must be X,Y,Z with each side 8..512");
+        o->grid.nx = (int)d[0], o->grid.ny = (int)d[1], o->grid.nz = (int)d[2];
+        o->grid_set = true;
+    } else if (!strcmp(opt, "--size")) {
+        if (!parse_i64(val, GRID_MIN_SIDE, GRID_MAX_SIDE, &n) || !side_ok(n)) return bad_value(opt, val, "must be 8..512");
+        o->grid.nx = o->grid.ny = o->grid.nz = (int)n;
+        o->grid_set = true;
+    } else if (!strcmp(opt, "--preset")) {
+        o->preset = preset_find(val);
+        if (!o->preset) {
+            fprintf(stderr, "rdsim: --preset %s: unknown; one of:", val);
+            for (int i = 0; i < preset_count(); i++) fprintf(stderr, " %s", preset_at(i)->name);
+            fprintf(stderr, "\n");
+            return 2;
+        }
+        o->preset_set = true;
+    } else if (!strcmp(opt, "--F")) {
+        if (!parse_float(val, &o->F)) return bad_value(opt, val, fr);
+        o->F_set = true;
+    } else if (!strcmp(opt, "--k")) {
+        if (!parse_float(val, &o->k)) return bad_value(opt, val, fr);
+        o->k_set = true;
+    } else if (!strcmp(opt, "--Du")) {
+        if (!parse_float(val, &o->Du)) return bad_value(opt, val, fr);
+        o->Du_set = true;
+    } else if (!strcmp(opt, "--Dv")) {
+        if (!parse_float(val, &o->Dv)) return bad_value(opt, val, fr);
+        o->Dv_set = true;
+    } else if (!strcmp(opt, "--dt")) {
+        if (!parse_float(val, &o->dt)) return bad_value(opt, val, fr);
+        o->dt_set = true;
+    } else if (!strcmp(opt, "--stencil")) {
+        if (!parse_i64(val, 7, 27, &n) || (n != 7 && n != 19 && n != 27)) return bad_value(opt, val, "must be 7, 19 or 27");
+        o->stencil = (int)n;
+        o->stencil_set = true;
+    } else if (!strcmp(opt, "--boundary")) {
+        if (!strcmp(val, "periodic")) o->boundary = GRID_PERIODIC;
+        else if (!strcmp(val, "zeroflux") || !strcmp(val, "zero-flux")) o->boundary = GRID_ZEROFLUX;
+        else return bad_value(opt, val, "must be periodic or zeroflux");
+        o->boundary_set = true;
+    } else if (!strcmp(opt, "--seed")) {
+        if (!parse_u64(val, &o->seed)) return bad_value(opt, val, "must be an integer 0..18446744073709551615");
+        o->seed_set = true;
+    } else if (!strcmp(opt, "--seed-mode")) {
+        if (!seed_mode_parse(val, &o->seed_mode)) return bad_value(opt, val, "must be cube, spheres or noise");
+        o->seed_mode_set = true;
+    } else if (!strcmp(opt, "--steps")) {
+        if (!parse_i64(val, 0, 1000000000000LL, &o->steps)) return bad_value(opt, val, "must be an integer 0..10^12");
+    } else if (!strcmp(opt, "--threads")) {
+        if (!parse_i64(val, 1, POOL_MAX_THREADS, &n)) return bad_value(opt, val, "must be an integer 1..64");
+        o->threads = (int)n;
+    } else if (!strcmp(opt, "--load")) {
+        o->load = val;
+    } else if (!strcmp(opt, "--save")) {
+        o->save = val;
+    } else if (!strcmp(opt, "--mesh")) {
+        if (meshio_format_of(val) == MESHIO_UNKNOWN) return bad_value(opt, val, "must end in .ply, .obj or .stl");
+        o->mesh = val;
+    } else if (!strcmp(opt, "--iso")) {
+        if (!parse_float(val, &o->iso)) return bad_value(opt, val, "must be a finite number");
+    } else if (!strcmp(opt, "--mesh-color")) {
+        if (!strcmp(val, "u")) o->mesh_scalar = MC_SCALAR_U;
+        else if (!strcmp(val, "gradv")) o->mesh_scalar = MC_SCALAR_GRAD_V;
+        else if (!strcmp(val, "none")) o->mesh_scalar = MC_SCALAR_NONE;
+        else return bad_value(opt, val, "must be u, gradv or none");
+    }
+    return 0;
+}
+
+static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
+
+/* --mesh: marching cubes of V at --iso on the pool, written by extension. The
+ * mesh hash (FNV-1a 64 of the mesh.h blob) goes to *hash. */
+static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, uint64_t *hash, char *err,
+                        int err_len) {
+    mc_mesher_t *m = mc_mesher_create();
+    if (!m) {
+        snprintf(err, (size_t)err_len, "out of memory");
+        return false;
+    }
+    mc_desc_t d = {o->iso, o->mesh_scalar, o->mesh_close};
+    bool ok = mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
+    uint8_t *rgb = NULL;
+    if (ok) {
+        size_t bytes = 0;
+        const void *blob = mc_blob(m, &bytes);
+        mesh_header_t h;
+        memcpy(&h, blob, sizeof h);
+        *hash = hash_fnv1a(HASH_FNV_OFFSET, blob, bytes);
+        if (mc_scalars(m) && mc_vertex_count(m)) {
+            rgb = malloc(3 * (size_t)mc_vertex_count(m));
+            if (rgb) meshio_colormap(mc_scalars(m), mc_vertex_count(m), h.scalar_min, h.scalar_max, rgb);
+        }
+        meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, mc_vertex_count(m), mc_indices(m),
+                            mc_triangle_count(m)};
+        ok = meshio_write(o->mesh, &mm, err, err_len);
+    }
+    free(rgb);
+    mc_mesher_destroy(m);
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    options_t o = {.grid = {64, 64, 64, GRID_PERIODIC}, .preset = preset_default(), .seed = 1, .steps = 100,
+                   .iso = 0.25f, .mesh_scalar = MC_SCALAR_U};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--list-presets")) {
+            for (int p = 0; p < preset_count(); p++) {
+                const preset_t *q = preset_at(p);
+                printf("%-17s F=%g k=%g Du=%g Dv=%g dt=%g stencil=%d seed-mode=%s  (%s)\n", q->name,
+                       (double)q->params.F, (double)q->params.k, (double)q->params.Du, (double)q->params.Dv,
+                       (double)q->params.dt, q->params.stencil, seed_mode_name(q->seed_mode), q->source);
+            }
+            return 0;
+        }
+        if (!strcmp(a, "--hash")) { o.hash = true; continue; }
+        if (!strcmp(a, "--json")) { o.json = true; continue; }
+        if (!strcmp(a, "--mesh-close")) { o.mesh_close = true; continue; }
+        bool known = false;
+        for (int k = 0; options[k]; k++) known |= !strcmp(a, options[k]);
+        if (!known) {
+            fprintf(stderr, "rdsim: unknown option %s\n", a);
+            usage(stderr);
+            return 2;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "rdsim: %s needs a value\n", a);
+            usage(stderr);
+            return 2;
+        }
+        int rc = parse_option(&o, a, argv[++i]);
+        if (rc) return rc;
+    }
+    if (o.load && o.grid_set) {
+        fprintf(stderr, "rdsim: --dims/--size cannot be combined with --load (the file sets the grid)\n");
+        return 2;
+    }
+
+    char err[512];
+    uint64_t t_all = plat_now_ns(), t0 = t_all;
+    pool_desc_t pd = {.threads = o.threads};
+    pool_t *pool = pool_create(&pd, err, (int)sizeof err);
+    if (!pool) {
+        fprintf(stderr, "rdsim: %s\n", err);
+        return 1;
+    }
+    double ms_pool = ms_since(t0);
+
+    /* ---- initial state: loaded or seeded ---- */
+    gs_sim_t sim = {0};
+    double ms_init = 0, ms_seed = 0, ms_load = 0;
+    gs_params_t p;
+    t0 = plat_now_ns();
+    if (o.load) {
+        if (!rds_load(&sim, pool, o.load, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: --load: %s\n", err);
+            pool_destroy(pool);
+            return 1;
+        }
+        ms_load = ms_since(t0);
+        p = o.preset_set ? o.preset->params : sim.params;
+    } else {
+        p = o.preset->params;
+    }
+    if (o.F_set) p.F = o.F;
+    if (o.k_set) p.k = o.k;
+    if (o.Du_set) p.Du = o.Du;
+    if (o.Dv_set) p.Dv = o.Dv;
+    if (o.dt_set) p.dt = o.dt;
+    if (o.stencil_set) p.stencil = o.stencil;
+    if (!gs_params_valid(p, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: bad parameters: %s\n", err);
+        gs_free(&sim);
+        pool_destroy(pool);
+        return 2;
+    }
+    if (o.load) {
+        gs_set_params(&sim, p, NULL, 0);
+        if (o.boundary_set) gs_set_boundary(&sim, pool, o.boundary, NULL, 0);
+        if (o.seed_set || o.seed_mode_set)
+            fprintf(stderr, "rdsim: note: --seed/--seed-mode ignored with --load\n");
+    } else {
+        grid_t g = o.grid;
+        g.boundary = o.boundary_set ? o.boundary : GRID_PERIODIC;
+        t0 = plat_now_ns();
+        if (!gs_init(&sim, g, p, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: %s\n", err);
+            pool_destroy(pool);
+            return 1;
+        }
+        ms_init = ms_since(t0);
+        t0 = plat_now_ns();
+        seed_fill(&sim, pool, o.seed_mode_set ? o.seed_mode : o.preset->seed_mode, o.seed, NULL, 0);
+        ms_seed = ms_since(t0);
+    }
+
+    /* ---- the run ---- */
+    int rc = 0;
+    gs_timing_t tm;
+    uint64_t step0 = sim.step;
+    t0 = plat_now_ns();
+    if (!gs_step(&sim, pool, o.steps, &tm, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: %s\n", err);
+        rc = 1;
+    }
+    double ms_run = ms_since(t0);
+    uint64_t ran = sim.step - step0;
+
+    /* ---- after-run hooks (the last good state is in sim even after a failure) ---- */
+    uint64_t mesh_hash = 0;
+    if (o.mesh && !export_mesh(&o, &sim, pool, &mesh_hash, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: --mesh: %s\n", err);
+        rc = 1;
+    }
+
+    double ms_save = 0, ms_hash = 0;
+    if (o.save) {
+        t0 = plat_now_ns();
+        if (!rds_save(&sim, pool, o.save, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: --save: %s\n", err);
+            rc = 1;
+        }
+        ms_save = ms_since(t0);
+    }
+    uint64_t h = 0;
+    if (o.hash) {
+        t0 = plat_now_ns();
+        h = hash_state(pool, sim.grid, sim.u, sim.v);
+        ms_hash = ms_since(t0);
+    }
+    if (o.json) {
+        double cells = (double)grid_count(sim.grid);
+        double sec = tm.step_ms * 1e-3 + tm.ranges_ms * 1e-3;
+        double sps = sec > 0 ? (double)ran / sec : 0;
+        printf("{\"dims\":[%d,%d,%d],\"boundary\":\"%s\",\"stencil\":%d,\"threads\":%d,\"steps\":%" PRIu64
+               ",\"step\":%" PRIu64 ",\"ok\":%s,\"steps_per_s\":%.6g,\"cells_per_s\":%.6g,"
+               "\"ms\":{\"pool\":%.3f,\"init\":%.3f,\"seed\":%.3f,\"load\":%.3f,\"step\":%.3f,"
+               "\"ranges\":%.3f,\"run\":%.3f,\"save\":%.3f,\"hash\":%.3f,\"total\":%.3f}}\n",
+               sim.grid.nx, sim.grid.ny, sim.grid.nz, sim.grid.boundary == GRID_PERIODIC ? "periodic" : "zeroflux",
+               sim.params.stencil, pool_size(pool), ran, sim.step, rc == 0 ? "true" : "false", sps, sps * cells,
+               ms_pool, ms_init, ms_seed, ms_load, tm.step_ms, tm.ranges_ms, ms_run, ms_save, ms_hash,
+               ms_since(t_all));
+    }
+    if (o.hash) printf("state_hash %016" PRIx64 "\n", h);
+    if (o.hash && o.mesh) printf("mesh_hash %016" PRIx64 "\n", mesh_hash);
+    fflush(stdout);
+    gs_free(&sim);
+    pool_destroy(pool);
+    return rc;
+}

@@ -1,0 +1,214 @@
+/* seed: counter-based random initial states and painting (see seed.h). */
+#include "seed.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pool.h"
+
+static const char *const mode_names[] = {"cube", "spheres", "noise"};
+
+bool seed_mode_parse(const char *name, seed_mode_t *out) {
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, mode_names[i]) == 0) {
+            *out = (seed_mode_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *seed_mode_name(seed_mode_t mode) {
+    return (unsigned)mode < 3 ? mode_names[mode] : "?";
+}
+
+static uint64_t mix64(uint64_t z) {
+    z ^= z >> 30;
+    z *= 0xbf58476d1ce4e5b9ull;
+    z ^= z >> 27;
+    z *= 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return z;
+}
+
+uint64_t seed_rand_u64(uint64_t seed, uint64_t stream, uint64_t counter) {
+    uint64_t key = mix64(seed ^ (stream * 0xd1b54a32d192ed03ull));
+    return mix64(key + (counter + 1) * 0x9e3779b97f4a7c15ull);
+}
+
+float seed_rand_unit(uint64_t seed, uint64_t stream, uint64_t counter) {
+    return (float)(seed_rand_u64(seed, stream, counter) >> 40) * (1.0f / 16777216.0f);
+}
+
+/* Streams: 0 = noise on U, 1 = noise on V, 2 = sphere placement. */
+static float noise(uint64_t seed, uint64_t stream, size_t i) {
+    return (seed_rand_unit(seed, stream, i) * 2.0f - 1.0f) * SEED_NOISE_AMP;
+}
+
+typedef struct fill_job_t {
+    gs_sim_t *sim;
+    seed_mode_t mode;
+    uint64_t seed;
+    int box0[3], box1[3]; /* cube: [box0, box1) per axis */
+} fill_job_t;
+
+static void fill_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    fill_job_t *j = ctx;
+    grid_t g = j->sim->grid;
+    for (int64_t zz = begin; zz < end; zz++) {
+        int z = (int)zz;
+        for (int y = 0; y < g.ny; y++)
+            for (int x = 0; x < g.nx; x++) {
+                size_t i = grid_index(g, x, y, z);
+                float u = 1.0f, v = 0.0f;
+                if (j->mode == SEED_NOISE) {
+                    v = 0.25f * seed_rand_unit(j->seed, 1, i);
+                    u = 1.0f - v;
+                } else if (j->mode == SEED_CUBE && x >= j->box0[0] && x < j->box1[0] && y >= j->box0[1] &&
+                           y < j->box1[1] && z >= j->box0[2] && z < j->box1[2]) {
+                    u = 0.5f + noise(j->seed, 0, i);
+                    v = 0.25f + noise(j->seed, 1, i);
+                }
+                j->sim->u[i] = u;
+                j->sim->v[i] = v;
+            }
+    }
+}
+
+static int wrap(int i, int n) { return ((i % n) + n) % n; }
+
+/* Visits every sample within `radius` of (cx, cy, cz), wrapping or clipping. */
+typedef void (*ball_fn)(gs_sim_t *sim, size_t i, void *arg);
+static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, ball_fn fn, void *arg) {
+    grid_t g = sim->grid;
+    bool periodic = g.boundary == GRID_PERIODIC;
+    int n[3] = {g.nx, g.ny, g.nz};
+    float c[3] = {cx, cy, cz};
+    int lo[3], hi[3];
+    for (int a = 0; a < 3; a++) {
+        lo[a] = (int)floorf(c[a] - radius);
+        hi[a] = (int)ceilf(c[a] + radius);
+        if (periodic) { /* never visit a sample twice */
+            if (hi[a] - lo[a] + 1 > n[a]) hi[a] = lo[a] + n[a] - 1;
+        } else {
+            lo[a] = lo[a] < 0 ? 0 : lo[a];
+            hi[a] = hi[a] > n[a] - 1 ? n[a] - 1 : hi[a];
+        }
+    }
+    float r2 = radius * radius;
+    for (int z = lo[2]; z <= hi[2]; z++) {
+        float dz = (float)z - cz;
+        for (int y = lo[1]; y <= hi[1]; y++) {
+            float dy = (float)y - cy;
+            for (int x = lo[0]; x <= hi[0]; x++) {
+                float dx = (float)x - cx;
+                if (dx * dx + dy * dy + dz * dz > r2) continue;
+                size_t i = grid_index(g, wrap(x, n[0]), wrap(y, n[1]), wrap(z, n[2]));
+                fn(sim, i, arg);
+            }
+        }
+    }
+}
+
+static void seed_ball_cell(gs_sim_t *sim, size_t i, void *arg) {
+    uint64_t seed = *(const uint64_t *)arg;
+    sim->u[i] = 0.5f + noise(seed, 0, i);
+    sim->v[i] = 0.25f + noise(seed, 1, i);
+}
+
+bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, char *err, int err_len) {
+    if ((unsigned)mode > SEED_NOISE) {
+        if (err) snprintf(err, (size_t)err_len, "seed mode %d: must be cube, spheres or noise", (int)mode);
+        return false;
+    }
+    grid_t g = sim->grid;
+    fill_job_t j = {sim, mode, seed, {0, 0, 0}, {0, 0, 0}};
+    int n[3] = {g.nx, g.ny, g.nz};
+    for (int a = 0; a < 3; a++) {
+        int b = n[a] / 5 > 4 ? n[a] / 5 : 4;
+        j.box0[a] = (n[a] - b) / 2;
+        j.box1[a] = j.box0[a] + b;
+    }
+    if (pool) pool_parallel_for(pool, 0, g.nz, 1, fill_body, &j);
+    else fill_body(&j, 0, g.nz, 0);
+    if (mode == SEED_SPHERES) {
+        size_t cells = grid_count(g);
+        int count = 3 + (int)(cells / (32 * 32 * 32));
+        count = count > 32 ? 32 : count;
+        int minside = g.nx < g.ny ? g.nx : g.ny;
+        minside = g.nz < minside ? g.nz : minside;
+        float rmax = (float)minside / 12.0f;
+        rmax = rmax < 2.0f ? 2.0f : rmax;
+        for (int s = 0; s < count; s++) {
+            float px = seed_rand_unit(seed, 2, (uint64_t)s * 4 + 0) * (float)g.nx;
+            float py = seed_rand_unit(seed, 2, (uint64_t)s * 4 + 1) * (float)g.ny;
+            float pz = seed_rand_unit(seed, 2, (uint64_t)s * 4 + 2) * (float)g.nz;
+            float r = 2.0f + seed_rand_unit(seed, 2, (uint64_t)s * 4 + 3) * rmax;
+            for_ball(sim, px, py, pz, r, seed_ball_cell, &seed);
+        }
+    }
+    sim->seed = seed;
+    sim->step = 0;
+    gs_refresh_ranges(sim, pool);
+    return true;
+}
+
+typedef struct paint_t {
+    float amount;
+    bool *touched[3];
+} paint_t;
+
+static void paint_cell(gs_sim_t *sim, size_t i, void *arg) {
+    paint_t *p = arg;
+    float v = sim->v[i] + p->amount;
+    sim->v[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    grid_t g = sim->grid;
+    p->touched[0][i % (size_t)g.nx] = true;
+    p->touched[1][(i / (size_t)g.nx) % (size_t)g.ny] = true;
+    p->touched[2][i / ((size_t)g.nx * (size_t)g.ny)] = true;
+}
+
+/* true when the chunk's sample range along an axis holds a touched sample. */
+static bool axis_touched(const bool *t, int c, int n, int cells) {
+    int s1 = (c + 1) * CHUNK_CELLS < cells ? (c + 1) * CHUNK_CELLS : cells;
+    for (int s = c * CHUNK_CELLS; s <= s1; s++)
+        if (t[s % n]) return true;
+    return false;
+}
+
+bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, float amount, char *err,
+                       int err_len) {
+    grid_t g = sim->grid;
+    struct { const char *name; float v, lo, hi; } chk[] = {
+        {"x", x, 0.0f, (float)g.nx}, {"y", y, 0.0f, (float)g.ny}, {"z", z, 0.0f, (float)g.nz},
+        {"radius", radius, 0.0f, (float)GRID_MAX_SIDE}, {"amount", amount, -1.0f, 1.0f},
+    };
+    for (int i = 0; i < 5; i++) {
+        bool ok = isfinite(chk[i].v) && chk[i].v >= chk[i].lo && chk[i].v <= chk[i].hi;
+        if (i < 3) ok = ok && chk[i].v < chk[i].hi;
+        if (i == 3) ok = ok && chk[i].v > 0.0f;
+        if (!ok) {
+            if (err) snprintf(err, (size_t)err_len, "paint %s = %g: must be in %s%g, %g%s", chk[i].name,
+                              (double)chk[i].v, i == 3 ? "(" : "[", (double)chk[i].lo, (double)chk[i].hi,
+                              i < 3 ? ")" : "]");
+            return false;
+        }
+    }
+    bool tx[GRID_MAX_SIDE] = {0}, ty[GRID_MAX_SIDE] = {0}, tz[GRID_MAX_SIDE] = {0};
+    paint_t p = {amount, {tx, ty, tz}};
+    for_ball(sim, x, y, z, radius, paint_cell, &p);
+    chunk_layout_t l = sim->layout;
+    for (int cz = 0; cz < l.chz; cz++) {
+        if (!axis_touched(tz, cz, g.nz, grid_cells(g, g.nz))) continue;
+        for (int cy = 0; cy < l.chy; cy++) {
+            if (!axis_touched(ty, cy, g.ny, grid_cells(g, g.ny))) continue;
+            for (int cx = 0; cx < l.chx; cx++) {
+                if (!axis_touched(tx, cx, g.nx, grid_cells(g, g.nx))) continue;
+                size_t id = (size_t)cx + (size_t)l.chx * ((size_t)cy + (size_t)l.chy * (size_t)cz);
+                sim->ranges[id] = chunk_range_of(g, sim->v, id);
+            }
+        }
+    }
+    return true;
+}

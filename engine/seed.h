@@ -1,0 +1,55 @@
+/* seed: deterministic initial states and painting for a gs_sim_t.
+ *
+ * Randomness comes from a counter-based generator: every random number is a pure
+ * function of (seed, stream, counter), so a state depends only on the seed, never
+ * on the thread count or the order work runs in:
+ *   seed_rand_u64(s, stream, i) = mix(mix(s ^ (stream * 0xd1b54a32d192ed03)) + (i + 1) * 0x9e3779b97f4a7c15)
+ *   mix = the splitmix64 finaliser: z ^= z >> 30; z *= 0xbf58476d1ce4e5b9; z ^= z >> 27;
+ *         z *= 0x94d049bb133111eb; z ^= z >> 31   (all mod 2^64)
+ *   seed_rand_unit = (seed_rand_u64 >> 40) * 2^-24, in [0, 1).
+ * Modes (background U = 1, V = 0; "noise" means +-SEED_NOISE uniform, per cell):
+ *   cube    Pearson's start: a central box, each side max(4, n/5) samples, with
+ *           U = 1/2, V = 1/4, plus noise on U and V inside the box;
+ *   spheres a few random balls (count and radii scale with the grid) with
+ *           U = 1/2, V = 1/4 plus noise; balls wrap on periodic axes, clip on zero-flux;
+ *   noise   every cell: V = 0.25 * r, U = 1 - V (r uniform in [0, 1)).
+ */
+#ifndef SEED_H
+#define SEED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gs.h"
+
+struct pool_t;
+
+typedef enum seed_mode_t {
+    SEED_CUBE = 0,
+    SEED_SPHERES = 1,
+    SEED_NOISE = 2,
+} seed_mode_t;
+
+#define SEED_NOISE_AMP 0.01f
+
+/* "cube", "spheres", "noise" <-> mode. parse returns false for an unknown name. */
+bool seed_mode_parse(const char *name, seed_mode_t *out);
+const char *seed_mode_name(seed_mode_t mode);
+
+uint64_t seed_rand_u64(uint64_t seed, uint64_t stream, uint64_t counter);
+float seed_rand_unit(uint64_t seed, uint64_t stream, uint64_t counter);
+
+/* Overwrites U and V of sim with the initial state `mode` from `seed`, sets
+ * sim->seed = seed, sim->step = 0 and recomputes the chunk ranges. Parallel on
+ * pool (NULL: serial); the result is the same for any pool. False (nothing
+ * changed) for an unknown mode. */
+bool seed_fill(gs_sim_t *sim, struct pool_t *pool, seed_mode_t mode, uint64_t seed, char *err, int err_len);
+
+/* Adds `amount` (-1..1) to V inside the ball of `radius` (0 < r <= 512) around
+ * sample coordinates (x, y, z) (each in [0, side)), clamping V to [0, 1]; the ball
+ * wraps on periodic axes and is clipped on zero-flux ones. Recomputes the ranges
+ * of the chunks it touched. False with a reason (nothing changed) on a bad value. */
+bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, float amount, char *err,
+                       int err_len);
+
+#endif

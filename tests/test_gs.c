@@ -1,0 +1,287 @@
+/* test_gs: the fused SIMD step against the scalar reference (bit for bit, chunk
+ * ranges included), determinism across thread counts, stencil properties
+ * (constants, eigenvalues), boundaries, stability limits and the NaN guard. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk.h"
+#include "gs.h"
+#include "gs_ref.h"
+#include "hash.h"
+#include "plat.h"
+#include "pool.h"
+#include "seed.h"
+
+static gs_params_t params(int stencil) {
+    gs_params_t p = {0.035f, 0.064f, 0.082f, 0.041f, 1.0f, stencil};
+    if (stencil == 27) p.Du = 0.16f, p.Dv = 0.08f;
+    return p;
+}
+
+static pool_t *make_pool(int threads) {
+    pool_desc_t d = {.threads = threads};
+    char err[200];
+    pool_t *p = pool_create(&d, err, (int)sizeof err);
+    if (!p) fail_msg("pool_create: %s", err);
+    return p;
+}
+
+/* A lively, irregular state: noise everywhere plus a few balls. */
+static void lively(gs_sim_t *s, pool_t *pool, uint64_t seed) {
+    assert_true(seed_fill(s, pool, SEED_NOISE, seed, NULL, 0));
+    for (int i = 0; i < 3; i++) {
+        grid_t g = s->grid;
+        float x = seed_rand_unit(seed, 9, 3 * i) * g.nx, y = seed_rand_unit(seed, 9, 3 * i + 1) * g.ny;
+        float z = seed_rand_unit(seed, 9, 3 * i + 2) * g.nz;
+        assert_true(seed_paint_sphere(s, x, y, z, 3.5f, 0.4f, NULL, 0));
+    }
+}
+
+static void fused_matches_reference(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    const int dims[][3] = {{8, 8, 8}, {16, 16, 16}, {17, 9, 23}, {33, 20, 18}, {40, 24, 16}, {9, 31, 12}};
+    const int stencils[] = {7, 19, 27};
+    int cases = 0;
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
+        for (int b = 0; b < 2; b++)
+            for (int si = 0; si < 3; si++) {
+                grid_t g = {dims[d][0], dims[d][1], dims[d][2], (grid_boundary_t)b};
+                gs_params_t p = params(stencils[si]);
+                gs_sim_t s;
+                char err[256];
+                assert_true(gs_init(&s, g, p, err, (int)sizeof err));
+                lively(&s, pool, 100 + d);
+                size_t n = grid_count(g);
+                float *u = malloc(n * 4), *v = malloc(n * 4), *u2 = malloc(n * 4), *v2 = malloc(n * 4);
+                chunk_range_t *r = malloc(chunk_count(s.layout) * sizeof *r);
+                memcpy(u, s.u, n * 4);
+                memcpy(v, s.v, n * 4);
+                for (int step = 0; step < 3; step++) {
+                    ref_step(g, p, u, v, u2, v2);
+                    float *t = u; u = u2; u2 = t;
+                    t = v; v = v2; v2 = t;
+                    assert_true(gs_step(&s, step == 1 ? NULL : pool, 1, NULL, err, (int)sizeof err));
+                    if (memcmp(u, s.u, n * 4) != 0 || memcmp(v, s.v, n * 4) != 0)
+                        fail_msg("%dx%dx%d boundary %d stencil %d step %d: differs from the scalar reference",
+                                 g.nx, g.ny, g.nz, b, p.stencil, step);
+                    chunk_compute_ranges(NULL, g, s.v, r);
+                    if (memcmp(r, s.ranges, chunk_count(s.layout) * sizeof *r) != 0)
+                        fail_msg("%dx%dx%d boundary %d stencil %d: fused chunk ranges differ", g.nx, g.ny, g.nz, b,
+                                 p.stencil);
+                }
+                free(u), free(v), free(u2), free(v2), free(r);
+                gs_free(&s);
+                cases++;
+            }
+    assert_int_equal(cases, 36);
+    pool_destroy(pool);
+}
+
+static void same_hash_any_thread_count(void **state) {
+    (void)state;
+    grid_t g = {40, 36, 33, GRID_PERIODIC};
+    uint64_t first = 0;
+    const int threads[] = {1, 2, 3, 4, 8};
+    for (int t = 0; t < 5; t++) {
+        pool_t *pool = make_pool(threads[t]);
+        gs_sim_t s;
+        assert_true(gs_init(&s, g, params(7), NULL, 0));
+        assert_true(seed_fill(&s, pool, SEED_SPHERES, 42, NULL, 0));
+        assert_true(gs_step(&s, pool, 25, NULL, NULL, 0));
+        uint64_t h = hash_state(pool, g, s.u, s.v);
+        assert_int_equal(hash_state(NULL, g, s.u, s.v), h);
+        if (t == 0) first = h;
+        else if (h != first) fail_msg("%d threads: hash %016llx != %016llx (1 thread)", threads[t],
+                                      (unsigned long long)h, (unsigned long long)first);
+        gs_free(&s);
+        pool_destroy(pool);
+    }
+    assert_true(first != 0);
+}
+
+static void constants_stay_constant(void **state) {
+    (void)state;
+    for (int b = 0; b < 2; b++)
+        for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8)) {
+            grid_t g = {20, 17, 11, (grid_boundary_t)b};
+            gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, st};
+            gs_sim_t s;
+            assert_true(gs_init(&s, g, p, NULL, 0));
+            const float c = 0.73189f, w = 0.21377f;
+            for (size_t i = 0; i < grid_count(g); i++) s.u[i] = c, s.v[i] = 0.0f;
+            assert_true(gs_step(&s, NULL, 3, NULL, NULL, 0));
+            for (size_t i = 0; i < grid_count(g); i++) assert_true(s.u[i] == c && s.v[i] == 0.0f);
+            for (size_t i = 0; i < grid_count(g); i++) s.u[i] = 0.0f, s.v[i] = w;
+            assert_true(gs_step(&s, NULL, 3, NULL, NULL, 0));
+            for (size_t i = 0; i < grid_count(g); i++) assert_true(s.u[i] == 0.0f && s.v[i] == w);
+            gs_free(&s);
+        }
+}
+
+/* Eigenvalue of each stencil for the separable mode with per-axis cosines c[3]. */
+static double eigen(int stencil, const double c[3]) {
+    double f6 = 2 * ((c[0] - 1) + (c[1] - 1) + (c[2] - 1));
+    if (stencil == 7) return f6;
+    double e12 = 4 * ((c[0] * c[1] - 1) + (c[0] * c[2] - 1) + (c[1] * c[2] - 1));
+    if (stencil == 19) return (2 * f6 + e12) / 6;
+    double c8 = 8 * (c[0] * c[1] * c[2] - 1);
+    return (c8 + 3 * e12 + 14 * f6) / 30;
+}
+
+static void eigenvalues_of_cosine_modes(void **state) {
+    (void)state;
+    const int n[3] = {24, 16, 32}, modes[2][3] = {{3, 2, 5}, {9, 5, 13}};
+    for (int b = 0; b < 2; b++) {
+        double c[3], th[3];
+        const int *m = modes[b];
+        for (int a = 0; a < 3; a++) {
+            /* periodic: cos(2 pi m x / n); zero-flux: cos(pi m (x + 1/2) / n) */
+            th[a] = b == 0 ? 2 * M_PI * m[a] / n[a] : M_PI * m[a] / n[a];
+            c[a] = cos(th[a]);
+        }
+        /* the stencils must really differ on this mode, else the test proves little */
+        assert_true(fabs(eigen(7, c) - eigen(19, c)) > 0.1 && fabs(eigen(19, c) - eigen(27, c)) > 0.01);
+        for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8)) {
+            grid_t g = {n[0], n[1], n[2], (grid_boundary_t)b};
+            gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, st};
+            gs_sim_t s;
+            assert_true(gs_init(&s, g, p, NULL, 0));
+            size_t N = grid_count(g);
+            double *f = malloc(N * sizeof *f);
+            for (int z = 0; z < n[2]; z++)
+                for (int y = 0; y < n[1]; y++)
+                    for (int x = 0; x < n[0]; x++) {
+                        double o = b == 0 ? 0.0 : 0.5;
+                        size_t i = grid_index(g, x, y, z);
+                        f[i] = cos(th[0] * (x + o)) * cos(th[1] * (y + o)) * cos(th[2] * (z + o));
+                        s.u[i] = (float)f[i];
+                        s.v[i] = 0.0f;
+                    }
+            float *u0 = malloc(N * 4);
+            memcpy(u0, s.u, N * 4);
+            assert_true(gs_step(&s, NULL, 1, NULL, NULL, 0));
+            double lam = eigen(st, c), worst = 0;
+            for (size_t i = 0; i < N; i++) {
+                double expect = (double)u0[i] * (1.0 + p.dt * p.Du * lam);
+                double e = fabs((double)s.u[i] - expect);
+                worst = e > worst ? e : worst;
+            }
+            if (worst > 2e-6) fail_msg("boundary %d stencil %d: off the eigenvalue %g by %g", b, st, lam, worst);
+            free(f), free(u0);
+            gs_free(&s);
+        }
+    }
+}
+
+static void boundaries_differ_as_specified(void **state) {
+    (void)state;
+    for (int b = 0; b < 2; b++) {
+        grid_t g = {16, 12, 10, (grid_boundary_t)b};
+        gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, 7};
+        gs_sim_t s;
+        assert_true(gs_init(&s, g, p, NULL, 0));
+        for (size_t i = 0; i < grid_count(g); i++) s.u[i] = 0.0f;
+        s.u[grid_index(g, 0, 5, 5)] = 1.0f; /* spike on the x = 0 face */
+        double sum0 = 0, sum1 = 0;
+        for (size_t i = 0; i < grid_count(g); i++) sum0 += s.u[i];
+        assert_true(gs_step(&s, NULL, 1, NULL, NULL, 0));
+        for (size_t i = 0; i < grid_count(g); i++) sum1 += s.u[i];
+        float far = s.u[grid_index(g, g.nx - 1, 5, 5)];
+        if (b == GRID_PERIODIC) assert_true(far == 0.1f);
+        else assert_true(far == 0.0f);
+        /* the spike loses 6*0.1 periodic; with zero-flux its clamped ghost keeps 0.1 */
+        assert_true(s.u[grid_index(g, 0, 5, 5)] == (b == 0 ? 1.0f - 0.6f : 1.0f - 0.5f));
+        assert_true(fabs(sum1 - sum0) < 1e-6); /* both conserve mass under pure diffusion */
+        gs_free(&s);
+    }
+}
+
+static void stability_limit_refused(void **state) {
+    (void)state;
+    const int st[3] = {7, 19, 27};
+    const double lim[3] = {1.0 / 6.0, 0.375, 0.326};
+    for (int i = 0; i < 3; i++) {
+        char err[256] = "";
+        gs_params_t p = {0.03f, 0.06f, 0.5f, 0.25f, (float)(lim[i] / 0.5), st[i]};
+        assert_true(gs_params_valid(p, err, (int)sizeof err));
+        p.dt = (float)(lim[i] / 0.5 * 1.01);
+        assert_false(gs_params_valid(p, err, (int)sizeof err));
+        assert_non_null(strstr(err, "unstable"));
+        gs_sim_t s;
+        assert_false(gs_init(&s, (grid_t){8, 8, 8, GRID_PERIODIC}, p, err, (int)sizeof err));
+        assert_null(s.u);
+        /* set at run time: refused, old parameters kept */
+        gs_params_t ok = params(st[i]);
+        assert_true(gs_init(&s, (grid_t){8, 8, 8, GRID_PERIODIC}, ok, err, (int)sizeof err));
+        assert_false(gs_set_params(&s, p, err, (int)sizeof err));
+        assert_memory_equal(&s.params, &ok, sizeof ok);
+        gs_free(&s);
+    }
+}
+
+static void bad_parameters_named(void **state) {
+    (void)state;
+    char err[256];
+    struct { gs_params_t p; const char *name; } bad[] = {
+        {{NAN, 0.06f, 0.1f, 0.05f, 1.0f, 7}, "F ="},  {{0.03f, -0.01f, 0.1f, 0.05f, 1.0f, 7}, "k ="},
+        {{0.03f, 0.06f, 11.0f, 0.05f, 0.01f, 7}, "Du ="}, {{0.03f, 0.06f, 0.1f, INFINITY, 1.0f, 7}, "Dv ="},
+        {{0.03f, 0.06f, 0.1f, 0.05f, 0.0f, 7}, "dt ="},   {{0.03f, 0.06f, 0.1f, 0.05f, 1.0f, 9}, "stencil"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(gs_params_valid(bad[i].p, err, (int)sizeof err));
+        if (!strstr(err, bad[i].name)) fail_msg("message '%s' does not name '%s'", err, bad[i].name);
+    }
+    gs_sim_t s;
+    assert_false(gs_init(&s, (grid_t){7, 8, 8, GRID_PERIODIC}, params(7), err, (int)sizeof err));
+    assert_false(gs_init(&s, (grid_t){8, 513, 8, GRID_PERIODIC}, params(7), err, (int)sizeof err));
+}
+
+static void nan_guard_keeps_last_good_state(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    grid_t g = {24, 16, 16, GRID_PERIODIC};
+    gs_sim_t a, b;
+    assert_true(gs_init(&a, g, params(7), NULL, 0));
+    assert_true(gs_init(&b, g, params(7), NULL, 0));
+    /* a huge V overflows u*v*v on the second step (1e19^2 * ... then 1e38^2) */
+    a.v[grid_index(g, 5, 5, 5)] = 1e19f;
+    b.v[grid_index(g, 5, 5, 5)] = 1e19f;
+    gs_refresh_ranges(&a, pool);
+    gs_refresh_ranges(&b, pool);
+    assert_true(gs_step(&b, pool, 1, NULL, NULL, 0)); /* b: the last good state */
+    char err[256] = "";
+    assert_false(gs_step(&a, pool, 10, NULL, err, (int)sizeof err));
+    assert_non_null(strstr(err, "non-finite"));
+    assert_int_equal(a.step, 1);
+    size_t n = grid_count(g);
+    assert_memory_equal(a.u, b.u, n * 4);
+    assert_memory_equal(a.v, b.v, n * 4);
+    assert_memory_equal(a.ranges, b.ranges, chunk_count(a.layout) * sizeof(chunk_range_t));
+    for (size_t i = 0; i < n; i++) assert_true(isfinite(a.u[i]) && isfinite(a.v[i]));
+    gs_free(&a);
+    gs_free(&b);
+    pool_destroy(pool);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fused_matches_reference),
+        cmocka_unit_test(same_hash_any_thread_count),
+        cmocka_unit_test(constants_stay_constant),
+        cmocka_unit_test(eigenvalues_of_cosine_modes),
+        cmocka_unit_test(boundaries_differ_as_specified),
+        cmocka_unit_test(stability_limit_refused),
+        cmocka_unit_test(bad_parameters_named),
+        cmocka_unit_test(nan_guard_keeps_last_good_state),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
