@@ -184,6 +184,9 @@ bench: setup
 	$(BENCH_BIN)/bench_pool --threads 2 --json $(BENCH_OUT)/pool.json --wasm $(BENCH_OUT)/pool_wasm.txt
 	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_mc $(BENCH_BIN)/bench_mc.cjs
 	$(PYTHON) bench/bench_mc.py --threads 2 --json $(BENCH_OUT)/mc.json
+	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_gs $(BENCH_BIN)/bench_gs.cjs
+	$(NODE) $(BENCH_BIN)/bench_gs.cjs --emit $(BENCH_OUT)/gs_wasm.txt
+	$(BENCH_BIN)/bench_gs --json $(BENCH_OUT)/gs.json --wasm $(BENCH_OUT)/gs_wasm.txt
 
 BENCH_BIN := $(BENCH_OUT)/bin
 $(BENCH_BIN):
@@ -216,6 +219,33 @@ $(BENCH_BIN)/bench_mc.cjs: bench/bench_mc.c tests/mc_fields.h $(WASM)/libengine.
 	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
 
+# Gray-Scott step (issue 4): ours at 128^3 and 256^3, 1 and 2 threads, against a
+# STREAM-like triad roofline (bytes/s / 16) and a straightforward OpenMP C step, and
+# our side built for WASM (run under Node first; the native run reads its figures).
+$(BENCH_BIN)/bench_gs: bench/bench_gs.c bench/peer_gs_omp.c $(NATIVE)/libengine.a | $(BENCH_BIN)
+	$(CC) $(NATIVE_CFLAGS) -c bench/bench_gs.c -o $@.o
+	$(CC) $(NATIVE_CFLAGS) -fopenmp -c bench/peer_gs_omp.c -o $@_omp.o
+	$(CC) $@.o $@_omp.o $(NATIVE)/libengine.a -fopenmp $(NATIVE_LDLIBS) -o $@
+$(BENCH_BIN)/bench_gs.cjs: bench/bench_gs.c $(WASM)/libengine.a | $(BENCH_BIN)
+	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+	$(EMCC) $(WASM_CFLAGS) -DBENCH_NO_PEERS bench/bench_gs.c $(WASM)/libengine.a -pthread \
+	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
+	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
+
 # ---- fuzzing ---------------------------------------------------------------------------------
+# libFuzzer (clang) on the .rds reader for FUZZ_SECONDS, seeded with two valid files;
+# crashes are written to $(FUZZ_DIR)/crash-*.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SRC := tests/fuzz_rds.c engine/rds.c engine/hash.c engine/gs.c engine/chunk.c engine/grid.c \
+            engine/pool.c engine/plat.c
+$(FUZZ_DIR)/fuzz_rds: $(FUZZ_SRC) $(ENGINE_HDR)
+	mkdir -p $(FUZZ_DIR)
+	clang $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=fuzzer,address,undefined $(FUZZ_SRC) -lm -o $@
 fuzz: setup
-	@echo "fuzz: no fuzz targets yet"
+	@$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_rds $(NATIVE)/rdsim
+	@mkdir -p $(FUZZ_DIR)/corpus
+	$(NATIVE)/rdsim --dims 8,8,8 --steps 2 --save $(FUZZ_DIR)/corpus/seed_8.rds
+	$(NATIVE)/rdsim --dims 8,9,10 --stencil 27 --boundary zeroflux --steps 2 --save $(FUZZ_DIR)/corpus/seed_27.rds
+	$(FUZZ_DIR)/fuzz_rds -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus

@@ -44,6 +44,7 @@ static double median(double *v, int n) {
 }
 
 /* ---- triad ---------------------------------------------------------------------- */
+#ifndef BENCH_NO_PEERS
 typedef struct triad_t {
     float *a, *b, *c;
 } triad_t;
@@ -64,6 +65,11 @@ static double triad_rate(pool_t *pool, triad_t *t) {
     double s = (double)(plat_now_ns() - t0) * 1e-9;
     return (double)TRIAD_N * 12.0 / s;
 }
+#else
+typedef struct triad_t {
+    float *a, *b, *c;
+} triad_t;
+#endif
 
 /* ---- cases --------------------------------------------------------------------- */
 typedef struct result_t {
@@ -91,10 +97,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_gs: %s\n", err);
         return 1;
     }
-    triad_t tr = {plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4)};
 #ifdef BENCH_NO_PEERS
-    (void)tr;
+    triad_t tr = {NULL, NULL, NULL};
 #else
+    triad_t tr = {plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4), plat_alloc(TRIAD_N * 4)};
     if (!tr.a || !tr.b || !tr.c) {
         fprintf(stderr, "bench_gs: out of memory\n");
         return 1;

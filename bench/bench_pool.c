@@ -20,7 +20,7 @@
 
 enum { ROUNDS = 7, FOR_ITEMS = 1024, FIB_N = 30 };
 #define TRIAD_N ((int64_t)8 * 1024 * 1024) /* 8 Mi doubles = 64 MB per array */
-#define PAUSE_MS 30
+#define PAUSE_MS 50
 
 static pool_t *g_pool;
 

@@ -70,7 +70,6 @@ typedef struct gs_sim_t {
     chunk_range_t *ranges_next; /* ranges of v_next while a step runs */
     chunk_range_t *plane_ranges; /* scratch: per z plane, per (cy, cx) column */
     uint8_t *plane_bad;          /* scratch: per z plane, non-finite seen */
-    bool stream_stores;          /* non-temporal stores for grids far beyond the caches */
 } gs_sim_t;
 
 /* Per-phase timing of the last gs_step call, for --json. */

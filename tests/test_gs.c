@@ -86,6 +86,31 @@ static void fused_matches_reference(void **state) {
     pool_destroy(pool);
 }
 
+/* States of 48 MB and more take the non-temporal store path (where the target has
+ * one): same bits as the reference there too. */
+static void big_grid_matches_reference(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    grid_t g = {256, 128, 96, GRID_PERIODIC};
+    gs_params_t p = params(7);
+    gs_sim_t s;
+    assert_true(gs_init(&s, g, p, NULL, 0));
+    assert_true(grid_count(g) * 16 >= ((size_t)48 << 20));
+    lively(&s, pool, 5);
+    size_t n = grid_count(g);
+    float *u2 = malloc(n * 4), *v2 = malloc(n * 4);
+    chunk_range_t *r = malloc(chunk_count(s.layout) * sizeof *r);
+    ref_step(g, p, s.u, s.v, u2, v2);
+    assert_true(gs_step(&s, pool, 1, NULL, NULL, 0));
+    assert_memory_equal(u2, s.u, n * 4);
+    assert_memory_equal(v2, s.v, n * 4);
+    chunk_compute_ranges(pool, g, s.v, r);
+    assert_memory_equal(r, s.ranges, chunk_count(s.layout) * sizeof *r);
+    free(u2), free(v2), free(r);
+    gs_free(&s);
+    pool_destroy(pool);
+}
+
 static void same_hash_any_thread_count(void **state) {
     (void)state;
     grid_t g = {40, 36, 33, GRID_PERIODIC};
@@ -275,6 +300,7 @@ static void nan_guard_keeps_last_good_state(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fused_matches_reference),
+        cmocka_unit_test(big_grid_matches_reference),
         cmocka_unit_test(same_hash_any_thread_count),
         cmocka_unit_test(constants_stay_constant),
         cmocka_unit_test(eigenvalues_of_cosine_modes),

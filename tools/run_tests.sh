@@ -53,7 +53,7 @@ run() { # $1 = suite/test label, rest = command
 for t in build/native/tests/test_*; do [ -x "$t" ] && run "native $(basename "$t")" "$t"; done
 for t in build/asan/tests/test_*; do [ -x "$t" ] && run "asan $(basename "$t")" "$t"; done
 for t in build/tsan/tests/test_*; do [ -x "$t" ] && run "tsan $(basename "$t")" env TSAN_OPTIONS=halt_on_error=1 "$t"; done
-for t in build/wasm/tests/test_*.js; do [ -f "$t" ] && run "wasm $(basename "$t" .js)" $NODE "$t"; done
+for t in build/wasm/tests/test_*.js; do [[ -f "$t" && "$t" != *.worker.js ]] && run "wasm $(basename "$t" .js)" $NODE "$t"; done
 for t in tests/test_*.sh; do [ -f "$t" ] && run "script $(basename "$t")" bash "$t"; done
 for t in tests/test_*.py; do [ -f "$t" ] && run "script $(basename "$t")" /usr/bin/python3 "$t"; done
 
