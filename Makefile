@@ -151,7 +151,7 @@ APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SD
                -DBUILD_ID='"$(BUILD_ID)"'
 APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 \
     -sMODULARIZE=1 -sEXPORT_NAME=createApp -sENVIRONMENT=web -sALLOW_MEMORY_GROWTH=1 \
-    -sEXPORTED_RUNTIME_METHODS=ccall --js-library app/app_lib.js
+    -sEXPORTED_FUNCTIONS=_main,_app_paint_at --js-library app/app_lib.js
 $(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
 	$(EMCC) $(APP_CFLAGS) $(APP_SRC) $(APP_LDFLAGS) -o $@
 

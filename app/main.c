@@ -38,21 +38,21 @@ static void fit_canvas(void) {
     }
 }
 
-/* Alt-click: paint V where the view ray meets the surface (the worker marches the ray). */
-static void paint_at(int x, int y) {
-    int ww = 1, wh = 1;
-    SDL_GetWindowSize(app.window, &ww, &wh);
+/* Called by the page on Alt-click at (sx, sy), 0..1 from the canvas' top left:
+ * sends the view ray there to the page, which asks the worker to paint V where
+ * the ray meets the surface. Returns 1 if there was a mesh to aim at. */
+EMSCRIPTEN_KEEPALIVE int app_paint_at(float sx, float sy) {
     float o[3], d[3];
     float aspect = app.height > 0 ? (float)app.width / (float)app.height : 1.0f;
-    if (render_pick_ray(&app.cam, aspect, (float)x / (float)ww, (float)y / (float)wh, o, d))
-        app_js_paint(o[0], o[1], o[2], d[0], d[1], d[2]);
+    if (!render_pick_ray(&app.cam, aspect, sx, sy, o, d)) return 0;
+    app_js_paint(o[0], o[1], o[2], d[0], d[1], d[2]);
+    return 1;
 }
 
 static void handle_event(const SDL_Event *e) {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT && (SDL_GetModState() & KMOD_ALT)) paint_at(e->button.x, e->button.y);
-        else if (e->button.button == SDL_BUTTON_LEFT && !(SDL_GetModState() & KMOD_SHIFT)) app.orbiting = true;
+        if (e->button.button == SDL_BUTTON_LEFT && !(SDL_GetModState() & KMOD_SHIFT)) app.orbiting = true;
         else app.panning = true;
         if (e->button.clicks == 2) camera_reset(&app.cam);
         break;

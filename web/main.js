@@ -305,6 +305,7 @@ function startApp() {
   script.src = 'app.js';
   script.onload = () => {
     createApp({ canvas: $('canvas'), rd, print: (t) => console.log(t), printErr: (t) => console.warn(t) })
+      .then((app) => { rd.app = app; })
       .catch((e) => rd.onFail(e && e.message ? e.message : String(e)));
   };
   script.onerror = () => showProblem('app.js failed to load', '<p>Rebuild and serve with <code>make serve</code>.</p>');
@@ -340,6 +341,14 @@ function wireControls() {
     send({ type: 'load', buffer }, [buffer]);
     $('load').value = '';
   };
+  // Alt-click paints: caught before SDL sees it (so it does not also orbit).
+  $('view').addEventListener('mousedown', (e) => {
+    if (!e.altKey || !rd.app) return;
+    e.stopPropagation();
+    e.preventDefault();
+    const r = $('canvas').getBoundingClientRect();
+    rd.app._app_paint_at((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
+  }, true);
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }

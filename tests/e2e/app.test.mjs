@@ -186,3 +186,22 @@ test(`${BROWSER}: state saves and loads back to the same hash; threads change at
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=32&paused=1&iso=0.2`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0 && window.rd.app);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+  await until(page, () => window.rd.hash !== null);
+  const before = await page.evaluate(() => { const h = window.rd.hash.hex; window.rd.hash = null; return h; });
+  const box = await (await page.$('#canvas')).boundingBox();
+  await page.keyboard.down('Alt');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.up('Alt');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+  await until(page, () => window.rd.hash !== null);
+  const after = await page.evaluate(() => window.rd.hash);
+  assert.notEqual(after.hex, before, 'painting changed the state');
+  assert.equal(after.step, 0, 'painting is not a step');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
