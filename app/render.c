@@ -13,6 +13,8 @@ extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out);
 
 static struct {
     GLuint program, vao, vbo, ibo;
+    GLuint box_program, box_vao, box_vbo;
+    GLint box_u_mvp, box_u_size;
     GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar;
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
 } r;
@@ -34,25 +36,57 @@ static GLuint compile(GLenum type, const char *src, const char *name, char *err,
     return s;
 }
 
-bool render_init(char *err, int err_len) {
-    GLuint vs = compile(GL_VERTEX_SHADER, shader_mesh_vert, "mesh.vert", err, err_len);
-    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, shader_mesh_frag, "mesh.frag", err, err_len) : 0;
-    if (!vs || !fs) return false;
-    r.program = glCreateProgram();
-    glAttachShader(r.program, vs);
-    glAttachShader(r.program, fs);
-    glLinkProgram(r.program);
+/* Compiles and links a program; 0 with the info log in err (and on stderr) on failure. */
+static GLuint link_program(const char *vs_src, const char *fs_src, const char *name, char *err, int err_len) {
+    char vs_name[64], fs_name[64];
+    snprintf(vs_name, sizeof vs_name, "%s.vert", name);
+    snprintf(fs_name, sizeof fs_name, "%s.frag", name);
+    GLuint vs = compile(GL_VERTEX_SHADER, vs_src, vs_name, err, err_len);
+    GLuint fs = vs ? compile(GL_FRAGMENT_SHADER, fs_src, fs_name, err, err_len) : 0;
+    if (!vs || !fs) {
+        if (vs) glDeleteShader(vs);
+        return 0;
+    }
+    GLuint p = glCreateProgram();
+    glAttachShader(p, vs);
+    glAttachShader(p, fs);
+    glLinkProgram(p);
     glDeleteShader(vs);
     glDeleteShader(fs);
     GLint ok = 0;
-    glGetProgramiv(r.program, GL_LINK_STATUS, &ok);
+    glGetProgramiv(p, GL_LINK_STATUS, &ok);
     if (!ok) {
         char log[2048] = "";
-        glGetProgramInfoLog(r.program, sizeof log, NULL, log);
-        fprintf(stderr, "mesh program failed to link:\n%s\n", log);
-        snprintf(err, (size_t)err_len, "mesh program failed to link: %s", log);
-        return false;
+        glGetProgramInfoLog(p, sizeof log, NULL, log);
+        fprintf(stderr, "%s program failed to link:\n%s\n", name, log);
+        snprintf(err, (size_t)err_len, "%s program failed to link: %s", name, log);
+        glDeleteProgram(p);
+        return 0;
     }
+    return p;
+}
+
+/* The 12 edges of the unit cube as 24 line end points. */
+static const float BOX_LINES[24][3] = {
+    {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1},
+    {0, 0, 0}, {0, 1, 0}, {1, 0, 0}, {1, 1, 0}, {0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1},
+    {0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1},
+};
+
+bool render_init(char *err, int err_len) {
+    r.program = link_program(shader_mesh_vert, shader_mesh_frag, "mesh", err, err_len);
+    r.box_program = r.program ? link_program(shader_box_vert, shader_box_frag, "box", err, err_len) : 0;
+    if (!r.program || !r.box_program) return false;
+    r.box_u_mvp = glGetUniformLocation(r.box_program, "u_mvp");
+    r.box_u_size = glGetUniformLocation(r.box_program, "u_size");
+    glGenVertexArrays(1, &r.box_vao);
+    glGenBuffers(1, &r.box_vbo);
+    glBindVertexArray(r.box_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.box_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof BOX_LINES, BOX_LINES, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindVertexArray(0);
     r.u_mvp = glGetUniformLocation(r.program, "u_mvp");
     r.u_model = glGetUniformLocation(r.program, "u_model");
     r.u_pos_scale = glGetUniformLocation(r.program, "u_pos_scale");
@@ -120,7 +154,7 @@ void render_draw(const camera_t *cam, int w, int h) {
     glViewport(0, 0, w, h);
     glClearColor(RENDER_CLEAR_R, RENDER_CLEAR_G, RENDER_CLEAR_B, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-    if (r.mesh.index_count == 0 || w <= 0 || h <= 0) return;
+    if (r.mesh.nx == 0 || w <= 0 || h <= 0) return; /* no mesh yet: nothing to frame */
 
     mat4 model, vp, mvp;
     model_matrix(model);
@@ -137,6 +171,12 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
     glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);
     glBindVertexArray(r.vao);
-    glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
+    if (r.mesh.index_count > 0) glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
+
+    glUseProgram(r.box_program);
+    glUniformMatrix4fv(r.box_u_mvp, 1, GL_FALSE, (const float *)mvp);
+    glUniform3f(r.box_u_size, (float)r.mesh.nx, (float)r.mesh.ny, (float)r.mesh.nz);
+    glBindVertexArray(r.box_vao);
+    glDrawArrays(GL_LINES, 0, 24);
     glBindVertexArray(0);
 }
