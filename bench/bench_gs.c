@@ -5,11 +5,14 @@
  *       (a step must at least read U, V and write U', V': 16 bytes per cell);
  *   (b) the peer: a straightforward OpenMP C step (bench/peer_gs_omp.c), checked
  *       to give the same bits as ours;
- *   (c) the WASM build of our side under Node (figures written by bench_gs.cjs).
+ *   (c) the WASM build of our side under Node: with --wasm-cmd CMD each round also
+ *       runs `CMD --only N T` (one round of that case in bench_gs.cjs), so the two
+ *       builds alternate like the other sides; or, with --wasm FILE, figures that
+ *       bench_gs.cjs --emit wrote earlier (then best rounds are compared).
  * Figures are medians of ROUNDS runs; the sides alternate within a round.
  *
- * Native: bench_gs [--json FILE] [--wasm FILE] [--quick]
- * WASM:   bench_gs.cjs --emit FILE [--quick]      (our side only, BENCH_NO_PEERS) */
+ * Native: bench_gs [--json FILE] [--wasm-cmd CMD | --wasm FILE] [--quick]
+ * WASM:   bench_gs.cjs --only N T | --emit FILE [--quick]   (our side only, BENCH_NO_PEERS) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,30 +76,83 @@ typedef struct triad_t {
 
 /* ---- cases --------------------------------------------------------------------- */
 typedef struct result_t {
-    double ours, peer, roof; /* cells/s */
+    double ours, peer, roof; /* cells/s, medians */
+    double ours_best;        /* best round (for --wasm FILE: the two sides then run at
+                              * different times, so the rows compare best rounds) */
+    double other;            /* --wasm-cmd: the WASM build's median, rounds interleaved */
     bool same_bits;
 } result_t;
 
-int main(int argc, char **argv) {
-    const char *json = NULL, *wasm = NULL, *emit = NULL;
-    bool quick = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
-        else if (!strcmp(argv[i], "--wasm") && i + 1 < argc) wasm = argv[++i];
-        else if (!strcmp(argv[i], "--emit") && i + 1 < argc) emit = argv[++i];
-        else if (!strcmp(argv[i], "--quick")) quick = true;
-        else {
-            fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE] [--emit FILE] [--quick]\n");
-            return 2;
-        }
-    }
+static int steps_for(int n, bool quick) { return quick ? 2 : n == 128 ? 20 : 6; }
+
+/* One measured round of one case, for a caller that interleaves it with its own
+ * rounds (the native bench runs the WASM build this way). */
+static int only_case(int n, int threads_n, bool quick) {
     char err[256];
-    pool_desc_t pd = {.threads = 2};
-    pool_t *pool = pool_create(&pd, err, (int)sizeof err);
+    grid_t g = {n, n, n, GRID_PERIODIC};
+    gs_sim_t sim;
+    if (!gs_init(&sim, g, preset_find("spots")->params, err, (int)sizeof err)) {
+        fprintf(stderr, "bench_gs: %s\n", err);
+        return 1;
+    }
+    pool_desc_t d = {.threads = threads_n};
+    pool_t *pool = pool_create(&d, err, (int)sizeof err);
     if (!pool) {
         fprintf(stderr, "bench_gs: %s\n", err);
         return 1;
     }
+    seed_fill(&sim, pool, SEED_SPHERES, 1, NULL, 0);
+    gs_step(&sim, pool, 1, NULL, NULL, 0); /* warm-up: first touch of the second buffers */
+    int steps = steps_for(n, quick);
+    uint64_t t0 = plat_now_ns();
+    bool ok = gs_step(&sim, pool, steps, NULL, err, (int)sizeof err);
+    double secs = (double)(plat_now_ns() - t0) * 1e-9;
+    pool_destroy(pool);
+    gs_free(&sim);
+    if (!ok) {
+        fprintf(stderr, "bench_gs: %s\n", err);
+        return 1;
+    }
+    printf("cells_per_s %.6g\n", (double)grid_count(g) * steps / secs);
+    return 0;
+}
+
+#ifndef BENCH_NO_PEERS
+/* Runs `cmd --only n t [--quick]` and returns the cells/s it prints (0 on failure). */
+static double run_other(const char *cmd, int n, int t, bool quick) {
+    char line[1024];
+    snprintf(line, sizeof line, "%s --only %d %d%s", cmd, n, t, quick ? " --quick" : "");
+    FILE *f = popen(line, "r");
+    double v = 0;
+    if (!f) return 0;
+    char buf[256];
+    while (fgets(buf, sizeof buf, f))
+        if (sscanf(buf, "cells_per_s %lf", &v) == 1) break;
+    pclose(f);
+    return v;
+}
+#endif
+
+int main(int argc, char **argv) {
+    const char *json = NULL, *wasm = NULL, *emit = NULL, *wasm_cmd = NULL;
+    bool quick = false;
+    int only_n = 0, only_t = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
+        else if (!strcmp(argv[i], "--wasm") && i + 1 < argc) wasm = argv[++i];
+        else if (!strcmp(argv[i], "--emit") && i + 1 < argc) emit = argv[++i];
+        else if (!strcmp(argv[i], "--wasm-cmd") && i + 1 < argc) wasm_cmd = argv[++i];
+        else if (!strcmp(argv[i], "--only") && i + 2 < argc) only_n = atoi(argv[++i]), only_t = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--quick")) quick = true;
+        else {
+            fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE | --wasm-cmd CMD] [--emit FILE] [--quick]\n"
+                            "       bench_gs --only N THREADS   (one round of one case; prints cells_per_s)\n");
+            return 2;
+        }
+    }
+    if (only_n) return only_case(only_n, only_t, quick);
+    char err[256];
+    /* No pool outlives its case: an idle pool's threads would compete for the cores. */
 #ifdef BENCH_NO_PEERS
     triad_t tr = {NULL, NULL, NULL};
 #else
@@ -117,9 +173,8 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_gs: %s\n", err);
             return 1;
         }
-        seed_fill(&sim, pool, SEED_SPHERES, 1, NULL, 0);
-        int steps = n == 128 ? 20 : 6;
-        if (quick) steps = 2;
+        seed_fill(&sim, NULL, SEED_SPHERES, 1, NULL, 0);
+        int steps = steps_for(n, quick);
         size_t N = grid_count(g);
         double cells = (double)N * steps;
 #ifndef BENCH_NO_PEERS
@@ -132,15 +187,21 @@ int main(int argc, char **argv) {
             float *t = pu; pu = pu2; pu2 = t;
             t = pv; pv = pv2; pv2 = t;
         }
-        gs_step(&sim, pool, 2, NULL, NULL, 0);
+        gs_step(&sim, NULL, 2, NULL, NULL, 0);
         bool same = memcmp(pu, sim.u, N * 4) == 0 && memcmp(pv, sim.v, N * 4) == 0;
 #endif
         for (int ti = 0; ti < 2; ti++) {
-            pool_set_active(pool, threads[ti]);
-            double o[ROUNDS], q[ROUNDS], r[ROUNDS];
+            /* a pool of exactly this size (not pool_set_active on a bigger one) */
+            pool_desc_t tdesc = {.threads = threads[ti]};
+            pool_t *tp = pool_create(&tdesc, err, (int)sizeof err);
+            if (!tp) {
+                fprintf(stderr, "bench_gs: %s\n", err);
+                return 1;
+            }
+            double o[ROUNDS], q[ROUNDS], r[ROUNDS], w[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 uint64_t t0 = plat_now_ns();
-                if (!gs_step(&sim, pool, steps, NULL, err, (int)sizeof err)) {
+                if (!gs_step(&sim, tp, steps, NULL, err, (int)sizeof err)) {
                     fprintf(stderr, "bench_gs: %s\n", err);
                     return 1;
                 }
@@ -155,14 +216,21 @@ int main(int argc, char **argv) {
                     t = pv; pv = pv2; pv2 = t;
                 }
                 q[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
-                r[round] = triad_rate(pool, &tr) / 16.0;
+                r[round] = triad_rate(tp, &tr) / 16.0;
+                w[round] = wasm_cmd ? run_other(wasm_cmd, n, threads[ti], quick) : 0;
 #else
+                w[round] = 0;
                 q[round] = r[round] = 0;
 #endif
             }
+            pool_destroy(tp);
+            res[si][ti].ours_best = 0;
+            for (int round = 0; round < ROUNDS; round++)
+                if (o[round] > res[si][ti].ours_best) res[si][ti].ours_best = o[round];
             res[si][ti].ours = median(o, ROUNDS);
             res[si][ti].peer = median(q, ROUNDS);
             res[si][ti].roof = median(r, ROUNDS);
+            res[si][ti].other = median(w, ROUNDS);
 #ifndef BENCH_NO_PEERS
             res[si][ti].same_bits = same;
 #else
@@ -180,13 +248,21 @@ int main(int argc, char **argv) {
         FILE *f = fopen(emit, "w");
         if (!f) return 1;
         for (int si = 0; si < 2; si++)
-            for (int ti = 0; ti < 2; ti++) fprintf(f, "%d %d %.6g\n", sizes[si], threads[ti], res[si][ti].ours);
+            for (int ti = 0; ti < 2; ti++) fprintf(f, "%d %d %.6g\n", sizes[si], threads[ti], res[si][ti].ours_best);
         fclose(f);
         printf("bench_gs (WASM): figures written to %s\n", emit);
         return 0;
     }
     double wasm_fig[2][2] = {{0, 0}, {0, 0}};
-    bool have_wasm = false;
+    bool have_wasm = false, interleaved = wasm_cmd != NULL;
+    if (interleaved) {
+        for (int si = 0; si < 2; si++)
+            for (int ti = 0; ti < 2; ti++) {
+                wasm_fig[si][ti] = res[si][ti].other;
+                have_wasm |= wasm_fig[si][ti] > 0;
+            }
+        if (!have_wasm) fprintf(stderr, "bench_gs: the WASM command gave no figures: %s\n", wasm_cmd);
+    }
     if (wasm) {
         FILE *f = fopen(wasm, "r");
         int sz, th;
@@ -224,7 +300,10 @@ int main(int argc, char **argv) {
             ROW(name, r->ours, r->roof, "triad roofline (bytes/s / 16)", "cells/s");
             if (have_wasm) {
                 snprintf(name, sizeof name, "gs_%d_%dt_wasm_vs_native", sizes[si], threads[ti]);
-                ROW(name, wasm_fig[si][ti], r->ours, "native build (ours = WASM/Node)", "cells/s");
+                if (interleaved)
+                    ROW(name, wasm_fig[si][ti], r->ours, "native build, interleaved (ours = WASM/Node)", "cells/s");
+                else
+                    ROW(name, wasm_fig[si][ti], r->ours_best, "native build, best rounds (ours = WASM/Node)", "cells/s");
             }
         }
     if (js) {
@@ -233,6 +312,5 @@ int main(int argc, char **argv) {
         printf("written %s\n", json);
     }
     plat_free(tr.a), plat_free(tr.b), plat_free(tr.c);
-    pool_destroy(pool);
     return 0;
 }

@@ -4,7 +4,11 @@
  *   (b) fib(30), one spawn per call above BENCH_FIB_CUTOFF (ms per fib)
  *   (c) triad a = b + s*c over three 64 MB double arrays (ms per pass)
  * Each figure is the median of ROUNDS short runs; the sides alternate within a
- * round (with a pause so one runtime's spinning threads do not slow the next).
+ * round (with a pause so one runtime's spinning threads do not slow the next), and
+ * each ratio is the median of the per-round ratios (robust to load that changes
+ * between rounds on a shared machine). WASM/native ratios compare medians.
+ * Grain of (a): 64 (16 pieces), what static OpenMP and TBB's auto partitioner batch
+ * to as well; a grain of 1 would time 1024 indirect calls instead of the fork-join.
  *
  * Native:  bench_pool [--threads N] [--json FILE] [--wasm FILE]
  *          prints the table and writes the JSON list (ratio > 1: ours better);
@@ -18,7 +22,7 @@
 #include "plat.h"
 #include "pool.h"
 
-enum { ROUNDS = 7, FOR_ITEMS = 1024, FIB_N = 30 };
+enum { ROUNDS = 9, FOR_ITEMS = 1024, FIB_N = 30 };
 #define TRIAD_N ((int64_t)8 * 1024 * 1024) /* 8 Mi doubles = 64 MB per array */
 #define PAUSE_MS 50
 
@@ -150,19 +154,24 @@ static const char *case_unit[3] = {"ns/call", "ms", "ms"};
 static const double case_scale[3] = {1e9, 1e3, 1e3};
 static const double case_target[3] = {0.05, 0.1, 0.1};
 
-/* result[kase][side]: median over ROUNDS, in the case's unit. */
-static void measure(double result[3][SIDES], int nsides) {
-    double samples[3][SIDES][ROUNDS];
+/* result[kase][side]: median over ROUNDS, in the case's unit. ratio[kase][side]:
+ * median over rounds of peer/ours measured in the same round, seconds apart (on a
+ * shared machine the load changes between rounds more than within one). */
+static void measure(double result[3][SIDES], double ratio[3][SIDES], int nsides) {
+    double samples[3][SIDES][ROUNDS], ratios[3][SIDES][ROUNDS];
     for (int r = 0; r < ROUNDS; r++)
         for (int k = 0; k < 3; k++)
             for (int s = 0; s < nsides; s++) {
                 pause_ms(PAUSE_MS);
                 samples[k][s][r] = time_op(k, (side_t)s, case_target[k]) * case_scale[k];
+                ratios[k][s][r] = samples[k][s][r] / samples[k][OURS][r];
             }
     for (int k = 0; k < 3; k++)
         for (int s = 0; s < nsides; s++) {
             qsort(samples[k][s], ROUNDS, sizeof(double), cmp_double);
+            qsort(ratios[k][s], ROUNDS, sizeof(double), cmp_double);
             result[k][s] = samples[k][s][ROUNDS / 2];
+            ratio[k][s] = ratios[k][s][ROUNDS / 2];
         }
 }
 
@@ -219,13 +228,13 @@ int main(int argc, char **argv) {
     tc = alloc_array(2.0);
     int64_t expect = bench_fib_seq(FIB_N);
 
-    double res[3][SIDES];
+    double res[3][SIDES], rat[3][SIDES];
 #ifdef BENCH_NO_PEERS
-    measure(res, 1);
+    measure(res, rat, 1);
 #else
     peer_omp_init(threads);
     peer_tbb_init(threads);
-    measure(res, SIDES);
+    measure(res, rat, SIDES);
     if (peer_omp_fib(20) != bench_fib_seq(20) || peer_tbb_fib(20) != bench_fib_seq(20)) {
         fprintf(stderr, "bench_pool: a peer computed fib wrongly\n");
         return 1;
@@ -259,11 +268,12 @@ int main(int argc, char **argv) {
     }
     if (jf) fprintf(jf, "[\n");
     int rows = 0;
-    printf("pool benchmark, %d threads, median of %d runs (ratio > 1: ours better)\n", threads, ROUNDS);
+    printf("pool benchmark, %d threads, median of %d rounds; ratio = median of same-round peer/ours "
+           "(> 1: ours better)\n", threads, ROUNDS);
     printf("%-36s %-18s %12s %12s %8s  %s\n", "case", "peer", "ours", "peer", "ratio", "unit");
     for (int k = 0; k < 3; k++)
         for (int s = OMP; s < SIDES; s++) {
-            double ratio = res[k][s] / res[k][OURS];
+            double ratio = rat[k][s];
             printf("%-36s %-18s %12.4g %12.4g %8.3f  %s\n", case_name[k], side_name[s], res[k][OURS], res[k][s],
                    ratio, case_unit[k]);
             if (jf)

@@ -41,12 +41,23 @@
  * the very instruction the compiler uses for it (mfence / dmb ish) as inline asm:
  * the checked program keeps the same hardware ordering and TSan sees the same
  * happens-before edges as it would (none from fences), so no race is hidden. */
-#if defined(__SANITIZE_THREAD__) && defined(__x86_64__)
+/* In WASM every atomic access is sequentially consistent whatever order C asks for,
+ * and clang 14 emits no instruction for a seq_cst fence there. So that the order
+ * the algorithm needs is stated in C rather than left to that lowering, WASM builds
+ * declare the accesses on both sides of each fence seq_cst (DEQUE_FENCED: the same
+ * instructions) and drop the fence. */
+#if defined(__wasm__)
+#define DEQUE_SC_FENCE() ((void)0)
+#define DEQUE_FENCED(mo) memory_order_seq_cst
+#elif defined(__SANITIZE_THREAD__) && defined(__x86_64__)
 #define DEQUE_SC_FENCE() __asm__ __volatile__("mfence" ::: "memory")
+#define DEQUE_FENCED(mo) (mo)
 #elif defined(__SANITIZE_THREAD__) && defined(__aarch64__)
 #define DEQUE_SC_FENCE() __asm__ __volatile__("dmb ish" ::: "memory")
+#define DEQUE_FENCED(mo) (mo)
 #else
 #define DEQUE_SC_FENCE() atomic_thread_fence(memory_order_seq_cst)
+#define DEQUE_FENCED(mo) (mo)
 #endif
 
 enum { DEQUE_CAP = 4096 }; /* power of two; items in flight per worker */
@@ -69,8 +80,9 @@ static inline bool deque_push(deque_t *d, void *x) {
     int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
     if (b - t >= DEQUE_CAP) return false; /* a stale top only makes this conservative */
     atomic_store_explicit(&d->buf[b & (DEQUE_CAP - 1)], x, memory_order_relaxed);
-    /* Publishes the slot and everything written before the push (the item's contents). */
-    atomic_store_explicit(&d->bottom, b + 1, memory_order_release);
+    /* Publishes the slot and everything written before the push (the item's contents).
+     * (Fenced: the pool orders it before its read of the sleeper count.) */
+    atomic_store_explicit(&d->bottom, b + 1, DEQUE_FENCED(memory_order_release));
     return true;
 }
 
@@ -78,12 +90,12 @@ static inline bool deque_push(deque_t *d, void *x) {
  * race for the last one. */
 static inline void *deque_take(deque_t *d) {
     int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed) - 1;
-    atomic_store_explicit(&d->bottom, b, memory_order_release);
+    atomic_store_explicit(&d->bottom, b, DEQUE_FENCED(memory_order_release));
     /* The store of bottom must be ordered before the load of top (store-load): the
      * seq_cst fence pairs with the one in deque_steal so that the owner and a thief
      * cannot both miss each other's claim on the last item. */
     DEQUE_SC_FENCE();
-    int64_t t = atomic_load_explicit(&d->top, memory_order_relaxed);
+    int64_t t = atomic_load_explicit(&d->top, DEQUE_FENCED(memory_order_relaxed));
     void *x = NULL;
     if (t <= b) {
         x = atomic_load_explicit(&d->buf[b & (DEQUE_CAP - 1)], memory_order_relaxed);
@@ -107,9 +119,9 @@ static inline void *deque_steal(deque_t *d) {
     if (atomic_load_explicit(&d->top, memory_order_relaxed) >=
         atomic_load_explicit(&d->bottom, memory_order_relaxed))
         return NULL;
-    int64_t t = atomic_load_explicit(&d->top, memory_order_acquire);
+    int64_t t = atomic_load_explicit(&d->top, DEQUE_FENCED(memory_order_acquire));
     DEQUE_SC_FENCE();
-    int64_t b = atomic_load_explicit(&d->bottom, memory_order_acquire);
+    int64_t b = atomic_load_explicit(&d->bottom, DEQUE_FENCED(memory_order_acquire));
     if (t >= b) return NULL;
     /* Read the slot before claiming it: once top moves past t the owner may reuse it.
      * If the owner overwrote it meanwhile, top moved too and the CAS below fails. */
@@ -122,8 +134,8 @@ static inline void *deque_steal(deque_t *d) {
 
 /* Any thread: approximate number of items (exact when called by the owner with no thieves). */
 static inline int64_t deque_size(deque_t *d) {
-    int64_t b = atomic_load_explicit(&d->bottom, memory_order_relaxed);
-    int64_t t = atomic_load_explicit(&d->top, memory_order_relaxed);
+    int64_t b = atomic_load_explicit(&d->bottom, DEQUE_FENCED(memory_order_relaxed));
+    int64_t t = atomic_load_explicit(&d->top, DEQUE_FENCED(memory_order_relaxed));
     return b > t ? b - t : 0;
 }
 

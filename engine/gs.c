@@ -1,8 +1,8 @@
 /* gs: the fused Gray-Scott step (see gs.h for the model and the exact operation order).
  *
  * Work is split into z planes (fixed indices, any thread count). For each plane a
- * worker walks the rows y in order and, per row, the x vectors 0, 8, 16, ... (the
- * last one overlapping when nx is not a multiple of 8; it recomputes the same
+ * worker walks the rows y in order and, per row, the x vectors 0, VW, 2VW, ... (the
+ * last one overlapping when nx is not a multiple of VW; it recomputes the same
  * values). Rows of planes z-1, z, z+1 stay in cache across consecutive planes, so
  * a step reads U and V once from memory and writes U' and V' once (for big
  * states through non-temporal row copies, see stream_row).
@@ -23,35 +23,53 @@
 #include "pool.h"
 
 /* ---- vectors -------------------------------------------------------------------- */
-/* 8-lane vectors passed between static functions: without AVX (portable or
- * sanitizer builds) compilers warn that the ABI differs; nothing here is exported. */
+/* VW lanes: 8 natively (AVX: one register), 4 in WASM (one SIMD128 register; wider
+ * types there become several registers and spill in V8). Every lane does the same
+ * scalar operations, so the width never changes a result.
+ * Vectors are passed between static functions: without AVX (portable or sanitizer
+ * builds) compilers warn that the ABI differs; nothing here is exported. */
 #pragma GCC diagnostic ignored "-Wpsabi"
+#define VINLINE static inline __attribute__((always_inline)) /* never an out-of-line vector ABI */
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+enum { VW = 4 };
+#define VW_IS_4 1
+typedef float fvec __attribute__((vector_size(16)));
+typedef int32_t ivec __attribute__((vector_size(16)));
+VINLINE fvec vsplat(float s) { return (fvec){s, s, s, s}; }
+#else
 enum { VW = 8 };
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
+#define VW_IS_4 0
+typedef float fvec __attribute__((vector_size(32)));
+typedef int32_t ivec __attribute__((vector_size(32)));
+VINLINE fvec vsplat(float s) { return (fvec){s, s, s, s, s, s, s, s}; }
+#endif
 
-static inline f32x8 vld(const float *p) {
-    f32x8 v;
+VINLINE fvec vld(const float *p) {
+    fvec v;
     memcpy(&v, p, sizeof v);
     return v;
 }
-static inline void vst(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
-static inline f32x8 vsplat(float s) { return (f32x8){s, s, s, s, s, s, s, s}; }
+VINLINE void vst(float *p, fvec v) { memcpy(p, &v, sizeof v); }
 /* vmin(a, b) = a < b ? a : b and vmax(a, b) = a > b ? a : b per lane: exactly what
- * x86's minps/maxps compute, so AVX builds use them (one instruction instead of a
- * compare and a blend); other targets use the portable select. Same values. */
+ * x86's minps/maxps and WASM's pmin/pmax (operands swapped) compute, so those
+ * targets use them (one instruction instead of a compare and a select); others use
+ * the portable select. Same values everywhere. */
 #if defined(__AVX__)
 #include <immintrin.h>
-static inline f32x8 vmin(f32x8 a, f32x8 b) { return (f32x8)_mm256_min_ps((__m256)a, (__m256)b); }
-static inline f32x8 vmax(f32x8 a, f32x8 b) { return (f32x8)_mm256_max_ps((__m256)a, (__m256)b); }
+VINLINE fvec vmin(fvec a, fvec b) { return (fvec)_mm256_min_ps((__m256)a, (__m256)b); }
+VINLINE fvec vmax(fvec a, fvec b) { return (fvec)_mm256_max_ps((__m256)a, (__m256)b); }
+#elif defined(__wasm_simd128__)
+VINLINE fvec vmin(fvec a, fvec b) { return (fvec)wasm_f32x4_pmin((v128_t)b, (v128_t)a); }
+VINLINE fvec vmax(fvec a, fvec b) { return (fvec)wasm_f32x4_pmax((v128_t)b, (v128_t)a); }
 #else
-static inline f32x8 vmin(f32x8 a, f32x8 b) {
-    i32x8 m = a < b;
-    return (f32x8)((m & (i32x8)a) | (~m & (i32x8)b));
+VINLINE fvec vmin(fvec a, fvec b) {
+    ivec m = a < b;
+    return (fvec)((m & (ivec)a) | (~m & (ivec)b));
 }
-static inline f32x8 vmax(f32x8 a, f32x8 b) {
-    i32x8 m = a > b;
-    return (f32x8)((m & (i32x8)a) | (~m & (i32x8)b));
+VINLINE fvec vmax(fvec a, fvec b) {
+    ivec m = a > b;
+    return (fvec)((m & (ivec)a) | (~m & (ivec)b));
 }
 #endif
 
@@ -213,34 +231,37 @@ static inline int wrap_or_clamp(int i, int n, bool periodic) {
 }
 
 /* x-1 and x+1 loads of row r at vector position x. `el`/`er`: the vector touches
- * the row's left/right end; lw/rw: the sample standing for x = -1 / x = nx. */
-static inline __attribute__((always_inline)) f32x8 ld_m1(const float *r, int x, bool el, int lw) {
+ * the row's left/right end; lw/rw: the sample standing for x = -1 / x = nx. At the
+ * ends the vector is shifted by one lane in registers (a stack round trip would
+ * stall on store forwarding). */
+#if VW_IS_4
+#define SHIFT_IN_LEFT(w, c) __builtin_shufflevector(w, c, 0, 4, 5, 6)
+#define SHIFT_IN_RIGHT(c, w) __builtin_shufflevector(c, w, 1, 2, 3, 4)
+#else
+#define SHIFT_IN_LEFT(w, c) __builtin_shufflevector(w, c, 0, 8, 9, 10, 11, 12, 13, 14)
+#define SHIFT_IN_RIGHT(c, w) __builtin_shufflevector(c, w, 1, 2, 3, 4, 5, 6, 7, 8)
+#endif
+static inline __attribute__((always_inline)) fvec ld_m1(const float *r, int x, bool el, int lw) {
     if (!el) return vld(r + x - 1);
-    float t[VW];
-    t[0] = r[lw];
-    memcpy(t + 1, r, (VW - 1) * sizeof(float));
-    return vld(t);
+    return SHIFT_IN_LEFT(vsplat(r[lw]), vld(r)); /* x == 0 */
 }
-static inline __attribute__((always_inline)) f32x8 ld_p1(const float *r, int x, bool er, int rw) {
+static inline __attribute__((always_inline)) fvec ld_p1(const float *r, int x, bool er, int rw) {
     if (!er) return vld(r + x + 1);
-    float t[VW];
-    memcpy(t, r + x + 1, (VW - 1) * sizeof(float));
-    t[VW - 1] = r[rw];
-    return vld(t);
+    return SHIFT_IN_RIGHT(vld(r + x), vsplat(r[rw])); /* x == nx - VW */
 }
 
 /* Laplacian of one field at vector x (operation order as documented in gs.h). */
-static inline __attribute__((always_inline)) f32x8 laplacian(const float *const rw[3][3], int x, bool el,
-                                                               bool er, int lw, int rwi, int stencil, f32x8 c) {
+static inline __attribute__((always_inline)) fvec laplacian(const float *const rw[3][3], int x, bool el,
+                                                               bool er, int lw, int rwi, int stencil, fvec c) {
 #define C(dz, dy) vld(rw[(dz) + 1][(dy) + 1] + x)
 #define H(dz, dy) (ld_m1(rw[(dz) + 1][(dy) + 1], x, el, lw) + ld_p1(rw[(dz) + 1][(dy) + 1], x, er, rwi))
-    f32x8 fs = (H(0, 0) + (C(0, -1) + C(0, 1))) + (C(-1, 0) + C(1, 0));
-    f32x8 f6 = fs - c * 6.0f;
+    fvec fs = (H(0, 0) + (C(0, -1) + C(0, 1))) + (C(-1, 0) + C(1, 0));
+    fvec f6 = fs - c * 6.0f;
     if (stencil == 7) return f6;
-    f32x8 es = ((H(0, -1) + H(0, 1)) + (H(-1, 0) + H(1, 0))) + ((C(-1, -1) + C(-1, 1)) + (C(1, -1) + C(1, 1)));
-    f32x8 e12 = es - c * 12.0f;
+    fvec es = ((H(0, -1) + H(0, 1)) + (H(-1, 0) + H(1, 0))) + ((C(-1, -1) + C(-1, 1)) + (C(1, -1) + C(1, 1)));
+    fvec e12 = es - c * 12.0f;
     if (stencil == 19) return ((f6 + f6) + e12) * (1.0f / 6.0f);
-    f32x8 cs = (H(-1, -1) + H(-1, 1)) + (H(1, -1) + H(1, 1));
+    fvec cs = (H(-1, -1) + H(-1, 1)) + (H(1, -1) + H(1, 1));
     return (((cs - c * 8.0f) + e12 * 3.0f) + f6 * 14.0f) * (1.0f / 30.0f);
 #undef C
 #undef H
@@ -248,45 +269,127 @@ static inline __attribute__((always_inline)) f32x8 laplacian(const float *const 
 
 typedef struct row_out_t {
     float *u, *v;  /* where the new rows go: the destination, or ubuf/vbuf when streaming */
-    float *vbuf;   /* copy of the new v row for the chunk reduction */
+    float *vbuf;   /* the new v row for the chunk reduction (== v when streaming) */
+    bool copy;     /* also store the new v row to vbuf */
 } row_out_t;
 
 /* Coefficients as local vectors (kept in registers, not reloaded after stores). */
 typedef struct coef_t {
-    f32x8 Du, Dv, F, Fk, dt;
+    fvec Du, Dv, F, Fk, dt;
 } coef_t;
 
-/* One vector of 8 cells. `bad` accumulates u' * v': it stays finite unless a value
- * is Inf or NaN (Inf * 0 and NaN give NaN) or the values are huge (the product or
- * the sum overflows); a plane so flagged is then checked exactly (plane_nonfinite).
- * (A multiply: the adders are the busier units.) */
-static inline __attribute__((always_inline)) f32x8 vec_step(const rows_t *rows, coef_t k, int x, bool el, bool er,
+/* One vector of VW cells; returns the new v. `bad` accumulates u' * v': it stays
+ * finite unless a value is Inf or NaN (Inf * 0 and NaN give NaN) or the values are
+ * huge (the product or the sum overflows); a plane so flagged is then checked
+ * exactly (plane_nonfinite). (A multiply: the adders are the busier units.) */
+static inline __attribute__((always_inline)) fvec vec_step(const rows_t *rows, coef_t k, int x, bool el, bool er,
                                                             int lw, int rwi, const row_out_t *o, int stencil,
-                                                            f32x8 bad) {
-    f32x8 uc = vld(rows->u[1][1] + x), vc = vld(rows->v[1][1] + x);
-    f32x8 lu = laplacian(rows->u, x, el, er, lw, rwi, stencil, uc);
-    f32x8 lv = laplacian(rows->v, x, el, er, lw, rwi, stencil, vc);
-    f32x8 r = (uc * vc) * vc;
-    f32x8 du = ((lu * k.Du) - r) + ((1.0f - uc) * k.F);
-    f32x8 dv = ((lv * k.Dv) + r) - (vc * k.Fk);
-    f32x8 un = uc + du * k.dt;
-    f32x8 vn = vc + dv * k.dt;
+                                                            fvec *bad) {
+    fvec uc = vld(rows->u[1][1] + x), vc = vld(rows->v[1][1] + x);
+    fvec lu = laplacian(rows->u, x, el, er, lw, rwi, stencil, uc);
+    fvec lv = laplacian(rows->v, x, el, er, lw, rwi, stencil, vc);
+    fvec r = (uc * vc) * vc;
+    fvec du = ((lu * k.Du) - r) + ((1.0f - uc) * k.F);
+    fvec dv = ((lv * k.Dv) + r) - (vc * k.Fk);
+    fvec un = uc + du * k.dt;
+    fvec vn = vc + dv * k.dt;
     vst(o->u + x, un);
-    if (o->v != o->vbuf) vst(o->v + x, vn);
-    vst(o->vbuf + x, vn);
-    return bad + un * vn;
+    vst(o->v + x, vn);
+    if (o->copy) vst(o->vbuf + x, vn);
+    *bad += un * vn;
+    return vn;
 }
 
-static inline __attribute__((always_inline)) f32x8 row_step(const step_job_t *j, const rows_t *rows,
-                                                            const row_out_t *o, int stencil, f32x8 bad) {
+VINLINE coef_t coefs(const step_job_t *j) {
+    coef_t k = {vsplat(j->Du), vsplat(j->Dv), vsplat(j->F), vsplat(j->Fk), vsplat(j->dt)};
+    return k;
+}
+
+/* Any nx: the new v row also lands in vbuf for the separate chunk reduction. */
+static inline __attribute__((always_inline)) fvec row_step(const step_job_t *j, const rows_t *rows,
+                                                            const row_out_t *o, int stencil, fvec bad) {
     int nx = j->g.nx;
     bool periodic = j->g.boundary == GRID_PERIODIC;
     int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
-    coef_t k = {vsplat(j->Du), vsplat(j->Dv), vsplat(j->F), vsplat(j->Fk), vsplat(j->dt)};
-    if (nx == VW) return vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, bad);
-    bad = vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, bad);
-    for (int x = VW; x < nx - VW; x += VW) bad = vec_step(rows, k, x, false, false, lw, rwi, o, stencil, bad);
-    return vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, bad);
+    coef_t k = coefs(j);
+    if (nx == VW) {
+        vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, &bad);
+        return bad;
+    }
+    vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, &bad);
+    for (int x = VW; x < nx - VW; x += VW) vec_step(rows, k, x, false, false, lw, rwi, o, stencil, &bad);
+    vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, &bad);
+    return bad;
+}
+
+/* Folds a row's range of chunk column cx into the plane accumulators of the (1 or
+ * 2) chunk rows cys the row belongs to. */
+VINLINE void fold(fvec *amin, fvec *amax, const int *cys, int ncy, int chx, int cx, fvec mn, fvec mx) {
+    for (int q = 0; q < ncy; q++) {
+        int id = cys[q] * chx + cx;
+        amin[id] = vmin(amin[id], mn);
+        amax[id] = vmax(amax[id], mx);
+    }
+}
+
+/* nx a multiple of 16: chunk columns coincide with runs of 16 / VW vectors, so the
+ * chunk reduction rides along in registers (no second pass over the row). Chunk cx
+ * spans samples 16cx .. 16cx+16: its own run plus the first sample of the next run,
+ * or (last column) of sample 0 when periodic; zero-flux's last column ends at nx-1. */
+typedef struct run_acc_t {
+    fvec pmin, pmax; /* range of the previous run, waiting for its far-face sample */
+    float first;     /* sample 0 of the row */
+} run_acc_t;
+
+/* Run s of a row; el/er: it holds the row's first/last vector (constants after
+ * inlining, so the middle runs get the plain loads). */
+static inline __attribute__((always_inline)) void run_step(const step_job_t *j, const rows_t *rows, coef_t k,
+                                                           const row_out_t *o, int stencil, fvec *bad, int s,
+                                                           bool el, bool er, int lw, int rwi, fvec *amin,
+                                                           fvec *amax, const int *cys, int ncy, run_acc_t *ra) {
+    enum { RUN = CHUNK_CELLS / VW };
+    fvec smin = vsplat(0.0f), smax = smin;
+    for (int q = 0; q < RUN; q++) {
+        int x = s * CHUNK_CELLS + q * VW;
+        fvec vn = vec_step(rows, k, x, el && q == 0, er && q == RUN - 1, lw, rwi, o, stencil, bad);
+        if (q == 0) {
+            if (s > 0) { /* the previous column is complete with this run's first sample */
+                fvec xs = vsplat(vn[0]);
+                fold(amin, amax, cys, ncy, j->l.chx, s - 1, vmin(ra->pmin, xs), vmax(ra->pmax, xs));
+            } else {
+                ra->first = vn[0];
+            }
+            smin = smax = vn;
+        } else {
+            smin = vmin(smin, vn);
+            smax = vmax(smax, vn);
+        }
+    }
+    ra->pmin = smin, ra->pmax = smax;
+}
+
+static inline __attribute__((always_inline)) fvec row_step_fused(const step_job_t *j, const rows_t *rows,
+                                                                  const row_out_t *o, int stencil, fvec bad,
+                                                                  fvec *amin, fvec *amax, const int *cys, int ncy) {
+    int nx = j->g.nx, nruns = nx / CHUNK_CELLS;
+    bool periodic = j->g.boundary == GRID_PERIODIC;
+    int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
+    coef_t k = coefs(j);
+    run_acc_t ra = {vsplat(0.0f), vsplat(0.0f), 0.0f};
+    if (nruns == 1) {
+        run_step(j, rows, k, o, stencil, &bad, 0, true, true, lw, rwi, amin, amax, cys, ncy, &ra);
+    } else {
+        run_step(j, rows, k, o, stencil, &bad, 0, true, false, lw, rwi, amin, amax, cys, ncy, &ra);
+        for (int s = 1; s < nruns - 1; s++)
+            run_step(j, rows, k, o, stencil, &bad, s, false, false, lw, rwi, amin, amax, cys, ncy, &ra);
+        run_step(j, rows, k, o, stencil, &bad, nruns - 1, false, true, lw, rwi, amin, amax, cys, ncy, &ra);
+    }
+    if (periodic) {
+        fvec xs = vsplat(ra.first);
+        ra.pmin = vmin(ra.pmin, xs), ra.pmax = vmax(ra.pmax, xs);
+    }
+    fold(amin, amax, cys, ncy, j->l.chx, nruns - 1, ra.pmin, ra.pmax);
+    return bad;
 }
 
 /* Chunk indices (up to 2) whose sample range along an axis contains sample s. */
@@ -308,8 +411,8 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
     int cells_x = grid_cells(g, nx);
     size_t plane = (size_t)nx * (size_t)ny;
     /* per chunk column (cy, cx) of this plane: lane-wise min/max accumulators */
-    f32x8 amin[MAX_CH * MAX_CH] __attribute__((aligned(32)));
-    f32x8 amax[MAX_CH * MAX_CH] __attribute__((aligned(32)));
+    fvec amin[MAX_CH * MAX_CH] __attribute__((aligned(32)));
+    fvec amax[MAX_CH * MAX_CH] __attribute__((aligned(32)));
     float vbuf[GRID_MAX_SIDE + 2 * CHUNK_CELLS] __attribute__((aligned(32)));
     float ubuf[GRID_MAX_SIDE] __attribute__((aligned(32)));
     for (int i = 0; i < chx * chy; i++) {
@@ -317,10 +420,12 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         amax[i] = vsplat(-INFINITY);
     }
     int zr[3] = {wrap_or_clamp(z - 1, nz, periodic), z, wrap_or_clamp(z + 1, nz, periodic)};
-    bool stream = j->stream && nx % VW == 0; /* rows then start 32-byte aligned */
+    bool stream = j->stream && nx % 8 == 0; /* rows then start 32-byte aligned */
+    bool fused = nx % CHUNK_CELLS == 0;       /* chunk reduction inside the row loop */
     row_out_t o;
     o.vbuf = vbuf;
-    f32x8 bad = vsplat(0.0f);
+    o.copy = !stream && !fused;
+    fvec bad = vsplat(0.0f);
     int seg_pad_end = ((nx + CHUNK_CELLS - 1) / CHUNK_CELLS) * CHUNK_CELLS;
     for (int y = 0; y < ny; y++) {
         int yr[3] = {wrap_or_clamp(y - 1, ny, periodic), y, wrap_or_clamp(y + 1, ny, periodic)};
@@ -334,30 +439,39 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         size_t out_off = (size_t)z * plane + (size_t)y * (size_t)nx;
         o.u = stream ? ubuf : j->un + out_off;
         o.v = stream ? vbuf : j->vn + out_off;
-        switch (stencil) {
-        case 7: bad = row_step(j, &rows, &o, 7, bad); break;
-        case 19: bad = row_step(j, &rows, &o, 19, bad); break;
-        default: bad = row_step(j, &rows, &o, 27, bad); break;
+        int cys[2];
+        int ncy = chunks_of_sample(y, chy, periodic, cys);
+        if (fused) {
+            switch (stencil) {
+            case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy); break;
+            case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy); break;
+            default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy); break;
+            }
+        } else {
+            switch (stencil) {
+            case 7: bad = row_step(j, &rows, &o, 7, bad); break;
+            case 19: bad = row_step(j, &rows, &o, 19, bad); break;
+            default: bad = row_step(j, &rows, &o, 27, bad); break;
+            }
         }
         if (stream) {
             stream_row(j->un + out_off, ubuf, nx);
             stream_row(j->vn + out_off, vbuf, nx);
         }
+        if (fused) continue;
         /* chunk reduction of the new v row: segment cx = samples 16cx..16cx+15 (the
          * tail padded with the last sample), plus the far-face sample of chunk cx. */
         for (int x = nx; x < seg_pad_end; x++) vbuf[x] = vbuf[nx - 1];
-        int cys[2];
-        int ncy = chunks_of_sample(y, chy, periodic, cys);
         for (int cx = 0; cx < chx; cx++) {
             int lo = cx * CHUNK_CELLS;
             int e = lo + CHUNK_CELLS < cells_x ? lo + CHUNK_CELLS : cells_x;
-            f32x8 a = vld(vbuf + lo), b = vld(vbuf + lo + VW), xs = vsplat(vbuf[e % nx]);
-            f32x8 mn = vmin(vmin(a, b), xs), mx = vmax(vmax(a, b), xs);
-            for (int q = 0; q < ncy; q++) {
-                int id = cys[q] * chx + cx;
-                amin[id] = vmin(amin[id], mn);
-                amax[id] = vmax(amax[id], mx);
+            fvec xs = vsplat(vbuf[e % nx]), mn = xs, mx = xs;
+            for (int q = 0; q < CHUNK_CELLS; q += VW) {
+                fvec a = vld(vbuf + lo + q);
+                mn = vmin(mn, a);
+                mx = vmax(mx, a);
             }
+            fold(amin, amax, cys, ncy, chx, cx, mn, mx);
         }
     }
     if (stream) stream_fence();

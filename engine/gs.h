@@ -5,8 +5,9 @@
  *
  * One step is ONE pass over memory: the stencil update of U and V, the per-chunk
  * min/max of the new V (chunk.h's coverage rule, bit for bit what
- * chunk_compute_ranges gives) and the non-finite check are fused. SIMD through
- * GCC/clang vector extensions (8 float lanes: AVX natively, 2x SIMD128 in WASM);
+ * chunk_compute_ranges gives; only a chunk holding both +0 and -0 may report the
+ * other zero) and the non-finite check are fused. SIMD through
+ * GCC/clang vector extensions (8 float lanes natively: AVX; 4 in WASM: SIMD128);
  * every lane does the scalar operations below in the same order, so the results
  * are bit-identical to a scalar loop, natively and in WASM, for any thread count.
  *

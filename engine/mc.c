@@ -64,6 +64,8 @@ struct mc_mesher_t {
     /* scratch, grown as needed */
     int32_t *slot_of; /* chunk id -> slot, -1 when skipped */
     size_t slot_of_cap;
+    chunk_range_t *own_ranges; /* computed here when the caller gives none */
+    size_t own_ranges_cap;
     mc_slot_t *slots;
     uint32_t *masks;  /* ROWS2 per slot */
     uint16_t *bases;  /* ROWS2 * 4 per slot */
@@ -112,6 +114,7 @@ mc_mesher_t *mc_mesher_create(void) {
 void mc_mesher_destroy(mc_mesher_t *m) {
     if (!m) return;
     plat_free(m->slot_of);
+    plat_free(m->own_ranges);
     plat_free(m->slots);
     plat_free(m->masks);
     plat_free(m->bases);
@@ -222,7 +225,7 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
     const float iso = m->iso;
     const int w = s->w, h = s->h, d = s->d;
     /* 289 short rows far apart are too many streams for the hardware prefetcher:
-     * ask for the next plane's rows while this one is classified. */
+     * ask for the next plane's rows while this one is classified (a no-op in WASM). */
     for (int k = 0; k <= d; k++) {
         int z = wrap(s->z0 + k, g.nz);
         for (int kk = k == 0 ? 0 : k + 1; kk <= k + 1 && kk <= d; kk++) {
@@ -311,21 +314,22 @@ static inline void nb_offsets(int c, int n, ptrdiff_t st, bool per, ptrdiff_t *o
 
 static inline uint16_t encode_pos(float p) { return (uint16_t)(p * (float)MESH_POS_SCALE + 0.5f); }
 
+/* Written as selects rather than branches: the signs are random along a surface. */
 static inline int16_t snorm16(float x) {
-    x = x < -1.0f ? -1.0f : x > 1.0f ? 1.0f : x;
-    return (int16_t)(x * 32767.0f + (x >= 0.0f ? 0.5f : -0.5f));
+    x = x < -1.0f ? -1.0f : x;
+    x = x > 1.0f ? 1.0f : x;
+    return (int16_t)(x * 32767.0f + copysignf(0.5f, x));
 }
 
 /* Octahedral encoding of a unit normal (decoded by shaders/mesh.vert). */
 static inline void encode_oct(const float n[3], int16_t out[2]) {
     float is = 1.0f / (fabsf(n[0]) + fabsf(n[1]) + fabsf(n[2]));
     float ox = n[0] * is, oy = n[1] * is;
-    if (n[2] < 0.0f) {
-        float tx = (1.0f - fabsf(oy)) * (ox >= 0.0f ? 1.0f : -1.0f);
-        float ty = (1.0f - fabsf(ox)) * (oy >= 0.0f ? 1.0f : -1.0f);
-        ox = tx;
-        oy = ty;
-    }
+    float tx = (1.0f - fabsf(oy)) * (ox >= 0.0f ? 1.0f : -1.0f);
+    float ty = (1.0f - fabsf(ox)) * (oy >= 0.0f ? 1.0f : -1.0f);
+    bool lower = n[2] < 0.0f;
+    ox = lower ? tx : ox;
+    oy = lower ? ty : oy;
     out[0] = snorm16(ox);
     out[1] = snorm16(oy);
 }
@@ -353,29 +357,48 @@ static void encode_vertices(mc_mesher_t *m, uint32_t first, uint32_t n) {
     }
 }
 
+/* Offsets to the y and z neighbours of the samples of one row (wrapped or clamped). */
+typedef struct row_nb_t {
+    ptrdiff_t ym, yp, zm, zp;
+} row_nb_t;
+
+static inline row_nb_t row_nb(const grid_t g, int y, int z) {
+    const bool per = g.boundary == GRID_PERIODIC;
+    row_nb_t r;
+    nb_offsets(y, g.ny, g.nx, per, &r.ym, &r.yp);
+    nb_offsets(z, g.nz, (ptrdiff_t)g.nx * g.ny, per, &r.zm, &r.zp);
+    return r;
+}
+
+/* Central-difference gradient at p (local x = x in a row with neighbours R). */
+static inline void grad_at(const grid_t g, const float *p, int x, const row_nb_t *R, float out[3]) {
+    ptrdiff_t xm, xp;
+    nb_offsets(x, g.nx, 1, g.boundary == GRID_PERIODIC, &xm, &xp);
+    out[0] = 0.5f * (p[xp] - p[xm]);
+    out[1] = 0.5f * (p[R->yp] - p[R->ym]);
+    out[2] = 0.5f * (p[R->zp] - p[R->zm]);
+}
+
 /* The vertex of crossed edge (x, y, z) -> +axis a, interpolated from the lower end;
  * the normal from central differences at both ends (the same float operations
- * wherever the edge is reached from, so shared vertices are bit-identical). */
-static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, int a, mc_slot_t *s) {
+ * wherever the edge is reached from, so shared vertices are bit-identical). R0: the
+ * neighbour offsets of the lower end's row, R1 those of the upper end's. */
+static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, int a, mc_slot_t *s,
+                        const row_nb_t *R0, const row_nb_t *R1) {
     const grid_t g = m->g;
-    const bool per = g.boundary == GRID_PERIODIC;
-    const int c0[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
-    const ptrdiff_t st[3] = {1, g.nx, (ptrdiff_t)g.nx * g.ny};
-    ptrdiff_t om[3], op[3], om1, op1;
-    for (int b = 0; b < 3; b++) nb_offsets(c0[b], n3[b], st[b], per, &om[b], &op[b]);
-    nb_offsets(wrap(c0[a] + 1, n3[a]), n3[a], st[a], per, &om1, &op1);
-    const size_t i0 = grid_index(g, x, y, z), i1 = (size_t)((ptrdiff_t)i0 + op[a]);
+    int q[3] = {x, y, z};
+    const int n3[3] = {g.nx, g.ny, g.nz};
+    q[a] = wrap(q[a] + 1, n3[a]);
+    const size_t i0 = grid_index(g, x, y, z), i1 = grid_index(g, q[0], q[1], q[2]);
     const float *p0 = m->v + i0, *p1 = m->v + i1;
     const float v0 = *p0, v1 = *p1;
     const float t = (m->iso - v0) / (v1 - v0);
     float p[3] = {(float)x, (float)y, (float)z};
     p[a] += t;
-    float n[3];
-    for (int b = 0; b < 3; b++) {
-        float g0 = 0.5f * (p0[op[b]] - p0[om[b]]);
-        float g1 = b == a ? 0.5f * (p1[op1] - p1[om1]) : 0.5f * (p1[op[b]] - p1[om[b]]);
-        n[b] = g0 + t * (g1 - g0);
-    }
+    float g0[3], g1[3], n[3];
+    grad_at(g, p0, x, R0, g0);
+    grad_at(g, p1, q[0], R1, g1);
+    for (int b = 0; b < 3; b++) n[b] = g0[b] + t * (g1[b] - g0[b]);
     float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
     if (len > 0.0f) {
         float inv = -1.0f / len;
@@ -476,19 +499,28 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
             uint32_t e[4] = {(row ^ (row >> 1)) & cells, j < h ? (row ^ M[r + 1]) & own_x : 0,
                              k < d ? (row ^ M[r + ROWS]) & own_x : 0,
                              m->close ? row & surf_bits(m, s, j, k, own_x) : 0};
+            if (!(e[0] | e[1] | e[2] | e[3])) continue;
+            const row_nb_t R[3] = {row_nb(m->g, y, z), row_nb(m->g, wrap(y + 1, ny), z),
+                                   row_nb(m->g, y, wrap(z + 1, nz))};
             for (int a = 0; a < 4; a++) {
                 uint32_t bits = e[a];
                 while (bits) {
                     int i = __builtin_ctz(bits);
                     bits &= bits - 1;
                     int x = wrap(s->x0 + i, nx);
-                    if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s);
+                    if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s, &R[0], &R[a == 0 ? 0 : a]);
                     else cap_vertex(m, dst, id++, x, y, z, s);
                 }
             }
         }
     }
 }
+
+/* Cell edge e (mc_tables.h numbering: e = 4 * axis + the lower corner's other two
+ * coordinates) -> the sample row it lies on (dy + 2 dz) and its x offset. */
+static const uint8_t EDGE_ROW[12] = {0, 1, 2, 3, 0, 0, 2, 2, 0, 0, 1, 1};
+static const uint8_t EDGE_DX[12] = {0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1};
+enum { FAR_X_EDGES = 1 << 5 | 1 << 7 | 1 << 9 | 1 << 11 }; /* y and z edges at dx = 1 */
 
 /* Vertex-id sources of local sample row (j, k) for the three edge axes: id of the
  * edge at local x = i is base[a] + popcount(mask[a] & below(i)) (for i < w, or
@@ -522,31 +554,6 @@ static void row_source(mc_mesher_t *m, mc_slot_t *s, int j, int k, uint32_t base
     for (int a = 0; a < 3; a++) base[a] = o->v0 + B[a];
 }
 
-/* Pass 1 ran over every chunk, so this chunk's samples have left the caches; the
- * gradients would fetch them one scattered line at a time. Ask for the block (and
- * the one-sample halo the gradients read) up front, in streaming order. */
-static void prefetch_block(const mc_mesher_t *m, const mc_slot_t *s) {
-    const grid_t g = m->g;
-    const bool per = g.boundary == GRID_PERIODIC;
-    int xa = s->x0 > 0 ? s->x0 - 1 : 0, xb = s->x0 + s->w + 1 < g.nx ? s->x0 + s->w + 1 : g.nx - 1;
-    for (int k = -1; k <= s->d + 1; k++) {
-        int z = s->z0 + k;
-        if (z < 0 || z >= g.nz) {
-            if (!per) continue;
-            z = z < 0 ? z + g.nz : z - g.nz;
-        }
-        for (int j = -1; j <= s->h + 1; j++) {
-            int y = s->y0 + j;
-            if (y < 0 || y >= g.ny) {
-                if (!per) continue;
-                y = y < 0 ? y + g.ny : y - g.ny;
-            }
-            const char *row = (const char *)(m->v + grid_index(g, 0, y, z));
-            for (int x = xa * 4 & ~63; x <= xb * 4; x += 64) __builtin_prefetch(row + x);
-        }
-    }
-}
-
 static void fill_slot(mc_mesher_t *m, size_t si) {
     mc_slot_t *s = &m->slots[si];
     const uint32_t *M = m->masks + si * ROWS2;
@@ -555,8 +562,7 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
         memcpy(m->pos + 3 * (size_t)s->v0, m->a_pos + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
         memcpy(m->nrm + 3 * (size_t)s->v0, m->a_nrm + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
         if (m->scalar) memcpy(m->scal + s->v0, m->a_scal + s->arena, sizeof(float) * s->nv);
-    } else if (s->nv) {
-        prefetch_block(m, s);
+    } else if (s->nv) { /* the arena was full: compute them here */
         vdst_t dst = {m->pos, m->nrm, m->scal};
         emit_vertices(m, s, &dst, s->v0);
     }
@@ -567,28 +573,43 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
     const mc_tables_t *T = m->T;
     const bool x_foreign = !s->last[0];
     bool bad = false;
+    uint32_t base[ROWS2][3], mask[ROWS2][3]; /* vertex-id sources of every sample row */
+    if (s->nt)
+        for (int k = 0; k <= d; k++)
+            for (int j = 0; j <= h; j++) row_source(m, s, j, k, base[k * ROWS + j], mask[k * ROWS + j]);
+    static const uint8_t ROW_OFF[4] = {0, 1, ROWS, ROWS + 1}; /* dy + 2 dz -> row offset */
     for (int k = 0; k < d; k++) {
         for (int j = 0; j < h; j++) {
             int r = k * ROWS + j;
             uint32_t m00 = M[r], m10 = M[r + 1], m01 = M[r + ROWS], m11 = M[r + ROWS + 1];
             uint32_t busy = busy_cells(m00, m10, m01, m11, w);
             if (!busy) continue;
-            uint32_t base[4][3], mask[4][3]; /* [dy + 2 dz][axis] */
-            for (int q = 0; q < 4; q++) row_source(m, s, j + (q & 1), k + (q >> 1), base[q], mask[q]);
+            uint32_t eb[12], emk[12]; /* per cell edge: its row's base and crossings */
+            for (int e = 0; e < 12; e++) {
+                int rr = r + ROW_OFF[EDGE_ROW[e]];
+                eb[e] = base[rr][e >> 2];
+                emk[e] = mask[rr][e >> 2];
+            }
             while (busy) {
                 int i = __builtin_ctz(busy);
                 busy &= busy - 1;
                 int cs = cell_case(m00, m10, m01, m11, i);
                 uint32_t ids[12];
                 for (uint32_t em = T->edge_mask[cs]; em; em &= em - 1) {
-                    int e = __builtin_ctz(em), lc = T->edge_lower[e], a = T->edge_axis[e];
-                    int q = (lc >> 1 & 1) | (lc >> 2 & 1) << 1, xi = i + (lc & 1);
-                    if (xi == w && x_foreign) ids[e] = vertex_id(m, s, xi, j + (q & 1), k + (q >> 1), a);
-                    else ids[e] = base[q][a] + (uint32_t)popc(mask[q][a] & below(xi));
-                    bad |= ids[e] >= m->nv;
+                    int e = __builtin_ctz(em);
+                    ids[e] = eb[e] + (uint32_t)popc(emk[e] & below(i + EDGE_DX[e]));
                 }
+                if (i == w - 1 && x_foreign) /* edges on the far x face belong to the next chunk */
+                    for (uint32_t em = T->edge_mask[cs] & FAR_X_EDGES; em; em &= em - 1) {
+                        int e = __builtin_ctz(em);
+                        ids[e] = vertex_id(m, s, w, j + (EDGE_ROW[e] & 1), k + (EDGE_ROW[e] >> 1), e >> 2);
+                    }
                 const int8_t *te = T->tri_edges[cs];
-                for (int q = 0; q < 3 * T->tri_count[cs]; q++) *out++ = ids[te[q]];
+                for (int q = 0; q < 3 * T->tri_count[cs]; q++) {
+                    uint32_t id = ids[te[q]];
+                    bad |= id >= m->nv;
+                    *out++ = id;
+                }
             }
         }
     }
@@ -627,6 +648,67 @@ static void scalar_slot(mc_mesher_t *m, size_t si, float lo, float scale) {
     }
 }
 
+/* ---- pass 0 (no ranges given): chunk ranges in one streaming read ------------------------- */
+
+/* Lane-wise select: mask ? a : b. */
+static inline v4f sel4(v4i mask, v4f a, v4f b) { return (v4f)(((v4i)a & mask) | ((v4i)b & ~mask)); }
+
+/* Ranges of the chunks in column (cy, cz), the same coverage as chunk.h (far faces
+ * included, wrapping on periodic axes), reading whole x rows in memory order. */
+static void ranges_column(mc_mesher_t *m, int64_t t) {
+    const grid_t g = m->g;
+    const chunk_layout_t L = m->layout;
+    const int cy = (int)(t % L.chy), cz = (int)(t / L.chy);
+    const int cells_x = grid_cells(g, g.nx), cells_y = grid_cells(g, g.ny), cells_z = grid_cells(g, g.nz);
+    const int y0 = cy * CHUNK_CELLS, z0 = cz * CHUNK_CELLS;
+    const int y1 = y0 + CHUNK_CELLS < cells_y ? y0 + CHUNK_CELLS : cells_y;
+    const int z1 = z0 + CHUNK_CELLS < cells_z ? z0 + CHUNK_CELLS : cells_z;
+    enum { MAXC = GRID_MAX_SIDE / CHUNK_CELLS + 1 };
+    v4f vmn[MAXC], vmx[MAXC];
+    v4i vnan[MAXC];
+    float mn[MAXC], mx[MAXC];
+    bool nan[MAXC];
+    const v4f pinf = {INFINITY, INFINITY, INFINITY, INFINITY}, ninf = -pinf;
+    const v4i zero = {0, 0, 0, 0};
+    for (int cx = 0; cx < L.chx; cx++) {
+        vmn[cx] = pinf, vmx[cx] = ninf, vnan[cx] = zero;
+        mn[cx] = INFINITY, mx[cx] = -INFINITY, nan[cx] = false;
+    }
+    for (int z = z0; z <= z1; z++) {
+        for (int y = y0; y <= y1; y++) {
+            const float *row = m->v + grid_index(g, 0, wrap(y, g.ny), wrap(z, g.nz));
+            for (int cx = 0; cx < L.chx; cx++) {
+                int x0 = cx * CHUNK_CELLS, x1 = x0 + CHUNK_CELLS < cells_x ? x0 + CHUNK_CELLS : cells_x;
+                int xv = x0;
+                for (; xv + 4 <= x1; xv += 4) { /* samples x0..x1-1 by fours, x1 itself below */
+                    v4f a;
+                    memcpy(&a, row + xv, 16);
+                    vmn[cx] = sel4(a < vmn[cx], a, vmn[cx]);
+                    vmx[cx] = sel4(a > vmx[cx], a, vmx[cx]);
+                    vnan[cx] |= a != a;
+                }
+                for (; xv <= x1; xv++) {
+                    float f = row[wrap(xv, g.nx)];
+                    mn[cx] = f < mn[cx] ? f : mn[cx];
+                    mx[cx] = f > mx[cx] ? f : mx[cx];
+                    nan[cx] |= f != f;
+                }
+            }
+        }
+    }
+    for (int cx = 0; cx < L.chx; cx++) {
+        float lo = mn[cx], hi = mx[cx];
+        bool bad = nan[cx];
+        for (int l = 0; l < 4; l++) {
+            lo = vmn[cx][l] < lo ? vmn[cx][l] : lo;
+            hi = vmx[cx][l] > hi ? vmx[cx][l] : hi;
+            bad |= vnan[cx][l] != 0;
+        }
+        chunk_range_t r = {bad ? NAN : lo, bad ? NAN : hi};
+        m->own_ranges[(size_t)cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)] = r;
+    }
+}
+
 /* ---- driver -------------------------------------------------------------------------------- */
 
 typedef struct mc_job_t {
@@ -639,7 +721,8 @@ static void job_body(void *ctx, int64_t begin, int64_t end, int worker) {
     (void)worker;
     mc_job_t *job = ctx;
     for (int64_t i = begin; i < end; i++) {
-        if (job->pass == 1) classify_slot(job->m, (size_t)i);
+        if (job->pass == 0) ranges_column(job->m, i);
+        else if (job->pass == 1) classify_slot(job->m, (size_t)i);
         else if (job->pass == 2) fill_slot(job->m, (size_t)i);
         else scalar_slot(job->m, (size_t)i, job->lo, job->scale);
     }
@@ -647,7 +730,7 @@ static void job_body(void *ctx, int64_t begin, int64_t end, int worker) {
 
 static void run_pass(mc_mesher_t *m, struct pool_t *pool, int pass, float lo, float scale) {
     mc_job_t job = {m, pass, lo, scale};
-    int64_t n = (int64_t)m->nslots;
+    int64_t n = pass == 0 ? (int64_t)m->layout.chy * m->layout.chz : (int64_t)m->nslots;
     if (n == 0) return;
     if (pool) pool_parallel_for(pool, 0, n, 1, job_body, &job);
     else job_body(&job, 0, n, 0);
@@ -707,6 +790,19 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
            bc = bases_bytes / (ROWS2 * 4 * sizeof(uint16_t));
     m->slots_cap = sc < mc ? (sc < bc ? sc : bc) : (mc < bc ? mc : bc);
 
+    uint64_t t0 = plat_now_ns();
+    if (!ranges) {
+        size_t rb = m->own_ranges_cap * sizeof(chunk_range_t);
+        if (!grow((void **)&m->own_ranges, &rb, nch * sizeof(chunk_range_t))) {
+            set_err(err, err_len, "mc_mesh: out of memory for chunk ranges");
+            return false;
+        }
+        m->own_ranges_cap = rb / sizeof(chunk_range_t);
+        run_pass(m, pool, 0, 0, 0);
+        ranges = m->own_ranges;
+    }
+    m->stats.ranges_ms = ms_since(t0);
+
     const int cells[3] = {grid_cells(g, g.nx), grid_cells(g, g.ny), grid_cells(g, g.nz)};
     const int nsz[3] = {g.nx, g.ny, g.nz};
     m->nslots = 0;
@@ -721,15 +817,12 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
             ext[a] = e < CHUNK_CELLS ? e : CHUNK_CELLS;
             boundary |= m->close && (x0[a] == 0 || x0[a] + ext[a] == nsz[a] - 1);
         }
-        bool active = true;
-        if (ranges) {
-            chunk_range_t r = ranges[id];
-            if (isnan(r.min) || isnan(r.max)) {
-                if (err && err_len > 0) snprintf(err, (size_t)err_len, "mc_mesh: V has a NaN in chunk %zu", id);
-                return false;
-            }
-            active = boundary ? r.max >= m->iso : !(r.max < m->iso || r.min >= m->iso);
+        chunk_range_t r = ranges[id];
+        if (isnan(r.min) || isnan(r.max)) {
+            if (err && err_len > 0) snprintf(err, (size_t)err_len, "mc_mesh: V has a NaN in chunk %zu", id);
+            return false;
         }
+        bool active = boundary ? r.max >= m->iso : !(r.max < m->iso || r.min >= m->iso);
         if (!active) {
             m->slot_of[id] = -1;
             continue;

@@ -9,7 +9,9 @@
  * chunk order between them, so each chunk writes its own fixed range and the
  * bytes are the same for every thread count and for the native and WASM builds.
  * Memory: the outputs plus about 4 KB per chunk and 28 bytes per vertex of
- * scratch, all kept for the next call (grown by a quarter when outgrown).
+ * scratch, all kept for the next call (grown by a quarter when outgrown). A call
+ * that outgrows the vertex arena (the first one, say) computes the vertices in
+ * pass 2 instead, slower, and sizes the arena for the next call.
  *
  * Each crossed cell edge gives exactly one vertex in the whole mesh: the edge
  * belongs to the chunk holding its lower endpoint and is interpolated from that
@@ -57,9 +59,10 @@ typedef struct mc_stats_t {
     uint32_t vertices, triangles;
     uint32_t chunks, active_chunks;
     size_t blob_bytes;
-    double classify_ms; /* pass 1: case bits, counts (parallel) */
+    double ranges_ms;   /* chunk ranges when none were given (parallel; else 0) */
+    double classify_ms; /* pass 1: case bits, counts, vertices (parallel) */
     double scan_ms;     /* exclusive scan + growing the outputs (serial) */
-    double fill_ms;     /* pass 2: vertices, normals, triangles (parallel) */
+    double fill_ms;     /* pass 2: vertices into place, blob, triangles (parallel) */
     double scalar_ms;   /* scalar range + normalisation (parallel; 0 without scalar) */
     double total_ms;
 } mc_stats_t;
@@ -72,8 +75,11 @@ mc_mesher_t *mc_mesher_create(void);
 void mc_mesher_destroy(mc_mesher_t *m); /* NULL is a no-op */
 
 /* Meshes the isosurface of v (grid_count(g) floats) at desc->iso. u: U field for
- * MC_SCALAR_U, else may be NULL. ranges: chunk_compute_ranges(g, v) output, or
- * NULL to visit every chunk (same bytes, slower). pool: NULL runs serially.
+ * MC_SCALAR_U, else may be NULL. ranges: the chunk ranges of v (chunk.h; the
+ * Gray-Scott step keeps them), or NULL to have them computed here in one streaming
+ * pass; ranges wider than the truth only cost time (same bytes), narrower ones
+ * lose surface (an error when a meshed chunk needs a skipped chunk's vertices).
+ * pool: NULL runs serially.
  * Call from the pool's owner thread. On failure returns false with a reason in
  * err (when non-NULL) and the previous mesh is gone. */
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,

@@ -130,7 +130,7 @@ static inline void stat_switch(worker_t *w, bool busy, uint64_t now) {
 
 static inline void wake_if_sleepers(struct pool_t *p) {
     DEQUE_SC_FENCE(); /* push's store of bottom | load of sleepers (see the header) */
-    if (atomic_load_explicit(&p->sleepers, memory_order_relaxed) > 0) {
+    if (atomic_load_explicit(&p->sleepers, DEQUE_FENCED(memory_order_relaxed)) > 0) {
         atomic_fetch_add_explicit(&p->epoch, 1, memory_order_seq_cst);
         plat_wake(&p->epoch, 1);
     }

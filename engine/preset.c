@@ -11,16 +11,16 @@
 
 static const preset_t presets[] = {
     {"spots", P(0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 7), SEED_SPHERES,
-     "Ready (GollyGang/ready), Patterns/GrayScott 3D spots"},
+     "Ready (github.com/GollyGang/ready), Gray-Scott 3D examples: spots"},
     {"self-replicating", P(0.031f, 0.069f, 0.082f, 0.041f, 1.0f, 7), SEED_SPHERES,
-     "Ready (GollyGang/ready), Patterns/GrayScott 3D self-replicating spots"},
+     "Ready (github.com/GollyGang/ready), Gray-Scott 3D examples: self-replicating spots"},
     {"waves", P(0.02f, 0.05f, 0.082f, 0.041f, 1.0f, 7), SEED_SPHERES,
-     "Ready (GollyGang/ready), Patterns/GrayScott 3D waves"},
+     "Ready (github.com/GollyGang/ready), Gray-Scott 3D examples: waves"},
     {"uskate", P(0.062f, 0.06093f, 0.164f, 0.082f, 1.0f, 27), SEED_SPHERES,
-     "Ready (GollyGang/ready), U-skate / helix gliders 3D (27-point); Munafo, mrob.com/pub/comp/xmorphia uskate world"},
+     "Ready (github.com/GollyGang/ready), Gray-Scott 3D examples: U-skate / helix gliders (27-point); Munafo, mrob.com/pub/comp/xmorphia (U-skate world)"},
     {"adios2", P(0.02f, 0.048f, 0.2f / 6.0f, 0.1f / 6.0f, 1.0f, 7), SEED_CUBE,
-     "ADIOS2 Gray-Scott tutorial/benchmark (ornladios/ADIOS2-Examples, settings-files.json: "
-     "F=0.02 k=0.048 Du=0.2 Dv=0.1 dt=1 with the 7-point Laplacian divided by 6)"},
+     "ADIOS2 Gray-Scott example/benchmark (ornladios/ADIOS2, examples/simulations/gray-scott, settings*.json: "
+     "F=0.02 k=0.048 Du=0.2 Dv=0.1 dt=1, its 7-point Laplacian divided by 6)"},
     {"mitosis", CLASSIC(0.0367f, 0.0649f), SEED_CUBE,
      "Karl Sims, Reaction-Diffusion Tutorial (karlsims.com/rd.html): mitosis F=.0367 k=.0649"},
     {"coral", CLASSIC(0.0545f, 0.062f), SEED_CUBE,

@@ -263,7 +263,16 @@ static void test_skip_changes_nothing(void **state) {
         uint64_t skipped = blob_hash(m);
         size_t n1;
         mc_blob(m, &n1);
+        /* No ranges given: computed inside, the same chunks skipped. */
         mesh_ok(m, &f, cases[c].iso, cases[c].close, NULL, g_pool);
+        assert_int_equal(mc_stats(m).active_chunks, s.active_chunks);
+        assert_int_equal(blob_hash(m), skipped);
+        /* Ranges that hold every isovalue: no chunk is skipped. */
+        size_t nch = chunk_count(chunk_layout(f.g));
+        chunk_range_t *all = malloc(nch * sizeof *all);
+        for (size_t i = 0; i < nch; i++) all[i].min = -INFINITY, all[i].max = INFINITY;
+        mesh_ok(m, &f, cases[c].iso, cases[c].close, all, g_pool);
+        free(all);
         assert_int_equal(mc_stats(m).active_chunks, s.chunks);
         size_t n2;
         mc_blob(m, &n2);
@@ -419,11 +428,14 @@ static void test_errors(void **state) {
     assert_non_null(strstr(err, "ranges"));
     assert_null(mc_blob(m, NULL));
     f.r[0] = saved;
-    /* A NaN sample. */
+    /* A NaN sample, with ranges given or computed inside. */
     f.v[100] = NAN;
     field_ranges(&f);
     err[0] = 0;
     assert_false(mc_mesh(m, g_pool, f.g, f.v, NULL, f.r, &d, err, sizeof err));
+    assert_non_null(strstr(err, "NaN"));
+    err[0] = 0;
+    assert_false(mc_mesh(m, g_pool, f.g, f.v, NULL, NULL, &d, err, sizeof err));
     assert_non_null(strstr(err, "NaN"));
     /* And it recovers. */
     f.v[100] = 0.0f;

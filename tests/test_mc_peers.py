@@ -16,6 +16,7 @@ Prints `N passed, N failed` last; exits non-zero on failure.
 """
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -266,5 +267,6 @@ if __name__ == "__main__":
     ensure_built()
     result = unittest.TextTestRunner(verbosity=2).run(unittest.defaultTestLoader.loadTestsFromTestCase(Peers))
     failed = len(result.failures) + len(result.errors)
+    shutil.rmtree(TMP, ignore_errors=True)
     print("%d passed, %d failed" % (result.testsRun - failed, failed))
     sys.exit(1 if failed else 0)
