@@ -595,21 +595,19 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
                 busy &= busy - 1;
                 int cs = cell_case(m00, m10, m01, m11, i);
                 uint32_t ids[12];
-                for (uint32_t em = T->edge_mask[cs]; em; em &= em - 1) {
+                /* Edges on the far x face belong to the next chunk along x. */
+                uint32_t crossed = T->edge_mask[cs], far = i == w - 1 && x_foreign ? crossed & FAR_X_EDGES : 0;
+                for (uint32_t em = crossed & ~far; em; em &= em - 1) {
                     int e = __builtin_ctz(em);
                     ids[e] = eb[e] + (uint32_t)popc(emk[e] & below(i + EDGE_DX[e]));
+                    bad |= ids[e] >= m->nv; /* read from a skipped row */
                 }
-                if (i == w - 1 && x_foreign) /* edges on the far x face belong to the next chunk */
-                    for (uint32_t em = T->edge_mask[cs] & FAR_X_EDGES; em; em &= em - 1) {
-                        int e = __builtin_ctz(em);
-                        ids[e] = vertex_id(m, s, w, j + (EDGE_ROW[e] & 1), k + (EDGE_ROW[e] >> 1), e >> 2);
-                    }
+                for (uint32_t em = far; em; em &= em - 1) {
+                    int e = __builtin_ctz(em);
+                    ids[e] = vertex_id(m, s, w, j + (EDGE_ROW[e] & 1), k + (EDGE_ROW[e] >> 1), e >> 2);
+                }
                 const int8_t *te = T->tri_edges[cs];
-                for (int q = 0; q < 3 * T->tri_count[cs]; q++) {
-                    uint32_t id = ids[te[q]];
-                    bad |= id >= m->nv;
-                    *out++ = id;
-                }
+                for (int q = 0; q < 3 * T->tri_count[cs]; q++) *out++ = ids[te[q]];
             }
         }
     }

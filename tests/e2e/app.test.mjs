@@ -24,7 +24,10 @@ after(async () => {
 async function waitForMesh(page) {
   await page.waitForFunction(() => window.rd && (window.rd.meshesDrawn > 0 || window.rd.problems.length > 0),
     { timeout: 60000, polling: 100 });
-  return page.evaluate(() => ({ ...window.rd, pendingMesh: null, onReady: null, onFail: null, onFrame: null }));
+  return page.evaluate(() => {
+    const { poolSize, buildId, glVersion, triangles, problems, meshesDrawn } = window.rd;
+    return { poolSize, buildId, glVersion, triangles, problems, meshesDrawn };
+  });
 }
 
 // Fraction of the canvas' pixels that differ clearly from the clear colour.
