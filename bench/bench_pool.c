@@ -88,7 +88,7 @@ static double *ta, *tb, *tc;
 
 static void ours_triad(void) {
     triad_ctx t = {ta, tb, tc, 3.0};
-    pool_parallel_for(g_pool, 0, TRIAD_N, 32768, triad_body, &t);
+    pool_parallel_for(g_pool, 0, TRIAD_N, 8192, triad_body, &t); /* 1024 pieces of 64 KB per array */
 }
 
 /* ---- timing ------------------------------------------------------------------------ */

@@ -80,6 +80,7 @@ struct mc_mesher_t {
     size_t a_cap;
     _Atomic size_t a_used;
     uint32_t nv, nt;
+    bool floats_ready; /* pos/nrm/scal hold every vertex (see materialize()) */
     mc_stats_t stats;
 };
 
@@ -342,11 +343,12 @@ static inline void put_vertex(const vdst_t *d, bool scalar, uint32_t id, const f
     if (scalar) d->scal[id] = sc;
 }
 
-/* Blob vertices first..first+n-1 from the final float arrays (scalar: pass 3). */
-static void encode_vertices(mc_mesher_t *m, uint32_t first, uint32_t n) {
+/* Blob vertices first..first+n-1 from n float positions and normals (the scalar
+ * comes in pass 3). */
+static void encode_vertices(mc_mesher_t *m, uint32_t first, uint32_t n, const float *pos, const float *nrm) {
     uint8_t *out = m->blob + sizeof(mesh_header_t) + (size_t)first * sizeof(mesh_vertex_t);
-    for (uint32_t id = first; id < first + n; id++, out += sizeof(mesh_vertex_t)) {
-        const float *p = m->pos + 3 * (size_t)id, *nn = m->nrm + 3 * (size_t)id;
+    for (uint32_t i = 0; i < n; i++, out += sizeof(mesh_vertex_t)) {
+        const float *p = pos + 3 * (size_t)i, *nn = nrm + 3 * (size_t)i;
         mesh_vertex_t mv;
         mv.pos[0] = encode_pos(p[0]);
         mv.pos[1] = encode_pos(p[1]);
@@ -558,15 +560,15 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
     mc_slot_t *s = &m->slots[si];
     const uint32_t *M = m->masks + si * ROWS2;
     const int w = s->w, h = s->h, d = s->d;
+    /* Only the blob is written here; the float arrays are filled from the arena when
+     * first asked for (materialize()), so the app's per-frame path skips them. */
     if (s->in_arena) {
-        memcpy(m->pos + 3 * (size_t)s->v0, m->a_pos + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
-        memcpy(m->nrm + 3 * (size_t)s->v0, m->a_nrm + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
-        if (m->scalar) memcpy(m->scal + s->v0, m->a_scal + s->arena, sizeof(float) * s->nv);
-    } else if (s->nv) { /* the arena was full: compute them here */
+        encode_vertices(m, s->v0, s->nv, m->a_pos + 3 * (size_t)s->arena, m->a_nrm + 3 * (size_t)s->arena);
+    } else if (s->nv) { /* the arena was full: compute them here, into place */
         vdst_t dst = {m->pos, m->nrm, m->scal};
         emit_vertices(m, s, &dst, s->v0);
+        encode_vertices(m, s->v0, s->nv, m->pos + 3 * (size_t)s->v0, m->nrm + 3 * (size_t)s->v0);
     }
-    encode_vertices(m, s->v0, s->nv);
     /* Triangles. Per cell row, each of the 12 cell edges reads its vertex id as
      * base + popcount(crossings of its sample row below x), from the row's owner. */
     uint32_t *out = (uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t)) + 3 * (size_t)s->t0;
@@ -638,8 +640,9 @@ static void fill_slot(mc_mesher_t *m, size_t si) {
 static void scalar_slot(mc_mesher_t *m, size_t si, float lo, float scale) {
     const mc_slot_t *s = &m->slots[si];
     uint8_t *vb = m->blob + sizeof(mesh_header_t);
+    const float *src = s->in_arena ? m->a_scal + s->arena : m->scal + s->v0;
     for (uint32_t id = s->v0; id < s->v0 + s->nv; id++) {
-        float f = (m->scal[id] - lo) * scale + 0.5f;
+        float f = (src[id - s->v0] - lo) * scale + 0.5f;
         f = f < 0.0f ? 0.0f : f > 65535.0f ? 65535.0f : f;
         uint16_t q = (uint16_t)f;
         memcpy(vb + (size_t)id * sizeof(mesh_vertex_t) + offsetof(mesh_vertex_t, scalar), &q, 2);
@@ -737,6 +740,20 @@ static void run_pass(mc_mesher_t *m, struct pool_t *pool, int pass, float lo, fl
 static void clear_mesh(mc_mesher_t *m) {
     m->nv = m->nt = 0;
     m->blob_bytes = 0;
+    m->floats_ready = true;
+}
+
+/* Copies the arena's vertices into the float arrays, once per mesh. */
+static void materialize(mc_mesher_t *m) {
+    if (m->floats_ready) return;
+    for (size_t i = 0; i < m->nslots; i++) {
+        const mc_slot_t *s = &m->slots[i];
+        if (!s->in_arena) continue;
+        memcpy(m->pos + 3 * (size_t)s->v0, m->a_pos + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
+        memcpy(m->nrm + 3 * (size_t)s->v0, m->a_nrm + 3 * (size_t)s->arena, 3 * sizeof(float) * s->nv);
+        if (m->scalar) memcpy(m->scal + s->v0, m->a_scal + s->arena, sizeof(float) * s->nv);
+    }
+    m->floats_ready = true;
 }
 
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
@@ -915,6 +932,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     }
     memcpy(m->blob, &hd, sizeof hd);
     m->blob_bytes = blob;
+    m->floats_ready = false;
     m->stats.vertices = m->nv;
     m->stats.triangles = m->nt;
     m->stats.blob_bytes = blob;
@@ -928,9 +946,18 @@ const void *mc_blob(const mc_mesher_t *m, size_t *bytes) {
 }
 uint32_t mc_vertex_count(const mc_mesher_t *m) { return m->nv; }
 uint32_t mc_triangle_count(const mc_mesher_t *m) { return m->nt; }
-const float *mc_positions(const mc_mesher_t *m) { return m->pos; }
-const float *mc_normals(const mc_mesher_t *m) { return m->nrm; }
-const float *mc_scalars(const mc_mesher_t *m) { return m->scalar ? m->scal : NULL; }
+const float *mc_positions(mc_mesher_t *m) {
+    materialize(m);
+    return m->pos;
+}
+const float *mc_normals(mc_mesher_t *m) {
+    materialize(m);
+    return m->nrm;
+}
+const float *mc_scalars(mc_mesher_t *m) {
+    materialize(m);
+    return m->scalar ? m->scal : NULL;
+}
 const uint32_t *mc_indices(const mc_mesher_t *m) {
     return m->blob_bytes ? (const uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t))
                          : NULL;

@@ -28,7 +28,10 @@
  * Two views of one result: the transfer blob (mesh.h: 16-bit fixed-point
  * positions, oct-encoded normals, uint16 scalar, uint32 indices) and float
  * arrays (exact positions in grid units, unit normals, raw scalar) for exports
- * and tests. Both stay valid until the next mc_mesh or mc_mesher_destroy.
+ * and tests. Both stay valid until the next mc_mesh or mc_mesher_destroy. mc_mesh
+ * itself writes only the blob; the float arrays are filled on the first call of
+ * an accessor below (a copy, about 1 ms per million vertices), so the app's
+ * per-frame path does not pay for them.
  */
 #ifndef MC_H
 #define MC_H
@@ -89,9 +92,10 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
 const void *mc_blob(const mc_mesher_t *m, size_t *bytes);
 uint32_t mc_vertex_count(const mc_mesher_t *m);
 uint32_t mc_triangle_count(const mc_mesher_t *m);
-const float *mc_positions(const mc_mesher_t *m); /* 3 per vertex, grid units */
-const float *mc_normals(const mc_mesher_t *m);   /* 3 per vertex, unit length */
-const float *mc_scalars(const mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
+/* The float view (filled on first use after each mesh; owner thread only). */
+const float *mc_positions(mc_mesher_t *m); /* 3 per vertex, grid units */
+const float *mc_normals(mc_mesher_t *m);   /* 3 per vertex, unit length */
+const float *mc_scalars(mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
 mc_stats_t mc_stats(const mc_mesher_t *m);
 

@@ -4,7 +4,8 @@
  * "close" grids (gyroid, sphere, white noise: many ambiguous cells), clip-mode
  * meshes open only along the box, one vertex per crossed edge, the same bytes
  * whether chunks are skipped or not and for 1..8 threads, a sphere's area, volume
- * and normals, the blob's encoding, the scalar, and errors. Peers (VTK, skimage)
+ * and normals, the blob's encoding, the scalar, the vertex arena (same result as
+ * the direct path), and errors. Peers (VTK, skimage)
  * are in tests/test_mc_peers.py. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -396,6 +397,41 @@ static void test_scalar(void **state) {
     mc_mesher_destroy(m);
 }
 
+/* The first mesh of a mesher computes vertices in pass 2; later ones in pass 1 into
+ * the arena (copied to the float arrays when asked for): the same result. */
+static void test_arena_same_result(void **state) {
+    (void)state;
+    mc_mesher_t *m = mc_mesher_create();
+    field_t f = field_new(45, 38, 52, GRID_ZEROFLUX);
+    mcf_gyroid(f.g, 1.0, f.v);
+    field_ranges(&f);
+    float *u = malloc(grid_count(f.g) * sizeof(float));
+    for (size_t i = 0; i < grid_count(f.g); i++) u[i] = f.v[i] * f.v[i];
+    mc_desc_t d = {0.2f, MC_SCALAR_U, 1};
+    char err[256];
+    assert_true(mc_mesh(m, g_pool, f.g, f.v, u, f.r, &d, err, sizeof err));
+    uint32_t nv = mc_vertex_count(m);
+    uint64_t h = blob_hash(m);
+    uint64_t hp = mcf_hash(mc_positions(m), 12u * nv), hn = mcf_hash(mc_normals(m), 12u * nv),
+             hs = mcf_hash(mc_scalars(m), 4u * nv);
+    for (int rep = 0; rep < 2; rep++) {
+        /* Another surface in between overwrites the float arrays. */
+        mc_desc_t other = {-0.3f, MC_SCALAR_U, 1};
+        assert_true(mc_mesh(m, g_pool, f.g, f.v, u, f.r, &other, err, sizeof err));
+        assert_int_not_equal(mc_vertex_count(m), nv);
+        assert_int_not_equal(mcf_hash(mc_positions(m), 12u * mc_vertex_count(m)), hp);
+        assert_true(mc_mesh(m, g_pool, f.g, f.v, u, f.r, &d, err, sizeof err));
+        assert_int_equal(mc_vertex_count(m), nv);
+        assert_int_equal(blob_hash(m), h);
+        assert_int_equal(mcf_hash(mc_positions(m), 12u * nv), hp);
+        assert_int_equal(mcf_hash(mc_normals(m), 12u * nv), hn);
+        assert_int_equal(mcf_hash(mc_scalars(m), 4u * nv), hs);
+    }
+    free(u);
+    field_free(&f);
+    mc_mesher_destroy(m);
+}
+
 static void test_errors(void **state) {
     (void)state;
     mc_mesher_t *m = mc_mesher_create();
@@ -456,6 +492,7 @@ int main(void) {
         cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_sphere),
         cmocka_unit_test(test_scalar),
+        cmocka_unit_test(test_arena_same_result),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

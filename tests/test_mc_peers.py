@@ -46,7 +46,8 @@ def run_ours(vol, iso, extra=(), wasm=False, mesh=None, threads=2):
     np.ascontiguousarray(vol, dtype="<f4").tofile(path)
     nz, ny, nx = vol.shape
     cmd = (NODE + [WASM]) if wasm else [NATIVE]
-    cmd += ["--raw", path, str(nx), str(ny), str(nz), "--iso", repr(float(iso)), "--reps", "1",
+    # Two repetitions: the second mesh (the one written) takes the vertex-arena path.
+    cmd += ["--raw", path, str(nx), str(ny), str(nz), "--iso", repr(float(iso)), "--reps", "2",
             "--threads", str(threads)] + list(extra)
     if mesh:
         cmd += ["--mesh", mesh]
