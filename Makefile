@@ -34,7 +34,7 @@ PYTHON := /usr/bin/python3
 # Determinism: no contraction into FMA (WASM has none), no fast-math, on both targets.
 DETERMINISM := -ffp-contract=off -fno-fast-math
 WARNINGS    := -Wall -Wextra -Werror
-COMMON_CFLAGS := -std=gnu11 $(WARNINGS) $(DETERMINISM) -Iengine -DBUILD_ID='"$(BUILD_ID)"'
+COMMON_CFLAGS := -std=gnu11 $(WARNINGS) $(DETERMINISM) -Iengine
 
 # Native: vector extensions compile to SSE/AVX. NATIVE_ARCH may be overridden
 # (e.g. NATIVE_ARCH=-march=x86-64) for a portable binary; results stay bit-identical.
@@ -62,6 +62,7 @@ ENGINE_SRC   := $(filter-out $(ENGINE_MAINS),$(wildcard engine/*.c))
 ENGINE_HDR   := $(wildcard engine/*.h)
 TEST_SRC     := $(wildcard tests/test_*.c)
 TEST_NAMES   := $(patsubst tests/%.c,%,$(TEST_SRC))
+TEST_HDR     := $(wildcard tests/*.h)
 APP_SRC      := $(wildcard app/*.c)
 APP_HDR      := $(wildcard app/*.h)
 SHADERS      := $(wildcard shaders/*.vert shaders/*.frag)
@@ -93,7 +94,7 @@ $(1)/engine/%.o: engine/%.c $(ENGINE_HDR) | $(1)/engine
 	$(CC) $(2) -c $$< -o $$@
 $(1)/libengine.a: $(patsubst engine/%.c,$(1)/engine/%.o,$(ENGINE_SRC))
 	rm -f $$@ && ar rcs $$@ $$^
-$(1)/tests/%: tests/%.c tests/*.h $(1)/libengine.a | $(1)/tests
+$(1)/tests/%: tests/%.c $(TEST_HDR) $(1)/libengine.a | $(1)/tests
 	$(CC) $(2) -Itests $$< $(1)/libengine.a -lcmocka $(NATIVE_LDLIBS) -o $$@
 $(1)/engine $(1)/tests:
 	mkdir -p $$@
@@ -119,12 +120,16 @@ $(WASM)/libengine.a: $(patsubst engine/%.c,$(WASM)/engine/%.o,$(ENGINE_SRC))
 	rm -f $@ && emar rcs $@ $^
 $(WASM)/engine $(WASM)/tests $(WEBROOT) $(GEN):
 	mkdir -p $@
+# emcc's Node programs are CommonJS; the repository's package.json says "module" (for
+# the e2e tests), so the WASM build directory gets its own.
+$(WASM)/package.json: | $(WASM)/engine
+	echo '{"type": "commonjs"}' > $@
 
-$(WASM)/tests/%.js: tests/%.c tests/*.h $(WASM)/libengine.a | $(WASM)/tests
+$(WASM)/tests/%.js: tests/%.c $(TEST_HDR) $(WASM)/libengine.a | $(WASM)/tests $(WASM)/package.json
 	$(EMCC) $(WASM_CFLAGS) -D_UINTPTR_T -I$(CMOCKA_WASM)/include -Itests $< $(WASM)/libengine.a \
 	    $(CMOCKA_WASM)/lib/libcmocka.a $(WASM_NODE_LDFLAGS) -o $@
 
-$(WASM)/rdsim.js: engine/rdsim.c $(WASM)/libengine.a
+$(WASM)/rdsim.js: engine/rdsim.c $(WASM)/libengine.a | $(WASM)/package.json
 	$(EMCC) $(WASM_CFLAGS) $< $(WASM)/libengine.a $(WASM_NODE_LDFLAGS) -o $@
 
 WASM_TESTS := $(addprefix $(WASM)/tests/,$(addsuffix .js,$(TEST_NAMES)))
@@ -137,8 +142,15 @@ ENGINE_LDFLAGS = -pthread $(WASM_MEMORY) -sMODULARIZE=1 -sEXPORT_NAME=createEngi
     -sENVIRONMENT=web,worker -sPTHREAD_POOL_SIZE='(Module.poolThreads|0)' \
     -sEXPORTED_FUNCTIONS=_malloc,_free,$(ENGINE_EXPORTS) \
     -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
-$(WEBROOT)/engine.js: engine/api.c $(WASM)/libengine.a | $(WEBROOT)
-	$(EMCC) $(WASM_CFLAGS) $< $(WASM)/libengine.a $(ENGINE_LDFLAGS) -o $@
+$(WEBROOT)/engine.js: engine/api.c $(WASM)/libengine.a $(GEN)/build_id | $(WEBROOT)
+	$(EMCC) $(WASM_CFLAGS) -DBUILD_ID='"$(BUILD_ID)"' $< $(WASM)/libengine.a $(ENGINE_LDFLAGS) -o $@
+
+# The build id (git describe) changes with every commit; this file changes with it,
+# so what embeds the id (engine.js, build.json) is rebuilt, and nothing else.
+$(GEN)/build_id: FORCE | $(GEN)
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
+.PHONY: FORCE
+FORCE:
 
 # ---- app (main thread: SDL2 + cglm + WebGL2) -------------------------------------------
 # cglm is header-only: include a directory holding only cglm/, never all of /usr/include.
@@ -147,8 +159,7 @@ $(GEN)/include/cglm: | $(GEN)
 $(GEN)/shaders.h: $(SHADERS) tools/embed_shaders.sh | $(GEN)
 	tools/embed_shaders.sh $(SHADERS) > $@
 
-APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SDL2)/include \
-               -DBUILD_ID='"$(BUILD_ID)"'
+APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SDL2)/include
 APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 \
     -sMODULARIZE=1 -sEXPORT_NAME=createApp -sENVIRONMENT=web -sALLOW_MEMORY_GROWTH=1 \
     -sEXPORTED_FUNCTIONS=_main,_app_paint_at --js-library app/app_lib.js
@@ -158,7 +169,7 @@ $(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) app/app_lib.js $(GEN)/shaders.h $(GEN)/
 # ---- web root: only built files, nothing else is served ----------------------------------
 $(WEBROOT)/%: web/% | $(WEBROOT)
 	cp $< $@
-$(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js
+$(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(GEN)/build_id
 	echo '{"build_id": "$(BUILD_ID)"}' > $@
 web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json \
      $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC))

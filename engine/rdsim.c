@@ -8,6 +8,7 @@
  * work after the run, a hook in the "after-run hooks" section of main().
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ static bool parse_float(const char *s, float *out) {
     char *end;
     errno = 0;
     float v = strtof(s, &end);
-    if (end == s || *end || errno) return false;
+    if (end == s || *end || errno || !isfinite(v)) return false;
     *out = v;
     return true;
 }
