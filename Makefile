@@ -182,7 +182,7 @@ serve: setup
 # ---- tests -------------------------------------------------------------------------------
 # tools/run_tests.sh runs each suite, echoes its output and ends with one summary line.
 test: setup
-	@$(MAKE) --no-print-directory native wasm web $(ASAN_TESTS) $(TSAN_TESTS)
+	@$(MAKE) --no-print-directory -j$$(nproc) native wasm web $(ASAN_TESTS) $(TSAN_TESTS)
 	@tools/run_tests.sh
 
 # ---- benchmarks ----------------------------------------------------------------------------

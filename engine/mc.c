@@ -11,6 +11,12 @@
  * copies them to the range the scan gave the chunk, encodes them and writes the
  * triangles. Rows are 16 cells, so the empty ones go by in a few bit operations
  * and only cells with a crossing are visited.
+ *
+ * The last chunk on an axis owns its far face: on a zero-flux grid the samples at
+ * n - 1, on a periodic one the wrap face at n, whose vertices are the wrap copies
+ * (mc.h): computed from the wrapped samples like their originals (so identical but
+ * for the position) and placed at the unwrapped position. The same row masks and
+ * popcounts name them, and no chunk reaches around the box for a vertex.
  */
 #include "mc.h"
 
@@ -38,7 +44,8 @@ typedef struct mc_slot_t {
     int cx, cy, cz;
     int x0, y0, z0; /* first sample (= first cell) */
     int w, h, d;    /* cells along x, y, z */
-    uint8_t last[3]; /* owns its far-face samples (zero-flux, last chunk on the axis) */
+    uint8_t last[3]; /* last chunk on the axis: owns its far face (zero-flux: the samples there;
+                      * periodic: the wrap copies of the edges there, see mc.h) */
     uint8_t face[6]; /* close mode: touches box face (axis, side) -> caps */
     uint32_t nv, nt, v0, t0;
     float smin, smax;
@@ -384,9 +391,11 @@ static inline void grad_at(const grid_t g, const float *p, int x, const row_nb_t
 /* The vertex of crossed edge (x, y, z) -> +axis a, interpolated from the lower end;
  * the normal from central differences at both ends (the same float operations
  * wherever the edge is reached from, so shared vertices are bit-identical). R0: the
- * neighbour offsets of the lower end's row, R1 those of the upper end's. */
+ * neighbour offsets of the lower end's row, R1 those of the upper end's. P: the
+ * lower end unwrapped, where the vertex is placed (a wrap copy: (x, y, z) plus n on
+ * the wrapped axes; else (x, y, z) itself). */
 static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, int a, mc_slot_t *s,
-                        const row_nb_t *R0, const row_nb_t *R1) {
+                        const row_nb_t *R0, const row_nb_t *R1, const int P[3]) {
     const grid_t g = m->g;
     int q[3] = {x, y, z};
     const int n3[3] = {g.nx, g.ny, g.nz};
@@ -395,7 +404,7 @@ static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, i
     const float *p0 = m->v + i0, *p1 = m->v + i1;
     const float v0 = *p0, v1 = *p1;
     const float t = (m->iso - v0) / (v1 - v0);
-    float p[3] = {(float)x, (float)y, (float)z};
+    float p[3] = {(float)P[0], (float)P[1], (float)P[2]};
     p[a] += t;
     float g0[3], g1[3], n[3];
     grad_at(g, p0, x, R0, g0);
@@ -496,6 +505,7 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
         int z = wrap(s->z0 + k, nz);
         for (int j = 0; j < jn; j++) {
             int y = wrap(s->y0 + j, ny);
+            int P[3] = {0, s->y0 + j, s->z0 + k}; /* unwrapped: wrap copies sit at n */
             int r = k * ROWS + j;
             uint32_t row = M[r];
             uint32_t e[4] = {(row ^ (row >> 1)) & cells, j < h ? (row ^ M[r + 1]) & own_x : 0,
@@ -509,8 +519,9 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
                 while (bits) {
                     int i = __builtin_ctz(bits);
                     bits &= bits - 1;
-                    int x = wrap(s->x0 + i, nx);
-                    if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s, &R[0], &R[a == 0 ? 0 : a]);
+                    P[0] = s->x0 + i;
+                    int x = wrap(P[0], nx);
+                    if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s, &R[0], &R[a == 0 ? 0 : a], P);
                     else cap_vertex(m, dst, id++, x, y, z, s);
                 }
             }
@@ -848,7 +859,8 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
         s->x0 = x0[0], s->y0 = x0[1], s->z0 = x0[2];
         s->w = ext[0], s->h = ext[1], s->d = ext[2];
         for (int a = 0; a < 3; a++) {
-            bool last = g.boundary == GRID_ZEROFLUX && x0[a] + ext[a] == nsz[a] - 1;
+            /* zero-flux: cells end at n - 1, the far-face samples; periodic: at n, the wrap face */
+            bool last = x0[a] + ext[a] == cells[a];
             s->last[a] = last;
             s->face[2 * a] = m->close && x0[a] == 0;
             s->face[2 * a + 1] = m->close && last;
@@ -897,6 +909,11 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     m->stats.fill_ms = ms_since(t3);
     /* Some chunks missed the arena: size it for this mesh, for the next call. */
     if (atomic_load_explicit(&m->a_used, memory_order_relaxed) > m->a_cap && m->a_cap < ARENA_MAX_VERTICES) {
+        /* Growing drops the arena's contents: first move the vertices it holds into
+         * place (the float view and pass 3 then read them there). */
+        m->floats_ready = false;
+        materialize(m);
+        for (size_t i = 0; i < m->nslots; i++) m->slots[i].in_arena = 0;
         size_t want = (size_t)nv + nv / 4 + 1024, b1 = m->a_cap * 3 * sizeof(float), b2 = b1, b3 = m->a_cap * sizeof(float);
         want = want < ARENA_MAX_VERTICES ? want : ARENA_MAX_VERTICES;
         if (grow((void **)&m->a_pos, &b1, want * 3 * sizeof(float)) &&

@@ -21,9 +21,21 @@
  * difference gradient of V (out of the inside region), interpolated along the
  * edge; triangles wind counter-clockwise seen from outside. Ambiguous faces keep
  * inside corners apart (mc_tables.h), so closed surfaces have every edge in
- * exactly two triangles. Periodic grids wrap (positions reach n on the wrap
- * edge); zero-flux grids clip at the box or, with close_boundary, add flat caps
- * where box-face samples are inside (cap corners are extra vertices at samples).
+ * exactly two triangles. Zero-flux grids clip at the box or, with close_boundary,
+ * add flat caps where box-face samples are inside (cap corners are extra vertices
+ * at samples).
+ *
+ * Periodic grids: the surface is meshed on the torus but embedded in [0, n]^3, so
+ * every triangle lies within its cell. A cell at n - 1 on axis a uses the edges at
+ * sample n, which wrap to 0; it gets a WRAP COPY of such an edge's vertex: the same
+ * vertex (t, normal, scalar) with the position shifted by +n along a (edges on
+ * two or three wrap planes get one copy per shift combination used, e.g. +ny,
+ * +nz and both for an x-edge at y = z = 0). So vertex_count = crossed edges + wrap
+ * copies, and every position is in [0, n] (x-edges at n - 1 reach up to n too).
+ * Copies belong to the last chunk on each wrapped axis (the far face of its
+ * cells, like a zero-flux grid's far-face samples) and follow the same order.
+ * Identifying each copy with its original (positions modulo n) gives the closed
+ * mesh on the torus.
  *
  * Two views of one result: the transfer blob (mesh.h: 16-bit fixed-point
  * positions, oct-encoded normals, uint16 scalar, uint32 indices) and float

@@ -41,6 +41,35 @@ static inline void mcf_sphere(grid_t g, double cx, double cy, double cz, double 
             }
 }
 
+/* Gray-Scott-like "spots" on a periodic grid: count Gaussian bumps of height 0.4
+ * and width sigma (grid units) at random centres, distances taken on the torus, so
+ * spots cross the box faces; the first sits on the corner, across all three. */
+static inline void mcf_spots(grid_t g, uint64_t seed, int count, double sigma, float *v) {
+    uint64_t s = seed * 2862933555777941757ull + 3037000493ull;
+    const int n[3] = {g.nx, g.ny, g.nz};
+    memset(v, 0, grid_count(g) * sizeof(float));
+    for (int b = 0; b < count; b++) {
+        double c[3];
+        for (int a = 0; a < 3; a++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            c[a] = b == 0 ? n[a] - 0.6 + 0.3 * a : (double)(s >> 11) * (1.0 / 9007199254740992.0) * n[a];
+        }
+        int r = (int)ceil(4 * sigma);
+        for (int dz = -r; dz <= r; dz++)
+            for (int dy = -r; dy <= r; dy++)
+                for (int dx = -r; dx <= r; dx++) {
+                    int q[3] = {(int)floor(c[0]) + dx, (int)floor(c[1]) + dy, (int)floor(c[2]) + dz};
+                    double d2 = 0;
+                    for (int a = 0; a < 3; a++) {
+                        double d = q[a] - c[a];
+                        d2 += d * d;
+                        q[a] = ((q[a] % n[a]) + n[a]) % n[a];
+                    }
+                    v[grid_index(g, q[0], q[1], q[2])] += (float)(0.4 * exp(-d2 / (2 * sigma * sigma)));
+                }
+    }
+}
+
 /* Uniform white noise in [0, 1) from a fixed 64-bit LCG (same on every platform). */
 static inline void mcf_noise(grid_t g, uint64_t seed, float *v) {
     uint64_t s = seed * 2862933555777941757ull + 3037000493ull;
@@ -140,6 +169,50 @@ static inline size_t mcf_crossed_edges(grid_t g, const float *v, float iso) {
                 }
             }
     return n;
+}
+
+/* Wrap copies a periodic mesh must hold (mc.h): every cell's crossed edges, each
+ * taken at its unwrapped lower end; one copy per distinct (edge, shift) pair whose
+ * end lies at n on some axis. Counted cell by cell (independent of mc.c's ownership
+ * rules); (size_t)-1 if it could not allocate. */
+static inline size_t mcf_wrap_copies(grid_t g, const float *v, float iso) {
+    static const int corner[12][3] = {{0, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 1, 1}, {0, 0, 0}, {1, 0, 0},
+                                      {0, 0, 1}, {1, 0, 1}, {0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}};
+    const int n[3] = {g.nx, g.ny, g.nz};
+    size_t cap = 1024, len = 0;
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    if (!keys) return (size_t)-1;
+    for (int z = 0; z < g.nz; z++)
+        for (int y = 0; y < g.ny; y++)
+            for (int x = 0; x < g.nx; x++) {
+                if (x != g.nx - 1 && y != g.ny - 1 && z != g.nz - 1) continue; /* no end at n */
+                for (int e = 0; e < 12; e++) {
+                    int ax = e >> 2, lo[3] = {x + corner[e][0], y + corner[e][1], z + corner[e][2]}, hi[3];
+                    unsigned shift = 0;
+                    for (int a = 0; a < 3; a++) {
+                        if (lo[a] == n[a]) lo[a] = 0, shift |= 1u << a;
+                        hi[a] = lo[a] + (a == ax);
+                        if (hi[a] == n[a]) hi[a] = 0;
+                    }
+                    if (!shift) continue;
+                    int i0 = v[grid_index(g, lo[0], lo[1], lo[2])] >= iso, i1 = v[grid_index(g, hi[0], hi[1], hi[2])] >= iso;
+                    if (i0 == i1) continue;
+                    if (len == cap) {
+                        uint64_t *k2 = realloc(keys, 2 * cap * sizeof *keys);
+                        if (!k2) {
+                            free(keys);
+                            return (size_t)-1;
+                        }
+                        keys = k2, cap *= 2;
+                    }
+                    keys[len++] = ((uint64_t)grid_index(g, lo[0], lo[1], lo[2]) * 3 + (uint64_t)ax) << 3 | shift;
+                }
+            }
+    qsort(keys, len, sizeof *keys, mcf_cmp_u64);
+    size_t distinct = 0;
+    for (size_t i = 0; i < len; i++) distinct += i == 0 || keys[i] != keys[i - 1];
+    free(keys);
+    return distinct;
 }
 
 #endif

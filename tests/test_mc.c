@@ -5,7 +5,9 @@
  * meshes open only along the box, one vertex per crossed edge, the same bytes
  * whether chunks are skipped or not and for 1..8 threads, a sphere's area, volume
  * and normals, the blob's encoding, the scalar, the vertex arena (same result as
- * the direct path), and errors. Peers (VTK, skimage)
+ * the direct path), and errors. Periodic meshes: vertices = crossed edges + wrap
+ * copies, embedded in [0, n]^3 with no triangle wider than a cell, closed on the
+ * torus once each copy is identified with its original. Peers (VTK, skimage)
  * are in tests/test_mc_peers.py. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,6 +100,115 @@ static void assert_closed(const mc_mesher_t *m) {
     assert_int_equal(c.unused, 0);
 }
 
+/* Periodic mesh, in space: every position in [0, n] and every triangle inside one
+ * cell's neighbourhood (its three vertices within a grid unit of each other on each
+ * axis), in the float view and in the blob's fixed point. */
+static void assert_embedded(mc_mesher_t *m, grid_t g) {
+    const float *P = mc_positions(m);
+    const uint32_t *idx = mc_indices(m);
+    size_t bytes;
+    const uint8_t *blob = mc_blob(m, &bytes);
+    const uint8_t *vb = blob + sizeof(mesh_header_t);
+    const double n[3] = {g.nx, g.ny, g.nz};
+    uint32_t nv = mc_vertex_count(m), nt = mc_triangle_count(m);
+    for (uint32_t i = 0; i < nv; i++) {
+        mesh_vertex_t mv;
+        memcpy(&mv, vb + (size_t)i * sizeof mv, sizeof mv);
+        for (int a = 0; a < 3; a++) {
+            assert_true(P[3 * i + a] >= 0.0f && P[3 * i + a] <= n[a]);
+            assert_true(fabs(mv.pos[a] / (double)MESH_POS_SCALE - P[3 * i + a]) <= 0.5 / MESH_POS_SCALE + 1e-6);
+        }
+    }
+    double worst = 0, worst_blob = 0;
+    for (uint32_t t = 0; t < nt; t++) {
+        for (int a = 0; a < 3; a++) {
+            double lo = INFINITY, hi = -INFINITY, qlo = INFINITY, qhi = -INFINITY;
+            for (int q = 0; q < 3; q++) {
+                uint32_t id = idx[3 * t + q];
+                mesh_vertex_t mv;
+                memcpy(&mv, vb + (size_t)id * sizeof mv, sizeof mv);
+                lo = fmin(lo, P[3 * id + a]), hi = fmax(hi, P[3 * id + a]);
+                qlo = fmin(qlo, mv.pos[a]), qhi = fmax(qhi, mv.pos[a]);
+            }
+            worst = fmax(worst, hi - lo);
+            worst_blob = fmax(worst_blob, (qhi - qlo) / MESH_POS_SCALE);
+        }
+    }
+    if (worst > 1.0 + 1e-4 || worst_blob > 1.0 + 1.0 / MESH_POS_SCALE)
+        fprintf(stderr, "embedded: widest triangle %.4f (blob %.4f) grid units\n", worst, worst_blob);
+    assert_true(worst <= 1.0 + 1e-4);
+    assert_true(worst_blob <= 1.0 + 1.0 / MESH_POS_SCALE);
+}
+
+typedef struct wkey_t {
+    uint32_t bits[3], id;
+} wkey_t;
+static int cmp_wkey(const void *a, const void *b) {
+    const wkey_t *x = a, *y = b;
+    for (int i = 0; i < 3; i++)
+        if (x->bits[i] != y->bits[i]) return x->bits[i] < y->bits[i] ? -1 : 1;
+    return 0;
+}
+
+/* Periodic mesh, on the torus: each wrap copy identified with its original by its
+ * position modulo n (bit-exact: copies differ by exactly n on the wrapped axes).
+ * That must leave exactly one vertex per crossed edge (so the identification is
+ * the edge's), and a closed, manifold, consistently wound mesh. */
+static void assert_closed_on_torus(mc_mesher_t *m, const field_t *f, float iso) {
+    const float *P = mc_positions(m);
+    uint32_t nv = mc_vertex_count(m), nt = mc_triangle_count(m);
+    const float n[3] = {(float)f->g.nx, (float)f->g.ny, (float)f->g.nz};
+    wkey_t *k = malloc((nv ? nv : 1) * sizeof *k);
+    uint32_t *canon = malloc((nv ? nv : 1) * sizeof *canon), *idx = malloc((size_t)nt * 3 * sizeof *idx);
+    assert_true(k && canon && idx);
+    for (uint32_t i = 0; i < nv; i++) {
+        for (int a = 0; a < 3; a++) {
+            float p = P[3 * i + a];
+            p = p >= n[a] ? p - n[a] : p;
+            memcpy(&k[i].bits[a], &p, 4);
+        }
+        k[i].id = i;
+    }
+    qsort(k, nv, sizeof *k, cmp_wkey);
+    uint32_t distinct = 0;
+    for (uint32_t i = 0; i < nv; i++) {
+        if (i > 0 && cmp_wkey(&k[i], &k[i - 1]) != 0) distinct++;
+        canon[k[i].id] = distinct;
+    }
+    distinct += nv > 0;
+    assert_int_equal(distinct, mcf_crossed_edges(f->g, f->v, iso));
+    const uint32_t *src = mc_indices(m);
+    for (size_t i = 0; i < (size_t)nt * 3; i++) idx[i] = canon[src[i]];
+    mcf_census_t c;
+    assert_true(mcf_census(idx, nt, distinct, &c));
+    if (c.open || c.nonmanifold || c.misoriented || c.unused || c.degenerate)
+        fprintf(stderr, "torus census: open %zu nonmanifold %zu misoriented %zu unused %zu degenerate %zu\n", c.open,
+                c.nonmanifold, c.misoriented, c.unused, c.degenerate);
+    assert_true(nt > 0);
+    assert_int_equal(c.open, 0);
+    assert_int_equal(c.nonmanifold, 0);
+    assert_int_equal(c.misoriented, 0);
+    assert_int_equal(c.unused, 0);
+    assert_int_equal(c.degenerate, 0);
+    free(k), free(canon), free(idx);
+}
+
+/* No sample equals iso (else distinct edges could share a vertex position). */
+static void assert_iso_clear(const field_t *f, float iso) {
+    for (size_t i = 0; i < grid_count(f->g); i++) assert_true(f->v[i] != iso);
+}
+
+/* Everything a periodic mesh promises: vertices = crossed edges + wrap copies,
+ * embedded in [0, n]^3 with short triangles, closed on the torus. */
+static void check_periodic(mc_mesher_t *m, const field_t *f, float iso) {
+    assert_iso_clear(f, iso);
+    size_t copies = mcf_wrap_copies(f->g, f->v, iso);
+    assert_true(copies != (size_t)-1 && copies > 0);
+    assert_int_equal(mc_vertex_count(m), mcf_crossed_edges(f->g, f->v, iso) + copies);
+    assert_embedded(m, f->g);
+    assert_closed_on_torus(m, f, iso);
+}
+
 /* ---- tables ---------------------------------------------------------------------------------- */
 
 static void test_tables(void **state) {
@@ -153,16 +264,51 @@ static void test_periodic_closed(void **state) {
     mcf_gyroid(f.g, 1.0, f.v);
     field_ranges(&f);
     mesh_ok(m, &f, 0.3f, 0, f.r, g_pool);
-    assert_closed(m);
-    assert_int_equal(mc_vertex_count(m), mcf_crossed_edges(f.g, f.v, 0.3f));
+    check_periodic(m, &f, 0.3f);
     field_free(&f);
-    /* White noise: ambiguous cells everywhere, sides that are not multiples of 16. */
-    f = field_new(37, 29, 41, GRID_PERIODIC);
-    mcf_noise(f.g, 7, f.v);
+    /* White noise: ambiguous cells everywhere, sides that are not multiples of 16,
+     * and one axis of a single chunk (first and last at once). */
+    int dims[2][3] = {{37, 29, 41}, {16, 9, 20}};
+    for (int c = 0; c < 2; c++) {
+        f = field_new(dims[c][0], dims[c][1], dims[c][2], GRID_PERIODIC);
+        mcf_noise(f.g, 7 + (uint64_t)c, f.v);
+        field_ranges(&f);
+        mesh_ok(m, &f, 0.5f, 0, f.r, g_pool);
+        check_periodic(m, &f, 0.5f);
+        field_free(&f);
+    }
+    mc_mesher_destroy(m);
+}
+
+/* Periodic meshes are embedded: a cell at n - 1 takes wrap copies (shifted by n)
+ * of the edges at 0, so no triangle spans the box (Gray-Scott-like spots across
+ * every face, a larger gyroid, noise at a low isovalue); with ranges skipping
+ * chunks, given or computed here, and serially. */
+static void test_periodic_embedded(void **state) {
+    (void)state;
+    mc_mesher_t *m = mc_mesher_create();
+    assert_non_null(m);
+    field_t f = field_new(45, 50, 38, GRID_PERIODIC);
+    mcf_spots(f.g, 3, 14, 2.5, f.v);
     field_ranges(&f);
-    mesh_ok(m, &f, 0.5f, 0, f.r, g_pool);
-    assert_closed(m);
-    assert_int_equal(mc_vertex_count(m), mcf_crossed_edges(f.g, f.v, 0.5f));
+    mesh_ok(m, &f, 0.2f, 0, f.r, g_pool);
+    assert_true(mc_stats(m).active_chunks < mc_stats(m).chunks);
+    check_periodic(m, &f, 0.2f);
+    uint64_t h = blob_hash(m);
+    mesh_ok(m, &f, 0.2f, 0, NULL, NULL);
+    assert_int_equal(blob_hash(m), h);
+    field_free(&f);
+    f = field_new(64, 80, 33, GRID_PERIODIC);
+    mcf_gyroid(f.g, 2.0, f.v);
+    field_ranges(&f);
+    mesh_ok(m, &f, -0.7f, 0, f.r, g_pool);
+    check_periodic(m, &f, -0.7f);
+    field_free(&f);
+    f = field_new(31, 17, 48, GRID_PERIODIC);
+    mcf_noise(f.g, 21, f.v);
+    field_ranges(&f);
+    mesh_ok(m, &f, 0.1f, 0, f.r, g_pool);
+    check_periodic(m, &f, 0.1f);
     field_free(&f);
     mc_mesher_destroy(m);
 }
@@ -251,10 +397,11 @@ static void test_skip_changes_nothing(void **state) {
         int close, noise;
         float iso;
     } cases[] = {{GRID_PERIODIC, 0, 0, 0.0f}, {GRID_ZEROFLUX, 0, 0, 0.0f}, {GRID_ZEROFLUX, 1, 0, -30.0f},
-                 {GRID_PERIODIC, 0, 1, 0.99995f}, {GRID_ZEROFLUX, 1, 1, 0.99995f}};
+                 {GRID_PERIODIC, 0, 1, 0.99995f}, {GRID_ZEROFLUX, 1, 1, 0.99995f}, {GRID_PERIODIC, 0, 2, 0.2f}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         field_t f = field_new(70, 36, 49, cases[c].b);
-        if (cases[c].noise) mcf_noise(f.g, 5, f.v);
+        if (cases[c].noise == 2) mcf_spots(f.g, 9, 6, 2.5, f.v); /* crosses the wrap faces */
+        else if (cases[c].noise) mcf_noise(f.g, 5, f.v);
         else mcf_sphere(f.g, 20.3, 18.6, 20.1, 12.0, f.v);
         field_ranges(&f);
         mesh_ok(m, &f, cases[c].iso, cases[c].close, f.r, g_pool);
@@ -302,6 +449,23 @@ static void test_threads_same_bytes(void **state) {
             assert_true(mc_mesh(m, g_pool, f.g, f.v, NULL, f.r, &d, err, sizeof err));
             assert_int_equal(blob_hash(m), serial);
         }
+    }
+    field_free(&f);
+    /* Periodic spots across the wrap faces, sides not multiples of 16: the wrap
+     * copies are in the same places too. */
+    f = field_new(45, 50, 38, GRID_PERIODIC);
+    mcf_spots(f.g, 4, 12, 2.5, f.v);
+    field_ranges(&f);
+    d.scalar = MC_SCALAR_NONE;
+    pool_set_active(g_pool, MAX_T);
+    assert_true(mc_mesh(m, NULL, f.g, f.v, NULL, f.r, &d, err, sizeof err));
+    serial = blob_hash(m);
+    uint64_t floats = mcf_hash(mc_positions(m), 12u * mc_vertex_count(m));
+    for (int t = 1; t <= MAX_T; t++) {
+        pool_set_active(g_pool, t);
+        assert_true(mc_mesh(m, g_pool, f.g, f.v, NULL, f.r, &d, err, sizeof err));
+        assert_int_equal(blob_hash(m), serial);
+        assert_int_equal(mcf_hash(mc_positions(m), 12u * mc_vertex_count(m)), floats);
     }
     pool_set_active(g_pool, MAX_T);
     field_free(&f);
@@ -427,6 +591,19 @@ static void test_arena_same_result(void **state) {
         assert_int_equal(mcf_hash(mc_normals(m), 12u * nv), hn);
         assert_int_equal(mcf_hash(mc_scalars(m), 4u * nv), hs);
     }
+    /* An arena too small for this mesh (sized by a smaller one): the chunks that fit
+     * and those that did not, and the float view survives the arena's regrowth. */
+    mc_mesher_t *m2 = mc_mesher_create();
+    mc_desc_t tiny = {1.45f, MC_SCALAR_U, 1};
+    assert_true(mc_mesh(m2, g_pool, f.g, f.v, u, f.r, &tiny, err, sizeof err));
+    assert_true(mc_vertex_count(m2) > 0 && 4 * mc_vertex_count(m2) < nv);
+    assert_true(mc_mesh(m2, g_pool, f.g, f.v, u, f.r, &tiny, err, sizeof err)); /* arena sized for tiny */
+    assert_true(mc_mesh(m2, g_pool, f.g, f.v, u, f.r, &d, err, sizeof err));
+    assert_int_equal(blob_hash(m2), h);
+    assert_int_equal(mcf_hash(mc_positions(m2), 12u * nv), hp);
+    assert_int_equal(mcf_hash(mc_normals(m2), 12u * nv), hn);
+    assert_int_equal(mcf_hash(mc_scalars(m2), 4u * nv), hs);
+    mc_mesher_destroy(m2);
     free(u);
     field_free(&f);
     mc_mesher_destroy(m);
@@ -456,14 +633,15 @@ static void test_errors(void **state) {
     assert_false(mc_mesh(m, g_pool, f.g, f.v, NULL, f.r, &d, err, sizeof err));
     d.scalar = 0;
     assert_false(mc_mesh(m, g_pool, f.g, NULL, NULL, f.r, &d, err, sizeof err));
-    /* Stale ranges that skip a chunk whose vertices a neighbour needs. */
-    chunk_range_t saved = f.r[0];
-    f.r[0].min = f.r[0].max = 5.0f;
+    /* Stale ranges that skip a chunk whose vertices a neighbour needs: chunk 1
+     * (cx = 1) owns the x = 16 face that chunk 0's cells use. */
+    chunk_range_t saved = f.r[1];
+    f.r[1].min = f.r[1].max = 5.0f;
     err[0] = 0;
     assert_false(mc_mesh(m, g_pool, f.g, f.v, NULL, f.r, &d, err, sizeof err));
     assert_non_null(strstr(err, "ranges"));
     assert_null(mc_blob(m, NULL));
-    f.r[0] = saved;
+    f.r[1] = saved;
     /* A NaN sample, with ranges given or computed inside. */
     f.v[100] = NAN;
     field_ranges(&f);
@@ -486,6 +664,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_periodic_closed),
+        cmocka_unit_test(test_periodic_embedded),
         cmocka_unit_test(test_zeroflux_close),
         cmocka_unit_test(test_zeroflux_clip),
         cmocka_unit_test(test_skip_changes_nothing),
