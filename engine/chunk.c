@@ -22,6 +22,19 @@ static int chunk_last_sample(int c, int cells) {
     return end < cells ? end : cells;
 }
 
+/* Folds p[0..n) into the running min, max and NaN flag, in order. */
+static inline void span_minmax(const float *p, int n, float *mn, float *mx, bool *nan) {
+    float lo = *mn, hi = *mx;
+    bool bad = *nan;
+    for (int i = 0; i < n; i++) {
+        float v = p[i];
+        bad |= isnan(v);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    *mn = lo, *mx = hi, *nan = bad;
+}
+
 chunk_range_t chunk_range_of(grid_t g, const float *field, size_t id) {
     chunk_layout_t l = chunk_layout(g);
     int cx = (int)(id % (size_t)l.chx);
@@ -30,19 +43,19 @@ chunk_range_t chunk_range_of(grid_t g, const float *field, size_t id) {
     int x1 = chunk_last_sample(cx, grid_cells(g, g.nx));
     int y1 = chunk_last_sample(cy, grid_cells(g, g.ny));
     int z1 = chunk_last_sample(cz, grid_cells(g, g.nz));
+    /* Only the last sample on an axis can wrap (x1 == nx on a periodic axis, to 0):
+     * the row runs x0..xe in place, then the wrapped sample, in the same order. */
+    const int x0 = cx * CHUNK_CELLS, xe = x1 < g.nx ? x1 : g.nx - 1;
+    const bool xwrap = x1 == g.nx;
     float mn = INFINITY, mx = -INFINITY;
     bool nan = false;
     for (int z = cz * CHUNK_CELLS; z <= z1; z++) {
-        int zz = z % g.nz;
+        int zz = z == g.nz ? 0 : z;
         for (int y = cy * CHUNK_CELLS; y <= y1; y++) {
-            int yy = y % g.ny;
+            int yy = y == g.ny ? 0 : y;
             const float *row = field + grid_index(g, 0, yy, zz);
-            for (int x = cx * CHUNK_CELLS; x <= x1; x++) {
-                float v = row[x % g.nx];
-                nan |= isnan(v);
-                mn = v < mn ? v : mn;
-                mx = v > mx ? v : mx;
-            }
+            span_minmax(row + x0, xe + 1 - x0, &mn, &mx, &nan);
+            if (xwrap) span_minmax(row, 1, &mn, &mx, &nan);
         }
     }
     if (nan) mn = mx = NAN;

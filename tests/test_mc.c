@@ -310,6 +310,21 @@ static void test_periodic_embedded(void **state) {
     mesh_ok(m, &f, 0.1f, 0, f.r, g_pool);
     check_periodic(m, &f, 0.1f);
     field_free(&f);
+    /* The longest side: wrap copies at x = 512 encode to 512 * MESH_POS_SCALE. */
+    f = field_new(GRID_MAX_SIDE, 8, 9, GRID_PERIODIC);
+    mcf_noise(f.g, 2, f.v);
+    field_ranges(&f);
+    mesh_ok(m, &f, 0.5f, 0, f.r, g_pool);
+    check_periodic(m, &f, 0.5f);
+    const uint8_t *vb = (const uint8_t *)mc_blob(m, NULL) + sizeof(mesh_header_t);
+    uint32_t at_end = 0;
+    for (uint32_t i = 0; i < mc_vertex_count(m); i++) {
+        mesh_vertex_t mv;
+        memcpy(&mv, vb + (size_t)i * sizeof mv, sizeof mv);
+        at_end += mv.pos[0] == GRID_MAX_SIDE * MESH_POS_SCALE;
+    }
+    assert_true(at_end > 0);
+    field_free(&f);
     mc_mesher_destroy(m);
 }
 
