@@ -67,6 +67,7 @@ APP_SRC      := $(wildcard app/*.c)
 APP_HDR      := $(wildcard app/*.h)
 SHADERS      := $(wildcard shaders/*.vert shaders/*.frag)
 WEB_STATIC   := $(wildcard web/*.html web/*.js web/*.css)
+ASSETS       := $(wildcard assets/*)
 
 # ---- top-level targets -----------------------------------------------------------------
 .PHONY: all setup native wasm web serve test bench fuzz clean help
@@ -169,10 +170,12 @@ $(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) app/app_lib.js $(GEN)/shaders.h $(GEN)/
 # ---- web root: only built files, nothing else is served ----------------------------------
 $(WEBROOT)/%: web/% | $(WEBROOT)
 	cp $< $@
+$(WEBROOT)/%: assets/% | $(WEBROOT)
+	cp $< $@
 $(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(GEN)/build_id
 	echo '{"build_id": "$(BUILD_ID)"}' > $@
 web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json \
-     $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC))
+     $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC)) $(patsubst assets/%,$(WEBROOT)/%,$(ASSETS))
 
 serve: setup
 	@$(MAKE) --no-print-directory web

@@ -266,8 +266,9 @@ API_EXPORT int eng_sim_load(const void *buf, int len) {
     return 1;
 }
 
-/* Writes the last mesh as PLY/OBJ/STL (by ext: "ply", "obj", "stl") into engine
- * memory (through the in-memory file system): eng_file_ptr/eng_file_bytes. */
+/* Writes the last mesh as PLY/OBJ/STL (by ext: "ply", "obj", "stl"; colours from
+ * the view's scalar) into engine memory, through the in-memory file system:
+ * eng_file_ptr/eng_file_bytes. */
 API_EXPORT int eng_mesh_export(const char *ext) {
     if (!eng.mesher || mc_triangle_count(eng.mesher) == 0) {
         set_error("mesh export: there is no mesh yet");
@@ -279,14 +280,7 @@ API_EXPORT int eng_mesh_export(const char *ext) {
         snprintf(eng.error, sizeof eng.error, "mesh export: format must be ply, obj or stl, got '%.8s'", ext);
         return 0;
     }
-    meshio_mesh_t m = {
-        .vertex_count = mc_vertex_count(eng.mesher),
-        .triangle_count = mc_triangle_count(eng.mesher),
-        .positions = mc_positions(eng.mesher),
-        .normals = mc_normals(eng.mesher),
-        .indices = mc_indices(eng.mesher),
-    };
-    if (!meshio_write(path, &m, eng.error, (int)sizeof eng.error)) return 0;
+    if (!meshio_write_mc(eng.mesher, path, eng.error, (int)sizeof eng.error)) return 0;
     FILE *f = fopen(path, "rb");
     bool ok = f && fseek(f, 0, SEEK_END) == 0;
     long size = ok ? ftell(f) : -1;

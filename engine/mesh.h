@@ -15,8 +15,9 @@
 
 #define MESH_MAGIC 0x3148534Du /* "MSH1" little-endian */
 /* Positions are unsigned fixed point in grid units: x = px / MESH_POS_SCALE.
- * 64 steps per voxel covers coordinates 0..1023.98 (sides up to 512 plus the
- * periodic wrap edge). */
+ * Vertices lie in [0, n] on each axis (n only on periodic grids, where the far
+ * face holds wrap copies: see mc.h); 64 steps per voxel keeps 512 * 64 = 32768
+ * well inside uint16. */
 enum { MESH_POS_SCALE = 64 };
 
 typedef struct mesh_header_t {

@@ -5,8 +5,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "mc.h"
+#include "mesh.h"
 
 static void fail(char *err, int err_len, const char *what, const char *path) {
     if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s %s: %s", what, path, errno ? strerror(errno) : "error");
@@ -148,4 +152,24 @@ void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rg
         float f = x - (float)k;
         for (int c = 0; c < 3; c++) rgb[3 * (size_t)i + c] = (uint8_t)(stops[k][c] + f * (stops[k + 1][c] - stops[k][c]) + 0.5f);
     }
+}
+
+bool meshio_write_mc(struct mc_mesher_t *m, const char *path, char *err, int err_len) {
+    uint32_t nv = mc_vertex_count(m);
+    uint8_t *rgb = NULL;
+    if (mc_scalars(m) && nv) {
+        size_t bytes = 0;
+        mesh_header_t h;
+        memcpy(&h, mc_blob(m, &bytes), sizeof h);
+        rgb = malloc(3 * (size_t)nv);
+        if (!rgb) {
+            snprintf(err, (size_t)err_len, "%s: out of memory for colours", path);
+            return false;
+        }
+        meshio_colormap(mc_scalars(m), nv, h.scalar_min, h.scalar_max, rgb);
+    }
+    meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)};
+    bool ok = meshio_write(path, &mm, err, err_len);
+    free(rgb);
+    return ok;
 }

@@ -40,4 +40,10 @@ bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int er
  * bytes per value, into rgb). lo == hi maps everything to the middle colour. */
 void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb);
 
+struct mc_mesher_t;
+/* Writes the last mesh of a marching-cubes mesher to path (format by extension):
+ * float positions in grid units, normals, and colours from its scalar when it has
+ * one. Call from the mesher's owner thread. false with a reason on failure. */
+bool meshio_write_mc(struct mc_mesher_t *m, const char *path, char *err, int err_len);
+
 #endif

@@ -216,22 +216,12 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
     }
     mc_desc_t d = {o->iso, o->mesh_scalar, o->mesh_close};
     bool ok = mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
-    uint8_t *rgb = NULL;
     if (ok) {
         size_t bytes = 0;
         const void *blob = mc_blob(m, &bytes);
-        mesh_header_t h;
-        memcpy(&h, blob, sizeof h);
         *hash = hash_fnv1a(HASH_FNV_OFFSET, blob, bytes);
-        if (mc_scalars(m) && mc_vertex_count(m)) {
-            rgb = malloc(3 * (size_t)mc_vertex_count(m));
-            if (rgb) meshio_colormap(mc_scalars(m), mc_vertex_count(m), h.scalar_min, h.scalar_max, rgb);
-        }
-        meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, mc_vertex_count(m), mc_indices(m),
-                            mc_triangle_count(m)};
-        ok = meshio_write(o->mesh, &mm, err, err_len);
+        ok = meshio_write_mc(m, o->mesh, err, err_len);
     }
-    free(rgb);
     mc_mesher_destroy(m);
     return ok;
 }

@@ -186,6 +186,14 @@ test(`${BROWSER}: state saves and loads back to the same hash; threads change at
   });
   await until(page, () => window.rd.hash !== null);
   assert.deepEqual(await page.evaluate(() => window.rd.hash), { hex: saved.hex, step: 40 });
+  // The mesh exports as binary PLY with colours from U (the default colouring).
+  await until(page, () => window.rd.meshesDrawn > 0);
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'export_mesh', format: 'ply' }); });
+  await until(page, () => window.rd.lastFile !== null);
+  const ply = await page.evaluate(() => new TextDecoder().decode(window.rd.lastFile.buffer.slice(0, 400)));
+  assert.match(ply, /^ply\nformat binary_little_endian 1\.0\n/);
+  assert.match(ply, /element vertex [1-9]\d*\n/);
+  assert.match(ply, /property uchar red/);
   assert.deepEqual(errors, []);
   await page.close();
 });

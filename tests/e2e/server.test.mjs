@@ -9,7 +9,7 @@ before(async () => { server = await startCaddy(); });
 after(async () => { await server.stop(); });
 
 const BUILT = ['/', '/index.html', '/main.js', '/compute_worker.js', '/style.css',
-  '/engine.js', '/engine.wasm', '/engine.worker.js', '/app.js', '/app.wasm', '/build.json'];
+  '/engine.js', '/engine.wasm', '/engine.worker.js', '/app.js', '/app.wasm', '/build.json', '/favicon.svg'];
 
 test('every built file is served with COOP same-origin and COEP require-corp', async () => {
   for (const p of BUILT) {
