@@ -18,6 +18,7 @@
 //   {type:'ready', poolSize, buildId, presets}   {type:'info', info}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
+//   {type:'progress', stage}   (start-up stages, for the page to show)
 'use strict';
 
 importScripts('engine.js');
@@ -135,12 +136,14 @@ function schedule() {
 
 async function init(m) {
   const threads = int(m, 'threads', 1, 64);
+  postMessage({ type: 'progress', stage: 'loading the engine' });
   E = await createEngine({
     poolThreads: threads - 1, // pre-started Web Workers for the pool (PTHREAD_POOL_SIZE)
     mainScriptUrlOrBlob: new URL('engine.js', self.location.href).href,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
   });
+  postMessage({ type: 'progress', stage: `starting ${threads} threads` });
   const size = E._eng_init(threads);
   if (size <= 0) { engineError('engine start'); E = null; return; }
   postMessage({

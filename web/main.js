@@ -11,6 +11,8 @@ const MAX_THREADS = 16; // the URL's ?threads= cap
 const rd = (window.rd = {
   ready: false,        // worker and app both up
   poolSize: 0,         // threads the engine's pool runs (worker 0 included)
+  stage: '',           // the worker's start-up stage
+  startAttempts: 0,    // compute workers started (more than 1 after a stalled start)
   activeThreads: 0,
   buildId: '',
   glVersion: '',
@@ -198,7 +200,13 @@ function onWorkerMessage(ev) {
   const m = ev.data;
   if (!m || typeof m.type !== 'string') return;
   switch (m.type) {
+    case 'progress':
+      rd.stage = m.stage;
+      say(`Engine: ${m.stage}…`);
+      break;
     case 'ready': {
+      rd.stage = 'ready';
+      say('');
       rd.poolSize = m.poolSize;
       rd.activeThreads = m.poolSize;
       rd.buildId = m.buildId;
@@ -260,13 +268,34 @@ function onWorkerMessage(ev) {
   }
 }
 
-function startWorker(threads) {
+const START_ATTEMPTS = 3;
+const START_TIMEOUT_MS = 10000; // a normal start takes well under a second
+
+// Starts the compute worker. Firefox occasionally never finishes loading the
+// engine's thread workers (about 1 start in 20 in our tests, right after other
+// pages with engines closed); a start that has not reported ready in time is
+// abandoned and tried again with a fresh worker.
+function startWorker(threads, attempt = 1) {
   const worker = new Worker('compute_worker.js');
   rd.worker = worker;
+  rd.startAttempts = attempt;
   worker.onmessage = onWorkerMessage;
   worker.onerror = (e) => showProblem('The compute worker failed',
     `<p>${esc(e.message || 'engine.js could not be loaded')}. Rebuild and serve with <code>make serve</code>.</p>`);
+  // Stop the engine and its thread workers as soon as the page goes away.
+  window.addEventListener('pagehide', () => worker.terminate());
   worker.postMessage({ type: 'init', threads });
+  setTimeout(() => {
+    if (rd.poolSize || rd.worker !== worker || rd.errors.length) return;
+    worker.terminate();
+    if (attempt < START_ATTEMPTS) {
+      say(`The engine stalled at “${rd.stage || 'loading'}”; starting it again (${attempt + 1}/${START_ATTEMPTS})…`);
+      startWorker(threads, attempt + 1);
+    } else {
+      showProblem('The engine did not start', `<p>The compute worker stalled at “${esc(rd.stage || 'loading')}” ` +
+        `${START_ATTEMPTS} times. Reload the page; if it persists, try fewer threads with <code>?threads=2</code>.</p>`);
+    }
+  }, START_TIMEOUT_MS);
 }
 
 // ---- app (C + SDL2 + WebGL2) -----------------------------------------------------------

@@ -101,7 +101,20 @@ test(`${BROWSER}: without cross-origin isolation the page says so and how to fix
 import { execFileSync } from 'node:child_process';
 import { ROOT } from './server.mjs';
 
-const until = (page, fn, arg, timeout = 60000) => page.waitForFunction(fn, { timeout, polling: 50 }, arg);
+// Waits for fn(arg) in the page; on time-out the error says what the page's state was.
+async function until(page, fn, arg, timeout = 60000) {
+  try {
+    await page.waitForFunction(fn, { timeout, polling: 50 }, arg);
+  } catch (e) {
+    const state = await page.evaluate(() => JSON.stringify({
+      info: window.rd.info, stats: window.rd.stats && { step: window.rd.stats.step, running: window.rd.stats.running },
+      poolSize: window.rd.poolSize, meshesReceived: window.rd.meshesReceived, meshesDrawn: window.rd.meshesDrawn,
+      framesDrawn: window.rd.framesDrawn, errors: window.rd.errors, problems: window.rd.problems,
+      visibility: document.visibilityState, stage: window.rd.stage,
+    })).catch((err) => `(state unavailable: ${err.message})`);
+    throw new Error(`${e.message}; waiting for ${fn}; page state ${state}`);
+  }
+}
 
 test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
   const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=48`);
