@@ -238,6 +238,7 @@ function onWorkerMessage(ev) {
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
       break;
     case 'stats':
+      showWorkers(rd.stats && rd.stats.pool, m.pool);
       rd.stats = m;
       if (rd.info) rd.info.step = m.step;
       $('stat-step').textContent = String(m.step);
@@ -275,6 +276,19 @@ const START_TIMEOUT_MS = 10000; // a normal start takes well under a second
 // engine's thread workers (about 1 start in 20 in our tests, right after other
 // pages with engines closed); a start that has not reported ready in time is
 // abandoned and tried again with a fresh worker.
+// One bar per pool thread: its busy share since the previous stats message, and
+// how many tasks it stole from others in that time.
+function showWorkers(before, now) {
+  if (!before || !now || before.length !== now.length) return;
+  $('workers').innerHTML = now.map((w, i) => {
+    const busy = w.busy_ms - before[i].busy_ms, idle = w.idle_ms - before[i].idle_ms;
+    const share = busy + idle > 0 ? busy / (busy + idle) : 0;
+    const stolen = w.stolen - before[i].stolen;
+    return `<span>${i}</span><div class="bar" title="thread ${i}: ${(share * 100).toFixed(0)}% busy, ` +
+      `${stolen} steals"><span style="width:${(share * 100).toFixed(1)}%"></span></div><span>${stolen} st</span>`;
+  }).join('');
+}
+
 function startWorker(threads, attempt = 1) {
   const worker = new Worker('compute_worker.js');
   rd.worker = worker;
@@ -307,7 +321,9 @@ function startApp() {
   rd.onReady = (glVersion) => { rd.glVersion = glVersion; };
   rd.onFail = (message) => showProblem('The 3D view failed', `<p>${esc(message)}</p>`);
   rd.onPaint = (origin, dir) => {
-    if (rd.worker) send({ type: 'paint_ray', origin, dir, radius: 4, amount: 0.5 });
+    if (rd.worker) {
+      send({ type: 'paint_ray', origin, dir, radius: Number($('paintRadius').value), amount: Number($('paintAmount').value) });
+    }
   };
   rd.onFrame = (triangles, hadNewMesh) => {
     rd.framesDrawn++;

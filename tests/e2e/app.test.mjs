@@ -121,6 +121,9 @@ test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
   await until(page, () => window.rd.meshesDrawn >= 3 && window.rd.info && window.rd.info.step > 50);
   const info = await page.evaluate(() => window.rd.info);
   assert.equal(info.nx, 48);
+  // Per-thread statistics arrive while it runs: one busy bar per pool thread, some of them busy.
+  await until(page, () => document.querySelectorAll('#workers .bar').length === window.rd.poolSize &&
+    [...document.querySelectorAll('#workers .bar span')].some((b) => parseFloat(b.style.width) > 0));
   await page.click('#btn-run'); // pause
   await until(page, () => window.rd.stats && window.rd.stats.running === false);
   const s1 = await page.evaluate(() => window.rd.stats.step);
