@@ -122,9 +122,9 @@ $(WASM)/libengine.a: $(patsubst engine/%.c,$(WASM)/engine/%.o,$(ENGINE_SRC))
 $(WASM)/engine $(WASM)/tests $(WEBROOT) $(GEN):
 	mkdir -p $@
 # emcc's Node programs are CommonJS; the repository's package.json says "module" (for
-# the e2e tests), so the WASM build directory gets its own.
-$(WASM)/package.json: | $(WASM)/engine
-	echo '{"type": "commonjs"}' > $@
+# the e2e tests), so each directory holding such programs gets its own marker.
+%/package.json:
+	mkdir -p $(@D) && echo '{"type": "commonjs"}' > $@
 
 $(WASM)/tests/%.js: tests/%.c $(TEST_HDR) $(WASM)/libengine.a | $(WASM)/tests $(WASM)/package.json
 	$(EMCC) $(WASM_CFLAGS) -D_UINTPTR_T -I$(CMOCKA_WASM)/include -Itests $< $(WASM)/libengine.a \
@@ -215,8 +215,7 @@ $(BENCH_BIN)/bench_pool: bench/bench_pool.c bench/peer_omp.c bench/peer_tbb.cpp 
 	$(CC) $(NATIVE_CFLAGS) -fopenmp -Ibench -c bench/peer_omp.c -o $@_omp.o
 	$(CXX) -std=c++17 $(WARNINGS) -O3 $(NATIVE_ARCH) -pthread -Ibench -c bench/peer_tbb.cpp -o $@_tbb.o
 	$(CXX) $@.o $@_omp.o $@_tbb.o $(NATIVE)/libengine.a -fopenmp -ltbb $(NATIVE_LDLIBS) -o $@
-$(BENCH_BIN)/bench_pool.cjs: bench/bench_pool.c bench/bench_pool_peers.h $(WASM)/libengine.a | $(BENCH_BIN)
-	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+$(BENCH_BIN)/bench_pool.cjs: bench/bench_pool.c bench/bench_pool_peers.h $(WASM)/libengine.a | $(BENCH_BIN)/package.json
 	$(EMCC) $(WASM_CFLAGS) -DBENCH_NO_PEERS -Ibench bench/bench_pool.c $(WASM)/libengine.a -pthread \
 	    -sINITIAL_MEMORY=512MB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
@@ -226,8 +225,7 @@ $(BENCH_BIN)/bench_pool.cjs: bench/bench_pool.c bench/bench_pool_peers.h $(WASM)
 # volumes). bench_mc is also the volume -> mesh tool of tests/test_mc_peers.py.
 $(BENCH_BIN)/bench_mc: bench/bench_mc.c tests/mc_fields.h $(NATIVE)/libengine.a | $(BENCH_BIN)
 	$(CC) $(NATIVE_CFLAGS) bench/bench_mc.c $(NATIVE)/libengine.a $(NATIVE_LDLIBS) -o $@
-$(BENCH_BIN)/bench_mc.cjs: bench/bench_mc.c tests/mc_fields.h $(WASM)/libengine.a | $(BENCH_BIN)
-	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+$(BENCH_BIN)/bench_mc.cjs: bench/bench_mc.c tests/mc_fields.h $(WASM)/libengine.a | $(BENCH_BIN)/package.json
 	$(EMCC) $(WASM_CFLAGS) bench/bench_mc.c $(WASM)/libengine.a -pthread \
 	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
@@ -240,8 +238,7 @@ $(BENCH_BIN)/bench_gs: bench/bench_gs.c bench/peer_gs_omp.c $(NATIVE)/libengine.
 	$(CC) $(NATIVE_CFLAGS) -c bench/bench_gs.c -o $@.o
 	$(CC) $(NATIVE_CFLAGS) -fopenmp -c bench/peer_gs_omp.c -o $@_omp.o
 	$(CC) $@.o $@_omp.o $(NATIVE)/libengine.a -fopenmp $(NATIVE_LDLIBS) -o $@
-$(BENCH_BIN)/bench_gs.cjs: bench/bench_gs.c $(WASM)/libengine.a | $(BENCH_BIN)
-	echo '{"type": "commonjs"}' > $(BENCH_BIN)/package.json
+$(BENCH_BIN)/bench_gs.cjs: bench/bench_gs.c $(WASM)/libengine.a | $(BENCH_BIN)/package.json
 	$(EMCC) $(WASM_CFLAGS) -DBENCH_NO_PEERS bench/bench_gs.c $(WASM)/libengine.a -pthread \
 	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@

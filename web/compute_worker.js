@@ -154,6 +154,11 @@ async function init(m) {
   });
 }
 
+// F, k, Du, Dv, dt as finite numbers (their ranges and stability are the engine's to check).
+function reaction(m) {
+  return ['F', 'k', 'Du', 'Dv', 'dt'].map((key) => num(m, key, -1e9, 1e9));
+}
+
 function seedHalves(m) {
   const s = m.seed;
   if (!(typeof s === 'string' && /^\d{1,20}$/.test(s)) && !(Number.isSafeInteger(s) && s >= 0)) {
@@ -186,16 +191,14 @@ const handlers = {
     const [lo, hi] = seedHalves(m);
     if (!(m.seedMode in SEED_MODES)) throw new Error(`new: seedMode must be one of ${Object.keys(SEED_MODES).join(', ')}`);
     const ok = E._eng_sim_new(int(m, 'nx', 8, 512), int(m, 'ny', 8, 512), int(m, 'nz', 8, 512),
-      int(m, 'boundary', 0, 1), int(m, 'stencil', 7, 27), num(m, 'F', -1e9, 1e9), num(m, 'k', -1e9, 1e9),
-      num(m, 'Du', -1e9, 1e9), num(m, 'Dv', -1e9, 1e9), num(m, 'dt', -1e9, 1e9), lo, hi, SEED_MODES[m.seedMode]);
+      int(m, 'boundary', 0, 1), int(m, 'stencil', 7, 27), ...reaction(m), lo, hi, SEED_MODES[m.seedMode]);
     if (!ok) { engineError('new simulation refused'); return; }
     hasSim = true;
     meshDirty = true;
     postInfo();
   },
   params(m) {
-    const ok = E._eng_sim_set_params(num(m, 'F', -1e9, 1e9), num(m, 'k', -1e9, 1e9), num(m, 'Du', -1e9, 1e9),
-      num(m, 'Dv', -1e9, 1e9), num(m, 'dt', -1e9, 1e9), int(m, 'stencil', 7, 27));
+    const ok = E._eng_sim_set_params(...reaction(m), int(m, 'stencil', 7, 27));
     if (!ok) engineError('parameters refused');
     postInfo(); // the page shows what is in force, refused or not
   },

@@ -142,6 +142,11 @@ function settingsFromHash() {
   return s;
 }
 
+// Mirrors the settings in the URL hash, so the address bar always holds a link to this run.
+function keepInLink(s = readControls()) {
+  history.replaceState(null, '', settingsToHash(s));
+}
+
 function applyPreset(name) {
   const p = rd.presets.find((x) => x.name === name);
   if (!p) return false;
@@ -159,19 +164,19 @@ function newSimulation() {
   send({ type: 'new', nx: s.size, ny: s.size, nz: s.size, boundary: s.boundary, stencil: s.stencil,
     F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, seed: s.seed || '1', seedMode: s.seedMode });
   sendView();
-  history.replaceState(null, '', settingsToHash(s));
+  keepInLink(s);
 }
 
 function sendParams() {
   const s = readControls();
   send({ type: 'params', F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, stencil: s.stencil });
-  history.replaceState(null, '', settingsToHash(s));
+  keepInLink(s);
 }
 
 function sendView() {
   const s = readControls();
   send({ type: 'view', iso: s.iso, scalar: s.scalar, close: s.close });
-  history.replaceState(null, '', settingsToHash(s));
+  keepInLink(s);
 }
 
 function setRunning(on) {
@@ -366,7 +371,7 @@ function wireControls() {
   $('preset').onchange = () => { applyPreset($('preset').value); newSimulation(); };
   for (const key of PARAM_KEYS) $(key).addEventListener('change', sendParams);
   for (const key of ['F', 'k']) $(key).addEventListener('input', () => { writeControls({}); sendParams(); });
-  for (const key of GRID_KEYS) $(key).addEventListener('change', () => history.replaceState(null, '', settingsToHash(readControls())));
+  for (const key of GRID_KEYS) $(key).addEventListener('change', () => keepInLink());
   $('iso').addEventListener('input', () => { writeControls({}); sendView(); });
   for (const key of ['scalar', 'close']) $(key).addEventListener('change', sendView);
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
