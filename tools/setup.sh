@@ -5,7 +5,8 @@
 #   1. Debian packages (apt-get), only those missing.
 #   2. SDL2 for WASM, built from Debian's libsdl2 source package (non-threaded),
 #      and cmocka for WASM from Debian's cmocka source package; both cached under
-#      $RD_CACHE (default ~/.cache/rdsim), keyed by version.
+#      $RD_CACHE (default ~/.cache/rdsim), keyed by version. The sources come through
+#      tools/apt_source.sh, which needs no deb-src entries and changes nothing in /etc/apt.
 #   3. npm test dependencies from package-lock.json (npm ci), when the lock changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ CACHE=${RD_CACHE:-$HOME/.cache/rdsim}
 export NODE_PATH=/usr/share/nodejs
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
+did=0  # set when a step had work to do
 
 # --- 1. Debian packages --------------------------------------------------------
 PKGS=(emscripten caddy libcglm-dev chromium firefox-esr xvfb xauth libcmocka-dev
@@ -25,36 +27,28 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
+    did=1
     $SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Source packages need deb-src entries; add them once, next to the binary ones.
-fetch_source() { # $1 = source package; leaves the unpacked tree in the current dir
-    if ! apt-get source --download-only "$1" >/dev/null 2>&1; then
-        local src=/etc/apt/sources.list.d/debian-src.sources
-        if [ ! -f "$src" ]; then
-            sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $SUDO tee "$src" >/dev/null
-        fi
-        $SUDO apt-get update -q
-        apt-get source --download-only "$1"
-    fi
-    local f
-    for f in ./*.orig.tar.gz ./*.orig.tar.xz ./*.orig.tar.bz2; do
-        if [ -f "$f" ]; then tar xf "$f"; fi
-    done
+# Source packages come through tools/apt_source.sh, which keeps its own deb-src index
+# (a new machine has no deb-src entries) and leaves /etc/apt as it is.
+unpack_source() { # $1 = source package, $2 = directory; prints the unpacked tree's path
+    tools/apt_source.sh unpack "$1" "$2" >&2
+    find "$2" -mindepth 1 -maxdepth 1 -type d | head -n1
 }
 
 # --- 2a. SDL2 for WASM -----------------------------------------------------------
-SDL_VER=$(apt-cache showsrc libsdl2 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
-SDL_VER=${SDL_VER:-2.26.5+dfsg-1}
+SDL_VER=$(tools/apt_source.sh version libsdl2)
 SDL_DIR="$CACHE/sdl2-wasm-${SDL_VER}"
 if [ ! -f "$SDL_DIR/lib/libSDL2.a" ]; then
     echo "setup: building SDL2 ${SDL_VER} for WASM (about 4 minutes, once)"
+    did=1
     work=$(mktemp -d)
-    (cd "$work" && fetch_source libsdl2 && src=$(find . -maxdepth 1 -type d -name 'SDL2-*' | head -n1) &&
-     mkdir build && cd build &&
-     emcmake cmake "../$src" -DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON \
+    src=$(unpack_source libsdl2 "$work/src")
+    (mkdir "$work/build" && cd "$work/build" &&
+     emcmake cmake "$src" -DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON \
         -DSDL_THREADS=OFF -DSDL_TEST=OFF -DCMAKE_INSTALL_PREFIX="$SDL_DIR.tmp" >/dev/null &&
      emmake make -j"$(nproc)" >/dev/null && emmake make install >/dev/null)
     rm -rf "$SDL_DIR" && mv "$SDL_DIR.tmp" "$SDL_DIR" && rm -rf "$work"
@@ -66,9 +60,10 @@ CM_VER=$(dpkg-query -W -f='${Version}' libcmocka-dev)
 CM_DIR="$CACHE/cmocka-wasm-${CM_VER}"
 if [ ! -f "$CM_DIR/lib/libcmocka.a" ]; then
     echo "setup: building cmocka ${CM_VER} for WASM"
+    did=1
     work=$(mktemp -d)
-    (cd "$work" && fetch_source cmocka && src=$(find . -maxdepth 1 -type d -name 'cmocka-*' | head -n1) &&
-     mkdir -p "$CM_DIR.tmp/lib" "$CM_DIR.tmp/include" &&
+    src=$(unpack_source cmocka "$work/src")
+    (cd "$work" && mkdir -p "$CM_DIR.tmp/lib" "$CM_DIR.tmp/include" &&
      emcc -O2 -pthread -D_UINTPTR_T -DHAVE_SIGNAL_H -DHAVE_INTTYPES_H -DHAVE_STRINGS_H \
         -DHAVE_STRUCT_TIMESPEC -DHAVE_CLOCK_REALTIME -DHAVE_GCC_THREAD_LOCAL_STORAGE \
         -I"$src/include" -c "$src/src/cmocka.c" -o cmocka.o &&
@@ -80,6 +75,8 @@ ln -sfn "$CM_DIR" "$CACHE/cmocka-wasm"
 # --- 3. npm test dependencies -------------------------------------------------------
 if [ ! -f node_modules/.lock-stamp ] || ! cmp -s package-lock.json node_modules/.lock-stamp; then
     echo "setup: npm ci"
+    did=1
     npm ci --no-audit --no-fund --loglevel=error
     cp package-lock.json node_modules/.lock-stamp
 fi
+[ "$did" = 1 ] || echo "setup: nothing to do"
