@@ -91,16 +91,74 @@ static void stream_fence(void) {}
 #define GS_STREAM_MIN_BYTES ((size_t)48 << 20)
 
 /* ---- parameters ----------------------------------------------------------------- */
-float gs_stability_limit(int stencil) {
+/* The largest eigenvalue of -L (its checkerboard-type mode): 7 points 12 at (pi,pi,pi);
+ * 19 points 16/3 at (pi,pi,0); 27 points 184/30 at (pi,pi,pi). See gs.h. */
+static double lambda_max(int stencil) {
     switch (stencil) {
-    case 7: return 1.0f / 6.0f;
-    case 19: return 0.375f;
-    case 27: return 0.326f;
-    default: return 0.0f;
+    case 7: return 12.0;
+    case 19: return 16.0 / 3.0;
+    case 27: return 184.0 / 30.0;
+    default: return 0.0;
     }
 }
 
+float gs_stability_limit(int stencil) {
+    double lam = lambda_max(stencil);
+    return lam > 0 ? (float)(2.0 / lam) : 0.0f;
+}
+
+/* V of the uniform steady state that a region can settle in (gs.h), or 0 when there is
+ * none: the upper root of u*v = F+k, F*(1-u) = (F+k)*v when it exists (F >= 4(F+k)^2)
+ * and is stable for the reaction alone (trace k - V^2 < 0; its determinant is > 0 on the
+ * upper branch). F = k = 0: every (0, V) is steady; V = 1 bounds them. */
+static double uniform_v(double F, double k) {
+    double G = F + k;
+    if (G <= 0.0) return 1.0;
+    double disc = F * (F - 4.0 * G * G);
+    if (!(F > 0.0) || disc < 0.0) return 0.0;
+    double v = (F + sqrt(disc)) / (2.0 * G);
+    return v * v > k ? v : 0.0;
+}
+
+/* The bound on V^2 in the u row (gs.h): GS_VB_MARGIN * max(Vs^2, (1 - k/GS_SLOW_K)^2 for
+ * k < GS_SLOW_K). */
+static double pattern_v2(double F, double k) {
+    double vs = uniform_v(F, k), r = vs * vs;
+    if (k < GS_SLOW_K) {
+        double t = 1.0 - k / GS_SLOW_K;
+        r = t * t > r ? t * t : r;
+    }
+    return GS_VB_MARGIN * r;
+}
+
+/* The three bounds on dt (gs.h); *which names the smallest. */
+static double dt_bound(gs_params_t p, int *which) {
+    double lam = lambda_max(p.stencil);
+    double ru = (double)p.Du * lam + (double)p.F + pattern_v2(p.F, p.k); /* u row */
+    double rv = (double)p.Dv * lam + (double)p.F + (double)p.k;       /* v row */
+    double best = GS_DT_STABLE_MAX;
+    int w = 0;
+    if (ru > 0 && GS_STAB_BUDGET / ru < best) best = GS_STAB_BUDGET / ru, w = 1;
+    if (rv > 0 && GS_STAB_BUDGET / rv < best) best = GS_STAB_BUDGET / rv, w = 2;
+    if (which) *which = w;
+    return best;
+}
+
+double gs_dt_max(gs_params_t p) {
+    if (lambda_max(p.stencil) == 0.0) return 0.0;
+    if (!(p.Du >= 0.0f && p.Dv >= 0.0f && p.F >= 0.0f && p.k >= 0.0f)) return 0.0; /* also NaN */
+    if (p.Dv < GS_DV_DU_MIN * p.Du || p.Dv > GS_DV_DU_MAX * p.Du) return 0.0;
+    return dt_bound(p, NULL);
+}
+
 static bool in_range(float x, float lo, float hi) { return isfinite(x) && x >= lo && x <= hi; }
+
+/* Appends "; at dt = X: D <= Y)" (the range of D at this dt) after the m characters of buf. */
+static void name_d_range(char *buf, size_t room, int m, float dt, const char *d, double lim) {
+    if (m < 0 || (size_t)m >= room) return;
+    if (lim >= 0) snprintf(buf + m, room - (size_t)m, "; at dt = %g: %s <= %.6g)", (double)dt, d, lim);
+    else snprintf(buf + m, room - (size_t)m, "; at dt = %g no %s fits)", (double)dt, d);
+}
 
 bool gs_params_valid(gs_params_t p, char *err, int err_len) {
     char tmp[8];
@@ -125,13 +183,35 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
         snprintf(err, (size_t)err_len, "dt = %g: must be > 0 (and <= %g)", (double)p.dt, (double)GS_DT_MAX);
         return false;
     }
-    double dmax = p.Du > p.Dv ? p.Du : p.Dv;
-    double lim = gs_stability_limit(p.stencil);
-    if (dmax * (double)p.dt > lim + 1e-9) {
+    if (p.Dv < GS_DV_DU_MIN * p.Du || p.Dv > GS_DV_DU_MAX * p.Du) {
         snprintf(err, (size_t)err_len,
-                 "dt = %g is unstable for the %d-point stencil: max(Du,Dv)*dt = %g exceeds %g "
-                 "(largest stable dt here: %g)",
-                 (double)p.dt, p.stencil, dmax * (double)p.dt, lim, dmax > 0 ? lim / dmax : 0.0);
+                 "Dv = %g is unstable with Du = %g: must be in [Du/2, 2*Du] = [%g, %g] (%s)", (double)p.Dv,
+                 (double)p.Du, (double)(GS_DV_DU_MIN * p.Du), (double)(GS_DV_DU_MAX * p.Du),
+                 p.Dv < GS_DV_DU_MIN * p.Du ? "a smaller Dv grows one-cell spikes of V"
+                                            : "a larger Dv carries V above 1 where U is not renewed");
+        return false;
+    }
+    int which;
+    double dtmax = dt_bound(p, &which);
+    if ((double)p.dt > dtmax * (1.0 + 1e-6)) {
+        double lam = lambda_max(p.stencil), v2 = pattern_v2(p.F, p.k);
+        int n = snprintf(err, (size_t)err_len,
+                         "dt = %g is unstable for the %d-point stencil with these F, k, Du, Dv: "
+                         "must be in (0, %.6g]",
+                         (double)p.dt, p.stencil, dtmax);
+        if (n < 0 || n >= err_len) return false;
+        char *tail = err + n;
+        size_t room = (size_t)(err_len - n);
+        if (which == 0) {
+            snprintf(tail, room, " (dt <= %g)", GS_DT_STABLE_MAX);
+        } else if (which == 1) { /* the u row binds */
+            int m = snprintf(tail, room, " (dt*(Du*%.4g + F + Vb^2) <= %g, Vb^2 = %.3g", lam, GS_STAB_BUDGET, v2);
+            name_d_range(tail, room, m, p.dt, "Du", (GS_STAB_BUDGET / (double)p.dt - (double)p.F - v2) / lam);
+        } else { /* the v row */
+            int m = snprintf(tail, room, " (dt*(Dv*%.4g + F + k) <= %g", lam, GS_STAB_BUDGET);
+            name_d_range(tail, room, m, p.dt, "Dv",
+                         (GS_STAB_BUDGET / (double)p.dt - (double)p.F - (double)p.k) / lam);
+        }
         return false;
     }
     return true;
@@ -548,7 +628,10 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
         return false;
     }
     if (!gs_params_valid(sim->params, err, err_len)) return false;
-    for (int64_t s = 0; s < n; s++) {
+    /* The counter stops at GS_STEP_MAX: run only the steps up to it. */
+    uint64_t room = sim->step < GS_STEP_MAX ? GS_STEP_MAX - sim->step : 0;
+    int64_t todo = (uint64_t)n > room ? (int64_t)room : n;
+    for (int64_t s = 0; s < todo; s++) {
         uint64_t t0 = plat_now_ns();
         step_job_t j = {
             .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
@@ -586,6 +669,14 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
             timing->step_ms += (double)(t1 - t0) * 1e-6;
             timing->ranges_ms += (double)(t2 - t1) * 1e-6;
         }
+    }
+    if (todo < n) {
+        if (err) snprintf(err, (size_t)err_len,
+                          "step counter at its limit (2^53-1 = %llu): ran %lld of %lld steps, state kept at "
+                          "step %llu",
+                          (unsigned long long)GS_STEP_MAX, (long long)todo, (long long)n,
+                          (unsigned long long)sim->step);
+        return false;
     }
     return true;
 }

@@ -56,6 +56,10 @@ typedef struct gs_params_t {
 #define GS_D_MAX 10.0f
 #define GS_DT_MAX 10.0f
 
+/* The largest step count: 2^53 - 1, the largest integer a JavaScript number (the page)
+ * holds exactly. gs_step stops there; rds_read refuses a file that claims more. */
+#define GS_STEP_MAX 9007199254740991ull
+
 /* The simulation. Caller-owned; create with gs_init, free with gs_free.
  * Read-only for callers (use the accessors); change it only through gs_, seed_
  * and rds_ functions, or call gs_refresh_ranges after writing u/v directly. */
@@ -79,11 +83,59 @@ typedef struct gs_timing_t {
     double ranges_ms; /* merging plane ranges into chunk ranges */
 } gs_timing_t;
 
-/* true when every parameter is finite and in range and dt is stable for the
- * stencil (max(Du,Dv)*dt <= 1/6, 0.375, 0.326 for 7, 19, 27); otherwise writes a
- * message naming the parameter and its valid range to err. */
+/* Stability (explicit Euler). Linearise one step about a state (U, V): a Fourier mode
+ * on which -L is the number s, 0 <= s <= lambda (lambda = 12, 16/3, 184/30 for 7, 19, 27
+ * points, at the checkerboard-type mode) is multiplied by
+ *     G = I + dt*(J - s*diag(Du, Dv)),   J = [ -(V^2+F)   -2UV      ]
+ *                                            [  V^2       2UV-(F+k) ]
+ * The scheme fails through an eigenvalue of G below -1 (a growing period-2
+ * checkerboard); eigenvalues above 1 are the model's own growth, bounded by its
+ * nonlinearity. As b*c = -2UV^3*dt^2 <= 0, G's real eigenvalues lie between its diagonal
+ * entries, so "both diagonal entries >= -1" suffices; both bind at s = lambda:
+ *     u row  dt*(Du*lambda + F + V^2) <= 2,     v row  dt*(Dv*lambda + F + k - 2UV) <= 2.
+ * The v row is worst at V = 0: dt*(Dv*lambda + F + k) <= 2, exact at the background
+ * (U, V) = (1, 0). The u row needs a bound Vb on the V that large regions reach:
+ *  - the background: V = 0, so dt*(Du*lambda + F) <= 2, exact;
+ *  - the uniform state Vs = (F + sqrt(F^2 - 4F(F+k)^2)) / (2(F+k)), U = (F+k)/Vs, where
+ *    it exists and the reaction alone is stable there (Vs^2 > k; F = k = 0: Vs = 1):
+ *    regions settle in it, and the bound is exact for them;
+ *  - small k, without such a state (e.g. F = 0): V builds up over large regions before
+ *    it decays (V near 1 at k = 0); measured, and bounded by (1 - k/GS_SLOW_K)^2.
+ *  So Vb^2 = GS_VB_MARGIN * max(Vs^2, (1 - k/0.06)^2 for k < 0.06), 10% over.
+ *  Spots, stripes and fronts are not uniform: a V peak too narrow to carry the
+ *  checkerboard does not count (V^2 <= 1 there would refuse every classic preset,
+ *  Du*dt*lambda = 1.92); they are covered by measurement (README, "Stability limit").
+ * Beyond the linearisation:
+ *  - dt <= GS_DT_STABLE_MAX = 1: for the reaction alone J's most negative eigenvalue over
+ *    U, V in [0, 1] is -(1+F), stable for dt <= 2/(1+F) (>= 1 for F <= 1); spikes with
+ *    V > 1 raise the rates, and dt = 2 was measured to blow up where dt = 1 does not;
+ *  - Du/2 <= Dv <= 2*Du (GS_DV_DU_MIN, GS_DV_DU_MAX), measured: with Dv < Du/2 V grows
+ *    one-cell spikes (U flows in faster than V leaks out; with Dv = F = k = 0 one cell
+ *    can collect the U of the grid) whose decay V^2 no parameter bounds, and with
+ *    Dv > 2*Du (Du = 0 above all) V spreads into fresh U and passes 1, then dt*V^2 > 1
+ *    drives U negative; blow-ups at the other bounds' extreme for Dv = Du/3, at
+ *    Du*dt*lambda/2 down to 0.07 for Dv = 0, and for Du = 0 with small F and k.
+ * Accepted: Du/2 <= Dv <= 2*Du and dt <= gs_dt_max(p) = min(1, B/(Du*lambda + F + Vb^2),
+ * B/(Dv*lambda + F + k)), B = GS_STAB_BUDGET = 1.98: 1% inside the linear bound 2, so
+ * the background's checkerboard decays rather than staying neutral. */
+#define GS_STAB_BUDGET 1.98
+#define GS_DT_STABLE_MAX 1.0
+#define GS_DV_DU_MIN 0.5f
+#define GS_DV_DU_MAX 2.0f
+#define GS_SLOW_K 0.06
+#define GS_VB_MARGIN 1.1
+
+/* true when every parameter is finite and in range, Du/2 <= Dv <= 2*Du and
+ * dt <= gs_dt_max(p);
+ * otherwise writes a message naming the parameter and its valid range to err. */
 bool gs_params_valid(gs_params_t p, char *err, int err_len);
-/* Largest stable max(Du,Dv)*dt for a stencil (0 for an unknown stencil). */
+/* The largest dt gs_params_valid accepts with p's F, k, Du, Dv and stencil (p.dt is
+ * ignored; a dt within 1e-6 relative of it is accepted too); 0 when none is (Dv outside
+ * [Du/2, 2*Du], unknown stencil, negative or NaN values). Pure. */
+double gs_dt_max(gs_params_t p);
+/* The diffusion-only bound on max(Du,Dv)*dt for a stencil: 2/lambda = 1/6, 3/8, 15/46
+ * for 7, 19, 27 (0 for an unknown stencil). Necessary, not sufficient: with the reaction
+ * terms the accepted dt is smaller (gs_dt_max). */
 float gs_stability_limit(int stencil);
 
 /* Allocates a simulation of grid g with params p; U = 1, V = 0, step 0, seed 0.
@@ -102,7 +154,9 @@ bool gs_set_boundary(gs_sim_t *sim, struct pool_t *pool, grid_boundary_t b, char
 
 /* Runs n steps on pool (NULL: serial). Returns true when all n ran. On a step
  * that produces a non-finite value it stops, keeps the last good state (u, v,
- * ranges, step all as before that step) and returns false with a reason.
+ * ranges, step all as before that step) and returns false with a reason. A call
+ * that would take the step count past GS_STEP_MAX runs only up to it and returns
+ * false with a reason ("step counter at its limit"); the steps that ran are kept.
  * timing (may be NULL) receives the summed phase times. */
 bool gs_step(gs_sim_t *sim, struct pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len);
 

@@ -1,6 +1,7 @@
 /* test_gs: the fused SIMD step against the scalar reference (bit for bit, chunk
  * ranges included), determinism across thread counts, stencil properties
- * (constants, eigenvalues), boundaries, stability limits and the NaN guard. */
+ * (constants, eigenvalues), boundaries, stability limits, the NaN guard and the step
+ * counter's limit. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,10 @@ static gs_params_t params(int stencil) {
     if (stencil == 27) p.Du = 0.16f, p.Dv = 0.08f;
     return p;
 }
+
+/* F = k = 0: no reaction while V = 0 (nor while U = 0). dt*Du = 0.5*0.2 = 0.1, bit for bit
+ * the same update as Du = 0.1, dt = 1 (0.2f = 2*0.1f), which F = k = 0 does not accept. */
+static gs_params_t pure_diffusion(int stencil) { return (gs_params_t){0.0f, 0.0f, 0.2f, 0.1f, 0.5f, stencil}; }
 
 static pool_t *make_pool(int threads) {
     pool_desc_t d = {.threads = threads};
@@ -143,7 +148,7 @@ static void constants_stay_constant(void **state) {
     for (int b = 0; b < 2; b++)
         for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8)) {
             grid_t g = {20, 17, 11, (grid_boundary_t)b};
-            gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, st};
+            gs_params_t p = pure_diffusion(st);
             gs_sim_t s;
             assert_true(gs_init(&s, g, p, NULL, 0));
             const float c = 0.73189f, w = 0.21377f;
@@ -182,7 +187,7 @@ static void eigenvalues_of_cosine_modes(void **state) {
         assert_true(fabs(eigen(7, c) - eigen(19, c)) > 0.1 && fabs(eigen(19, c) - eigen(27, c)) > 0.01);
         for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8)) {
             grid_t g = {n[0], n[1], n[2], (grid_boundary_t)b};
-            gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, st};
+            gs_params_t p = pure_diffusion(st);
             gs_sim_t s;
             assert_true(gs_init(&s, g, p, NULL, 0));
             size_t N = grid_count(g);
@@ -216,7 +221,7 @@ static void boundaries_differ_as_specified(void **state) {
     (void)state;
     for (int b = 0; b < 2; b++) {
         grid_t g = {16, 12, 10, (grid_boundary_t)b};
-        gs_params_t p = {0.0f, 0.0f, 0.1f, 0.05f, 1.0f, 7};
+        gs_params_t p = pure_diffusion(7);
         gs_sim_t s;
         assert_true(gs_init(&s, g, p, NULL, 0));
         for (size_t i = 0; i < grid_count(g); i++) s.u[i] = 0.0f;
@@ -275,14 +280,16 @@ static void set_params_and_boundary_at_run_time(void **state) {
 static void stability_limit_refused(void **state) {
     (void)state;
     const int st[3] = {7, 19, 27};
-    const double lim[3] = {1.0 / 6.0, 0.375, 0.326};
     for (int i = 0; i < 3; i++) {
         char err[256] = "";
-        gs_params_t p = {0.03f, 0.06f, 0.5f, 0.25f, (float)(lim[i] / 0.5), st[i]};
+        gs_params_t p = {0.03f, 0.06f, 0.5f, 0.25f, 1.0f, st[i]};
+        p.dt = (float)gs_dt_max(p); /* the edge (tests/test_stability.c covers the region) */
+        assert_true(p.dt > 0.0f && p.dt < 1.0f);
         assert_true(gs_params_valid(p, err, (int)sizeof err));
-        p.dt = (float)(lim[i] / 0.5 * 1.01);
+        p.dt *= 1.01f;
         assert_false(gs_params_valid(p, err, (int)sizeof err));
         assert_non_null(strstr(err, "unstable"));
+        assert_non_null(strstr(err, "dt = "));
         gs_sim_t s;
         assert_false(gs_init(&s, (grid_t){8, 8, 8, GRID_PERIODIC}, p, err, (int)sizeof err));
         assert_null(s.u);
@@ -293,6 +300,46 @@ static void stability_limit_refused(void **state) {
         assert_memory_equal(&s.params, &ok, sizeof ok);
         gs_free(&s);
     }
+}
+
+/* The step counter stops at GS_STEP_MAX (2^53-1): a call that would pass it runs the
+ * steps up to it, keeps them and says why; later calls run nothing. */
+static void step_counter_stops_at_its_limit(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    grid_t g = {16, 16, 16, GRID_PERIODIC};
+    gs_sim_t a, b;
+    assert_true(gs_init(&a, g, params(7), NULL, 0));
+    assert_true(gs_init(&b, g, params(7), NULL, 0));
+    lively(&a, pool, 5);
+    lively(&b, pool, 5);
+    a.step = GS_STEP_MAX - 3;
+    char err[256] = "";
+    assert_false(gs_step(&a, pool, 10, NULL, err, (int)sizeof err));
+    if (!strstr(err, "step counter at its limit (2^53-1")) fail_msg("message: %s", err);
+    assert_true(a.step == GS_STEP_MAX);
+    assert_true(gs_step(&b, pool, 3, NULL, NULL, 0)); /* the 3 steps that ran are kept */
+    size_t n = grid_count(g);
+    assert_memory_equal(a.u, b.u, n * 4);
+    assert_memory_equal(a.v, b.v, n * 4);
+    assert_memory_equal(a.ranges, b.ranges, chunk_count(a.layout) * sizeof(chunk_range_t));
+    /* at the limit: nothing runs, nothing changes */
+    err[0] = 0;
+    assert_false(gs_step(&a, pool, 1, NULL, err, (int)sizeof err));
+    assert_non_null(strstr(err, "step counter at its limit"));
+    assert_true(a.step == GS_STEP_MAX);
+    assert_memory_equal(a.u, b.u, n * 4);
+    assert_true(gs_step(&a, pool, 0, NULL, NULL, 0)); /* zero steps: nothing to refuse */
+    /* exactly up to the limit is fine; a counter set beyond it runs nothing */
+    b.step = GS_STEP_MAX - 2;
+    assert_true(gs_step(&b, pool, 2, NULL, NULL, 0));
+    assert_true(b.step == GS_STEP_MAX);
+    b.step = UINT64_MAX;
+    assert_false(gs_step(&b, pool, 1, NULL, NULL, 0));
+    assert_true(b.step == UINT64_MAX);
+    gs_free(&a);
+    gs_free(&b);
+    pool_destroy(pool);
 }
 
 static void bad_parameters_named(void **state) {
@@ -351,6 +398,7 @@ int main(void) {
         cmocka_unit_test(stability_limit_refused),
         cmocka_unit_test(bad_parameters_named),
         cmocka_unit_test(nan_guard_keeps_last_good_state),
+        cmocka_unit_test(step_counter_stops_at_its_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
