@@ -1,10 +1,14 @@
 /* rds: .rds reader and writer (see rds.h for the layout). */
 #include "rds.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hash.h"
 #include "plat.h"
@@ -45,7 +49,7 @@ size_t rds_size(grid_t g) { return RDS_HEADER_SIZE + 2 * grid_count(g) * sizeof(
 
 bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, int err_len) {
     const unsigned char *p = buf;
-    if (len < RDS_HEADER_SIZE) FAIL("truncated header (%zu of %d bytes)", len, RDS_HEADER_SIZE);
+    if (len < RDS_HEADER_SIZE) FAIL("truncated header: expected at least %d bytes, got %zu", RDS_HEADER_SIZE, len);
     if (memcmp(p, RDS_MAGIC, 8) != 0) FAIL("bad magic (not an RDSTATE1 file)");
     uint32_t version = get_u32(p + 8), hsize = get_u32(p + 12);
     if (version != RDS_VERSION) FAIL("version %u not supported (expected %d)", version, RDS_VERSION);
@@ -65,6 +69,9 @@ bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, i
                                 get_f32(p + 52), (int)stencil};
     info.seed = get_u64(p + 56);
     info.step = get_u64(p + 64);
+    if (info.step > GS_STEP_MAX)
+        FAIL("step count %llu exceeds the largest allowed, %llu (2^53-1)", (unsigned long long)info.step,
+             (unsigned long long)GS_STEP_MAX);
     char why[200];
     if (!gs_params_valid(info.params, why, (int)sizeof why)) FAIL("%s", why);
     *out = info;
@@ -98,6 +105,13 @@ bool rds_write(const gs_sim_t *sim, pool_t *pool, void *buf, size_t cap, char *e
     return true;
 }
 
+/* Writes "truncated: expected N bytes for AxBxC, got M" (or "oversized: ...") to msg. */
+static const char *size_mismatch(char *msg, size_t cap, grid_t g, size_t need, size_t got) {
+    snprintf(msg, cap, "%s: expected %zu bytes for %dx%dx%d, got %zu", got < need ? "truncated" : "oversized", need,
+             g.nx, g.ny, g.nz, got);
+    return msg;
+}
+
 /* Index of the first non-finite float among n at p (any alignment), or n. */
 static size_t first_nonfinite(const unsigned char *p, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -113,8 +127,8 @@ bool rds_read(gs_sim_t *sim, pool_t *pool, const void *buf, size_t len, char *er
     if (!rds_parse_header(buf, len, &info, err, err_len)) return false;
     grid_t g = info.grid;
     size_t need = rds_size(g), n = grid_count(g);
-    if (len < need) FAIL("truncated: %zu bytes, a %dx%dx%d state needs %zu", len, g.nx, g.ny, g.nz, need);
-    if (len > need) FAIL("oversized: %zu bytes, a %dx%dx%d state has exactly %zu", len, g.nx, g.ny, g.nz, need);
+    char msg[128];
+    if (len != need) FAIL("%s", size_mismatch(msg, sizeof msg, g, need, len));
     const unsigned char *p = buf;
     const unsigned char *u = p + RDS_HEADER_SIZE, *v = u + n * sizeof(float);
     size_t bad = first_nonfinite(u, n);
@@ -152,6 +166,73 @@ static const char *strip_prefix(const char *why) {
     return strncmp(why, pre, strlen(pre)) == 0 ? why + strlen(pre) : why;
 }
 
+/* ---- files -------------------------------------------------------------------------- */
+
+/* Unique names for temporary files of this process. */
+static unsigned temp_counter;
+
+int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    const char *ext = dot && dot != base ? dot : "";
+    for (int tries = 0; tries < 100; tries++) {
+        unsigned n = __atomic_fetch_add(&temp_counter, 1, __ATOMIC_RELAXED);
+        int w = snprintf(tmp, cap, "%s.tmp-%ld-%u%s", path, (long)getpid(), n, ext);
+        if (w < 0 || (size_t)w >= cap) {
+            if (err) snprintf(err, (size_t)err_len, "%s: %s", path, strerror(ENAMETOOLONG));
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0) {
+            struct stat st; /* a replaced file keeps its permissions */
+            if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) (void)fchmod(fd, st.st_mode & 07777);
+            return fd;
+        }
+        if (errno != EEXIST) {
+            int e = errno;
+            if (err) snprintf(err, (size_t)err_len, "cannot create a file beside %s: %s", path, strerror(e));
+            return -1;
+        }
+    }
+    if (err) snprintf(err, (size_t)err_len, "cannot create a file beside %s: %s", path, strerror(EEXIST));
+    return -1;
+}
+
+bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len) {
+    /* flush to the device first, so no crash after the rename leaves a short file */
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        remove(tmp);
+        if (err) snprintf(err, (size_t)err_len, "cannot write %s: %s", path, strerror(e));
+        return false;
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        if (err) snprintf(err, (size_t)err_len, "cannot replace %s: %s", path, strerror(e));
+        return false;
+    }
+    return true;
+}
+
+/* Writes all len bytes of buf to fd; false with errno set. */
+static bool write_all(int fd, const unsigned char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t w = write(fd, buf, len > (1u << 30) ? (1u << 30) : len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;
+            return false;
+        }
+        buf += w, len -= (size_t)w;
+    }
+    return true;
+}
+
 bool rds_save(const gs_sim_t *sim, pool_t *pool, const char *path, char *err, int err_len) {
     size_t size = rds_size(sim->grid);
     unsigned char *buf = plat_alloc(size);
@@ -160,37 +241,121 @@ bool rds_save(const gs_sim_t *sim, pool_t *pool, const char *path, char *err, in
         plat_free(buf);
         return false;
     }
-    FILE *f = fopen(path, "wb");
-    bool ok = f && fwrite(buf, 1, size, f) == size;
-    if (f && fclose(f) != 0) ok = false;
+    char tmp[4096], why[4400];
+    int fd = rds_temp_create(path, tmp, sizeof tmp, why, (int)sizeof why);
+    if (fd < 0) {
+        plat_free(buf);
+        FAIL("%s", why);
+    }
+    bool ok = write_all(fd, buf, size);
+    int e = errno;
+    if (close(fd) != 0 && ok) ok = false, e = errno;
     plat_free(buf);
-    if (!ok) FAIL("cannot write %s", path);
+    if (!ok) {
+        remove(tmp);
+        FAIL("cannot write %s: %s", path, strerror(e));
+    }
+    if (!rds_temp_commit(tmp, path, why, (int)sizeof why)) FAIL("%s", why);
     return true;
 }
 
+/* Reads fd to its end or to limit bytes in all (the first pre_len taken from pre)
+ * into a new malloc buffer. It starts at first_cap bytes and grows only as data
+ * arrives, so a short stream that claims a big grid costs little. NULL with *e set. */
+static unsigned char *read_up_to(int fd, const void *pre, size_t pre_len, size_t limit, size_t first_cap,
+                                 size_t *got, int *e) {
+    size_t cap = first_cap < pre_len ? pre_len : first_cap > limit ? limit : first_cap, len = pre_len;
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        *e = ENOMEM;
+        return NULL;
+    }
+    if (pre_len) memcpy(buf, pre, pre_len);
+    while (len < limit) {
+        if (len == cap) {
+            size_t ncap = cap > limit / 2 ? limit : 2 * cap;
+            unsigned char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                *e = ENOMEM;
+                return NULL;
+            }
+            buf = nb, cap = ncap;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            *e = errno;
+            free(buf);
+            return NULL;
+        }
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    *got = len;
+    return buf;
+}
+
+/* Reads up to n bytes into buf; returns how many, or -1 with errno set. */
+static ssize_t read_full(int fd, unsigned char *buf, size_t n) {
+    size_t len = 0;
+    while (len < n) {
+        ssize_t r = read(fd, buf + len, n - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        len += (size_t)r;
+    }
+    return (ssize_t)len;
+}
+
 bool rds_load(gs_sim_t *sim, pool_t *pool, const char *path, char *err, int err_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) FAIL("cannot open %s", path);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) FAIL("cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    int e = 0;
+    if (fstat(fd, &st) != 0) {
+        e = errno;
+        close(fd);
+        FAIL("cannot read %s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        FAIL("cannot read %s: %s", path, strerror(EISDIR));
+    }
+    /* the header first: it says how big the file must be */
     unsigned char head[RDS_HEADER_SIZE];
-    size_t got = fread(head, 1, sizeof head, f);
+    ssize_t got = read_full(fd, head, sizeof head);
+    if (got < 0) {
+        e = errno;
+        close(fd);
+        FAIL("cannot read %s: %s", path, strerror(e));
+    }
     rds_info_t info;
     char why[256];
-    if (!rds_parse_header(head, got, &info, why, (int)sizeof why)) {
-        fclose(f);
+    if (!rds_parse_header(head, (size_t)got, &info, why, (int)sizeof why)) {
+        close(fd);
         FAIL("%s: %s", path, strip_prefix(why));
     }
     size_t need = rds_size(info.grid);
-    unsigned char *buf = plat_alloc(need + 1);
-    if (!buf) {
-        fclose(f);
-        FAIL("out of memory (%zu bytes) loading %s", need, path);
+    /* a regular file's size is known: compare it before allocating anything */
+    bool regular = S_ISREG(st.st_mode);
+    if (regular && (uintmax_t)st.st_size != (uintmax_t)need) {
+        close(fd);
+        size_t have = (uintmax_t)st.st_size > SIZE_MAX ? SIZE_MAX : (size_t)st.st_size;
+        FAIL("%s: %s", path, size_mismatch(why, sizeof why, info.grid, need, have));
     }
-    memcpy(buf, head, sizeof head);
-    /* read one byte more than needed so an oversized file is noticed */
-    size_t len = sizeof head + fread(buf + sizeof head, 1, need + 1 - sizeof head, f);
-    fclose(f);
+    /* one byte more than needed, so a file that grew or a longer stream is noticed;
+     * a pipe or device grows the buffer only as its data comes */
+    size_t len = 0;
+    unsigned char *buf = read_up_to(fd, head, sizeof head, need + 1, regular ? need + 1 : (size_t)1 << 20, &len, &e);
+    close(fd);
+    if (!buf) {
+        if (e == ENOMEM) FAIL("out of memory (%zu bytes) loading %s", need, path);
+        FAIL("cannot read %s: %s", path, strerror(e));
+    }
     bool ok = rds_read(sim, pool, buf, len, why, (int)sizeof why);
-    plat_free(buf);
+    free(buf);
     if (!ok) FAIL("%s: %s", path, strip_prefix(why));
     return true;
 }

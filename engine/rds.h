@@ -10,9 +10,12 @@
  *   then U, then V: nx*ny*nz float32 each, x fastest
  *   then u64 state hash (hash.h); 0 means "not computed" and is accepted.
  * The reader refuses truncated, oversized, inconsistent (bad dims, stencil,
- * boundary, unstable or invalid parameters, non-zero reserved bytes, non-finite
- * samples) or corrupted (hash mismatch) input with a clear error, and then leaves
- * the simulation untouched. Coupled to README.md (format description).
+ * boundary, unstable or invalid parameters, a step count above GS_STEP_MAX,
+ * non-zero reserved bytes, non-finite samples) or corrupted (hash mismatch) input
+ * with a clear error, and then leaves the simulation untouched. The size the header
+ * claims is checked against the bytes there are before anything is allocated.
+ * Files are written atomically: a temporary file beside the target, renamed over it.
+ * Coupled to README.md (format description).
  */
 #ifndef RDS_H
 #define RDS_H
@@ -39,7 +42,8 @@ typedef struct rds_info_t {
 size_t rds_size(grid_t g);
 
 /* Checks the 128-byte header at buf (len = bytes available, the whole file when
- * known) and fills *out. Fails on a short or inconsistent header. */
+ * known) and fills *out. Fails on a short or inconsistent header (a step count
+ * above GS_STEP_MAX included). Allocates nothing. */
 bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, int err_len);
 
 /* Writes sim as a complete file into buf (cap >= rds_size(sim->grid)), hash
@@ -52,8 +56,24 @@ bool rds_write(const gs_sim_t *sim, struct pool_t *pool, void *buf, size_t cap, 
  * *sim is unchanged. */
 bool rds_read(gs_sim_t *sim, struct pool_t *pool, const void *buf, size_t len, char *err, int err_len);
 
-/* File versions of rds_write / rds_read (call from the pool owner thread). */
+/* File versions of rds_write / rds_read (call from the pool owner thread).
+ * rds_save writes a temporary file beside path and renames it over path, so a
+ * failure (full disk, no permission) leaves the previous file as it was and no
+ * partial file; the reason (strerror) is in err.
+ * rds_load refuses a directory, and a regular file whose size is not the size its
+ * header claims, before allocating; from a pipe it allocates only what arrives. */
 bool rds_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
 bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
+
+/* Atomic replacement of any file (rds_save, rdsim --mesh). rds_temp_create makes a
+ * new empty file beside path (same folder; name path + ".tmp-<pid>-<n>" + path's
+ * extension, so writers that pick a format by extension still can; with the
+ * permissions of the file it will replace, if any), writes its
+ * name to tmp (cap bytes) and returns a write-only descriptor, or -1 with the
+ * reason. After writing and closing it, rds_temp_commit flushes tmp to the device
+ * and renames it over path; on failure it removes tmp and path is untouched. A
+ * caller that gives up removes tmp itself. Thread-safe. */
+int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len);
+bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len);
 
 #endif

@@ -3,22 +3,27 @@
  * pool, optionally saves it and prints its hash / a JSON summary.
  *
  * Exit status: 0 success, 1 a run-time failure (I/O, non-finite step, out of
- * memory), 2 a usage error (unknown option, bad value).
+ * memory), 2 a usage error (unknown option, bad value, --mesh and --save naming
+ * the same file). Numbers follow engine/num.h (decimal, whole value, no spaces).
  * To add an option: an entry in `options`, a case in parse_option(), and, for
  * work after the run, a hook in the "after-run hooks" section of main().
  */
 #include <errno.h>
-#include <math.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gs.h"
 #include "hash.h"
 #include "mc.h"
 #include "mesh.h"
 #include "meshio.h"
+#include "num.h"
 #include "plat.h"
 #include "pool.h"
 #include "preset.h"
@@ -57,8 +62,9 @@ static const char *const usage_text =
     "  --size N            same as --dims N,N,N\n"
     "  --preset NAME       parameter set (default spots); --list-presets shows them\n"
     "  --F X --k X         feed and kill rates, 0..1\n"
-    "  --Du X --Dv X       diffusion rates, 0..10\n"
-    "  --dt X              time step, (0, 10], max(Du,Dv)*dt within the stencil's limit\n"
+    "  --Du X --Dv X       diffusion rates, 0..10, with Du/2 <= Dv <= 2*Du\n"
+    "  --dt X              time step, (0, 1], within the stability limit of the stencil and\n"
+    "                      the reaction (engine/gs.h; a refusal names the largest dt)\n"
     "  --stencil 7|19|27   Laplacian (default 7, or the preset's)\n"
     "  --boundary periodic|zeroflux   (default periodic)\n"
     "  --seed N            64-bit seed (default 1)\n"
@@ -77,7 +83,10 @@ static const char *const usage_text =
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
     "  --list-presets      print the presets and exit\n"
-    "  --help              this text\n";
+    "  --help              this text\n"
+    "Numbers: the whole value in decimal, no spaces, at most 63 characters; integers\n"
+    "without sign (010 is ten), reals as -?D[.D][e[+-]D] (engine/num.h). --save and\n"
+    "--mesh replace their file atomically and must name different files.\n";
 
 static void usage(FILE *f) { fputs(usage_text, f); }
 
@@ -86,35 +95,28 @@ static int bad_value(const char *opt, const char *val, const char *range) {
     return 2;
 }
 
-static bool parse_float(const char *s, float *out) {
-    char *end;
-    errno = 0;
-    float v = strtof(s, &end);
-    if (end == s || *end || errno || !isfinite(v)) return false;
-    *out = v;
-    return true;
+/* A refused number: the option, the value, its valid range, and the length limit
+ * when the value is over it. */
+static int bad_number(const char *opt, const char *val, const char *range) {
+    size_t len = strlen(val);
+    if (len > NUM_MAX_LEN)
+        fprintf(stderr, "rdsim: %s %s: too long (%zu characters, at most %d); %s\n", opt, val, len, NUM_MAX_LEN,
+                range);
+    else
+        fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, range);
+    return 2;
 }
 
-static bool parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || *end || errno || v < lo || v > hi) return false;
-    *out = v;
+/* Every number follows engine/num.h's grammar (the page's too): decimal, the whole
+ * value, no spaces, a sign only on reals, at most NUM_MAX_LEN characters. */
+static bool parse_float(const char *s, float *out) { return num_f32(s, out); }
+
+static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
+    uint64_t v;
+    if (!num_u64(s, lo, hi, &v)) return false;
+    *out = (int64_t)v;
     return true;
 }
-
-static bool parse_u64(const char *s, uint64_t *out) {
-    char *end;
-    errno = 0;
-    if (*s == '-') return false;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (end == s || *end || errno) return false;
-    *out = v;
-    return true;
-}
-
-static bool side_ok(int64_t n) { return n >= GRID_MIN_SIDE && n <= GRID_MAX_SIDE; }
 
 /* Options that take a value. */
 static const char *const options[] = {"--dims", "--size", "--preset", "--F", "--k", "--Du", "--Dv",
@@ -124,21 +126,16 @@ static const char *const options[] = {"--dims", "--size", "--preset", "--F", "--
 
 /* Returns 0 when handled, 2 on a bad value. */
 static int parse_option(options_t *o, const char *opt, const char *val) {
-    static const char *const fr = "must be a number; F and k in [0, 1], Du and Dv in [0, 10], dt in (0, 10]";
+    static const char *const fr = "must be a decimal number; F and k in [0, 1], Du and Dv in [0, 10], dt in (0, 10]";
     int64_t n;
     if (!strcmp(opt, "--dims")) {
-        int64_t d[3];
-        char buf[64];
-        snprintf(buf, sizeof buf, "%s", val);
-        char *save = NULL, *tok = strtok_r(buf, ",", &save);
-        int i = 0;
-        for (; tok && i < 3; i++, tok = strtok_r(NULL, ",", &save))
-            if (!parse_i64(tok, GRID_MIN_SIDE, GRID_MAX_SIDE, &d[i])) break;
-        if (i != 3 || tok) return bad_value(opt, val, "must be X,Y,Z with each side 8..512");
+        uint64_t d[3];
+        if (!num_u64_list(val, 3, GRID_MIN_SIDE, GRID_MAX_SIDE, d))
+            return bad_number(opt, val, "must be X,Y,Z: three integers 8..512, commas between, no spaces");
         o->grid.nx = (int)d[0], o->grid.ny = (int)d[1], o->grid.nz = (int)d[2];
         o->grid_set = true;
     } else if (!strcmp(opt, "--size")) {
-        if (!parse_i64(val, GRID_MIN_SIDE, GRID_MAX_SIDE, &n) || !side_ok(n)) return bad_value(opt, val, "must be 8..512");
+        if (!parse_int(val, GRID_MIN_SIDE, GRID_MAX_SIDE, &n)) return bad_number(opt, val, "must be 8..512");
         o->grid.nx = o->grid.ny = o->grid.nz = (int)n;
         o->grid_set = true;
     } else if (!strcmp(opt, "--preset")) {
@@ -151,22 +148,22 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
         }
         o->preset_set = true;
     } else if (!strcmp(opt, "--F")) {
-        if (!parse_float(val, &o->F)) return bad_value(opt, val, fr);
+        if (!parse_float(val, &o->F)) return bad_number(opt, val, fr);
         o->F_set = true;
     } else if (!strcmp(opt, "--k")) {
-        if (!parse_float(val, &o->k)) return bad_value(opt, val, fr);
+        if (!parse_float(val, &o->k)) return bad_number(opt, val, fr);
         o->k_set = true;
     } else if (!strcmp(opt, "--Du")) {
-        if (!parse_float(val, &o->Du)) return bad_value(opt, val, fr);
+        if (!parse_float(val, &o->Du)) return bad_number(opt, val, fr);
         o->Du_set = true;
     } else if (!strcmp(opt, "--Dv")) {
-        if (!parse_float(val, &o->Dv)) return bad_value(opt, val, fr);
+        if (!parse_float(val, &o->Dv)) return bad_number(opt, val, fr);
         o->Dv_set = true;
     } else if (!strcmp(opt, "--dt")) {
-        if (!parse_float(val, &o->dt)) return bad_value(opt, val, fr);
+        if (!parse_float(val, &o->dt)) return bad_number(opt, val, fr);
         o->dt_set = true;
     } else if (!strcmp(opt, "--stencil")) {
-        if (!parse_i64(val, 7, 27, &n) || (n != 7 && n != 19 && n != 27)) return bad_value(opt, val, "must be 7, 19 or 27");
+        if (!parse_int(val, 7, 27, &n) || (n != 7 && n != 19 && n != 27)) return bad_number(opt, val, "must be 7, 19 or 27");
         o->stencil = (int)n;
         o->stencil_set = true;
     } else if (!strcmp(opt, "--boundary")) {
@@ -175,15 +172,16 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
         else return bad_value(opt, val, "must be periodic or zeroflux");
         o->boundary_set = true;
     } else if (!strcmp(opt, "--seed")) {
-        if (!parse_u64(val, &o->seed)) return bad_value(opt, val, "must be an integer 0..18446744073709551615");
+        if (!num_u64(val, 0, UINT64_MAX, &o->seed))
+            return bad_number(opt, val, "must be a decimal integer 0..18446744073709551615");
         o->seed_set = true;
     } else if (!strcmp(opt, "--seed-mode")) {
         if (!seed_mode_parse(val, &o->seed_mode)) return bad_value(opt, val, "must be cube, spheres or noise");
         o->seed_mode_set = true;
     } else if (!strcmp(opt, "--steps")) {
-        if (!parse_i64(val, 0, 1000000000000LL, &o->steps)) return bad_value(opt, val, "must be an integer 0..10^12");
+        if (!parse_int(val, 0, 1000000000000ull, &o->steps)) return bad_number(opt, val, "must be an integer 0..10^12");
     } else if (!strcmp(opt, "--threads")) {
-        if (!parse_i64(val, 1, POOL_MAX_THREADS, &n)) return bad_value(opt, val, "must be an integer 1..64");
+        if (!parse_int(val, 1, POOL_MAX_THREADS, &n)) return bad_number(opt, val, "must be an integer 1..64");
         o->threads = (int)n;
     } else if (!strcmp(opt, "--load")) {
         o->load = val;
@@ -193,7 +191,7 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
         if (meshio_format_of(val) == MESHIO_UNKNOWN) return bad_value(opt, val, "must end in .ply, .obj or .stl");
         o->mesh = val;
     } else if (!strcmp(opt, "--iso")) {
-        if (!parse_float(val, &o->iso)) return bad_value(opt, val, "must be a finite number");
+        if (!parse_float(val, &o->iso)) return bad_number(opt, val, "must be a finite decimal number");
     } else if (!strcmp(opt, "--mesh-color")) {
         if (!strcmp(val, "u")) o->mesh_scalar = MC_SCALAR_U;
         else if (!strcmp(val, "gradv")) o->mesh_scalar = MC_SCALAR_GRAD_V;
@@ -203,7 +201,43 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
     return 0;
 }
 
+/* The file a path names, for comparing two outputs: realpath of its folder plus
+ * its last component (the file itself need not exist). false if the folder cannot
+ * be resolved (then the write will fail with the reason). */
+static bool canonical_path(const char *path, char *out, size_t cap) {
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[PATH_MAX];
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) >= sizeof dir) return false;
+    else memcpy(dir, path, (size_t)(slash - path)), dir[slash - path] = 0;
+    char real[PATH_MAX];
+    if (!*base || !realpath(dir, real)) return false;
+    int w = snprintf(out, cap, "%s/%s", strcmp(real, "/") ? real : "", base);
+    return w >= 0 && (size_t)w < cap;
+}
+
+/* Whether two output paths name the same file: the same canonical path, or, when
+ * both exist, the same inode (a hard or symbolic link). */
+static bool same_file(const char *a, const char *b) {
+    if (!strcmp(a, b)) return true;
+    char ca[PATH_MAX + 256], cb[PATH_MAX + 256];
+    if (canonical_path(a, ca, sizeof ca) && canonical_path(b, cb, sizeof cb) && !strcmp(ca, cb)) return true;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
+
+/* Rewrites the first mention of the temporary file tmp in err as the target path. */
+static void name_target(char *err, int err_len, const char *tmp, const char *path) {
+    char *at = strstr(err, tmp);
+    if (!at) return;
+    char rest[512];
+    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
+    snprintf(at, (size_t)(err_len - (at - err)), "%s%s", path, rest);
+}
 
 /* --mesh: marching cubes of V at --iso on the pool, written by extension. The
  * mesh hash (FNV-1a 64 of the mesh.h blob) goes to *hash. */
@@ -220,7 +254,20 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
         size_t bytes = 0;
         const void *blob = mc_blob(m, &bytes);
         *hash = hash_fnv1a(HASH_FNV_OFFSET, blob, bytes);
-        ok = meshio_write_mc(m, o->mesh, err, err_len);
+        /* atomically: into a new file beside the target (same extension), then renamed */
+        char tmp[4096];
+        int fd = rds_temp_create(o->mesh, tmp, sizeof tmp, err, err_len);
+        ok = fd >= 0;
+        if (ok) {
+            close(fd);
+            ok = meshio_write_mc(m, tmp, err, err_len);
+            if (ok) {
+                ok = rds_temp_commit(tmp, o->mesh, err, err_len);
+            } else {
+                remove(tmp);
+                name_target(err, err_len, tmp, o->mesh);
+            }
+        }
     }
     mc_mesher_destroy(m);
     return ok;
@@ -261,6 +308,11 @@ int main(int argc, char **argv) {
         }
         int rc = parse_option(&o, a, argv[++i]);
         if (rc) return rc;
+    }
+    if (o.mesh && o.save && same_file(o.mesh, o.save)) {
+        fprintf(stderr, "rdsim: --mesh %s and --save %s name the same file; give each output its own\n", o.mesh,
+                o.save);
+        return 2;
     }
     if (o.load && o.grid_set) {
         fprintf(stderr, "rdsim: --dims/--size cannot be combined with --load (the file sets the grid)\n");

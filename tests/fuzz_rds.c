@@ -2,7 +2,9 @@
  * refused with a message or accepted; an accepted input must write back to the
  * same bytes (hash 0 rewritten as the real hash). Inputs whose header parses are
  * also tried with the hash zeroed, so the fuzzer reaches the sample checks
- * without having to forge a hash. */
+ * without having to forge a hash. The Makefile runs it with -malloc_limit_mb: a
+ * header claiming a big grid over a short buffer must be refused before any
+ * allocation. tests/fuzz_rds_file.c does the same for the file path (rds_load). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

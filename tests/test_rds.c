@@ -1,16 +1,23 @@
-/* test_rds: .rds round trips (memory and file), the documented byte layout, and
+/* test_rds: .rds round trips (memory and file), the documented byte layout,
  * refusal of truncated, oversized, inconsistent and corrupted input (the
- * simulation stays untouched). */
+ * simulation stays untouched) with exact byte counts before any allocation, and
+ * atomic saving (a failed save leaves the previous file and nothing else). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hash.h"
 #include "rds.h"
@@ -143,6 +150,8 @@ static void m_unstable(unsigned char *b, size_t *len) { (void)len; float f = 5.0
 static void m_reserved(unsigned char *b, size_t *len) { (void)len, b[100] = 1; }
 static void m_sample(unsigned char *b, size_t *len) { (void)len, b[128 + 4 * 500 + 1] ^= 0x10; }
 static void m_hash(unsigned char *b, size_t *len) { b[*len - 1] ^= 0x80; }
+static void m_step_max(unsigned char *b, size_t *len) { (void)len, memset(b + 64, 0, 8), b[70] = 0x20; /* 2^53 */ }
+static void m_step_huge(unsigned char *b, size_t *len) { (void)len, memset(b + 64, 0xff, 8); }
 static void m_nan_sample(unsigned char *b, size_t *len) {
     float f = NAN;
     memcpy(b + 128 + 4 * 7, &f, 4);
@@ -156,11 +165,15 @@ static void bad_files_refused(void **state) {
     size_t len0;
     unsigned char *good = to_buf(&s, &len0);
     struct { mutate_fn fn; const char *word; } cases[] = {
-        {m_truncated, "truncated"}, {m_short_header, "truncated header"}, {m_oversized, "oversized"},
+        {m_truncated, "truncated: expected 7048 bytes for 12x9x8, got 7047"},
+        {m_short_header, "truncated header: expected at least 128 bytes, got 100"},
+        {m_oversized, "oversized: expected 7048 bytes for 12x9x8, got 7052"},
         {m_magic, "magic"}, {m_version, "version"}, {m_hsize, "header size"}, {m_dims_small, "dims"},
-        {m_dims_big, "dims"}, {m_dims_wrong, "truncated"}, {m_stencil, "stencil"}, {m_boundary, "boundary"},
+        {m_dims_big, "dims"}, {m_dims_wrong, "truncated: expected 7816 bytes for 12x10x8, got 7048"}, {m_stencil, "stencil"}, {m_boundary, "boundary"},
         {m_nan_F, "F ="}, {m_unstable, "unstable"}, {m_reserved, "reserved"}, {m_sample, "hash"},
         {m_hash, "hash"}, {m_nan_sample, "non-finite"},
+        {m_step_max, "step count 9007199254740992 exceeds the largest allowed, 9007199254740991"},
+        {m_step_huge, "step count 18446744073709551615 exceeds"},
     };
     /* the target holds another state, which must survive every refusal */
     gs_sim_t t = make_sim((grid_t){16, 16, 16, GRID_ZEROFLUX}, 99, 2);
@@ -183,6 +196,206 @@ static void bad_files_refused(void **state) {
     assert_true(rds_read(&t, NULL, good, len0, err, (int)sizeof err)); /* the unmodified file is fine */
     free(good);
     gs_free(&s), gs_free(&t);
+}
+
+/* A temporary folder of its own for each test that writes files. */
+static void temp_dir(char *path, size_t cap) {
+    snprintf(path, cap, "/tmp/test_rds_dir_XXXXXX");
+    assert_non_null(mkdtemp(path));
+}
+
+/* Names in folder dir (not . and ..), at most max of them into names. */
+static int list_dir(const char *dir, char names[][256], int max) {
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n < max) snprintf(names[n], 256, "%s", e->d_name);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void write_file(const char *path, const void *data, size_t len) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void big_claims_refused_before_allocating(void **state) {
+    (void)state;
+    /* a valid header claiming 512^3 (a 1 GiB file) followed by nothing */
+    gs_sim_t s = make_sim((grid_t){8, 8, 8, GRID_PERIODIC}, 1, 1);
+    size_t len;
+    unsigned char *b = to_buf(&s, &len);
+    for (int i = 0; i < 3; i++) wr32(b + 16 + 4 * i, 512);
+    char dir[64], path[128], err[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/big.rds", dir);
+    write_file(path, b, 128);
+    gs_sim_t t = {0};
+    const char *want = "truncated: expected 1073741960 bytes for 512x512x512, got 128";
+    assert_false(rds_load(&t, NULL, path, err, (int)sizeof err));
+    if (!strstr(err, want)) fail_msg("'%s' lacks '%s'", err, want);
+    assert_null(t.u);
+    assert_false(rds_read(&t, NULL, b, 128, err, (int)sizeof err));
+    if (!strstr(err, want)) fail_msg("'%s' lacks '%s'", err, want);
+    /* the same with the whole 8^3 body: still far short of what it claims */
+    write_file(path, b, len);
+    assert_false(rds_load(&t, NULL, path, err, (int)sizeof err));
+    if (!strstr(err, "truncated: expected 1073741960 bytes for 512x512x512, got 4232"))
+        fail_msg("8^3 body: '%s'", err);
+    /* a file one byte too long names both sizes */
+    free(b);
+    b = to_buf(&s, &len);
+    unsigned char *longer = calloc(1, len + 1);
+    memcpy(longer, b, len);
+    write_file(path, longer, len + 1);
+    assert_false(rds_load(&t, NULL, path, err, (int)sizeof err));
+    if (!strstr(err, "oversized: expected 4232 bytes for 8x8x8, got 4233")) fail_msg("oversized: '%s'", err);
+    write_file(path, b, 5);
+    assert_false(rds_load(&t, NULL, path, err, (int)sizeof err));
+    if (!strstr(err, "truncated header: expected at least 128 bytes, got 5")) fail_msg("short: '%s'", err);
+    /* a folder is not a truncated file */
+    assert_false(rds_load(&t, NULL, dir, err, (int)sizeof err));
+    if (!strstr(err, strerror(EISDIR))) fail_msg("folder: '%s' lacks '%s'", err, strerror(EISDIR));
+    assert_null(t.u);
+    remove(path);
+    rmdir(dir);
+    free(longer);
+    free(b);
+    gs_free(&s);
+}
+
+static void step_count_limit(void **state) {
+    (void)state;
+    /* 2^53 - 1 (GS_STEP_MAX) is the largest step count a file may hold; the hash
+     * does not cover the step count, so the file stays valid */
+    gs_sim_t s = make_sim((grid_t){8, 8, 8, GRID_PERIODIC}, 1, 1);
+    size_t len;
+    unsigned char *b = to_buf(&s, &len);
+    uint64_t max = GS_STEP_MAX;
+    assert_true(max == 9007199254740991ull);
+    memcpy(b + 64, &max, 8);
+    gs_sim_t t = {0};
+    char err[256];
+    if (!rds_read(&t, NULL, b, len, err, (int)sizeof err)) fail_msg("GS_STEP_MAX refused: %s", err);
+    assert_true(t.step == GS_STEP_MAX);
+    max++;
+    memcpy(b + 64, &max, 8);
+    gs_sim_t q = {0};
+    assert_false(rds_read(&q, NULL, b, len, err, (int)sizeof err));
+    assert_non_null(strstr(err, "exceeds"));
+    free(b);
+    gs_free(&s), gs_free(&t);
+}
+
+/* Whether this platform enforces RLIMIT_FSIZE (natively yes; emscripten's Node
+ * file system does not): limits the file size to lim bytes and tries a longer write. */
+static bool fsize_limit_works(const char *dir, rlim_t lim, struct rlimit *old) {
+    if (getrlimit(RLIMIT_FSIZE, old) != 0) return false;
+    struct rlimit r = {lim, old->rlim_max};
+    if (setrlimit(RLIMIT_FSIZE, &r) != 0) return false;
+    char probe[128];
+    snprintf(probe, sizeof probe, "%s/probe", dir);
+    static unsigned char zeros[1 << 16];
+    FILE *f = fopen(probe, "wb");
+    bool limited = true;
+    if (f) {
+        limited = fwrite(zeros, 1, sizeof zeros, f) != sizeof zeros;
+        limited |= fclose(f) != 0;
+    }
+    remove(probe);
+    if (!limited) setrlimit(RLIMIT_FSIZE, old);
+    return limited;
+}
+
+static void failed_save_keeps_the_previous_file(void **state) {
+    (void)state;
+    char dir[64], path[128], err[512], names[8][256];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/state.rds", dir);
+    gs_sim_t small = make_sim((grid_t){8, 8, 8, GRID_PERIODIC}, 3, 2);
+    gs_sim_t big = make_sim((grid_t){24, 24, 24, GRID_PERIODIC}, 4, 2);
+    assert_true(rds_save(&small, NULL, path, err, (int)sizeof err));
+    uint64_t h_small = hash_state(NULL, small.grid, small.u, small.v);
+
+    /* the target is a folder: refused with the reason, the folder and its content stay */
+    char sub[160], inside[200];
+    snprintf(sub, sizeof sub, "%s/sub.rds", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(inside, sizeof inside, "%s/keep", sub);
+    write_file(inside, "x", 1);
+    assert_false(rds_save(&small, NULL, sub, err, (int)sizeof err));
+    if (!strstr(err, strerror(EISDIR)) && !strstr(err, strerror(ENOTEMPTY)) && !strstr(err, strerror(EEXIST)))
+        fail_msg("folder target: '%s'", err);
+    struct stat st;
+    assert_int_equal(stat(inside, &st), 0);
+    remove(inside);
+    rmdir(sub);
+    /* a missing folder: the reason */
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/no/such/x.rds", dir);
+    assert_false(rds_save(&small, NULL, missing, err, (int)sizeof err));
+    if (!strstr(err, strerror(ENOENT))) fail_msg("missing folder: '%s'", err);
+    assert_int_equal(list_dir(dir, names, 8), 1);
+
+    /* the disk fills up (a 16 KiB file size limit) while the bigger state is written:
+     * the 8^3 file is still there, whole, and no partial or temporary file is left */
+    struct rlimit old;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    if (fsize_limit_works(dir, 16384, &old)) {
+        bool ok = rds_save(&big, NULL, path, err, (int)sizeof err);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+        assert_false(ok);
+        if (!strstr(err, strerror(EFBIG))) fail_msg("full disk: '%s' lacks '%s'", err, strerror(EFBIG));
+    } else {
+        print_message("(this platform does not enforce RLIMIT_FSIZE; the full-disk case is not run)\n");
+    }
+    signal(SIGXFSZ, prev);
+    int n = list_dir(dir, names, 8);
+    if (n != 1 || strcmp(names[0], "state.rds")) fail_msg("%d files left, first '%s'", n, names[0]);
+    gs_sim_t r = {0};
+    assert_true(rds_load(&r, NULL, path, err, (int)sizeof err));
+    assert_true(hash_state(NULL, r.grid, r.u, r.v) == h_small);
+    /* and a save that works replaces it */
+    assert_true(rds_save(&big, NULL, path, err, (int)sizeof err));
+    assert_true(rds_load(&r, NULL, path, err, (int)sizeof err));
+    assert_int_equal(r.grid.nx, 24);
+    assert_int_equal(list_dir(dir, names, 8), 1);
+    remove(path);
+    rmdir(dir);
+    gs_free(&small), gs_free(&big), gs_free(&r);
+}
+
+static void temp_files_keep_the_extension(void **state) {
+    (void)state;
+    char dir[64], path[128], tmp[256], err[256], names[4][256];
+    temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/mesh.ply", dir);
+    write_file(path, "old", 3);
+    assert_int_equal(chmod(path, 0640), 0);
+    int fd = rds_temp_create(path, tmp, sizeof tmp, err, (int)sizeof err);
+    assert_true(fd >= 0);
+    assert_int_equal(strncmp(tmp, path, strlen(path)), 0); /* beside it */
+    assert_string_equal(tmp + strlen(tmp) - 4, ".ply");
+    assert_int_equal(write(fd, "new", 3), 3);
+    assert_int_equal(close(fd), 0);
+    assert_true(rds_temp_commit(tmp, path, err, (int)sizeof err));
+    assert_int_equal(list_dir(dir, names, 4), 1);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640); /* the replaced file's permissions */
+    FILE *f = fopen(path, "rb");
+    char got[4] = "";
+    assert_int_equal(fread(got, 1, 3, f), 3);
+    fclose(f);
+    assert_string_equal(got, "new");
+    remove(path);
+    rmdir(dir);
 }
 
 static void hash_is_the_documented_algorithm(void **state) {
@@ -215,6 +428,10 @@ int main(void) {
         cmocka_unit_test(hash_zero_accepted),
         cmocka_unit_test(bad_files_refused),
         cmocka_unit_test(hash_is_the_documented_algorithm),
+        cmocka_unit_test(big_claims_refused_before_allocating),
+        cmocka_unit_test(step_count_limit),
+        cmocka_unit_test(failed_save_keeps_the_previous_file),
+        cmocka_unit_test(temp_files_keep_the_extension),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
