@@ -82,7 +82,8 @@ help:
 	@echo "make test               every test suite, one pass/fail summary"
 	@echo "make bench              every benchmark; JSON in $(BUILD)/bench/"
 	@echo "make native | wasm | web  build one side only"
-	@echo "make fuzz               fuzz the state-file reader for a bounded time"
+	@echo "make fuzz               fuzz the state-file reader (buffer and file) for a bounded time"
+	@echo "make starts             start the page 50 times per thread count in both browsers"
 	@echo "make clean              remove $(BUILD)/"
 
 clean:
@@ -138,9 +139,13 @@ wasm: $(WASM)/rdsim.js $(WASM_TESTS)
 
 # The compute worker's engine: MODULARIZE factory createEngine(), loaded by
 # web/compute_worker.js. The exported functions are engine/api.c's public ones.
+# PTHREAD_POOL_SIZE pre-starts the pool's Web Workers (threads - 1 of them), but never
+# fewer than one: emscripten 3.1.6 releases its 'wasm-instantiate' run dependency only
+# from the last pre-started worker's load callback (src/preamble.js), so a pool size
+# that evaluates to 0 at run time leaves the module waiting forever (?threads=1).
 ENGINE_EXPORTS = $(shell tools/api_exports.sh engine/api.c)
 ENGINE_LDFLAGS = -pthread $(WASM_MEMORY) -sMODULARIZE=1 -sEXPORT_NAME=createEngine \
-    -sENVIRONMENT=web,worker -sPTHREAD_POOL_SIZE='(Module.poolThreads|0)' \
+    -sENVIRONMENT=web,worker -sPTHREAD_POOL_SIZE='Math.max(1,Module.poolThreads|0)' \
     -sEXPORTED_FUNCTIONS=_malloc,_free,$(ENGINE_EXPORTS) \
     -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
 $(WEBROOT)/engine.js: engine/api.c $(WASM)/libengine.a $(GEN)/build_id | $(WEBROOT)
@@ -187,6 +192,16 @@ serve: setup
 test: setup
 	@$(MAKE) --no-print-directory -j$$(nproc) native wasm web $(ASAN_TESTS) $(TSAN_TESTS)
 	@tools/run_tests.sh
+
+# Start-up reliability in both browsers (tests/e2e/starts.mjs): STARTS_RUNS starts in a
+# row per thread count; prints failures and watchdog retries. Not part of `make test`.
+STARTS_RUNS ?= 50
+STARTS_THREADS ?= 1,2,4
+.PHONY: starts
+starts: setup
+	@$(MAKE) --no-print-directory web
+	BROWSER=chromium node tests/e2e/starts.mjs --runs $(STARTS_RUNS) --threads $(STARTS_THREADS)
+	BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" node tests/e2e/starts.mjs --runs $(STARTS_RUNS) --threads $(STARTS_THREADS)
 
 # ---- benchmarks ----------------------------------------------------------------------------
 BENCH_OUT := $(BUILD)/bench
@@ -244,19 +259,33 @@ $(BENCH_BIN)/bench_gs.cjs: bench/bench_gs.c $(WASM)/libengine.a | $(BENCH_BIN)/p
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
 
 # ---- fuzzing ---------------------------------------------------------------------------------
-# libFuzzer (clang) on the .rds reader for FUZZ_SECONDS, seeded with two valid files;
-# crashes are written to $(FUZZ_DIR)/crash-*.
+# libFuzzer (clang) on the .rds reader, FUZZ_SECONDS for each of two targets:
+#   fuzz_rds       rds_read on a buffer (the page's Load state)
+#   fuzz_rds_file  rds_load on a file and a pipe (rdsim --load)
+# both seeded with two valid files (fuzz_rds_file also with a 128-byte header that
+# claims 512^3). Any allocation above FUZZ_MALLOC_MB (or a process above
+# FUZZ_RSS_MB) is a finding: a header claiming a big grid must be refused before
+# the reader allocates what it claims. Findings go to $(FUZZ_DIR)/crash-* (oom-*).
 FUZZ_SECONDS ?= 60
+FUZZ_MALLOC_MB ?= 64
+FUZZ_RSS_MB ?= 2048
 FUZZ_DIR := $(BUILD)/fuzz
-FUZZ_SRC := tests/fuzz_rds.c engine/rds.c engine/hash.c engine/gs.c engine/chunk.c engine/grid.c \
-            engine/pool.c engine/plat.c
-$(FUZZ_DIR)/fuzz_rds: $(FUZZ_SRC) $(ENGINE_HDR)
+FUZZ_ENGINE := engine/rds.c engine/hash.c engine/gs.c engine/chunk.c engine/grid.c engine/pool.c engine/plat.c
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=$(FUZZ_RSS_MB) \
+           -malloc_limit_mb=$(FUZZ_MALLOC_MB) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/
+$(FUZZ_DIR)/fuzz_%: tests/fuzz_%.c $(FUZZ_ENGINE) $(ENGINE_HDR)
 	mkdir -p $(FUZZ_DIR)
-	clang $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=fuzzer,address,undefined $(FUZZ_SRC) -lm -o $@
+	clang $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=fuzzer,address,undefined $< $(FUZZ_ENGINE) -lm -o $@
+.PHONY: fuzz-run
 fuzz: setup
-	@$(MAKE) --no-print-directory $(FUZZ_DIR)/fuzz_rds $(NATIVE)/rdsim
-	@mkdir -p $(FUZZ_DIR)/corpus
+	@$(MAKE) --no-print-directory fuzz-run
+fuzz-run: $(FUZZ_DIR)/fuzz_rds $(FUZZ_DIR)/fuzz_rds_file $(NATIVE)/rdsim
+	@mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/corpus_file
 	$(NATIVE)/rdsim --dims 8,8,8 --steps 2 --save $(FUZZ_DIR)/corpus/seed_8.rds
 	$(NATIVE)/rdsim --dims 8,9,10 --stencil 27 --boundary zeroflux --steps 2 --save $(FUZZ_DIR)/corpus/seed_27.rds
-	$(FUZZ_DIR)/fuzz_rds -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus
+	cp $(FUZZ_DIR)/corpus/seed_8.rds $(FUZZ_DIR)/corpus/seed_27.rds $(FUZZ_DIR)/corpus_file/
+	head -c 128 $(FUZZ_DIR)/corpus/seed_8.rds > $(FUZZ_DIR)/corpus_file/claims_512.rds
+	printf '\000\002\000\000\000\002\000\000\000\002\000\000' | \
+	    dd of=$(FUZZ_DIR)/corpus_file/claims_512.rds bs=1 seek=16 conv=notrunc status=none
+	$(FUZZ_DIR)/fuzz_rds $(FUZZ_RUN) $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/fuzz_rds_file $(FUZZ_RUN) $(FUZZ_DIR)/corpus_file

@@ -3,7 +3,9 @@
  * them). One engine per WASM instance: the state below is this file's singleton,
  * used only by the worker's runtime thread (the pool's owner).
  * Errors: functions return 0 / NULL and eng_last_error() says why; a refused call
- * changes nothing. Strings returned stay valid until the next call of that function. */
+ * changes nothing. Strings returned stay valid until the next call of that function.
+ * Pointers and byte counts cross to JavaScript as i32: past 2 GiB of heap they read as
+ * negative there, so the worker reads every one as `x >>> 0`. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -144,46 +146,13 @@ API_EXPORT int eng_sim_paint(float x, float y, float z, float radius, float amou
     return seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
-/* Paints where a view ray (grid units: origin o, direction d) first meets V >= iso,
- * marching the grid box in half-voxel steps; a ray that misses the surface paints
- * at its point nearest the grid's centre, kept inside the grid. */
+/* Paints where a view ray (grid units: origin o, direction d) first meets V >= iso;
+ * a ray that misses the surface paints nothing (seed_paint_ray). */
 API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
                                  float amount, float iso) {
     if (!need_sim("eng_sim_paint_ray")) return 0;
-    const grid_t g = eng.sim.grid;
-    float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz}, hi[3] = {(float)g.nx - 1, (float)g.ny - 1, (float)g.nz - 1};
-    float len = sqrtf(dx * dx + dy * dy + dz * dz);
-    if (!(len > 0.0f) || !isfinite(len) || !isfinite(ox) || !isfinite(oy) || !isfinite(oz)) {
-        set_error("paint: the view ray is not finite");
-        return 0;
-    }
-    float t0 = 0.0f, t1 = INFINITY;
-    for (int a = 0; a < 3; a++) {
-        d[a] /= len;
-        if (fabsf(d[a]) < 1e-12f) {
-            if (o[a] < 0.0f || o[a] > hi[a]) t1 = -1.0f; /* parallel and outside: no entry */
-            continue;
-        }
-        float ta = (0.0f - o[a]) / d[a], tb = (hi[a] - o[a]) / d[a];
-        t0 = fmaxf(t0, fminf(ta, tb));
-        t1 = fminf(t1, fmaxf(ta, tb));
-    }
-    float p[3];
-    bool hit = false;
-    for (float t = t0; t <= t1 && !hit; t += 0.5f) {
-        int q[3];
-        for (int a = 0; a < 3; a++) {
-            p[a] = o[a] + t * d[a];
-            q[a] = (int)fminf(fmaxf(roundf(p[a]), 0.0f), hi[a]);
-        }
-        hit = eng.sim.v[grid_index(g, q[0], q[1], q[2])] >= iso;
-    }
-    if (!hit) {
-        float c[3] = {hi[0] * 0.5f, hi[1] * 0.5f, hi[2] * 0.5f};
-        float t = (c[0] - o[0]) * d[0] + (c[1] - o[1]) * d[1] + (c[2] - o[2]) * d[2];
-        for (int a = 0; a < 3; a++) p[a] = fminf(fmaxf(o[a] + t * d[a], 0.0f), hi[a]);
-    }
-    return seed_paint_sphere(&eng.sim, p[0], p[1], p[2], radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+    const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
+    return seed_paint_ray(&eng.sim, o, d, iso, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
 /* The simulation's description as JSON: dims, boundary, params, seed, step. */
@@ -224,24 +193,29 @@ API_EXPORT const void *eng_mesh_ptr(void) {
     return eng.mesher ? mc_blob(eng.mesher, &bytes) : NULL;
 }
 
-API_EXPORT int eng_mesh_bytes(void) {
+API_EXPORT uint32_t eng_mesh_bytes(void) {
     size_t bytes = 0;
     if (eng.mesher) mc_blob(eng.mesher, &bytes);
-    return (int)bytes;
+    return (uint32_t)bytes;
 }
 
 /* Milliseconds the last mesh took, all phases. */
 API_EXPORT double eng_mesh_ms(void) { return eng.mesher ? mc_stats(eng.mesher).total_ms : 0.0; }
 
+/* Frees the last file once the caller has copied it out (a 512^3 state is 1 GiB). */
+API_EXPORT void eng_file_release(void) {
+    plat_free(eng.file);
+    eng.file = NULL;
+    eng.file_bytes = 0;
+}
+
+/* Makes eng.file a fresh buffer of `bytes` (the previous one, if any, is freed). */
 static bool keep_file(size_t bytes) {
-    if (bytes > eng.file_bytes || !eng.file) {
-        plat_free(eng.file);
-        eng.file = plat_alloc(bytes);
-        if (!eng.file) {
-            eng.file_bytes = 0;
-            set_error("out of memory for the file");
-            return false;
-        }
+    eng_file_release();
+    eng.file = plat_alloc(bytes);
+    if (!eng.file) {
+        set_error("out of memory for the file");
+        return false;
     }
     eng.file_bytes = bytes;
     return true;
@@ -256,9 +230,9 @@ API_EXPORT int eng_sim_save(void) {
 }
 
 /* Replaces the simulation with the .rds file at buf[0..len) (validated whole first). */
-API_EXPORT int eng_sim_load(const void *buf, int len) {
-    if (!eng.pool || len < 0) {
-        set_error(eng.pool ? "eng_sim_load: negative length" : "eng_sim_load: call eng_init first");
+API_EXPORT int eng_sim_load(const void *buf, uint32_t len) {
+    if (!eng.pool) {
+        set_error("eng_sim_load: call eng_init first");
         return 0;
     }
     if (!rds_read(&eng.sim, eng.pool, buf, (size_t)len, eng.error, (int)sizeof eng.error)) return 0;
@@ -293,7 +267,8 @@ API_EXPORT int eng_mesh_export(const char *ext) {
 }
 
 API_EXPORT const void *eng_file_ptr(void) { return eng.file; }
-API_EXPORT int eng_file_bytes(void) { return (int)eng.file_bytes; }
+API_EXPORT uint32_t eng_file_bytes(void) { return (uint32_t)eng.file_bytes; }
+
 
 /* Per-worker pool statistics as JSON: [{tasks, steals, stolen, busy_ms, idle_ms}, ...]. */
 API_EXPORT const char *eng_pool_stats_json(void) {

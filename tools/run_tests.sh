@@ -7,7 +7,8 @@
 #   tsan    the threaded ones under ThreadSanitizer, build/tsan/tests/*
 #   wasm    the same cmocka programs built with emcc, run under Node
 #   scripts tests/test_*.sh and tests/test_*.py (CLI, native-vs-WASM, peer libraries)
-#   e2e     Caddy + headless Chromium, and Firefox under Xvfb (puppeteer-core)
+#   e2e     Caddy + headless Chromium, and Firefox under Xvfb (puppeteer-core): the page
+#           (app), every pool size (threads), the page at its limits (limits)
 set -u
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
@@ -58,9 +59,11 @@ for t in tests/test_*.sh; do [ -f "$t" ] && run "script $(basename "$t")" bash "
 for t in tests/test_*.py; do [ -f "$t" ] && run "script $(basename "$t")" /usr/bin/python3 "$t"; done
 
 run "e2e server (Caddy)" node --test --test-reporter=tap tests/e2e/server.test.mjs
-run "e2e chromium" env BROWSER=chromium node --test --test-reporter=tap tests/e2e/app.test.mjs
-run "e2e firefox (Xvfb)" env BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" \
-    node --test --test-reporter=tap tests/e2e/app.test.mjs
+for t in app threads limits; do
+    run "e2e chromium $t" env BROWSER=chromium node --test --test-reporter=tap "tests/e2e/$t.test.mjs"
+    run "e2e firefox (Xvfb) $t" env BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" \
+        node --test --test-reporter=tap "tests/e2e/$t.test.mjs"
+done
 
 echo
 echo "=== summary"

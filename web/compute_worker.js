@@ -10,21 +10,50 @@
 //   {type:'init', threads}
 //   {type:'new', nx, ny, nz, boundary, stencil, F, k, Du, Dv, dt, seed, seedMode}
 //   {type:'params', F, k, Du, Dv, dt, stencil}     {type:'view', iso, scalar, close}
-//   {type:'run', on}   {type:'step', n}   {type:'threads', n}
+//   {type:'run', on}   {type:'step', n} (queued, run in slices)   {type:'threads', n}
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
 // Worker -> page:
-//   {type:'ready', poolSize, buildId, presets}   {type:'info', info}
+//   {type:'ready', poolSize, buildId, presets}   {type:'info', info, heapBytes}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
-//   {type:'progress', stage}   (start-up stages, for the page to show)
+//   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
+//     creating: inside the constructor of a thread worker)
 'use strict';
 
 importScripts('engine.js');
 
+// Start-up diagnostics: the engine's thread workers, as emscripten creates them, and
+// which of them have loaded the WASM module. The page shows the stage while it waits,
+// so a start that stalls says where (and the page's watchdog knows what to do).
+const threadWorkers = { created: 0, sent: 0, loaded: 0, failed: 0 };
+{
+  const NativeWorker = self.Worker;
+  self.Worker = function ThreadWorker(url, options) {
+    // Firefox can hang inside this constructor while another page's engine workers are
+    // being torn down; the page restarts a start that stays at this stage (main.js).
+    postMessage({ type: 'progress', stage: `creating thread worker ${threadWorkers.created + 1}`, threadWorkers, creating: true });
+    const w = new NativeWorker(url, options);
+    threadWorkers.created++;
+    let seen = false;
+    w.addEventListener('message', (e) => {
+      if (!seen && e.data && e.data.cmd === 'loaded') {
+        seen = true;
+        threadWorkers.loaded++;
+        postMessage({ type: 'progress', stage: `loading the engine: ${threadWorkers.loaded} of ${threadWorkers.created} thread workers ready`, threadWorkers });
+      }
+    });
+    w.addEventListener('error', () => { threadWorkers.failed++; });
+    return w;
+  };
+  self.Worker.prototype = NativeWorker.prototype;
+}
+
 const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while running
 const SLICE_MS = 24;         // stepping time per slice before messages are served
+const MAX_STEP_REQUEST = 1e9; // steps one 'step' message (or several queued) may ask for
+const MAX_FILE_BYTES = 128 + 8 * 512 ** 3 + 8; // a 512^3 .rds file
 
 let E = null;            // the engine module
 let hasSim = false;      // a simulation exists (after a successful new or load)
@@ -35,6 +64,7 @@ let meshInFlight = false; // a mesh was sent and the app has not taken it yet
 let meshDirty = true;     // state or view changed since the last mesh
 let lastMeshAt = 0;
 let stepsPerCall = 1;
+let pendingSteps = 0;     // steps asked for by 'step' messages and not yet run
 const rate = { since: performance.now(), steps: 0, stepMs: 0 };
 
 const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
@@ -56,14 +86,15 @@ function int(m, key, lo, hi) {
 }
 
 function postInfo() {
-  postMessage({ type: 'info', info: JSON.parse(str(E._eng_sim_info_json())) });
+  // heapBytes: the WASM heap, which only grows (the page restarts the engine to shrink it).
+  postMessage({ type: 'info', info: JSON.parse(str(E._eng_sim_info_json())), heapBytes: E.HEAPU8.length });
 }
 
 function mesh() {
   meshDirty = false; // also on failure: the same request would fail again
   if (!E._eng_sim_mesh(view.iso, view.scalar, view.close)) { engineError('mesh'); return; }
-  const ptr = E._eng_mesh_ptr();
-  const bytes = E._eng_mesh_bytes();
+  const ptr = E._eng_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
+  const bytes = E._eng_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
   const triangles = new Uint32Array(copy, 8, 1)[0] / 3;
   meshInFlight = true;
@@ -105,18 +136,22 @@ function step(n) {
   return true;
 }
 
+// One stepping slice: runs (while running, or while steps are pending) in batches
+// sized so that one call takes a few milliseconds, for at most SLICE_MS, then meshes
+// when due and returns to the event loop, where waiting messages are served.
 function loop() {
   loopScheduled = false;
   const start = performance.now();
-  if (running) {
-    // Grow or shrink the batch so one call takes a few milliseconds.
-    while (running && performance.now() - start < SLICE_MS) {
-      const t0 = performance.now();
-      if (!step(stepsPerCall)) break;
-      const ms = performance.now() - t0;
-      if (ms < 4 && stepsPerCall < 64) stepsPerCall *= 2;
-      else if (ms > 16 && stepsPerCall > 1) stepsPerCall >>= 1;
-    }
+  while ((running || pendingSteps > 0) && performance.now() - start < SLICE_MS) {
+    const n = running ? stepsPerCall : Math.min(stepsPerCall, pendingSteps);
+    const t0 = performance.now();
+    const ok = step(n);
+    if (!running) pendingSteps = ok ? pendingSteps - n : 0;
+    if (!ok) break;
+    const ms = performance.now() - t0;
+    if (ms < 4 && stepsPerCall < 64) stepsPerCall *= 2;
+    else if (ms > 16 && stepsPerCall > 1) stepsPerCall >>= 1;
+    if (!running && pendingSteps === 0) postInfo(); // a 'step' request is done
   }
   const now = performance.now();
   if (!hasSim) return;
@@ -128,21 +163,33 @@ function loop() {
 // Keeps the loop alive while there is work; a paused, meshed state schedules nothing.
 function schedule() {
   if (loopScheduled || !hasSim) return;
-  if (running || meshDirty) {
+  if (running || pendingSteps > 0 || meshDirty) {
     loopScheduled = true;
-    setTimeout(loop, running ? 0 : 5);
+    setTimeout(loop, running || pendingSteps > 0 ? 0 : 5);
   }
 }
 
 async function init(m) {
   const threads = int(m, 'threads', 1, 64);
-  postMessage({ type: 'progress', stage: 'loading the engine' });
-  E = await createEngine({
+  postMessage({ type: 'progress', stage: 'loading the engine', threadWorkers });
+  const options = {
     poolThreads: threads - 1, // pre-started Web Workers for the pool (PTHREAD_POOL_SIZE)
     mainScriptUrlOrBlob: new URL('engine.js', self.location.href).href,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
-  });
+  };
+  postMessage({ type: 'progress', stage: 'creating the engine', threadWorkers });
+  const starting = createEngine(options); // creates the thread workers synchronously
+  const PT = options.PThread; // emscripten's pthread runtime, to see the module sent to them
+  if (PT && typeof PT.loadWasmModuleToWorker === 'function') {
+    const send = PT.loadWasmModuleToWorker;
+    PT.loadWasmModuleToWorker = (w, done) => {
+      threadWorkers.sent++;
+      return send(w, done);
+    };
+  }
+  postMessage({ type: 'progress', stage: `loading the engine: ${threadWorkers.created} thread workers`, threadWorkers });
+  E = await starting;
   postMessage({ type: 'progress', stage: `starting ${threads} threads` });
   const size = E._eng_init(threads);
   if (size <= 0) { engineError('engine start'); E = null; return; }
@@ -161,7 +208,8 @@ function reaction(m) {
 
 function seedHalves(m) {
   const s = m.seed;
-  if (!(typeof s === 'string' && /^\d{1,20}$/.test(s)) && !(Number.isSafeInteger(s) && s >= 0)) {
+  // The CLI's grammar (engine/num.h): decimal digits only, leading zeros decimal, <= 63 of them.
+  if (!(typeof s === 'string' && /^\d{1,63}$/.test(s)) && !(Number.isSafeInteger(s) && s >= 0)) {
     throw new Error(`new: seed must be a whole number 0..2^64-1 (a string for big ones), got ${JSON.stringify(s)}`);
   }
   const big = BigInt(s);
@@ -169,6 +217,7 @@ function seedHalves(m) {
   return [Number(big & 0xffffffffn), Number(big >> 32n)];
 }
 
+const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
 const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run']);
 const SEED_MODES = { cube: 0, spheres: 1, noise: 2 };
 const EXPORT_FORMATS = ['ply', 'obj', 'stl'];
@@ -180,20 +229,22 @@ function withCString(s, fn) {
 }
 
 function takeFile(kind) {
-  const ptr = E._eng_file_ptr();
-  const bytes = E._eng_file_bytes();
+  const ptr = E._eng_file_ptr() >>> 0;
+  const bytes = E._eng_file_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer;
+  E._eng_file_release(); // the engine's copy is not needed any more (1 GiB at 512^3)
   postMessage({ type: 'file', kind, buffer: copy }, [copy]);
 }
 
 const handlers = {
   new(m) {
     const [lo, hi] = seedHalves(m);
-    if (!(m.seedMode in SEED_MODES)) throw new Error(`new: seedMode must be one of ${Object.keys(SEED_MODES).join(', ')}`);
+    if (!own(SEED_MODES, m.seedMode)) throw new Error(`new: seedMode must be one of ${Object.keys(SEED_MODES).join(', ')}`);
     const ok = E._eng_sim_new(int(m, 'nx', 8, 512), int(m, 'ny', 8, 512), int(m, 'nz', 8, 512),
       int(m, 'boundary', 0, 1), int(m, 'stencil', 7, 27), ...reaction(m), lo, hi, SEED_MODES[m.seedMode]);
     if (!ok) { engineError('new simulation refused'); return; }
     hasSim = true;
+    pendingSteps = 0;
     meshDirty = true;
     postInfo();
   },
@@ -209,13 +260,15 @@ const handlers = {
   run(m) {
     if (typeof m.on !== 'boolean') throw new Error('run: on must be true or false');
     running = m.on;
+    if (!running) pendingSteps = 0; // a pause also ends a multi-step request
     rate.since = performance.now();
     rate.steps = 0;
     rate.stepMs = 0;
     if (!running) postStats(performance.now());
   },
   step(m) {
-    if (step(int(m, 'n', 1, 100000))) postInfo();
+    // Queued and run in slices by loop(), so messages are answered in between.
+    pendingSteps = Math.min(pendingSteps + int(m, 'n', 1, MAX_STEP_REQUEST), MAX_STEP_REQUEST);
   },
   threads(m) {
     const n = E._eng_set_threads(int(m, 'n', 1, 64));
@@ -253,12 +306,20 @@ const handlers = {
   load(m) {
     if (!(m.buffer instanceof ArrayBuffer)) throw new Error('load: buffer must be an ArrayBuffer');
     const bytes = new Uint8Array(m.buffer);
-    const p = E._malloc(Math.max(1, bytes.length));
-    if (!p) { fail('load: out of memory'); return; }
-    E.HEAPU8.set(bytes, p);
-    const ok = E._eng_sim_load(p, bytes.length);
-    E._free(p);
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new Error(`load refused: ${bytes.length} bytes is more than the largest state file (${MAX_FILE_BYTES} bytes, 512^3)`);
+    }
+    const p = E._malloc(Math.max(1, bytes.length)) >>> 0;
+    if (!p) { fail(`load refused: out of memory for ${bytes.length} bytes`); return; }
+    let ok;
+    try {
+      E.HEAPU8.set(bytes, p);
+      ok = E._eng_sim_load(p, bytes.length);
+    } finally {
+      E._free(p);
+    }
     if (!ok) { engineError('load refused'); return; }
+    pendingSteps = 0;
     hasSim = true;
     meshDirty = true;
     postInfo();
@@ -282,7 +343,7 @@ onmessage = (ev) => {
     return;
   }
   if (!E) { fail(`${m.type}: the engine is not started yet`); return; }
-  const h = Object.prototype.hasOwnProperty.call(handlers, m.type) ? handlers[m.type] : null;
+  const h = own(handlers, m.type) ? handlers[m.type] : null;
   if (!h) { fail(`unknown message type '${m.type}'`); return; }
   if (!hasSim && !NO_SIM_NEEDED.has(m.type)) { fail(`${m.type}: there is no simulation yet (send 'new' or 'load')`); return; }
   try {

@@ -13,6 +13,10 @@ const rd = (window.rd = {
   poolSize: 0,         // threads the engine's pool runs (worker 0 included)
   stage: '',           // the worker's start-up stage
   startAttempts: 0,    // compute workers started (more than 1 after a stalled start)
+  stalls: [],          // {stage, threadWorkers} of each start the watchdog abandoned
+  threadWorkers: null, // {created, loaded, failed}: the engine's thread workers while it starts
+  engineStarts: 0,     // engines started in this page (restarts give memory back)
+  heapBytes: 0,        // the engine's WASM heap as last reported
   activeThreads: 0,
   buildId: '',
   glVersion: '',
@@ -104,12 +108,18 @@ const PARAM_KEYS = ['F', 'k', 'Du', 'Dv', 'dt', 'stencil'];
 const GRID_KEYS = ['size', 'boundary', 'seedMode', 'seed'];
 const VIEW_KEYS = ['iso', 'scalar', 'close'];
 
+// Numbers a person types follow the CLI's grammar (engine/num.h): a decimal real, the
+// whole string, at most 63 characters; anything else (empty, '0x10', '+1', 'Infinity')
+// is NaN, which the worker refuses with a message instead of reading it as 0.
+const REAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const real = (text) => (text.length <= 63 && REAL.test(text) ? Number(text) : NaN);
+
 function readControls() {
   const s = {};
-  for (const key of ['F', 'k', 'Du', 'Dv', 'dt', 'iso']) s[key] = Number($(key).value);
+  for (const key of ['F', 'k', 'Du', 'Dv', 'dt', 'iso']) s[key] = real($(key).value);
   for (const key of ['stencil', 'size', 'boundary', 'scalar']) s[key] = Number($(key).value);
   s.seedMode = $('seedMode').value;
-  s.seed = $('seed').value.trim();
+  s.seed = $('seed').value; // decimal digits only (the worker checks), as rdsim --seed
   s.close = $('close').checked;
   s.preset = $('preset').value;
   return s;
@@ -159,8 +169,33 @@ function applyPreset(name) {
 
 function send(msg, transfer) { rd.worker.postMessage(msg, transfer || []); }
 
+// A WASM heap only grows. When a much smaller grid follows a big one, a fresh engine
+// (worker) is started for it, so that the memory goes back to the system.
+const GIVE_BACK_MIN_HEAP = 1 << 30; // heaps below 1 GiB are kept
+const ENGINE_BYTES_PER_CELL = 24;   // U, V and their next buffers (16 B) and meshing
+function wantsFreshEngine(cells) {
+  const need = cells * ENGINE_BYTES_PER_CELL + (64 << 20);
+  return rd.heapBytes > GIVE_BACK_MIN_HEAP && rd.heapBytes > 4 * need;
+}
+
+// Replaces the engine with a fresh one of the same pool size; then() runs when it is
+// ready, in place of the start-up's defaults (the controls keep what they show).
+function restartEngine(then) {
+  const threads = rd.poolSize, active = rd.activeThreads;
+  rd.worker.terminate();
+  rd.poolSize = 0;
+  rd.heapBytes = 0;
+  rd.afterStart = () => {
+    if (active < threads) send({ type: 'threads', n: active });
+    then();
+    send({ type: 'run', on: rd.running });
+  };
+  startWorker(threads);
+}
+
 function newSimulation() {
   const s = readControls();
+  if (wantsFreshEngine(s.size ** 3)) { restartEngine(newSimulation); return; }
   send({ type: 'new', nx: s.size, ny: s.size, nz: s.size, boundary: s.boundary, stencil: s.stencil,
     F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, seed: s.seed || '1', seedMode: s.seedMode });
   sendView();
@@ -207,13 +242,22 @@ function onWorkerMessage(ev) {
   switch (m.type) {
     case 'progress':
       rd.stage = m.stage;
+      if (m.threadWorkers) rd.threadWorkers = m.threadWorkers;
+      rd.creatingSince = m.creating ? performance.now() : 0;
       say(`Engine: ${m.stage}…`);
       break;
     case 'ready': {
       rd.stage = 'ready';
       say('');
+      rd.engineStarts++;
       rd.poolSize = m.poolSize;
       rd.activeThreads = m.poolSize;
+      if (rd.afterStart) { // a restart: the page is set up already
+        const then = rd.afterStart;
+        rd.afterStart = null;
+        then();
+        break;
+      }
       rd.buildId = m.buildId;
       rd.presets = m.presets;
       $('stat-pool').textContent = String(m.poolSize);
@@ -233,6 +277,7 @@ function onWorkerMessage(ev) {
     }
     case 'info':
       rd.info = m.info;
+      rd.heapBytes = m.heapBytes;
       $('stat-step').textContent = String(m.info.step);
       // Show the parameters in force (a refused change snaps the controls back).
       writeControls({ F: m.info.F, k: m.info.k, Du: m.info.Du, Dv: m.info.Dv, dt: m.info.dt, stencil: m.info.stencil });
@@ -274,13 +319,10 @@ function onWorkerMessage(ev) {
   }
 }
 
-const START_ATTEMPTS = 3;
-const START_TIMEOUT_MS = 10000; // a normal start takes well under a second
+const START_ATTEMPTS = 5;
+const START_TIMEOUT_MS = 15000;   // a normal start takes about a second
+const CREATE_STALL_MS = 3000;     // creating one thread worker takes milliseconds
 
-// Starts the compute worker. Firefox occasionally never finishes loading the
-// engine's thread workers (about 1 start in 20 in our tests, right after other
-// pages with engines closed); a start that has not reported ready in time is
-// abandoned and tried again with a fresh worker.
 // One bar per pool thread: its busy share since the previous stats message, and
 // how many tasks it stole from others in that time.
 function showWorkers(before, now) {
@@ -294,27 +336,43 @@ function showWorkers(before, now) {
   }).join('');
 }
 
+// The compute worker's start is watched. Firefox (153) can hang for good inside the
+// constructor of one of the engine's thread workers while the engine workers of a page
+// that just closed (a reload, a closed tab) are still being torn down: seen in 3-7 of
+// 15 starts in a row at ?threads=9, and in none of 15 when each start waited 3 s after
+// the previous page closed (tests/e2e/starts.mjs --gap-ms 3000). So a start that stays
+// in that constructor for CREATE_STALL_MS, or has not reported ready after
+// START_TIMEOUT_MS, is abandoned and tried again with a fresh worker.
 function startWorker(threads, attempt = 1) {
   const worker = new Worker('compute_worker.js');
   rd.worker = worker;
   rd.startAttempts = attempt;
+  rd.creatingSince = 0;
   worker.onmessage = onWorkerMessage;
   worker.onerror = (e) => showProblem('The compute worker failed',
     `<p>${esc(e.message || 'engine.js could not be loaded')}. Rebuild and serve with <code>make serve</code>.</p>`);
   // Stop the engine and its thread workers as soon as the page goes away.
   window.addEventListener('pagehide', () => worker.terminate());
   worker.postMessage({ type: 'init', threads });
-  setTimeout(() => {
-    if (rd.poolSize || rd.worker !== worker || rd.errors.length) return;
+  const errorsBefore = rd.errors.length;
+  const started = performance.now();
+  const watch = setInterval(() => {
+    if (rd.poolSize || rd.worker !== worker || rd.errors.length > errorsBefore) { clearInterval(watch); return; }
+    const now = performance.now();
+    const stuck = (rd.creatingSince && now - rd.creatingSince > CREATE_STALL_MS) || now - started > START_TIMEOUT_MS;
+    if (!stuck) return;
+    clearInterval(watch);
     worker.terminate();
+    rd.stalls.push({ stage: rd.stage, threadWorkers: rd.threadWorkers, ms: Math.round(now - started) });
     if (attempt < START_ATTEMPTS) {
       say(`The engine stalled at “${rd.stage || 'loading'}”; starting it again (${attempt + 1}/${START_ATTEMPTS})…`);
       startWorker(threads, attempt + 1);
     } else {
       showProblem('The engine did not start', `<p>The compute worker stalled at “${esc(rd.stage || 'loading')}” ` +
-        `${START_ATTEMPTS} times. Reload the page; if it persists, try fewer threads with <code>?threads=2</code>.</p>`);
+        `${START_ATTEMPTS} times. Close other tabs of this app and reload; if it persists, try fewer threads ` +
+        `with <code>?threads=2</code>.</p>`);
     }
-  }, START_TIMEOUT_MS);
+  }, 250);
 }
 
 // ---- app (C + SDL2 + WebGL2) -----------------------------------------------------------
@@ -388,8 +446,10 @@ function wireControls() {
     const f = $('load').files[0];
     if (!f) return;
     const buffer = await f.arrayBuffer();
-    send({ type: 'load', buffer }, [buffer]);
     $('load').value = '';
+    const load = () => send({ type: 'load', buffer }, [buffer]);
+    // A state file holds 8 bytes per cell: a much smaller grid gets a fresh engine.
+    if (wantsFreshEngine(buffer.byteLength / 8)) restartEngine(load); else load();
   };
   // Alt-click paints: caught before SDL sees it (so it does not also orbit).
   $('view').addEventListener('mousedown', (e) => {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { startCaddy, startPlainServer } from './server.mjs';
-import { BROWSER, launch, openPage } from './browser.mjs';
+import { BROWSER, launch, openPage, until } from './browser.mjs';
 
 // The clear colour of app/render.h in 8-bit sRGB-free form (the canvas is not gamma-mapped).
 const CLEAR = [Math.round(0.06 * 255), Math.round(0.07 * 255), Math.round(0.09 * 255)];
@@ -100,21 +100,6 @@ test(`${BROWSER}: without cross-origin isolation the page says so and how to fix
 
 import { execFileSync } from 'node:child_process';
 import { ROOT } from './server.mjs';
-
-// Waits for fn(arg) in the page; on time-out the error says what the page's state was.
-async function until(page, fn, arg, timeout = 60000) {
-  try {
-    await page.waitForFunction(fn, { timeout, polling: 50 }, arg);
-  } catch (e) {
-    const state = await page.evaluate(() => JSON.stringify({
-      info: window.rd.info, stats: window.rd.stats && { step: window.rd.stats.step, running: window.rd.stats.running },
-      poolSize: window.rd.poolSize, meshesReceived: window.rd.meshesReceived, meshesDrawn: window.rd.meshesDrawn,
-      framesDrawn: window.rd.framesDrawn, errors: window.rd.errors, problems: window.rd.problems,
-      visibility: document.visibilityState, stage: window.rd.stage,
-    })).catch((err) => `(state unavailable: ${err.message})`);
-    throw new Error(`${e.message}; waiting for ${fn}; page state ${state}`);
-  }
-}
 
 test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
   const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=48`);
@@ -220,15 +205,44 @@ test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, asyn
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);
   const before = await page.evaluate(() => { const h = window.rd.hash.hex; window.rd.hash = null; return h; });
-  const box = await (await page.$('#canvas')).boundingBox();
+  // Click where the surface is drawn: the drawn pixel nearest the canvas centre.
+  const canvas = await page.$('#canvas');
+  const box = await canvas.boundingBox();
+  const png = PNG.sync.read(await canvas.screenshot({ type: 'png' }));
+  let best = null;
+  const drawn = (x, y) => {
+    const i = 4 * (y * png.width + x);
+    return Math.abs(png.data[i] - CLEAR[0]) + Math.abs(png.data[i + 1] - CLEAR[1]) + Math.abs(png.data[i + 2] - CLEAR[2]) > 60;
+  };
+  for (let y = 8; y < png.height - 8; y += 2) {
+    for (let x = 8; x < png.width - 8; x += 2) {
+      // Inside a solid patch of surface (not on a thin line of the bounding box).
+      let solid = true;
+      for (let dy = -6; dy <= 6 && solid; dy += 3) for (let dx = -6; dx <= 6 && solid; dx += 3) solid = drawn(x + dx, y + dy);
+      const r = (x - png.width / 2) ** 2 + (y - png.height / 2) ** 2;
+      if (solid && (!best || r < best.r)) best = { x, y, r };
+    }
+  }
+  assert.ok(best, 'the surface is drawn somewhere');
   await page.keyboard.down('Alt');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(box.x + (best.x + 0.5) * box.width / png.width, box.y + (best.y + 0.5) * box.height / png.height);
   await page.keyboard.up('Alt');
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);
   const after = await page.evaluate(() => window.rd.hash);
-  assert.notEqual(after.hex, before, 'painting changed the state');
+  assert.notEqual(after.hex, before, `painting changed the state (errors: ${await page.evaluate(() => window.rd.errors.join('; '))})`);
   assert.equal(after.step, 0, 'painting is not a step');
+  // Alt-click on the empty background (a corner of the view) paints nothing.
+  assert.ok(!drawn(4, 4), 'the corner shows the background');
+  await page.evaluate(() => { window.rd.hash = null; });
+  await page.keyboard.down('Alt');
+  await page.mouse.click(box.x + 4.5 * box.width / png.width, box.y + 4.5 * box.height / png.height);
+  await page.keyboard.up('Alt');
+  await until(page, () => window.rd.errors.some((e) => /paint refused: paint: the ray (misses the grid|meets no surface)/.test(e)));
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+  await until(page, () => window.rd.hash !== null);
+  assert.equal(await page.evaluate(() => window.rd.hash.hex), after.hex, 'a click beside the surface changes nothing');
+  await page.evaluate(() => { window.rd.errors.length = 0; });
   assert.deepEqual(errors, []);
   await page.close();
 });

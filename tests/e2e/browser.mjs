@@ -26,7 +26,8 @@ export async function launch() {
       executablePath: '/usr/bin/firefox-esr',
       headless: false,
       userDataDir,
-      extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false },
+      // RD_FIREFOX_PREFS (JSON) adds preferences, for experiments such as the worker limit.
+      extraPrefsFirefox: { 'browser.shell.checkDefaultBrowser': false, ...JSON.parse(process.env.RD_FIREFOX_PREFS || '{}') },
     });
   } else {
     throw new Error(`BROWSER must be chromium or firefox, got ${BROWSER}`);
@@ -48,4 +49,19 @@ export async function openPage(browser, url) {
   page.on('pageerror', (err) => errors.push(String(err && err.message ? err.message : err)));
   await page.goto(url, { waitUntil: 'load' });
   return { page, errors };
+}
+
+// Waits for fn(arg) in the page; on time-out the error says what the page's state was.
+export async function until(page, fn, arg, timeout = 60000) {
+  try {
+    await page.waitForFunction(fn, { timeout, polling: 50 }, arg);
+  } catch (e) {
+    const state = await page.evaluate(() => JSON.stringify({
+      info: window.rd.info, stats: window.rd.stats && { step: window.rd.stats.step, running: window.rd.stats.running },
+      poolSize: window.rd.poolSize, meshesReceived: window.rd.meshesReceived, meshesDrawn: window.rd.meshesDrawn,
+      framesDrawn: window.rd.framesDrawn, errors: window.rd.errors, problems: window.rd.problems,
+      visibility: document.visibilityState, stage: window.rd.stage,
+    })).catch((err) => `(state unavailable: ${err.message})`);
+    throw new Error(`${e.message}; waiting for ${fn}; page state ${state}`);
+  }
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const WEBROOT = path.join(ROOT, 'build/web');
+// RD_WEBROOT serves another build's web root (a helper's scratch build, say).
+export const WEBROOT = process.env.RD_WEBROOT ? path.resolve(process.env.RD_WEBROOT) : path.join(ROOT, 'build/web');
 
 function freePort() {
   return new Promise((resolve, reject) => {
