@@ -2,24 +2,17 @@
 // cross-origin isolated, the compute worker reports its pool size, the canvas shows
 // the mesh the worker built, and nothing logs an error. Also: without the isolation
 // headers the page says what is wrong instead of failing silently.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
-import { startCaddy, startPlainServer } from './server.mjs';
-import { BROWSER, launch, openPage, until } from './browser.mjs';
+import { startPlainServer } from './server.mjs';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
 // The clear colour of app/render.h in 8-bit sRGB-free form (the canvas is not gamma-mapped).
 const CLEAR = [Math.round(0.06 * 255), Math.round(0.07 * 255), Math.round(0.09 * 255)];
 
-let server, browser;
-before(async () => {
-  server = await startCaddy();
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+// Caddy and the browser, started before the tests and stopped after them.
+const S = useCaddyAndBrowser();
 
 async function waitForMesh(page) {
   await page.waitForFunction(() => window.rd && (window.rd.meshesDrawn > 0 || window.rd.problems.length > 0),
@@ -43,7 +36,7 @@ async function meshCoverage(page) {
 }
 
 test(`${BROWSER}: isolated page, pool size reported, mesh drawn, no console errors`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/?threads=2`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2`);
   const rd = await waitForMesh(page);
   assert.deepEqual(rd.problems, [], `the page reported problems: ${rd.problems.join('; ')}`);
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
@@ -60,13 +53,13 @@ test(`${BROWSER}: isolated page, pool size reported, mesh drawn, no console erro
 });
 
 test(`${BROWSER}: default pool size follows hardwareConcurrency (capped at 8); threads=3 oversubscribes`, async () => {
-  let { page, errors } = await openPage(browser, `${server.url}/`);
+  let { page, errors } = await openPage(S.browser, `${S.server.url}/`);
   let rd = await waitForMesh(page);
   const hw = await page.evaluate(() => navigator.hardwareConcurrency);
   assert.equal(rd.poolSize, Math.min(hw, 8));
   assert.deepEqual(errors, []);
   await page.close();
-  ({ page, errors } = await openPage(browser, `${server.url}/?threads=3`));
+  ({ page, errors } = await openPage(S.browser, `${S.server.url}/?threads=3`));
   rd = await waitForMesh(page);
   assert.equal(rd.poolSize, 3);
   assert.deepEqual(errors, []);
@@ -74,7 +67,7 @@ test(`${BROWSER}: default pool size follows hardwareConcurrency (capped at 8); t
 });
 
 test(`${BROWSER}: a bad threads parameter is explained, and the app still runs`, async () => {
-  const { page } = await openPage(browser, `${server.url}/?threads=999`);
+  const { page } = await openPage(S.browser, `${S.server.url}/?threads=999`);
   await page.waitForFunction(() => window.rd.meshesDrawn > 0, { timeout: 60000, polling: 100 });
   const rd = await waitForMesh(page);
   assert.ok(rd.problems.includes('Bad threads parameter'), rd.problems.join('; '));
@@ -85,7 +78,7 @@ test(`${BROWSER}: a bad threads parameter is explained, and the app still runs`,
 test(`${BROWSER}: without cross-origin isolation the page says so and how to fix it`, async () => {
   const plain = await startPlainServer();
   try {
-    const { page } = await openPage(browser, `${plain.url}/`);
+    const { page } = await openPage(S.browser, `${plain.url}/`);
     await page.waitForSelector('#problem:not([hidden])', { timeout: 15000 });
     const text = await page.$eval('#problem', (e) => e.textContent);
     assert.match(text, /not cross-origin isolated/);
@@ -102,7 +95,7 @@ import { execFileSync } from 'node:child_process';
 import { ROOT } from './server.mjs';
 
 test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=48`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=48`);
   await until(page, () => window.rd.meshesDrawn >= 3 && window.rd.info && window.rd.info.step > 50);
   const info = await page.evaluate(() => window.rd.info);
   assert.equal(info.nx, 48);
@@ -123,8 +116,8 @@ test(`${BROWSER}: the simulation runs live and pauses on request`, async () => {
 });
 
 test(`${BROWSER}: a link reproduces a run, bit for bit the native CLI's state hash`, async () => {
-  const { page, errors } = await openPage(browser,
-    `${server.url}/?threads=3#preset=mitosis&size=40&boundary=1&seedMode=cube&seed=12345&paused=1`);
+  const { page, errors } = await openPage(S.browser,
+    `${S.server.url}/?threads=3#preset=mitosis&size=40&boundary=1&seedMode=cube&seed=12345&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 40);
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 150 }));
   await until(page, () => window.rd.info.step === 150);
@@ -140,7 +133,7 @@ test(`${BROWSER}: a link reproduces a run, bit for bit the native CLI's state ha
 });
 
 test(`${BROWSER}: bad messages and unstable parameters are refused and change nothing`, async () => {
-  const { page } = await openPage(browser, `${server.url}/#preset=spots&size=32&paused=1`);
+  const { page } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0);
   const before = await page.evaluate(() => window.rd.info);
   const post = (msg) => page.evaluate((m) => window.rd.worker.postMessage(m), msg);
@@ -164,7 +157,7 @@ test(`${BROWSER}: bad messages and unstable parameters are refused and change no
 });
 
 test(`${BROWSER}: state saves and loads back to the same hash; threads change at run time`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/#preset=worms&size=32&paused=1`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=worms&size=32&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 32);
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'threads', n: 1 }));
   await until(page, () => window.rd.activeThreads === 1);
@@ -200,7 +193,7 @@ test(`${BROWSER}: state saves and loads back to the same hash; threads change at
 });
 
 test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/#preset=spots&size=32&paused=1&iso=0.2`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32&paused=1&iso=0.2`);
   await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0 && window.rd.app);
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);

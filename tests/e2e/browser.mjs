@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import puppeteer from 'puppeteer-core';
+import { startCaddy } from './server.mjs';
 
 export const BROWSER = process.env.BROWSER || 'chromium';
 
@@ -64,4 +66,19 @@ export async function until(page, fn, arg, timeout = 60000) {
     })).catch((err) => `(state unavailable: ${err.message})`);
     throw new Error(`${e.message}; waiting for ${fn}; page state ${state}`);
   }
+}
+
+// Registers node:test hooks that start Caddy and the browser before a file's tests and
+// stop them after; returns {server, browser}, filled in once they run.
+export function useCaddyAndBrowser() {
+  const s = { server: null, browser: null };
+  before(async () => {
+    s.server = await startCaddy();
+    s.browser = await launch();
+  });
+  after(async () => {
+    if (s.browser) await s.browser.close();
+    if (s.server) await s.server.stop();
+  });
+  return s;
 }

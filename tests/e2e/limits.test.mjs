@@ -2,25 +2,18 @@
 // answers while a long step request runs, bounded painting, enum fields checked as own
 // properties, and the largest grid (512^3: a WASM heap past 2 GiB) meshes, saves,
 // loads back and hashes as rdsim does, after which a small grid gives the memory back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCaddy, ROOT } from './server.mjs';
-import { BROWSER, launch, openPage, until } from './browser.mjs';
+import { ROOT } from './server.mjs';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startCaddy();
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+// Caddy and the browser, started before the tests and stopped after them.
+const S = useCaddyAndBrowser();
 
 const post = (page, msg) => page.evaluate((m) => window.rd.worker.postMessage(m), msg);
 async function hash(page) {
@@ -30,7 +23,7 @@ async function hash(page) {
 }
 
 test(`${BROWSER}: a long step request is run in slices: hash and pause are answered while it runs`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/?threads=2#preset=spots&size=64&paused=1`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=64&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 64 && window.rd.meshesDrawn > 0);
   await post(page, { type: 'step', n: 1000000 });
   const during = await hash(page);
@@ -51,7 +44,7 @@ test(`${BROWSER}: a long step request is run in slices: hash and pause are answe
 });
 
 test(`${BROWSER}: far or missing view rays end at once and change nothing; enum names are own properties`, async () => {
-  const { page } = await openPage(browser, `${server.url}/?threads=2#preset=spots&size=32&paused=1`);
+  const { page } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0);
   const before = await hash(page);
   const info = await page.evaluate(() => window.rd.info);
@@ -90,8 +83,8 @@ test(`${BROWSER}: 512^3 meshes, saves and loads back with rdsim's hash; a small 
     const want = /state_hash ([0-9a-f]{16})/.exec(native)[1];
     const plySha = createHash('sha256').update(readFileSync(ply)).digest('hex');
     rmSync(path.dirname(ply), { recursive: true, force: true });
-    const { page, errors } = await openPage(browser,
-      `${server.url}/?threads=2#preset=mitosis&size=${n}&seedMode=cube&seed=7&paused=1`);
+    const { page, errors } = await openPage(S.browser,
+      `${S.server.url}/?threads=2#preset=mitosis&size=${n}&seedMode=cube&seed=7&paused=1`);
     await until(page, (s) => window.rd.info && window.rd.info.nx === s && window.rd.meshesDrawn > 0, n, 300000);
     assert.ok(await page.evaluate(() => window.rd.heapBytes) > 2 ** 31, 'the heap is past 2 GiB');
     await post(page, { type: 'step', n: 2 });
@@ -155,7 +148,7 @@ test(`${BROWSER}: a seed in a link reads as rdsim reads it: decimal, leading zer
   const cli = (seed) => /state_hash ([0-9a-f]{16})/.exec(execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '24',
     '--preset', 'mitosis', '--seed', seed, '--steps', '5', '--hash'], { encoding: 'utf8' }))[1];
   assert.equal(cli('010'), cli('10'), 'rdsim reads 010 as ten');
-  const { page, errors } = await openPage(browser, `${server.url}/?threads=2#preset=mitosis&size=24&seed=010&paused=1`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=mitosis&size=24&seed=010&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 24);
   assert.equal(await page.evaluate(() => window.rd.info.seed), '10');
   await post(page, { type: 'step', n: 5 });
@@ -169,7 +162,7 @@ test(`${BROWSER}: a seed in a link reads as rdsim reads it: decimal, leading zer
 });
 
 test(`${BROWSER}: the step counter stops at 2^53-1, shown exactly; a file claiming more is refused`, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/?threads=2#preset=spots&size=16&paused=1`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=16&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 16);
   await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'save' }); });
   await until(page, () => window.rd.lastFile !== null);

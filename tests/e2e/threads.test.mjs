@@ -1,21 +1,14 @@
 // threads.test.mjs: every pool size the page accepts starts in this browser
 // (BROWSER=chromium or firefox), and for 1..4 threads the state hash after a run
 // equals the native CLI's, bit for bit.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startCaddy, ROOT } from './server.mjs';
-import { BROWSER, launch, openPage, until } from './browser.mjs';
+import { ROOT } from './server.mjs';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startCaddy();
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+// Caddy and the browser, started before the tests and stopped after them.
+const S = useCaddyAndBrowser();
 
 const RUN = { preset: 'mitosis', size: 40, boundary: 'zeroflux', seedMode: 'cube', seed: '12345', steps: 120 };
 
@@ -28,7 +21,7 @@ function nativeHash(threads) {
 
 // Opens the page with ?threads=n, waits until the engine is up and has drawn a mesh.
 async function start(n, hash) {
-  const { page, errors } = await openPage(browser, `${server.url}/?threads=${n}${hash}`);
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=${n}${hash}`);
   await until(page, () => window.rd.poolSize > 0 && window.rd.info && window.rd.meshesDrawn > 0, undefined, 90000);
   const rd = await page.evaluate(() => ({ poolSize: window.rd.poolSize, attempts: window.rd.startAttempts,
     problems: window.rd.problems }));
