@@ -45,10 +45,17 @@ function showProblem(title, html) {
   box.hidden = false;
 }
 
+// The message over the view: every outcome, success or refusal. It clears itself
+// (errors stay longer), and a new action clears the previous one (say('')).
+const SAY_MS = 5000, SAY_ERROR_MS = 12000;
+let sayTimer = 0;
 function say(text, isError = false) {
   const m = $('message');
   m.textContent = text;
   m.classList.toggle('bad', isError);
+  m.hidden = !text;
+  clearTimeout(sayTimer);
+  if (text) sayTimer = setTimeout(() => { m.hidden = true; m.textContent = ''; }, isError ? SAY_ERROR_MS : SAY_MS);
 }
 
 // ---- browser checks -------------------------------------------------------------
@@ -195,6 +202,7 @@ function restartEngine(then) {
 
 function newSimulation() {
   const s = readControls();
+  say('');
   if (wantsFreshEngine(s.size ** 3)) { restartEngine(newSimulation); return; }
   send({ type: 'new', nx: s.size, ny: s.size, nz: s.size, boundary: s.boundary, stencil: s.stencil,
     F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, seed: s.seed || '1', seedMode: s.seedMode });
@@ -204,12 +212,14 @@ function newSimulation() {
 
 function sendParams() {
   const s = readControls();
+  say('');
   send({ type: 'params', F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, stencil: s.stencil });
   keepInLink(s);
 }
 
 function sendView() {
   const s = readControls();
+  say('');
   send({ type: 'view', iso: s.iso, scalar: s.scalar, close: s.close });
   keepInLink(s);
 }
@@ -278,6 +288,10 @@ function onWorkerMessage(ev) {
     case 'info':
       rd.info = m.info;
       rd.heapBytes = m.heapBytes;
+      if (rd.loading) {
+        say(`Loaded ${rd.loading}: ${m.info.nx}×${m.info.ny}×${m.info.nz} at step ${m.info.step}.`);
+        rd.loading = null;
+      }
       $('stat-step').textContent = String(m.info.step);
       // Show the parameters in force (a refused change snaps the controls back).
       writeControls({ F: m.info.F, k: m.info.k, Du: m.info.Du, Dv: m.info.Dv, dt: m.info.dt, stencil: m.info.stencil });
@@ -313,6 +327,7 @@ function onWorkerMessage(ev) {
     }
     case 'error':
       rd.errors.push(m.message);
+      if (/^load/.test(m.message)) rd.loading = null;
       say(m.message, true);
       if (/simulation stopped/.test(m.message)) setRunning(false);
       break;
@@ -432,6 +447,7 @@ function wireControls() {
   for (const key of GRID_KEYS) $(key).addEventListener('change', () => keepInLink());
   $('iso').addEventListener('input', () => { writeControls({}); sendView(); });
   for (const key of ['scalar', 'close']) $(key).addEventListener('change', sendView);
+  for (const key of ['paintRadius', 'paintAmount']) $(key).addEventListener('input', () => writeControls({}));
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
   $('btn-hash').onclick = () => send({ type: 'hash' });
   $('btn-save').onclick = () => send({ type: 'save' });
@@ -447,7 +463,7 @@ function wireControls() {
     if (!f) return;
     const buffer = await f.arrayBuffer();
     $('load').value = '';
-    const load = () => send({ type: 'load', buffer }, [buffer]);
+    const load = () => { say(''); rd.loading = f.name; send({ type: 'load', buffer }, [buffer]); };
     // A state file holds 8 bytes per cell: a much smaller grid gets a fresh engine.
     if (wantsFreshEngine(buffer.byteLength / 8)) restartEngine(load); else load();
   };
@@ -462,7 +478,7 @@ function wireControls() {
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }
-    else if (e.key === '.') send({ type: 'step', n: 1 });
+    else if (e.key === '.') $('btn-step').click(); // pauses, then one step, as the button does
     else if (e.key === 'Backspace') newSimulation();
   });
 }

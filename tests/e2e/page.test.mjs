@@ -1,0 +1,99 @@
+// page.test.mjs: the page's controls as a person uses them (BROWSER=chromium or
+// firefox): messages are on screen and clear, the paint labels follow their sliders,
+// the "." key pauses as the Step button does, and a loaded file is confirmed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+
+// Caddy and the browser, started before the tests and stopped after them.
+const S = useCaddyAndBrowser();
+
+// The message element's text and whether it is wholly inside the window.
+const message = (page) => page.evaluate(() => {
+  const m = document.getElementById('message');
+  const r = m.getBoundingClientRect();
+  return { text: m.hidden ? '' : m.textContent, bad: m.classList.contains('bad'),
+    onScreen: !m.hidden && r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth };
+});
+
+// Types a value into a field as a person does and commits it (the change event).
+const type = (page, id, value) => page.evaluate((i, v) => {
+  const el = document.getElementById(i);
+  el.value = v;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}, id, value);
+
+for (const [w, h] of [[1280, 800], [800, 600]]) {
+  test(`${BROWSER}: at ${w}x${h} a refusal is shown inside the window, and a valid change clears it`, async () => {
+    const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32&paused=1`);
+    await page.setViewport({ width: w, height: h });
+    await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0);
+    await type(page, 'dt', '1.5');
+    await until(page, () => window.rd.errors.some((e) => /parameters refused/.test(e)));
+    let m = await message(page);
+    assert.match(m.text, /parameters refused.*dt/);
+    assert.ok(m.bad, 'shown as an error');
+    assert.ok(m.onScreen, 'the message is inside the window');
+    assert.equal(await page.$eval('#dt', (e) => e.value), '1', 'the field shows the dt in force');
+    await type(page, 'dt', '0.5');
+    await until(page, () => window.rd.info.dt === 0.5);
+    m = await message(page);
+    assert.equal(m.text, '', 'the old refusal is gone after a valid change');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test(`${BROWSER}: the paint labels follow their sliders; "." pauses and steps like the Step button`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32`);
+  await until(page, () => window.rd.info && window.rd.stats && window.rd.stats.running === true);
+  for (const [id, v] of [['paintRadius', '9.5'], ['paintAmount', '-0.35']]) {
+    await page.evaluate((i, x) => {
+      const el = document.getElementById(i);
+      el.value = x;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, id, v);
+    assert.equal(await page.$eval(`output[for=${id}]`, (e) => e.textContent), v, `${id} label`);
+  }
+  await page.focus('#canvas');
+  await page.keyboard.press('.');
+  await until(page, () => window.rd.stats && window.rd.stats.running === false);
+  assert.equal(await page.$eval('#btn-run', (e) => e.textContent), 'Play');
+  const s1 = await page.evaluate(() => window.rd.info.step);
+  await page.keyboard.press('.');
+  await until(page, (s) => window.rd.info.step === s + 1, s1);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await page.evaluate(() => window.rd.info.step), s1 + 1, 'paused after the step');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: Load state confirms what it loaded, and a refused file says why`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24);
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'save' }); });
+  await until(page, () => window.rd.lastFile !== null);
+  const input = await page.$('#load');
+  const file = async (name, bytes) => {
+    await page.evaluate((n, b) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([b === null ? window.rd.lastFile.buffer : new Uint8Array(b)], n));
+      const el = document.getElementById('load');
+      el.files = dt.files;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, name, bytes);
+  };
+  assert.ok(input);
+  await file('broken.rds', [1, 2, 3]);
+  await until(page, () => window.rd.errors.some((e) => /load refused/.test(e)));
+  let m = await message(page);
+  assert.match(m.text, /load refused: .*truncated header/);
+  assert.ok(m.onScreen && m.bad);
+  await file('good.rds', null);
+  await until(page, () => /Loaded good\.rds/.test(document.getElementById('message').textContent));
+  m = await message(page);
+  assert.match(m.text, /^Loaded good\.rds: 24×24×24 at step 0\.$/);
+  assert.ok(m.onScreen && !m.bad, 'the confirmation replaces the old error');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
