@@ -458,6 +458,10 @@ function wireControls() {
     history.replaceState(null, '', url);
     try { await navigator.clipboard.writeText(url); say('Link copied.'); } catch { say(`Link: ${url}`); }
   };
+  // The Load label is a button for the keyboard too (its file input is hidden).
+  $('load-label').addEventListener('keydown', (e) => {
+    if ((e.key === 'Enter' || e.key === ' ') && !$('load').disabled) { e.preventDefault(); $('load').click(); }
+  });
   $('load').onchange = async () => {
     const f = $('load').files[0];
     if (!f) return;

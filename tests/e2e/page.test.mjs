@@ -97,3 +97,21 @@ test(`${BROWSER}: Load state confirms what it loaded, and a refused file says wh
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: Load state is reached with the keyboard: Tab to it, Enter opens the file chooser`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24 && !document.getElementById('load').disabled);
+  await page.evaluate(() => {
+    window.chooserOpened = 0;
+    // Count the chooser opening without showing it (a click on the hidden file input).
+    document.getElementById('load').addEventListener('click', (e) => { window.chooserOpened++; e.preventDefault(); });
+  });
+  await page.focus('#btn-save');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'load-label', 'Tab after Save state reaches Load state');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press(' ');
+  assert.equal(await page.evaluate(() => window.chooserOpened), 2, 'Enter and Space open the file chooser');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
