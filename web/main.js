@@ -272,6 +272,7 @@ function onWorkerMessage(ev) {
       rd.presets = m.presets;
       $('stat-pool').textContent = String(m.poolSize);
       $('stat-build').textContent = m.buildId;
+      document.querySelector('header').title = `build ${m.buildId}`;
       $('threads').max = String(m.poolSize);
       $('preset').innerHTML = m.presets.map((p) => `<option>${esc(p.name)}</option>`).join('');
       // Defaults, then the preset named in the link, then the link's own values.

@@ -115,3 +115,25 @@ test(`${BROWSER}: Load state is reached with the keyboard: Tab to it, Enter open
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const [w, h] of [[800, 600], [1400, 900]]) {
+  test(`${BROWSER}: at ${w}x${h} the header's figures are all visible and each label is distinct`, async () => {
+    const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32`);
+    await page.setViewport({ width: w, height: h });
+    await until(page, () => window.rd.stats && window.rd.stats.running && window.rd.triangles > 0);
+    await new Promise((r) => setTimeout(r, 1200)); // the figures filled in (fps, triangles)
+    const header = await page.evaluate(() => {
+      const hr = document.querySelector('header').getBoundingClientRect();
+      const shown = [...document.querySelectorAll('#stats > div')].filter((d) => getComputedStyle(d).display !== 'none');
+      return { labels: shown.map((d) => d.querySelector('dt').textContent),
+        clipped: shown.filter((d) => d.getBoundingClientRect().right > hr.right + 0.5).map((d) => d.querySelector('dt').textContent),
+        title: document.querySelector('h1').getBoundingClientRect().right <= hr.right };
+    });
+    assert.deepEqual(header.clipped, [], `clipped at ${w}px`);
+    assert.ok(header.title);
+    assert.equal(new Set(header.labels).size, header.labels.length, `labels: ${header.labels.join(', ')}`);
+    for (const l of ['step', 'steps/s', 'per step', 'mesh', 'triangles', 'fps', 'threads']) assert.ok(header.labels.includes(l), l);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
