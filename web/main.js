@@ -289,13 +289,17 @@ function onWorkerMessage(ev) {
     case 'info':
       rd.info = m.info;
       rd.heapBytes = m.heapBytes;
-      if (rd.loading) {
-        say(`Loaded ${rd.loading}: ${m.info.nx}×${m.info.ny}×${m.info.nz} at step ${m.info.step}.`);
-        rd.loading = null;
-      }
       $('stat-step').textContent = String(m.info.step);
       // Show the parameters in force (a refused change snaps the controls back).
       writeControls({ F: m.info.F, k: m.info.k, Du: m.info.Du, Dv: m.info.Dv, dt: m.info.dt, stencil: m.info.stencil });
+      if (rd.loading) { // the panel and the link now describe the loaded grid
+        const i = m.info, cube = i.nx === i.ny && i.ny === i.nz;
+        writeControls({ ...(cube ? { size: i.nx } : {}), boundary: i.boundary, seed: i.seed });
+        keepInLink();
+        say(`Loaded ${rd.loading}: ${i.nx}×${i.ny}×${i.nz} at step ${i.step}.` +
+          (cube ? '' : ' Reset makes a cube of the size in the panel.'));
+        rd.loading = null;
+      }
       break;
     case 'mesh':
       rd.meshesReceived++;

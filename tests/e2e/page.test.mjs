@@ -137,3 +137,35 @@ for (const [w, h] of [[800, 600], [1400, 900]]) {
     await page.close();
   });
 }
+
+test(`${BROWSER}: after Load state the panel and the link describe the loaded grid, and Reset builds it`, async () => {
+  const { page, errors } = await openPage(S.browser,
+    `${S.server.url}/?threads=2#preset=mitosis&size=24&boundary=1&seed=5&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24);
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'save' }); });
+  await until(page, () => window.rd.lastFile !== null);
+  // Other values in the panel (not applied), then the file.
+  await page.select('#size', '32');
+  await page.select('#boundary', '0');
+  await type(page, 'seed', '9');
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([window.rd.lastFile.buffer], 'saved.rds'));
+    const el = document.getElementById('load');
+    el.files = dt.files;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await until(page, () => /Loaded saved\.rds/.test(document.getElementById('message').textContent));
+  const panel = await page.evaluate(() => ({ size: document.getElementById('size').value,
+    boundary: document.getElementById('boundary').value, seed: document.getElementById('seed').value,
+    link: new URLSearchParams(location.hash.slice(1)) + '' }));
+  assert.deepEqual({ size: panel.size, boundary: panel.boundary, seed: panel.seed }, { size: '24', boundary: '1', seed: '5' });
+  assert.match(panel.link, /(^|&)size=24(&|$)/);
+  assert.match(panel.link, /(^|&)boundary=1(&|$)/);
+  assert.match(panel.link, /(^|&)seed=5(&|$)/);
+  await page.click('#btn-reset');
+  await until(page, () => window.rd.info.step === 0 && window.rd.info.nx === 24 && window.rd.info.boundary === 1 &&
+    window.rd.info.seed === '5');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
