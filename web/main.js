@@ -476,6 +476,9 @@ function wireControls() {
     // A state file holds 8 bytes per cell: a much smaller grid gets a fresh engine.
     if (wantsFreshEngine(buffer.byteLength / 8)) restartEngine(load); else load();
   };
+  // The view takes the keyboard when it is used with the mouse (R resets the camera:
+  // SDL reads keys on the canvas only).
+  $('canvas').addEventListener('pointerdown', () => $('canvas').focus());
   // Alt-click paints: caught before SDL sees it (so it does not also orbit).
   $('view').addEventListener('mousedown', (e) => {
     if (!e.altKey || !rd.app) return;

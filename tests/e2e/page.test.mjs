@@ -3,6 +3,7 @@
 // the "." key pauses as the Step button does, and a loaded file is confirmed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
 // Caddy and the browser, started before the tests and stopped after them.
@@ -166,6 +167,33 @@ test(`${BROWSER}: after Load state the panel and the link describe the loaded gr
   await page.click('#btn-reset');
   await until(page, () => window.rd.info.step === 0 && window.rd.info.nx === 24 && window.rd.info.boundary === 1 &&
     window.rd.info.seed === '5');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: after the mouse orbits the view, R resets the camera`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32&paused=1`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.app);
+  await page.evaluate(() => document.getElementById('btn-hash').focus()); // the keyboard is elsewhere
+  const canvas = await page.$('#canvas');
+  const shot = async () => { await new Promise((r) => setTimeout(r, 400)); return canvas.screenshot({ type: 'png' }); };
+  const differ = (a, b) => {
+    const pa = PNG.sync.read(a), pb = PNG.sync.read(b);
+    let n = 0;
+    for (let i = 0; i < pa.data.length; i += 4) if (Math.abs(pa.data[i] - pb.data[i]) + Math.abs(pa.data[i + 1] - pb.data[i + 1]) > 24) n++;
+    return n / (pa.width * pa.height);
+  };
+  const start = await shot();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 40, { steps: 10 });
+  await page.mouse.up();
+  const orbited = await shot();
+  assert.ok(differ(start, orbited) > 0.02, 'the drag orbited the view');
+  await page.keyboard.press('r');
+  const reset = await shot();
+  assert.ok(differ(start, reset) < 0.002, `after R the view is the starting one (${(differ(start, reset) * 100).toFixed(2)}% differ)`);
   assert.deepEqual(errors, []);
   await page.close();
 });
