@@ -13,6 +13,7 @@ const rd = (window.rd = {
   poolSize: 0,         // threads the engine's pool runs (worker 0 included)
   stage: '',           // the worker's start-up stage
   startAttempts: 0,    // compute workers started (more than 1 after a stalled start)
+  viewNotes: [],       // texts shown in the middle of the view
   stalls: [],          // {stage, threadWorkers} of each start the watchdog abandoned
   threadWorkers: null, // {created, loaded, failed}: the engine's thread workers while it starts
   engineStarts: 0,     // engines started in this page (restarts give memory back)
@@ -37,6 +38,15 @@ const rd = (window.rd = {
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// The note in the middle of the view (empty: hidden). Each text shown is kept in rd.viewNotes.
+function viewNote(text) {
+  const n = $('view-note');
+  if (n.textContent === text && n.hidden === !text) return;
+  n.textContent = text;
+  n.hidden = !text;
+  if (text) rd.viewNotes.push(text);
+}
 
 function showProblem(title, html) {
   rd.problems.push(title);
@@ -252,6 +262,7 @@ function onWorkerMessage(ev) {
   switch (m.type) {
     case 'progress':
       rd.stage = m.stage;
+      if (!rd.meshesDrawn) viewNote(`Starting the engine: ${m.stage}…`);
       if (m.threadWorkers) rd.threadWorkers = m.threadWorkers;
       rd.creatingSince = m.creating ? performance.now() : 0;
       say(`Engine: ${m.stage}…`);
@@ -415,6 +426,10 @@ function startApp() {
       send({ type: 'mesh_taken' });
     }
     rd.triangles = triangles;
+    if (hadNewMesh) { // say why the view is empty, rather than showing nothing
+      viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value} yet: ` +
+        'press Play to let the pattern grow, or lower the isovalue.');
+    }
     rd.ready = rd.poolSize > 0 && rd.glVersion !== '';
     if (pictureWanted) { // right after the draw, while the drawing buffer holds the frame
       pictureWanted = false;
@@ -500,6 +515,7 @@ if (missing.length) {
   for (const m of missing) showProblem(m.title, m.html);
 } else {
   wireControls();
+  viewNote('Starting the engine…');
   startWorker(requestedThreads());
   startApp();
 }

@@ -197,3 +197,22 @@ test(`${BROWSER}: after the mouse orbits the view, R resets the camera`, async (
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: the view says while the engine starts, and why a fresh noise start shows nothing`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32&seedMode=noise&paused=1`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0);
+  const notes = await page.evaluate(() => window.rd.viewNotes);
+  assert.match(notes[0], /^Starting the engine/, 'shown from the start');
+  const note = () => page.$eval('#view-note', (e) => (e.hidden ? '' : e.textContent));
+  assert.equal(await page.evaluate(() => window.rd.triangles), 0, 'nothing reaches 0.25 at step 0 of noise');
+  assert.match(await note(), /Nothing in V reaches the isovalue 0\.25 yet: press Play.*or lower the isovalue/);
+  await page.evaluate(() => {
+    const el = document.getElementById('iso');
+    el.value = '0.1';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await until(page, () => window.rd.triangles > 0);
+  await until(page, () => document.getElementById('view-note').hidden);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
