@@ -27,7 +27,7 @@ importScripts('engine.js');
 // Start-up diagnostics: the engine's thread workers, as emscripten creates them, and
 // which of them have loaded the WASM module. The page shows the stage while it waits,
 // so a start that stalls says where (and the page's watchdog knows what to do).
-const threadWorkers = { created: 0, sent: 0, loaded: 0, failed: 0 };
+const threadWorkers = { created: 0, loaded: 0, failed: 0 };
 {
   const NativeWorker = self.Worker;
   self.Worker = function ThreadWorker(url, options) {
@@ -178,16 +178,7 @@ async function init(m) {
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
   };
-  postMessage({ type: 'progress', stage: 'creating the engine', threadWorkers });
   const starting = createEngine(options); // creates the thread workers synchronously
-  const PT = options.PThread; // emscripten's pthread runtime, to see the module sent to them
-  if (PT && typeof PT.loadWasmModuleToWorker === 'function') {
-    const send = PT.loadWasmModuleToWorker;
-    PT.loadWasmModuleToWorker = (w, done) => {
-      threadWorkers.sent++;
-      return send(w, done);
-    };
-  }
   postMessage({ type: 'progress', stage: `loading the engine: ${threadWorkers.created} thread workers`, threadWorkers });
   E = await starting;
   postMessage({ type: 'progress', stage: `starting ${threads} threads` });
