@@ -22,9 +22,7 @@ real_cache=${RD_CACHE:-$HOME/.cache/rdsim}
 
 # An APT configuration with the machine's Debian binary repositories and nothing else.
 mkdir -p "$tmp/apt/parts"
-apt-get indextargets --no-release-info --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 'Created-By: Packages' |
-    awk '$1 ~ /debian/ && !seen[$0]++ { print "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] " $1 " " $2 " " $3 }' \
-    > "$tmp/apt/sources.list"
+tools/apt_source.sh binary-sources > "$tmp/apt/sources.list"
 cat > "$tmp/apt/apt.conf" <<EOF
 Dir::Etc::SourceList "$tmp/apt/sources.list";
 Dir::Etc::SourceParts "$tmp/apt/parts";

@@ -3,6 +3,8 @@
 #   tools/apt_source.sh version PKG       prints the source package's version
 #   tools/apt_source.sh unpack PKG DIR    downloads PKG's sources and unpacks the upstream
 #                                         tarball into DIR (DIR/<name>-<version>/...)
+#   tools/apt_source.sh binary-sources    prints a sources.list of the Debian binary
+#                                         repositories only (the set-up test's APT config)
 # It never changes the system's APT configuration: it keeps a private APT state under
 # $RD_CACHE/apt (default ~/.cache/rdsim/apt) whose only sources are deb-src lines derived
 # from the Debian binary repositories the system is configured with (`apt-get indextargets`,
@@ -19,14 +21,23 @@ APT_OPTS=(-q -o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o "Dir::Etc::Sourc
 
 die() { echo "apt_source: $*" >&2; exit 1; }
 
-# One deb-src line per Debian binary repository (URI, suite, component) of the system.
-write_sources() {
-    local keyring=/usr/share/keyrings/debian-archive-keyring.gpg opt=""
-    [ -f "$keyring" ] && opt="[signed-by=$keyring] "
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The Debian binary repositories APT is configured with: "URI SUITE COMPONENT" lines.
+repos() {
     apt-get indextargets --no-release-info --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' \
-            'Created-By: Packages' |
-        awk -v opt="$opt" '$1 ~ /debian/ && !seen[$0]++ { print "deb-src " opt $1 " " $2 " " $3 }' \
-            > "$APT_DIR/sources.list.tmp"
+            'Created-By: Packages' | awk '$1 ~ /debian/ && !seen[$0]++'
+}
+
+# One sources line of type $1 (deb or deb-src) per Debian binary repository.
+sources_of_type() {
+    local opt=""
+    [ -f "$KEYRING" ] && opt="[signed-by=$KEYRING] "
+    repos | awk -v t="$1" -v opt="$opt" '{ print t " " opt $1 " " $2 " " $3 }'
+}
+
+write_sources() {
+    sources_of_type deb-src > "$APT_DIR/sources.list.tmp"
     [ -s "$APT_DIR/sources.list.tmp" ] ||
         die "no Debian binary repository is configured (apt-get indextargets lists none)"
     mv "$APT_DIR/sources.list.tmp" "$APT_DIR/sources.list"
@@ -46,7 +57,8 @@ version() { # $1 = source package; prints its version or nothing
 
 cmd=${1:-}
 pkg=${2:-}
-[ -n "$pkg" ] || die "usage: apt_source.sh version PKG | unpack PKG DIR"
+if [ "$cmd" = binary-sources ]; then sources_of_type deb; exit 0; fi
+[ -n "$pkg" ] || die "usage: apt_source.sh version PKG | unpack PKG DIR | binary-sources"
 have_index || refresh
 case "$cmd" in
     version)
