@@ -273,9 +273,9 @@ FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_ENGINE := engine/rds.c engine/hash.c engine/gs.c engine/chunk.c engine/grid.c engine/pool.c engine/plat.c
 FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -rss_limit_mb=$(FUZZ_RSS_MB) \
            -malloc_limit_mb=$(FUZZ_MALLOC_MB) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/
-$(FUZZ_DIR)/fuzz_%: tests/fuzz_%.c $(FUZZ_ENGINE) $(ENGINE_HDR)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz_%.c tests/fuzz_rds.h $(FUZZ_ENGINE) $(ENGINE_HDR)
 	mkdir -p $(FUZZ_DIR)
-	clang $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=fuzzer,address,undefined $< $(FUZZ_ENGINE) -lm -o $@
+	clang $(COMMON_CFLAGS) -O1 -g -pthread -fsanitize=fuzzer,address,undefined -Itests $< $(FUZZ_ENGINE) -lm -o $@
 .PHONY: fuzz-run
 fuzz: setup
 	@$(MAKE) --no-print-directory fuzz-run

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_rds.h"
 #include "rds.h"
 
 static void try_read(const uint8_t *data, size_t size) {
@@ -30,13 +31,6 @@ static void try_read(const uint8_t *data, size_t size) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     try_read(data, size);
-    rds_info_t info;
-    if (size >= RDS_HEADER_SIZE + 8 && rds_parse_header(data, size, &info, NULL, 0)) {
-        uint8_t *copy = malloc(size);
-        memcpy(copy, data, size);
-        memset(copy + size - 8, 0, 8);
-        try_read(copy, size);
-        free(copy);
-    }
+    fuzz_rds_with_zero_hash(data, size, try_read);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_rds.h"
 #include "rds.h"
 
 static char path[256];
@@ -77,13 +78,6 @@ static void load_pipe(const uint8_t *data, size_t size) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     load_file(data, size);
     load_pipe(data, size);
-    rds_info_t info;
-    if (size >= RDS_HEADER_SIZE + 8 && rds_parse_header(data, size, &info, NULL, 0)) {
-        uint8_t *copy = malloc(size);
-        memcpy(copy, data, size);
-        memset(copy + size - 8, 0, 8);
-        load_file(copy, size);
-        free(copy);
-    }
+    fuzz_rds_with_zero_hash(data, size, load_file);
     return 0;
 }
