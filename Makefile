@@ -179,7 +179,11 @@ $(WEBROOT)/%: assets/% | $(WEBROOT)
 	cp $< $@
 $(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(GEN)/build_id
 	echo '{"build_id": "$(BUILD_ID)"}' > $@
-web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json \
+# The settings' description (engine/schema.c), for the page to build its panel before
+# the engine has started; the worker's engine sends the same document (the page checks).
+$(WEBROOT)/schema.json: $(NATIVE)/rdsim | $(WEBROOT)
+	$(NATIVE)/rdsim --schema > $@
+web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json $(WEBROOT)/schema.json \
      $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC)) $(patsubst assets/%,$(WEBROOT)/%,$(ASSETS))
 
 serve: setup

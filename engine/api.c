@@ -2,16 +2,22 @@
  * marked API_EXPORT is exported (tools/api_exports.sh builds emcc's list from
  * them). One engine per WASM instance: the state below is this file's singleton,
  * used only by the worker's runtime thread (the pool's owner).
+ * Settings cross by name: the worker stages each value as text (eng_stage, by the
+ * keys of the schema, engine/schema.h), then applies a group of them (eng_sim_new,
+ * eng_sim_set_params, eng_view_set). So this file names no parameter.
  * Errors: functions return 0 / NULL and eng_last_error() says why; a refused call
- * changes nothing. Strings returned stay valid until the next call of that function.
+ * changes nothing. Each returned string has its own buffer and stays valid until the
+ * next call of the function that returned it (the schema: for good).
  * Pointers and byte counts cross to JavaScript as i32: past 2 GiB of heap they read as
  * negative there, so the worker reads every one as `x >>> 0`. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chunk.h"
+#include "err.h"
 #include "gs.h"
 #include "hash.h"
 #include "mc.h"
@@ -20,30 +26,38 @@
 #include "pool.h"
 #include "preset.h"
 #include "rds.h"
+#include "schema.h"
 #include "seed.h"
 
 #define API_EXPORT __attribute__((used, visibility("default")))
 
-enum { JSON_CAP = 16384 };
+enum { SCHEMA_CAP = 1 << 16, INFO_CAP = 2048, STATS_CAP = 96 * POOL_MAX_THREADS + 16, STAGED_MAX = 32 };
 
 static struct {
     pool_t *pool;
     mc_mesher_t *mesher;
     gs_sim_t sim;  /* zeroed until eng_sim_new / eng_sim_load succeeds */
     bool has_sim;
+    int seed_mode; /* of the last eng_sim_new; -1 after a load (a state file does not say) */
+    mc_desc_t view;
     gs_timing_t last_timing;
+    /* values staged by eng_stage, by schema index, until the next apply */
+    schema_value_t staged[STAGED_MAX];
+    bool is_staged[STAGED_MAX];
     uint8_t *file; /* last eng_sim_save / eng_mesh_export output */
     size_t file_bytes;
     char error[512];
-    char json[JSON_CAP];
+    char *schema; /* built once */
+    char info[INFO_CAP];
+    char stats[STATS_CAP];
     char hex[17];
 } eng;
 
-static void set_error(const char *msg) { snprintf(eng.error, sizeof eng.error, "%s", msg); }
+static void set_error(const char *msg) { err_set(eng.error, sizeof eng.error, "%s", msg); }
 
 static bool need_sim(const char *fn) {
     if (eng.has_sim) return true;
-    snprintf(eng.error, sizeof eng.error, "%s: no simulation yet (call eng_sim_new or eng_sim_load)", fn);
+    err_set(eng.error, sizeof eng.error, "%s: no simulation yet (call eng_sim_new or eng_sim_load)", fn);
     return false;
 }
 
@@ -51,15 +65,47 @@ API_EXPORT const char *eng_last_error(void) { return eng.error; }
 API_EXPORT const char *eng_build_id(void) { return BUILD_ID; }
 API_EXPORT int eng_pool_size(void) { return eng.pool ? pool_size(eng.pool) : 0; }
 
+/* The value of setting `key` for the next apply: staged, else (keep_in_force) what
+ * is in force now, else its default. */
+static schema_value_t value_of(const char *key, bool keep_in_force) {
+    const schema_param_t *p = schema_find(key);
+    int i = (int)(p - schema_at(0));
+    if (eng.is_staged[i]) return eng.staged[i];
+    if (keep_in_force && p->apply == SCHEMA_LIVE && eng.has_sim)
+        return (schema_value_t){schema_get_param(p, &eng.sim.params), 0};
+    return schema_default(p);
+}
+
+/* The reaction parameters for the next apply (live settings: staged, else as above). */
+static gs_params_t staged_params(bool keep_in_force) {
+    gs_params_t gp = {0};
+    for (int i = 0; i < schema_count(); i++) {
+        const schema_param_t *p = schema_at(i);
+        if (p->apply == SCHEMA_LIVE) schema_set_param(p, &gp, value_of(p->key, keep_in_force).d);
+    }
+    return gp;
+}
+
+static void clear_staged(void) { memset(eng.is_staged, 0, sizeof eng.is_staged); }
+
+/* The largest state file eng_sim_load takes: a GRID_MAX_SIDE^3 grid. */
+API_EXPORT uint32_t eng_file_max_bytes(void) {
+    return (uint32_t)rds_size((grid_t){GRID_MAX_SIDE, GRID_MAX_SIDE, GRID_MAX_SIDE, GRID_PERIODIC});
+}
+
 /* Starts the pool with `threads` workers (this thread is worker 0). Returns the
  * pool size, or 0 on failure. Call once, from the worker's runtime thread. */
 API_EXPORT int eng_init(int threads) {
     if (eng.pool) {
-        set_error("eng_init: already initialised");
+        err_set(eng.error, sizeof eng.error, "eng_init: already initialised");
         return 0;
     }
     if (threads < 1 || threads > POOL_MAX_THREADS) {
-        snprintf(eng.error, sizeof eng.error, "eng_init: threads must be 1..%d, got %d", POOL_MAX_THREADS, threads);
+        err_set(eng.error, sizeof eng.error, "eng_init: threads must be 1..%d, got %d", POOL_MAX_THREADS, threads);
+        return 0;
+    }
+    if (schema_count() > STAGED_MAX) {
+        err_set(eng.error, sizeof eng.error, "eng_init: the schema has more than %d settings", STAGED_MAX);
         return 0;
     }
     pool_desc_t desc = {.threads = threads};
@@ -67,64 +113,107 @@ API_EXPORT int eng_init(int threads) {
     if (!eng.pool) return 0;
     eng.mesher = mc_mesher_create();
     if (!eng.mesher) {
-        set_error("eng_init: out of memory for the mesher");
+        err_set(eng.error, sizeof eng.error, "eng_init: out of memory for the mesher");
         return 0;
     }
+    eng.seed_mode = -1;
+    eng.view = (mc_desc_t){.iso = (float)schema_default(schema_find("iso")).d,
+                           .scalar = (int)schema_default(schema_find("scalar")).d,
+                           .close_boundary = schema_default(schema_find("close")).d != 0};
     return pool_size(eng.pool);
 }
 
 /* Active threads (1..pool size), changeable at run time; returns the new count. */
 API_EXPORT int eng_set_threads(int n) { return eng.pool ? pool_set_active(eng.pool, n) : 0; }
 
-/* Every preset as a JSON array of {name, F, k, Du, Dv, dt, stencil, seed_mode, source}. */
-API_EXPORT const char *eng_presets_json(void) {
-    size_t at = 0;
-    at += (size_t)snprintf(eng.json + at, JSON_CAP - at, "[");
-    for (int i = 0; i < preset_count() && at < JSON_CAP; i++) {
-        const preset_t *p = preset_at(i);
-        at += (size_t)snprintf(eng.json + at, JSON_CAP - at,
-                               "%s{\"name\":\"%s\",\"F\":%.9g,\"k\":%.9g,\"Du\":%.9g,\"Dv\":%.9g,\"dt\":%.9g,"
-                               "\"stencil\":%d,\"seed_mode\":\"%s\",\"source\":\"%s\"}",
-                               i ? "," : "", p->name, p->params.F, p->params.k, p->params.Du, p->params.Dv,
-                               p->params.dt, p->params.stencil, seed_mode_name(p->seed_mode), p->source);
+/* The schema (engine/schema.h) as one JSON document: every setting with its range,
+ * default and choices, the export formats, the thread limits, the presets. */
+API_EXPORT const char *eng_schema_json(void) {
+    if (!eng.schema) {
+        char *buf = malloc(SCHEMA_CAP);
+        if (!buf || !schema_json(buf, SCHEMA_CAP)) {
+            free(buf);
+            err_set(eng.error, sizeof eng.error, "eng_schema_json: the document does not fit in %d bytes", SCHEMA_CAP);
+            return NULL;
+        }
+        eng.schema = buf;
     }
-    if (at < JSON_CAP) snprintf(eng.json + at, JSON_CAP - at, "]");
-    return eng.json;
+    return eng.schema;
 }
 
-/* Replaces the simulation with a fresh nx x ny x nz grid seeded by seed_mode
- * (0 cube, 1 spheres, 2 noise) from the 64-bit seed (seed_hi << 32 | seed_lo).
- * On failure the old simulation stays. */
-API_EXPORT int eng_sim_new(int nx, int ny, int nz, int boundary, int stencil, float F, float k, float Du,
-                           float Dv, float dt, uint32_t seed_lo, uint32_t seed_hi, int seed_mode) {
+/* Stages `text` as the value of setting `key` for the next eng_sim_new /
+ * eng_sim_set_params / eng_view_set (parsed and checked as rdsim does: schema_parse).
+ * 0 when the key is unknown or the text is refused; then everything staged so far
+ * is dropped too. */
+API_EXPORT int eng_stage(const char *key, const char *text) {
+    const schema_param_t *p = schema_find(key);
+    if (!p) {
+        err_set(eng.error, sizeof eng.error, "unknown setting '%.40s'", key ? key : "");
+        return 0;
+    }
+    char why[400];
+    int i = (int)(p - schema_at(0));
+    if (!schema_parse(p, text, &eng.staged[i], why, (int)sizeof why)) {
+        err_set(eng.error, sizeof eng.error, "%s %.70s: %s", p->key, text ? text : "", why);
+        clear_staged(); /* a group is staged whole or not at all */
+        return 0;
+    }
+    eng.is_staged[i] = true;
+    return 1;
+}
+
+/* Replaces the simulation with a fresh nx x ny x nz grid: boundary, seed, seed mode
+ * and reaction parameters as staged (unstaged ones: their defaults). On failure the
+ * old simulation stays. The staged values are used up either way. */
+API_EXPORT int eng_sim_new(int nx, int ny, int nz) {
     if (!eng.pool) {
-        set_error("eng_sim_new: call eng_init first");
+        err_set(eng.error, sizeof eng.error, "eng_sim_new: call eng_init first");
+        clear_staged();
         return 0;
     }
-    if (seed_mode < SEED_CUBE || seed_mode > SEED_NOISE) {
-        snprintf(eng.error, sizeof eng.error, "seed mode must be 0 (cube), 1 (spheres) or 2 (noise), got %d", seed_mode);
-        return 0;
-    }
-    grid_t g = {nx, ny, nz, (grid_boundary_t)boundary};
-    gs_params_t p = {F, k, Du, Dv, dt, stencil};
+    grid_t g = {nx, ny, nz, (grid_boundary_t)value_of("boundary", false).d};
+    gs_params_t p = staged_params(false);
+    uint64_t seed = value_of("seed", false).u;
+    seed_mode_t mode = (seed_mode_t)value_of("seedMode", false).d;
+    clear_staged();
     gs_sim_t fresh;
     if (!gs_init(&fresh, g, p, eng.error, (int)sizeof eng.error)) return 0;
-    uint64_t seed = (uint64_t)seed_hi << 32 | seed_lo;
-    if (!seed_fill(&fresh, eng.pool, (seed_mode_t)seed_mode, seed, eng.error, (int)sizeof eng.error)) {
+    if (!seed_fill(&fresh, eng.pool, mode, seed, eng.error, (int)sizeof eng.error)) {
         gs_free(&fresh);
         return 0;
     }
     if (eng.has_sim) gs_free(&eng.sim);
     eng.sim = fresh;
     eng.has_sim = true;
+    eng.seed_mode = (int)mode;
     return 1;
 }
 
-/* Changes F, k, Du, Dv, dt and the stencil of the running simulation (validated). */
-API_EXPORT int eng_sim_set_params(float F, float k, float Du, float Dv, float dt, int stencil) {
+/* Applies the staged reaction parameters to the running simulation (unstaged ones
+ * keep the values in force); validated as a whole (gs_params_valid). */
+API_EXPORT int eng_sim_set_params(void) {
+    gs_params_t p = staged_params(true);
+    clear_staged();
     if (!need_sim("eng_sim_set_params")) return 0;
-    gs_params_t p = {F, k, Du, Dv, dt, stencil};
     return gs_set_params(&eng.sim, p, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* Applies the staged view settings (isovalue, colouring, closing) to later meshes. */
+API_EXPORT int eng_view_set(void) {
+    const schema_param_t *iso = schema_find("iso");
+    mc_desc_t v = eng.view;
+    int i = (int)(iso - schema_at(0));
+    if (eng.is_staged[i]) v.iso = (float)eng.staged[i].d;
+    const schema_param_t *sc = schema_find("scalar"), *cl = schema_find("close");
+    if (eng.is_staged[sc - schema_at(0)]) v.scalar = (int)eng.staged[sc - schema_at(0)].d;
+    if (eng.is_staged[cl - schema_at(0)]) v.close_boundary = eng.staged[cl - schema_at(0)].d != 0;
+    clear_staged();
+    if (!(v.iso >= iso->min && v.iso <= iso->max)) {
+        err_set(eng.error, sizeof eng.error, "iso = %g: must be in [%g, %g]", (double)v.iso, iso->min, iso->max);
+        return 0;
+    }
+    eng.view = v;
+    return 1;
 }
 
 /* Runs n steps. Returns the number of steps run (n, or fewer when a step went
@@ -146,25 +235,37 @@ API_EXPORT int eng_sim_paint(float x, float y, float z, float radius, float amou
     return seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
-/* Paints where a view ray (grid units: origin o, direction d) first meets V >= iso;
- * a ray that misses the surface paints nothing (seed_paint_ray). */
+/* Paints where a view ray (grid units: origin o, direction d) first meets V >= the
+ * view's isovalue; a ray that misses the surface paints nothing (seed_paint_ray). */
 API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
-                                 float amount, float iso) {
+                                 float amount) {
     if (!need_sim("eng_sim_paint_ray")) return 0;
     const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
-    return seed_paint_ray(&eng.sim, o, d, iso, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+    return seed_paint_ray(&eng.sim, o, d, eng.view.iso, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
-/* The simulation's description as JSON: dims, boundary, params, seed, step. */
+/* The simulation as JSON: nx, ny, nz, boundary, every live parameter by its schema
+ * key, seed, seedMode (when known), step, and the view (iso, scalar, close). */
 API_EXPORT const char *eng_sim_info_json(void) {
     if (!need_sim("eng_sim_info_json")) return NULL;
     const gs_sim_t *s = &eng.sim;
-    snprintf(eng.json, JSON_CAP,
-             "{\"nx\":%d,\"ny\":%d,\"nz\":%d,\"boundary\":%d,\"stencil\":%d,\"F\":%.9g,\"k\":%.9g,"
-             "\"Du\":%.9g,\"Dv\":%.9g,\"dt\":%.9g,\"seed\":\"%" PRIu64 "\",\"step\":%" PRIu64 "}",
-             s->grid.nx, s->grid.ny, s->grid.nz, (int)s->grid.boundary, s->params.stencil, s->params.F,
-             s->params.k, s->params.Du, s->params.Dv, s->params.dt, s->seed, s->step);
-    return eng.json;
+    size_t at = (size_t)snprintf(eng.info, INFO_CAP, "{\"nx\":%d,\"ny\":%d,\"nz\":%d,\"boundary\":%d", s->grid.nx,
+                                 s->grid.ny, s->grid.nz, (int)s->grid.boundary);
+    for (int i = 0; i < schema_count() && at < INFO_CAP; i++) {
+        const schema_param_t *p = schema_at(i);
+        if (p->apply != SCHEMA_LIVE) continue;
+        double v = schema_get_param(p, &s->params);
+        at += (size_t)(p->is_int ? snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%d", p->key, (int)v)
+                                 : snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%.9g", p->key, v));
+    }
+    if (at < INFO_CAP && eng.seed_mode >= 0)
+        at += (size_t)snprintf(eng.info + at, INFO_CAP - at, ",\"seedMode\":\"%s\"",
+                               seed_mode_name((seed_mode_t)eng.seed_mode));
+    if (at < INFO_CAP)
+        snprintf(eng.info + at, INFO_CAP - at,
+                 ",\"seed\":\"%" PRIu64 "\",\"step\":%" PRIu64 ",\"view\":{\"iso\":%.9g,\"scalar\":%d,\"close\":%s}}",
+                 s->seed, s->step, (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false");
+    return eng.info;
 }
 
 /* The state hash (README: "State hash") as 16 hex digits. */
@@ -175,16 +276,11 @@ API_EXPORT const char *eng_sim_hash_hex(void) {
     return eng.hex;
 }
 
-/* Meshes V at iso (scalar: 0 none, 1 U, 2 |grad V|; close: zero-flux caps).
- * The blob is at eng_mesh_ptr() for eng_mesh_bytes(). */
-API_EXPORT int eng_sim_mesh(float iso, int scalar, int close) {
+/* Meshes V with the view's settings (eng_view_set). The blob is at eng_mesh_ptr()
+ * for eng_mesh_bytes(). */
+API_EXPORT int eng_sim_mesh(void) {
     if (!need_sim("eng_sim_mesh")) return 0;
-    if (scalar < MC_SCALAR_NONE || scalar > MC_SCALAR_GRAD_V) {
-        snprintf(eng.error, sizeof eng.error, "scalar must be 0 (none), 1 (U) or 2 (|grad V|), got %d", scalar);
-        return 0;
-    }
-    mc_desc_t desc = {.iso = iso, .scalar = scalar, .close_boundary = close != 0};
-    return mc_mesh(eng.mesher, eng.pool, eng.sim.grid, eng.sim.v, eng.sim.u, eng.sim.ranges, &desc, eng.error,
+    return mc_mesh(eng.mesher, eng.pool, eng.sim.grid, eng.sim.v, eng.sim.u, eng.sim.ranges, &eng.view, eng.error,
                    (int)sizeof eng.error) ? 1 : 0;
 }
 
@@ -274,16 +370,16 @@ API_EXPORT uint32_t eng_file_bytes(void) { return (uint32_t)eng.file_bytes; }
 API_EXPORT const char *eng_pool_stats_json(void) {
     size_t at = 0;
     int n = eng.pool ? pool_size(eng.pool) : 0;
-    at += (size_t)snprintf(eng.json, JSON_CAP, "[");
-    for (int i = 0; i < n && at < JSON_CAP; i++) {
+    at += (size_t)snprintf(eng.stats, STATS_CAP, "[");
+    for (int i = 0; i < n && at < STATS_CAP; i++) {
         pool_stats_t s;
         pool_get_stats(eng.pool, i, &s);
-        at += (size_t)snprintf(eng.json + at, JSON_CAP - at,
+        at += (size_t)snprintf(eng.stats + at, STATS_CAP - at,
                                "%s{\"tasks\":%" PRIu64 ",\"steals\":%" PRIu64 ",\"stolen\":%" PRIu64
                                ",\"busy_ms\":%.3f,\"idle_ms\":%.3f}",
                                i ? "," : "", s.tasks_run, s.steals_attempted, s.steals_succeeded,
                                (double)s.busy_ns / 1e6, (double)s.idle_ns / 1e6);
     }
-    if (at < JSON_CAP) snprintf(eng.json + at, JSON_CAP - at, "]");
-    return eng.json;
+    if (at < STATS_CAP) snprintf(eng.stats + at, STATS_CAP - at, "]");
+    return eng.stats;
 }

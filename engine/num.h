@@ -28,6 +28,11 @@
 
 enum { NUM_MAX_LEN = 63 };
 
+/* The grammar as ECMAScript regular expressions (the page reads them from the
+ * schema, engine/schema.h): a real, and an unsigned integer. */
+#define NUM_REAL_PATTERN "^-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?$"
+#define NUM_UINT_PATTERN "^\\d+$"
+
 /* An unsigned decimal integer in [lo, hi]. */
 bool num_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 

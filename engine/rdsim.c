@@ -5,8 +5,11 @@
  * Exit status: 0 success, 1 a run-time failure (I/O, non-finite step, out of
  * memory), 2 a usage error (unknown option, bad value, --mesh and --save naming
  * the same file). Numbers follow engine/num.h (decimal, whole value, no spaces).
- * To add an option: an entry in `options`, a case in parse_option(), and, for
- * work after the run, a hook in the "after-run hooks" section of main().
+ * The settings shared with the page (reaction, grid, seed, mesh view) are parsed,
+ * checked and listed in the usage text from the schema (engine/schema.h): a new
+ * setting needs nothing here. rdsim's own options: an entry in `options`, a case in
+ * parse_option(), and, for work after the run, a hook in the "after-run hooks"
+ * section of main().
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,47 +31,30 @@
 #include "pool.h"
 #include "preset.h"
 #include "rds.h"
+#include "schema.h"
 #include "seed.h"
 
+enum { SETTINGS_MAX = 32 };
+
 typedef struct options_t {
-    grid_t grid;
+    /* the schema's settings (engine/schema.h) given on the command line, by index */
+    schema_value_t value[SETTINGS_MAX];
+    bool set[SETTINGS_MAX];
+    grid_t grid; /* --dims */
     bool grid_set;
     const preset_t *preset;
     bool preset_set;
-    float F, k, Du, Dv, dt;
-    bool F_set, k_set, Du_set, Dv_set, dt_set;
-    int stencil;
-    bool stencil_set;
-    grid_boundary_t boundary;
-    bool boundary_set;
-    uint64_t seed;
-    bool seed_set;
-    seed_mode_t seed_mode;
-    bool seed_mode_set;
     int64_t steps;
     int threads;
     const char *load, *save;
     bool hash, json;
-    /* mesh export (--mesh FILE --iso X), see export_mesh() */
-    const char *mesh;
-    float iso;
-    int mesh_scalar; /* mc_scalar_t: colours from U (default), |grad V| or none */
-    bool mesh_close;
+    const char *mesh; /* --mesh FILE, see export_mesh() */
 } options_t;
 
-static const char *const usage_text =
+static const char *const usage_head =
     "usage: rdsim [options]\n"
-    "  --dims X,Y,Z        grid size, each side 8..512 (default 64,64,64)\n"
-    "  --size N            same as --dims N,N,N\n"
+    "  --dims X,Y,Z        grid size, each side 8..512 (or --size N for N,N,N)\n"
     "  --preset NAME       parameter set (default spots); --list-presets shows them\n"
-    "  --F X --k X         feed and kill rates, 0..1\n"
-    "  --Du X --Dv X       diffusion rates, 0..10, with Du/2 <= Dv <= 2*Du\n"
-    "  --dt X              time step, (0, 1], within the stability limit of the stencil and\n"
-    "                      the reaction (engine/gs.h; a refusal names the largest dt)\n"
-    "  --stencil 7|19|27   Laplacian (default 7, or the preset's)\n"
-    "  --boundary periodic|zeroflux   (default periodic)\n"
-    "  --seed N            64-bit seed (default 1)\n"
-    "  --seed-mode cube|spheres|noise   initial state (default: the preset's)\n"
     "  --steps N           steps to run, 0..10^12 (default 100)\n"
     "  --threads N         pool threads, 1..64 (default: logical cores)\n"
     "  --load FILE         start from a .rds state (its step count and parameters,\n"
@@ -76,19 +62,26 @@ static const char *const usage_text =
     "  --save FILE         write the final state as .rds\n"
     "  --mesh FILE         export the isosurface of V: .ply (binary), .obj or .stl by\n"
     "                      extension; positions in grid units, normals, colours\n"
-    "  --iso X             isovalue of V for --mesh (default 0.25); inside is V >= X\n"
-    "  --mesh-color u|gradv|none   per-vertex colour (default u; PLY and OBJ only)\n"
-    "  --mesh-close        zero-flux grids: close the surface at the box (default: clip)\n"
+    "                      (--iso, --mesh-color, --mesh-close below)\n"
     "  --hash              print a final line: state_hash <16 hex digits>\n"
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
+    "  --schema            print the settings' description (JSON, as the page reads it) and exit\n"
     "  --list-presets      print the presets and exit\n"
     "  --help              this text\n"
+    "Settings (the page's too):\n";
+static const char *const usage_tail =
+    "  Du and Dv: Du/2 <= Dv <= 2*Du; dt: within the stability limit of the stencil and the\n"
+    "  reaction (engine/gs.h; a refusal names the largest dt).\n"
     "Numbers: the whole value in decimal, no spaces, at most 63 characters; integers\n"
     "without sign (010 is ten), reals as -?D[.D][e[+-]D] (engine/num.h). --save and\n"
     "--mesh replace their file atomically and must name different files.\n";
 
-static void usage(FILE *f) { fputs(usage_text, f); }
+static void usage(FILE *f) {
+    fputs(usage_head, f);
+    schema_usage(f);
+    fputs(usage_tail, f);
+}
 
 static int bad_value(const char *opt, const char *val, const char *range) {
     fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, range);
@@ -109,8 +102,6 @@ static int bad_number(const char *opt, const char *val, const char *range) {
 
 /* Every number follows engine/num.h's grammar (the page's too): decimal, the whole
  * value, no spaces, a sign only on reals, at most NUM_MAX_LEN characters. */
-static bool parse_float(const char *s, float *out) { return num_f32(s, out); }
-
 static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
     uint64_t v;
     if (!num_u64(s, lo, hi, &v)) return false;
@@ -118,25 +109,38 @@ static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
     return true;
 }
 
-/* Options that take a value. */
-static const char *const options[] = {"--dims", "--size", "--preset", "--F", "--k", "--Du", "--Dv",
-                                      "--dt", "--stencil", "--boundary", "--seed", "--seed-mode",
-                                      "--steps", "--threads", "--load", "--save", "--mesh", "--iso",
-                                      "--mesh-color", NULL};
+/* rdsim's own options that take a value (the settings' come from the schema). */
+static const char *const options[] = {"--dims", "--preset", "--steps", "--threads", "--load", "--save", "--mesh",
+                                      NULL};
+
+static int index_of(const schema_param_t *p) { return (int)(p - schema_at(0)); }
+
+/* A setting's value for this run: given, else rdsim's default (the schema's, or its
+ * cli_default). */
+static schema_value_t setting(const options_t *o, const char *key) {
+    const schema_param_t *p = schema_find(key);
+    if (o->set[index_of(p)]) return o->value[index_of(p)];
+    schema_value_t v = schema_default(p);
+    if (p->cli_default) schema_parse(p, p->cli_default, &v, NULL, 0);
+    return v;
+}
 
 /* Returns 0 when handled, 2 on a bad value. */
 static int parse_option(options_t *o, const char *opt, const char *val) {
-    static const char *const fr = "must be a decimal number; F and k in [0, 1], Du and Dv in [0, 10], dt in (0, 10]";
     int64_t n;
-    if (!strcmp(opt, "--dims")) {
+    const schema_param_t *p = schema_find_cli(opt);
+    if (p) {
+        char why[400];
+        if (!schema_parse(p, val, &o->value[index_of(p)], why, (int)sizeof why)) {
+            fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, why);
+            return 2;
+        }
+        o->set[index_of(p)] = true;
+    } else if (!strcmp(opt, "--dims")) {
         uint64_t d[3];
         if (!num_u64_list(val, 3, GRID_MIN_SIDE, GRID_MAX_SIDE, d))
             return bad_number(opt, val, "must be X,Y,Z: three integers 8..512, commas between, no spaces");
         o->grid.nx = (int)d[0], o->grid.ny = (int)d[1], o->grid.nz = (int)d[2];
-        o->grid_set = true;
-    } else if (!strcmp(opt, "--size")) {
-        if (!parse_int(val, GRID_MIN_SIDE, GRID_MAX_SIDE, &n)) return bad_number(opt, val, "must be 8..512");
-        o->grid.nx = o->grid.ny = o->grid.nz = (int)n;
         o->grid_set = true;
     } else if (!strcmp(opt, "--preset")) {
         o->preset = preset_find(val);
@@ -147,37 +151,6 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
             return 2;
         }
         o->preset_set = true;
-    } else if (!strcmp(opt, "--F")) {
-        if (!parse_float(val, &o->F)) return bad_number(opt, val, fr);
-        o->F_set = true;
-    } else if (!strcmp(opt, "--k")) {
-        if (!parse_float(val, &o->k)) return bad_number(opt, val, fr);
-        o->k_set = true;
-    } else if (!strcmp(opt, "--Du")) {
-        if (!parse_float(val, &o->Du)) return bad_number(opt, val, fr);
-        o->Du_set = true;
-    } else if (!strcmp(opt, "--Dv")) {
-        if (!parse_float(val, &o->Dv)) return bad_number(opt, val, fr);
-        o->Dv_set = true;
-    } else if (!strcmp(opt, "--dt")) {
-        if (!parse_float(val, &o->dt)) return bad_number(opt, val, fr);
-        o->dt_set = true;
-    } else if (!strcmp(opt, "--stencil")) {
-        if (!parse_int(val, 7, 27, &n) || (n != 7 && n != 19 && n != 27)) return bad_number(opt, val, "must be 7, 19 or 27");
-        o->stencil = (int)n;
-        o->stencil_set = true;
-    } else if (!strcmp(opt, "--boundary")) {
-        if (!strcmp(val, "periodic")) o->boundary = GRID_PERIODIC;
-        else if (!strcmp(val, "zeroflux") || !strcmp(val, "zero-flux")) o->boundary = GRID_ZEROFLUX;
-        else return bad_value(opt, val, "must be periodic or zeroflux");
-        o->boundary_set = true;
-    } else if (!strcmp(opt, "--seed")) {
-        if (!num_u64(val, 0, UINT64_MAX, &o->seed))
-            return bad_number(opt, val, "must be a decimal integer 0..18446744073709551615");
-        o->seed_set = true;
-    } else if (!strcmp(opt, "--seed-mode")) {
-        if (!seed_mode_parse(val, &o->seed_mode)) return bad_value(opt, val, "must be cube, spheres or noise");
-        o->seed_mode_set = true;
     } else if (!strcmp(opt, "--steps")) {
         if (!parse_int(val, 0, 1000000000000ull, &o->steps)) return bad_number(opt, val, "must be an integer 0..10^12");
     } else if (!strcmp(opt, "--threads")) {
@@ -190,13 +163,6 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
     } else if (!strcmp(opt, "--mesh")) {
         if (meshio_format_of(val) == MESHIO_UNKNOWN) return bad_value(opt, val, "must end in .ply, .obj or .stl");
         o->mesh = val;
-    } else if (!strcmp(opt, "--iso")) {
-        if (!parse_float(val, &o->iso)) return bad_number(opt, val, "must be a finite decimal number");
-    } else if (!strcmp(opt, "--mesh-color")) {
-        if (!strcmp(val, "u")) o->mesh_scalar = MC_SCALAR_U;
-        else if (!strcmp(val, "gradv")) o->mesh_scalar = MC_SCALAR_GRAD_V;
-        else if (!strcmp(val, "none")) o->mesh_scalar = MC_SCALAR_NONE;
-        else return bad_value(opt, val, "must be u, gradv or none");
     }
     return 0;
 }
@@ -248,7 +214,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
         snprintf(err, (size_t)err_len, "out of memory");
         return false;
     }
-    mc_desc_t d = {o->iso, o->mesh_scalar, o->mesh_close};
+    mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
     bool ok = mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
     if (ok) {
         size_t bytes = 0;
@@ -274,8 +240,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
 }
 
 int main(int argc, char **argv) {
-    options_t o = {.grid = {64, 64, 64, GRID_PERIODIC}, .preset = preset_default(), .seed = 1, .steps = 100,
-                   .iso = 0.25f, .mesh_scalar = MC_SCALAR_U};
+    options_t o = {.preset = preset_default(), .steps = 100};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -291,10 +256,24 @@ int main(int argc, char **argv) {
             }
             return 0;
         }
+        if (!strcmp(a, "--schema")) {
+            static char doc[1 << 16];
+            if (!schema_json(doc, sizeof doc)) {
+                fprintf(stderr, "rdsim: --schema: the document does not fit in %zu bytes\n", sizeof doc);
+                return 1;
+            }
+            puts(doc);
+            return 0;
+        }
         if (!strcmp(a, "--hash")) { o.hash = true; continue; }
         if (!strcmp(a, "--json")) { o.json = true; continue; }
-        if (!strcmp(a, "--mesh-close")) { o.mesh_close = true; continue; }
-        bool known = false;
+        const schema_param_t *sp = schema_find_cli(a);
+        if (sp && sp->kind == SCHEMA_BOOL) { /* a flag: given means true */
+            o.value[index_of(sp)].d = 1;
+            o.set[index_of(sp)] = true;
+            continue;
+        }
+        bool known = sp != NULL;
         for (int k = 0; options[k]; k++) known |= !strcmp(a, options[k]);
         if (!known) {
             fprintf(stderr, "rdsim: unknown option %s\n", a);
@@ -308,6 +287,13 @@ int main(int argc, char **argv) {
         }
         int rc = parse_option(&o, a, argv[++i]);
         if (rc) return rc;
+    }
+    const schema_param_t *size = schema_find("size"), *boundary = schema_find("boundary");
+    const schema_param_t *seed_p = schema_find("seed"), *mode_p = schema_find("seedMode");
+    if (!o.grid_set) {
+        int n = (int)setting(&o, "size").d;
+        o.grid = (grid_t){n, n, n, GRID_PERIODIC};
+        o.grid_set = o.set[index_of(size)];
     }
     if (o.mesh && o.save && same_file(o.mesh, o.save)) {
         fprintf(stderr, "rdsim: --mesh %s and --save %s name the same file; give each output its own\n", o.mesh,
@@ -345,12 +331,10 @@ int main(int argc, char **argv) {
     } else {
         p = o.preset->params;
     }
-    if (o.F_set) p.F = o.F;
-    if (o.k_set) p.k = o.k;
-    if (o.Du_set) p.Du = o.Du;
-    if (o.Dv_set) p.Dv = o.Dv;
-    if (o.dt_set) p.dt = o.dt;
-    if (o.stencil_set) p.stencil = o.stencil;
+    for (int i = 0; i < schema_count(); i++) /* the live settings given override */
+        if (o.set[i] && schema_at(i)->apply == SCHEMA_LIVE) schema_set_param(schema_at(i), &p, o.value[i].d);
+    bool boundary_set = o.set[index_of(boundary)];
+    grid_boundary_t b = (grid_boundary_t)setting(&o, "boundary").d;
     if (!gs_params_valid(p, err, (int)sizeof err)) {
         fprintf(stderr, "rdsim: bad parameters: %s\n", err);
         gs_free(&sim);
@@ -359,12 +343,12 @@ int main(int argc, char **argv) {
     }
     if (o.load) {
         gs_set_params(&sim, p, NULL, 0);
-        if (o.boundary_set) gs_set_boundary(&sim, pool, o.boundary, NULL, 0);
-        if (o.seed_set || o.seed_mode_set)
+        if (boundary_set) gs_set_boundary(&sim, pool, b, NULL, 0);
+        if (o.set[index_of(seed_p)] || o.set[index_of(mode_p)])
             fprintf(stderr, "rdsim: note: --seed/--seed-mode ignored with --load\n");
     } else {
         grid_t g = o.grid;
-        g.boundary = o.boundary_set ? o.boundary : GRID_PERIODIC;
+        g.boundary = b;
         t0 = plat_now_ns();
         if (!gs_init(&sim, g, p, err, (int)sizeof err)) {
             fprintf(stderr, "rdsim: %s\n", err);
@@ -373,7 +357,8 @@ int main(int argc, char **argv) {
         }
         ms_init = ms_since(t0);
         t0 = plat_now_ns();
-        seed_fill(&sim, pool, o.seed_mode_set ? o.seed_mode : o.preset->seed_mode, o.seed, NULL, 0);
+        seed_mode_t mode = o.set[index_of(mode_p)] ? (seed_mode_t)o.value[index_of(mode_p)].d : o.preset->seed_mode;
+        seed_fill(&sim, pool, mode, setting(&o, "seed").u, NULL, 0);
         ms_seed = ms_since(t0);
     }
 

@@ -7,20 +7,25 @@
 
 #include "pool.h"
 
-static const char *const mode_names[] = {"cube", "spheres", "noise"};
+/* The modes, in seed_mode_t order: name (CLI, URL, state) and label (the page). */
+static const struct {
+    const char *name, *label;
+} modes[] = {{"cube", "Pearson's cube"}, {"spheres", "random spheres"}, {"noise", "noise"}};
+_Static_assert(sizeof modes / sizeof modes[0] == SEED_MODE_COUNT, "one row per seed_mode_t");
+
+int seed_mode_count(void) { return SEED_MODE_COUNT; }
 
 bool seed_mode_parse(const char *name, seed_mode_t *out) {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, mode_names[i]) == 0) {
+    for (int i = 0; name && i < SEED_MODE_COUNT; i++)
+        if (strcmp(name, modes[i].name) == 0) {
             *out = (seed_mode_t)i;
             return true;
         }
     return false;
 }
 
-const char *seed_mode_name(seed_mode_t mode) {
-    return (unsigned)mode < 3 ? mode_names[mode] : "?";
-}
+const char *seed_mode_name(seed_mode_t mode) { return (unsigned)mode < SEED_MODE_COUNT ? modes[mode].name : "?"; }
+const char *seed_mode_label(seed_mode_t mode) { return (unsigned)mode < SEED_MODE_COUNT ? modes[mode].label : "?"; }
 
 static uint64_t mix64(uint64_t z) {
     z ^= z >> 30;
@@ -182,7 +187,7 @@ bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, f
     grid_t g = sim->grid;
     struct { const char *name; float v, lo, hi; } chk[] = {
         {"x", x, 0.0f, (float)g.nx}, {"y", y, 0.0f, (float)g.ny}, {"z", z, 0.0f, (float)g.nz},
-        {"radius", radius, 0.0f, (float)GRID_MAX_SIDE}, {"amount", amount, -1.0f, 1.0f},
+        {"radius", radius, 0.0f, SEED_PAINT_RADIUS_MAX}, {"amount", amount, -SEED_PAINT_AMOUNT_MAX, SEED_PAINT_AMOUNT_MAX},
     };
     for (int i = 0; i < 5; i++) {
         bool ok = isfinite(chk[i].v) && chk[i].v >= chk[i].lo && chk[i].v <= chk[i].hi;

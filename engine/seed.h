@@ -28,13 +28,18 @@ typedef enum seed_mode_t {
     SEED_CUBE = 0,
     SEED_SPHERES = 1,
     SEED_NOISE = 2,
+    SEED_MODE_COUNT /* not a mode: how many there are */
 } seed_mode_t;
 
 #define SEED_NOISE_AMP 0.01f
 
-/* "cube", "spheres", "noise" <-> mode. parse returns false for an unknown name. */
+/* The modes by name ("cube", "spheres", "noise") and label; adding one is a row in
+ * seed.c's table, an enum value here and its case in seed_fill. parse returns false
+ * for an unknown name. */
+int seed_mode_count(void);
 bool seed_mode_parse(const char *name, seed_mode_t *out);
 const char *seed_mode_name(seed_mode_t mode);
+const char *seed_mode_label(seed_mode_t mode);
 
 uint64_t seed_rand_u64(uint64_t seed, uint64_t stream, uint64_t counter);
 float seed_rand_unit(uint64_t seed, uint64_t stream, uint64_t counter);
@@ -44,6 +49,10 @@ float seed_rand_unit(uint64_t seed, uint64_t stream, uint64_t counter);
  * pool (NULL: serial); the result is the same for any pool. False (nothing
  * changed) for an unknown mode. */
 bool seed_fill(gs_sim_t *sim, struct pool_t *pool, seed_mode_t mode, uint64_t seed, char *err, int err_len);
+
+/* The brush's limits: radius in (0, SEED_PAINT_RADIUS_MAX], amount in [-max, max]. */
+#define SEED_PAINT_RADIUS_MAX ((float)GRID_MAX_SIDE)
+#define SEED_PAINT_AMOUNT_MAX 1.0f
 
 /* Adds `amount` (-1..1) to V inside the ball of `radius` (0 < r <= 512) around
  * sample coordinates (x, y, z) (each in [0, side)), clamping V to [0, 1]; the ball

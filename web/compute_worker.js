@@ -5,17 +5,22 @@
 // memory cannot be detached) and that copy transferred. A paused simulation does
 // no work at all: nothing is scheduled and the pool threads sleep.
 //
+// Settings cross by the keys of the engine's schema (engine/schema.h, eng_schema_json):
+// a message carries any of them as fields; the worker checks each field's shape
+// (a number, a boolean, one of the schema's choices) and stages it in the engine as
+// text, and the engine parses and checks it (ranges, stability) as rdsim does.
 // Page -> worker (every message is checked; a bad one gets {type:'error'} and
 // changes nothing):
 //   {type:'init', threads}
-//   {type:'new', nx, ny, nz, boundary, stencil, F, k, Du, Dv, dt, seed, seedMode}
-//   {type:'params', F, k, Du, Dv, dt, stencil}     {type:'view', iso, scalar, close}
+//   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
+//     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
+//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close)}
 //   {type:'run', on}   {type:'step', n} (queued, run in slices)   {type:'threads', n}
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
 // Worker -> page:
-//   {type:'ready', poolSize, buildId, presets}   {type:'info', info, heapBytes}
+//   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
@@ -53,13 +58,12 @@ const threadWorkers = { created: 0, loaded: 0, failed: 0 };
 const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while running
 const SLICE_MS = 24;         // stepping time per slice before messages are served
 const MAX_STEP_REQUEST = 1e9; // steps one 'step' message (or several queued) may ask for
-const MAX_FILE_BYTES = 128 + 8 * 512 ** 3 + 8; // a 512^3 .rds file
 
 let E = null;            // the engine module
+let schema = null;       // the engine's schema (eng_schema_json), parsed
 let hasSim = false;      // a simulation exists (after a successful new or load)
 let running = false;
 let loopScheduled = false;
-let view = { iso: 0.25, scalar: 1, close: 1 };
 let meshInFlight = false; // a mesh was sent and the app has not taken it yet
 let meshDirty = true;     // state or view changed since the last mesh
 let lastMeshAt = 0;
@@ -79,6 +83,7 @@ function num(m, key, lo, hi) {
   }
   return v;
 }
+function finite(m, key) { return num(m, key, -Number.MAX_VALUE, Number.MAX_VALUE); }
 function int(m, key, lo, hi) {
   const v = num(m, key, lo, hi);
   if (!Number.isInteger(v)) throw new Error(`${m.type}: ${key} must be a whole number, got ${v}`);
@@ -92,7 +97,7 @@ function postInfo() {
 
 function mesh() {
   meshDirty = false; // also on failure: the same request would fail again
-  if (!E._eng_sim_mesh(view.iso, view.scalar, view.close)) { engineError('mesh'); return; }
+  if (!E._eng_sim_mesh()) { engineError('mesh'); return; }
   const ptr = E._eng_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
   const bytes = E._eng_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
@@ -184,34 +189,53 @@ async function init(m) {
   postMessage({ type: 'progress', stage: `starting ${threads} threads` });
   const size = E._eng_init(threads);
   if (size <= 0) { engineError('engine start'); E = null; return; }
-  postMessage({
-    type: 'ready',
-    poolSize: size,
-    buildId: str(E._eng_build_id()),
-    presets: JSON.parse(str(E._eng_presets_json())),
-  });
-}
-
-// F, k, Du, Dv, dt as finite numbers (their ranges and stability are the engine's to check).
-function reaction(m) {
-  return ['F', 'k', 'Du', 'Dv', 'dt'].map((key) => num(m, key, -1e9, 1e9));
-}
-
-function seedHalves(m) {
-  const s = m.seed;
-  // The CLI's grammar (engine/num.h): decimal digits only, leading zeros decimal, <= 63 of them.
-  if (!(typeof s === 'string' && /^\d{1,63}$/.test(s)) && !(Number.isSafeInteger(s) && s >= 0)) {
-    throw new Error(`new: seed must be a whole number 0..2^64-1 (a string for big ones), got ${JSON.stringify(s)}`);
-  }
-  const big = BigInt(s);
-  if (big >= 1n << 64n) throw new Error('new: seed must be below 2^64');
-  return [Number(big & 0xffffffffn), Number(big >> 32n)];
+  const doc = str(E._eng_schema_json());
+  if (!doc) { engineError('engine start'); E = null; return; }
+  schema = JSON.parse(doc);
+  postMessage({ type: 'ready', poolSize: size, buildId: str(E._eng_build_id()), schema: doc });
 }
 
 const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
 const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run']);
-const SEED_MODES = { cube: 0, spheres: 1, noise: 2 };
-const EXPORT_FORMATS = ['ply', 'obj', 'stl'];
+const param = (key) => schema.params.find((p) => p.key === key);
+
+// The text the engine stages for setting p from message m: checks the field's shape
+// only (ranges and stability are the engine's to check, with their messages).
+function settingText(m, p) {
+  const v = m[p.key];
+  switch (p.kind) {
+    case 'real': case 'int':
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${m.type}: ${p.key} must be a number, got ${JSON.stringify(v)}`);
+      return String(v);
+    case 'bool':
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new Error(`${m.type}: ${p.key} must be true or false`);
+      return v ? 'true' : 'false';
+    case 'seed':
+      if (!(typeof v === 'string' && v.length <= schema.grammar.maxLength && new RegExp(schema.grammar.uint).test(v)) &&
+          !(Number.isSafeInteger(v) && v >= 0)) {
+        throw new Error(`${m.type}: ${p.key} must be a whole number 0..2^64-1 (a string for big ones), got ${JSON.stringify(v)}`);
+      }
+      return String(v);
+    default: { // a choice, by its value
+      const values = p.choices.map((c) => c.value);
+      if (!((typeof v === 'string' || typeof v === 'number') && values.includes(String(v)))) {
+        throw new Error(`${m.type}: ${p.key} must be one of ${values.join(', ')}`);
+      }
+      return String(v);
+    }
+  }
+}
+
+// Stages every field of m that is a setting applied by `applies` (all checked
+// first, so a bad field stages nothing).
+function stage(m, applies) {
+  const texts = schema.params.filter((p) => applies.includes(p.apply) && own(m, p.key)).map((p) => [p.key, settingText(m, p)]);
+  for (const [key, text] of texts) {
+    if (!withCString(key, (k) => withCString(text, (t) => E._eng_stage(k, t)))) {
+      throw new Error(`${m.type} refused: ${str(E._eng_last_error())}`);
+    }
+  }
+}
 
 function withCString(s, fn) {
   const len = E.lengthBytesUTF8(s) + 1;
@@ -229,24 +253,27 @@ function takeFile(kind) {
 
 const handlers = {
   new(m) {
-    const [lo, hi] = seedHalves(m);
-    if (!own(SEED_MODES, m.seedMode)) throw new Error(`new: seedMode must be one of ${Object.keys(SEED_MODES).join(', ')}`);
-    const ok = E._eng_sim_new(int(m, 'nx', 8, 512), int(m, 'ny', 8, 512), int(m, 'nz', 8, 512),
-      int(m, 'boundary', 0, 1), int(m, 'stencil', 7, 27), ...reaction(m), lo, hi, SEED_MODES[m.seedMode]);
-    if (!ok) { engineError('new simulation refused'); return; }
+    const side = param('size');
+    const dims = ['nx', 'ny', 'nz'].map((key) => int(m, key, side.min, side.max));
+    stage(m, ['reset', 'live']);
+    const ok = E._eng_sim_new(...dims);
+    if (!ok) { engineError('new simulation refused'); if (hasSim) postInfo(); return; }
     hasSim = true;
     pendingSteps = 0;
     meshDirty = true;
     postInfo();
   },
   params(m) {
-    const ok = E._eng_sim_set_params(...reaction(m), int(m, 'stencil', 7, 27));
+    stage(m, ['live']);
+    const ok = E._eng_sim_set_params();
     if (!ok) engineError('parameters refused');
     postInfo(); // the page shows what is in force, refused or not
   },
   view(m) {
-    view = { iso: num(m, 'iso', -1e9, 1e9), scalar: int(m, 'scalar', 0, 2), close: m.close ? 1 : 0 };
+    stage(m, ['view']);
+    if (!E._eng_view_set()) { engineError('view refused'); return; }
     meshDirty = true;
+    if (hasSim) postInfo(); // the page's link shows the view in force
   },
   run(m) {
     if (typeof m.on !== 'boolean') throw new Error('run: on must be true or false');
@@ -262,12 +289,11 @@ const handlers = {
     pendingSteps = Math.min(pendingSteps + int(m, 'n', 1, MAX_STEP_REQUEST), MAX_STEP_REQUEST);
   },
   threads(m) {
-    const n = E._eng_set_threads(int(m, 'n', 1, 64));
+    const n = E._eng_set_threads(int(m, 'n', schema.threads.min, schema.threads.max));
     postMessage({ type: 'threads', active: n });
   },
   paint(m) {
-    const ok = E._eng_sim_paint(num(m, 'x', -1e9, 1e9), num(m, 'y', -1e9, 1e9), num(m, 'z', -1e9, 1e9),
-      num(m, 'radius', -1e9, 1e9), num(m, 'amount', -1e9, 1e9));
+    const ok = E._eng_sim_paint(finite(m, 'x'), finite(m, 'y'), finite(m, 'z'), finite(m, 'radius'), finite(m, 'amount'));
     if (!ok) engineError('paint refused');
     else meshDirty = true;
   },
@@ -280,8 +306,7 @@ const handlers = {
       return v;
     };
     const o = vec('origin'), d = vec('dir');
-    const ok = E._eng_sim_paint_ray(o[0], o[1], o[2], d[0], d[1], d[2], num(m, 'radius', 0.5, 64),
-      num(m, 'amount', -1, 1), view.iso);
+    const ok = E._eng_sim_paint_ray(o[0], o[1], o[2], d[0], d[1], d[2], finite(m, 'radius'), finite(m, 'amount'));
     if (!ok) engineError('paint refused');
     else meshDirty = true;
   },
@@ -297,8 +322,9 @@ const handlers = {
   load(m) {
     if (!(m.buffer instanceof ArrayBuffer)) throw new Error('load: buffer must be an ArrayBuffer');
     const bytes = new Uint8Array(m.buffer);
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new Error(`load refused: ${bytes.length} bytes is more than the largest state file (${MAX_FILE_BYTES} bytes, 512^3)`);
+    const maxBytes = E._eng_file_max_bytes() >>> 0; // the engine's largest state file (512^3)
+    if (bytes.length > maxBytes) {
+      throw new Error(`load refused: ${bytes.length} bytes is more than the largest state file (${maxBytes} bytes, 512^3)`);
     }
     const p = E._malloc(Math.max(1, bytes.length)) >>> 0;
     if (!p) { fail(`load refused: out of memory for ${bytes.length} bytes`); return; }
@@ -316,7 +342,8 @@ const handlers = {
     postInfo();
   },
   export_mesh(m) {
-    if (!EXPORT_FORMATS.includes(m.format)) throw new Error(`export_mesh: format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const exts = schema.formats.map((f) => f.ext);
+    if (!exts.includes(m.format)) throw new Error(`export_mesh: format must be one of ${exts.join(', ')}`);
     if (!withCString(m.format, (p) => E._eng_mesh_export(p))) { engineError('mesh export'); return; }
     takeFile(m.format);
   },

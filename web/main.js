@@ -6,8 +6,6 @@
 // Test hooks: window.rd holds the live state read by tests/e2e.
 'use strict';
 
-const MAX_THREADS = 16; // the URL's ?threads= cap
-
 const rd = (window.rd = {
   ready: false,        // worker and app both up
   poolSize: 0,         // threads the engine's pool runs (worker 0 included)
@@ -31,6 +29,8 @@ const rd = (window.rd = {
   hash: null,          // {hex, step} of the last hash request
   lastFile: null,      // {kind, buffer} of the last saved state or exported mesh
   errors: [],          // engine errors shown to the user
+  refusals: [],        // {key, text, why} of each value the page's own checks refused
+  linkReplaced: [],    // what a link held that could not be used, as its message named it
   problems: [],        // blocking problems shown in the big box
   pendingMesh: null,   // newest transferred mesh ArrayBuffer, taken by the app
   worker: null,
@@ -105,81 +105,253 @@ function checkBrowser() {
   return missing;
 }
 
+// ?threads=N: the pool size, 1..the schema's page limit; by default the logical cores,
+// capped (schema.threads: each pool thread is a Web Worker holding the whole engine).
 function requestedThreads() {
   const param = new URLSearchParams(location.search).get('threads');
-  const fallback = Math.min(Math.max(1, navigator.hardwareConcurrency || 4), 8);
+  const t = schema.threads;
+  const fallback = Math.min(Math.max(t.min, navigator.hardwareConcurrency || 4), t.pageDefaultMax);
   if (param === null) return fallback;
   const n = Number(param);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+  if (!/^\d{1,3}$/.test(param) || n < t.min || n > t.pageMax) {
     showProblem('Bad threads parameter', `<p><code>?threads=${esc(param)}</code> must be a whole ` +
-      `number from 1 to ${MAX_THREADS}; using ${fallback}.</p>`);
+      `number from ${t.min} to ${t.pageMax}; using ${fallback}.</p>`);
     setTimeout(() => { $('problem').hidden = true; }, 6000);
     return fallback;
   }
   return n;
 }
 
-// ---- settings: the controls' values, mirrored in the URL hash ---------------------
+// ---- settings: built from the engine's schema, mirrored in the URL hash ---------------
 
-const PARAM_KEYS = ['F', 'k', 'Du', 'Dv', 'dt', 'stencil'];
-const GRID_KEYS = ['size', 'boundary', 'seedMode', 'seed'];
-const VIEW_KEYS = ['iso', 'scalar', 'close'];
+// schema.json is the engine's description of every setting (engine/schema.c, written
+// by `rdsim --schema` at build time; the worker's engine sends the same document):
+// key, label, kind, range, slider extent, step, default, choices, when it applies.
+// The panel, the URL keys and the checks of typed values are all built from it.
+let schema = null;
+let schemaText = '';
+const P = {}; // the schema's settings by key
+const own = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
+const keysOf = (...applies) => schema.params.filter((p) => applies.includes(p.apply)).map((p) => p.key);
+const plain = (html) => html.replace(/<[^>]*>/g, ''); // a label without its markup (D<sub>u</sub>)
 
-// Numbers a person types follow the CLI's grammar (engine/num.h): a decimal real, the
-// whole string, at most 63 characters; anything else (empty, '0x10', '+1', 'Infinity')
-// is NaN, which the worker refuses with a message instead of reading it as 0.
-const REAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-const real = (text) => (text.length <= 63 && REAL.test(text) ? Number(text) : NaN);
+async function loadSchema() {
+  const r = await fetch('schema.json');
+  if (!r.ok) throw new Error(`schema.json: HTTP ${r.status}`);
+  schemaText = (await r.text()).trim();
+  schema = JSON.parse(schemaText);
+  for (const p of schema.params) P[p.key] = p;
+  rd.presets = schema.presets;
+}
 
+// The shortest decimal that reads back as the same float32 (what the engine holds).
+function floatText(v) {
+  if (typeof v !== 'number' || Number.isInteger(v)) return String(v);
+  for (let digits = 1; digits <= 9; digits++) {
+    const t = String(Number(v.toPrecision(digits)));
+    if (Math.fround(Number(t)) === Math.fround(v)) return t;
+  }
+  return String(v);
+}
+
+// Checks a typed or linked text against setting p, as the engine will (engine/num.h's
+// grammar, the schema's range and choices): {ok: true, value} or {ok: false, why}.
+// An empty or non-numeric field is refused, never read as 0.
+function check(p, raw) {
+  const text = String(raw);
+  const g = schema.grammar;
+  const no = { ok: false, why: p.expect };
+  const uint = () => text.length <= g.maxLength && new RegExp(g.uint).test(text);
+  switch (p.kind) {
+    case 'real': {
+      if (text.length > g.maxLength || !new RegExp(g.real).test(text)) return no;
+      const v = Math.fround(Number(text));
+      if (!Number.isFinite(v)) return no;
+      if (p.min !== null && (p.minOpen ? !(v > p.min) : !(v >= p.min))) return no;
+      if (p.max !== null && !(v <= p.max)) return no;
+      return { ok: true, value: v };
+    }
+    case 'int': {
+      if (!uint() || BigInt(text) < BigInt(p.min) || BigInt(text) > BigInt(p.max)) return no;
+      return { ok: true, value: Number(text) };
+    }
+    case 'seed':
+      return uint() && BigInt(text) < 1n << 64n ? { ok: true, value: text } : no;
+    case 'bool':
+      if (text === 'true' || text === '1') return { ok: true, value: true };
+      if (text === 'false' || text === '0') return { ok: true, value: false };
+      return no;
+    default:
+      return p.choices.some((c) => c.value === text) ? { ok: true, value: text } : no;
+  }
+}
+
+// One control per setting, in the section of its `apply`, with the schema's id, label,
+// slider extent, step and choices.
+function buildPanel() {
+  for (const section of document.querySelectorAll('#panel section[data-apply]')) {
+    for (const p of schema.params.filter((q) => q.apply === section.dataset.apply)) {
+      const label = document.createElement('label');
+      label.className = p.control === 'checkbox' ? 'row check' : 'row';
+      label.title = [p.help, p.unit].filter(Boolean).join(', ');
+      let input;
+      if (p.control === 'select') {
+        input = document.createElement('select');
+        const options = p.choices ? p.choices.map((c) => [c.value, c.label]) : p.suggest.map((v) => [String(v), String(v)]);
+        for (const [value, text] of options) input.add(new Option(text, value));
+      } else {
+        input = document.createElement('input');
+        input.type = p.control;
+        if (p.control === 'range' || p.control === 'number') {
+          input.min = String(p.uiMin);
+          input.max = String(p.uiMax);
+          input.step = String(p.step);
+        }
+        if (p.kind === 'seed') input.inputMode = 'numeric';
+      }
+      input.id = p.key;
+      if (p.control === 'checkbox') {
+        label.append(input);
+        label.insertAdjacentHTML('beforeend', ` ${p.label}`);
+      } else {
+        label.insertAdjacentHTML('afterbegin', `${p.label} `);
+        label.append(input);
+        if (p.control === 'range') {
+          const out = document.createElement('output');
+          out.htmlFor = p.key;
+          label.append(out);
+        }
+      }
+      section.append(label);
+    }
+  }
+  $('mesh-format').innerHTML = schema.formats.map((f) => `<option value="${esc(f.ext)}">${esc(f.label)}</option>`).join('');
+  $('preset').innerHTML = schema.presets.map((p) => `<option>${esc(p.name)}</option>`).join('');
+  for (const el of $('panel').querySelectorAll('input, select')) el.disabled = true; // until the engine is up
+}
+
+// What the controls show: each setting's raw text (checkboxes: true/false), and the preset.
 function readControls() {
-  const s = {};
-  for (const key of ['F', 'k', 'Du', 'Dv', 'dt', 'iso']) s[key] = real($(key).value);
-  for (const key of ['stencil', 'size', 'boundary', 'scalar']) s[key] = Number($(key).value);
-  s.seedMode = $('seedMode').value;
-  s.seed = $('seed').value; // decimal digits only (the worker checks), as rdsim --seed
-  s.close = $('close').checked;
-  s.preset = $('preset').value;
+  const s = { preset: $('preset').value };
+  for (const p of schema.params) s[p.key] = p.control === 'checkbox' ? $(p.key).checked : $(p.key).value;
   return s;
 }
 
+// The controls' values for the given keys, checked: {values, bad: [{key, text, why}]}.
+function checked(keys) {
+  const raw = readControls(), values = {}, bad = [];
+  for (const key of keys) {
+    const r = check(P[key], raw[key]);
+    if (r.ok) values[key] = r.value;
+    else bad.push({ key, text: String(raw[key]), why: r.why });
+  }
+  return { values, bad };
+}
+
+// Shows settings in their controls. A valid value a list lacks (a size from a link) is
+// added to it; a slider widens to show a valid value beyond its extent.
 function writeControls(s) {
   for (const [key, v] of Object.entries(s)) {
     const el = $(key);
-    if (!el || v === undefined) continue;
-    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === String(v))) {
-      el.add(new Option(String(v), String(v))); // e.g. a size from a link that the list lacks
+    if (!el || v === undefined || v === null) continue;
+    const text = floatText(v);
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === text)) {
+      if (!own(P, key) || !check(P[key], text).ok) continue; // never an option the schema does not define
+      el.add(new Option(text, text));
     }
-    if (el.type === 'checkbox') el.checked = v === true || v === 'true' || v === '1';
-    else if (typeof v === 'number' && !Number.isInteger(v)) el.value = String(Number(v.toPrecision(6)));
-    else el.value = String(v);
+    if (el.type === 'checkbox') { el.checked = v === true || v === 'true' || v === '1'; continue; }
+    if (el.type === 'range') {
+      if (Number(text) > Number(el.max)) el.max = text;
+      if (Number(text) < Number(el.min)) el.min = text;
+    }
+    el.value = text;
   }
   for (const out of document.querySelectorAll('output[for]')) out.textContent = $(out.htmlFor).value;
 }
 
+// The settings in force: what the engine reports (rd.info) for the simulation and the
+// view, the panel for the rest (the preset, the brush, grid fields not applied yet
+// when the engine does not say them).
+function inForce() {
+  const s = readControls(), i = rd.info;
+  if (i) {
+    for (const key of keysOf('live')) s[key] = i[key];
+    if (i.nx === i.ny && i.ny === i.nz) s.size = i.nx;
+    s.boundary = i.boundary;
+    s.seed = i.seed;
+    if (i.seedMode) s.seedMode = i.seedMode;
+    if (i.view) Object.assign(s, i.view);
+  }
+  return s;
+}
+
 function settingsToHash(s) {
   const p = new URLSearchParams();
-  for (const key of ['preset', ...PARAM_KEYS, ...GRID_KEYS, ...VIEW_KEYS]) p.set(key, String(s[key]));
+  p.set('preset', s.preset);
+  for (const key of keysOf('live', 'reset', 'view', 'paint')) p.set(key, floatText(s[key]));
   return '#' + p.toString();
 }
 
 function settingsFromHash() {
-  const p = new URLSearchParams(location.hash.slice(1));
   const s = {};
-  for (const [key, v] of p) s[key] = v;
+  for (const [key, v] of new URLSearchParams(location.hash.slice(1))) s[key] = v;
   return s;
 }
 
-// Mirrors the settings in the URL hash, so the address bar always holds a link to this run.
-function keepInLink(s = readControls()) {
-  history.replaceState(null, '', settingsToHash(s));
+// Mirrors the settings in force in the URL hash, so the address bar always holds a
+// link to this run (a refused value never stays there).
+function keepInLink() {
+  if (schema) history.replaceState(null, '', settingsToHash(inForce()));
+}
+
+// A refusal by the page's own checks: one message naming each refused field, and the
+// controls back at the values in force.
+function refuse(bad) {
+  say(bad.map((b) => `${plain(P[b.key].label)} '${b.text}': ${b.why}`).join('; '), true);
+  rd.refusals.push(...bad);
+  showInForce();
+}
+
+function showInForce() {
+  if (!rd.info) return;
+  const s = inForce(), shown = {};
+  for (const key of keysOf('live', 'view')) shown[key] = s[key];
+  writeControls(shown);
+  keepInLink();
 }
 
 function applyPreset(name) {
   const p = rd.presets.find((x) => x.name === name);
   if (!p) return false;
-  writeControls({ preset: p.name, F: p.F, k: p.k, Du: p.Du, Dv: p.Dv, dt: p.dt, stencil: p.stencil, seedMode: p.seed_mode });
+  writeControls({ preset: p.name, ...p.values });
   $('preset-source').textContent = p.source;
   return true;
+}
+
+// The settings a page opens with: the defaults, then the link's preset, then the link's
+// values; each bad one (and an unknown preset) is replaced by its default and named.
+function settingsFromLink() {
+  const link = settingsFromHash(), replaced = [];
+  const defaults = {};
+  for (const p of schema.params) defaults[p.key] = p.default;
+  writeControls(defaults);
+  let preset = rd.presets[0];
+  if (own(link, 'preset')) {
+    const found = rd.presets.find((x) => x.name === link.preset);
+    if (found) preset = found;
+    else replaced.push(`preset=${link.preset} (no such preset; ${preset.name})`);
+  }
+  applyPreset(preset.name);
+  const shown = readControls(), fromLink = {};
+  for (const [key, text] of Object.entries(link)) {
+    if (key === 'preset' || key === 'paused') continue;
+    if (!own(P, key)) { replaced.push(`${key} (not a setting; ignored)`); continue; }
+    const r = check(P[key], text);
+    if (r.ok) fromLink[key] = r.value;
+    else replaced.push(`${key}=${text} (${r.why}; ${floatText(shown[key])})`);
+  }
+  writeControls(fromLink);
+  return { replaced, paused: link.paused === '1' };
 }
 
 // ---- worker -------------------------------------------------------------------------
@@ -210,28 +382,31 @@ function restartEngine(then) {
   startWorker(threads);
 }
 
+// A new simulation from the panel (Reset, a preset, the start): every live and reset
+// setting, checked first; a refused field changes nothing and says why.
 function newSimulation() {
-  const s = readControls();
   say('');
-  if (wantsFreshEngine(s.size ** 3)) { restartEngine(newSimulation); return; }
-  send({ type: 'new', nx: s.size, ny: s.size, nz: s.size, boundary: s.boundary, stencil: s.stencil,
-    F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, seed: s.seed || '1', seedMode: s.seedMode });
+  const { values, bad } = checked(keysOf('live', 'reset'));
+  if (bad.length) { refuse(bad); return false; }
+  const n = values.size;
+  delete values.size;
+  if (wantsFreshEngine(n ** 3)) { restartEngine(newSimulation); return true; }
+  send({ type: 'new', nx: n, ny: n, nz: n, ...values });
   sendView();
-  keepInLink(s);
+  return true;
 }
 
 function sendParams() {
-  const s = readControls();
   say('');
-  send({ type: 'params', F: s.F, k: s.k, Du: s.Du, Dv: s.Dv, dt: s.dt, stencil: s.stencil });
-  keepInLink(s);
+  const { values, bad } = checked(keysOf('live'));
+  if (bad.length) { refuse(bad); return; }
+  send({ type: 'params', ...values });
 }
 
 function sendView() {
-  const s = readControls();
-  say('');
-  send({ type: 'view', iso: s.iso, scalar: s.scalar, close: s.close });
-  keepInLink(s);
+  const { values, bad } = checked(keysOf('view'));
+  if (bad.length) { refuse(bad); return; }
+  send({ type: 'view', ...values });
 }
 
 function setRunning(on) {
@@ -273,6 +448,10 @@ function onWorkerMessage(ev) {
       rd.engineStarts++;
       rd.poolSize = m.poolSize;
       rd.activeThreads = m.poolSize;
+      if (m.schema.trim() !== schemaText) {
+        showProblem('The page and the engine disagree', '<p>schema.json does not describe the engine that ' +
+          'started (a stale build?). Rebuild and serve with <code>make serve</code>.</p>');
+      }
       if (rd.afterStart) { // a restart: the page is set up already
         const then = rd.afterStart;
         rd.afterStart = null;
@@ -280,37 +459,32 @@ function onWorkerMessage(ev) {
         break;
       }
       rd.buildId = m.buildId;
-      rd.presets = m.presets;
       $('stat-pool').textContent = String(m.poolSize);
       $('stat-build').textContent = m.buildId;
       document.querySelector('header').title = `build ${m.buildId}`;
       $('threads').max = String(m.poolSize);
-      $('preset').innerHTML = m.presets.map((p) => `<option>${esc(p.name)}</option>`).join('');
-      // Defaults, then the preset named in the link, then the link's own values.
-      const fromLink = settingsFromHash();
-      writeControls({ size: 96, boundary: 0, seed: '1', iso: 0.25, scalar: 1, close: true, threads: m.poolSize });
-      if (!applyPreset(fromLink.preset)) applyPreset(m.presets[0].name);
-      writeControls(fromLink);
+      writeControls({ threads: m.poolSize });
       for (const b of document.querySelectorAll('button')) b.disabled = false;
-      $('load').disabled = false;
+      for (const el of $('panel').querySelectorAll('input, select')) el.disabled = false;
+      rd.starting = true; // until the first simulation is in force (see 'error')
       newSimulation();
-      setRunning(fromLink.paused !== '1');
+      setRunning(!rd.startPaused);
+      if (rd.linkReplaced.length) linkMessage();
       break;
     }
     case 'info':
       rd.info = m.info;
       rd.heapBytes = m.heapBytes;
+      rd.starting = false;
       $('stat-step').textContent = String(m.info.step);
-      // Show the parameters in force (a refused change snaps the controls back).
-      writeControls({ F: m.info.F, k: m.info.k, Du: m.info.Du, Dv: m.info.Dv, dt: m.info.dt, stencil: m.info.stencil });
       if (rd.loading) { // the panel and the link now describe the loaded grid
         const i = m.info, cube = i.nx === i.ny && i.ny === i.nz;
         writeControls({ ...(cube ? { size: i.nx } : {}), boundary: i.boundary, seed: i.seed });
-        keepInLink();
         say(`Loaded ${rd.loading}: ${i.nx}×${i.ny}×${i.nz} at step ${i.step}.` +
           (cube ? '' : ' Reset makes a cube of the size in the panel.'));
         rd.loading = null;
       }
+      showInForce(); // the controls and the link show what is in force (a refused change snaps back)
       break;
     case 'mesh':
       rd.meshesReceived++;
@@ -346,8 +520,35 @@ function onWorkerMessage(ev) {
       if (/^load/.test(m.message)) rd.loading = null;
       say(m.message, true);
       if (/simulation stopped/.test(m.message)) setRunning(false);
+      if (rd.starting && /^new/.test(m.message)) startAnyway(m.message);
       break;
   }
+}
+
+// The link's values were each valid but the engine refused them together (e.g. a dt
+// beyond the stability limit of the link's Du): the start uses the preset's reaction
+// settings instead, and then every default, so that a link always opens a running
+// simulation; the message names what was replaced.
+function startAnyway(why) {
+  const preset = rd.presets.find((x) => x.name === $('preset').value) || rd.presets[0];
+  const live = keysOf('live');
+  const differs = live.filter((k) => floatText(check(P[k], $(k).value).value) !== floatText(preset.values[k]));
+  if (differs.length) {
+    rd.linkReplaced.push(`${differs.join(', ')} (${why}; the preset's values)`);
+    applyPreset(preset.name);
+  } else {
+    rd.linkReplaced.push(`${keysOf('reset').join(', ')} (${why}; the defaults)`);
+    const defaults = {};
+    for (const k of keysOf('reset')) defaults[k] = P[k].default;
+    writeControls(defaults);
+    rd.starting = false; // the last try
+  }
+  newSimulation();
+  linkMessage();
+}
+
+function linkMessage() {
+  say(`This link held values that cannot be used; replaced: ${rd.linkReplaced.join('; ')}.`, true);
 }
 
 const START_ATTEMPTS = 5;
@@ -416,7 +617,9 @@ function startApp() {
   rd.onFail = (message) => showProblem('The 3D view failed', `<p>${esc(message)}</p>`);
   rd.onPaint = (origin, dir) => {
     if (rd.worker) {
-      send({ type: 'paint_ray', origin, dir, radius: Number($('paintRadius').value), amount: Number($('paintAmount').value) });
+      const { values, bad } = checked(keysOf('paint'));
+      if (bad.length) { refuse(bad); return; }
+      send({ type: 'paint_ray', origin, dir, radius: values.paintRadius, amount: values.paintAmount });
     }
   };
   rd.onFrame = (triangles, hadNewMesh) => {
@@ -462,19 +665,22 @@ function wireControls() {
   $('btn-step').onclick = () => { setRunning(false); send({ type: 'step', n: 1 }); };
   $('btn-reset').onclick = () => newSimulation();
   $('preset').onchange = () => { applyPreset($('preset').value); newSimulation(); };
-  for (const key of PARAM_KEYS) $(key).addEventListener('change', sendParams);
-  for (const key of ['F', 'k']) $(key).addEventListener('input', () => { writeControls({}); sendParams(); });
-  for (const key of GRID_KEYS) $(key).addEventListener('change', () => keepInLink());
-  $('iso').addEventListener('input', () => { writeControls({}); sendView(); });
-  for (const key of ['scalar', 'close']) $(key).addEventListener('change', sendView);
-  for (const key of ['paintRadius', 'paintAmount']) $(key).addEventListener('input', () => writeControls({}));
+  // Each setting is sent when it applies: live ones at once (sliders while they move),
+  // view ones to the next mesh; reset ones wait for Reset; the brush for the next paint.
+  for (const p of schema.params) {
+    const el = $(p.key);
+    if (p.control === 'range') el.addEventListener('input', () => writeControls({}));
+    if (p.apply === 'live') el.addEventListener(p.control === 'range' ? 'input' : 'change', sendParams);
+    if (p.apply === 'view') el.addEventListener(p.control === 'range' ? 'input' : 'change', () => { say(''); sendView(); });
+    if (p.apply === 'paint') el.addEventListener('change', keepInLink);
+  }
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
   $('btn-hash').onclick = () => send({ type: 'hash' });
   $('btn-save').onclick = () => send({ type: 'save' });
   $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
   $('btn-png').onclick = () => { pictureWanted = true; };
   $('btn-link').onclick = async () => {
-    const url = location.href.split('#')[0] + settingsToHash(readControls());
+    const url = location.href.split('#')[0] + settingsToHash(inForce());
     history.replaceState(null, '', url);
     try { await navigator.clipboard.writeText(url); say('Link copied.'); } catch { say(`Link: ${url}`); }
   };
@@ -514,8 +720,15 @@ const missing = checkBrowser();
 if (missing.length) {
   for (const m of missing) showProblem(m.title, m.html);
 } else {
-  wireControls();
   viewNote('Starting the engine…');
-  startWorker(requestedThreads());
-  startApp();
+  loadSchema().then(() => {
+    buildPanel();
+    const start = settingsFromLink(); // the panel shows the link's settings while the engine starts
+    rd.linkReplaced = start.replaced;
+    rd.startPaused = start.paused;
+    wireControls();
+    startWorker(requestedThreads());
+    startApp();
+  }).catch((e) => showProblem('The page could not start', `<p>${esc(e.message)}. Rebuild and serve with ` +
+    '<code>make serve</code>.</p>'));
 }
