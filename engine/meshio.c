@@ -112,10 +112,13 @@ static void encode_ply(buf_t *b, const meshio_mesh_t *m) {
 }
 
 static void encode_obj(buf_t *b, const meshio_mesh_t *m) {
-    /* a close guess of the size (grid-unit positions print short), so it rarely grows */
-    size_t per_vertex = 36 + (m->colors ? 21 : 0) + (m->normals ? 36 : 0);
-    if (!buf_reserve(b, size_mad(m->vertex_count, per_vertex, size_mad(m->triangle_count, m->normals ? 48 : 24, 64))))
-        return;
+    /* a close guess of the size, so it rarely grows: grid-unit positions print in about
+     * 10 characters, normals in about 11, indices in at most the vertex count's digits */
+    size_t digits = 1;
+    for (uint32_t n = m->vertex_count; n >= 10; n /= 10) digits++;
+    size_t per_vertex = 35 + (m->colors ? 21 : 0) + (m->normals ? 36 : 0);
+    size_t per_face = m->normals ? 6 * digits + 11 : 3 * digits + 5;
+    if (!buf_reserve(b, size_mad(m->vertex_count, per_vertex, size_mad(m->triangle_count, per_face, 64)))) return;
     buf_printf(b, "# rdsim isosurface, positions in grid units\n");
     for (uint32_t i = 0; i < m->vertex_count; i++) {
         const float *p = m->positions + 3 * (size_t)i;

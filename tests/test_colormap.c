@@ -5,7 +5,7 @@
  * exports (engine/meshio.c) colour each vertex with colormap_rgb8 of its scalar
  * over the mesh's range, so the lowest vertex is the first stop and the highest the
  * last; the format table answers by extension; a file write holds the same bytes
- * as the memory encoding. */
+ * as the memory encoding; an OBJ that outgrows its size guess is still exact text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -249,10 +249,43 @@ static void encode_errors(void **state) {
     plat_free(out.data);
 }
 
+/* Long OBJ lines (huge coordinates) outgrow the size guess: the buffer grows and
+ * the text is what printf gives. */
+static void obj_grows(void **state) {
+    (void)state;
+    enum { N = 3000 };
+    float *pos = malloc(3 * N * sizeof(float));
+    uint32_t *idx = malloc(3 * N * sizeof(uint32_t));
+    char *want = malloc((size_t)N * 200 + 100);
+    assert_non_null(pos);
+    assert_non_null(idx);
+    assert_non_null(want);
+    size_t at = (size_t)sprintf(want, "# rdsim isosurface, positions in grid units\n");
+    for (int i = 0; i < N; i++) {
+        for (int c = 0; c < 3; c++) pos[3 * i + c] = -1.17549435e-38f * (float)(i + c + 1);
+        at += (size_t)sprintf(want + at, "v %.9g %.9g %.9g\n", pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]);
+    }
+    for (int t = 0; t < N; t++) {
+        for (int c = 0; c < 3; c++) idx[3 * t + c] = (uint32_t)((t + c) % N);
+        at += (size_t)sprintf(want + at, "f %u %u %u\n", idx[3 * t] + 1, idx[3 * t + 1] + 1, idx[3 * t + 2] + 1);
+    }
+    meshio_mesh_t mm = {pos, NULL, NULL, N, idx, N};
+    meshio_bytes_t out;
+    char err[256] = "";
+    assert_true(meshio_encode(&mm, meshio_format_from_ext("obj"), "big.obj", &out, err, sizeof err));
+    assert_int_equal(out.len, at);
+    assert_memory_equal(out.data, want, at);
+    plat_free(out.data);
+    free(pos);
+    free(idx);
+    free(want);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(viridis_bytes), cmocka_unit_test(table),          cmocka_unit_test(lut),
         cmocka_unit_test(formats),       cmocka_unit_test(export_colours), cmocka_unit_test(encode_errors),
+        cmocka_unit_test(obj_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
