@@ -63,7 +63,8 @@ meshio_format_t meshio_format_of(const char *path);
  * into out (cap bytes, truncated); returns out. For messages. */
 const char *meshio_format_list(char *out, size_t cap, bool dot);
 
-/* Encodes mesh in format fmt into *out (see meshio_bytes_t). name (a path, or what
+/* Encodes mesh in format fmt (a pointer from the table: meshio_format_at or
+ * meshio_format_from_ext) into *out (see meshio_bytes_t). name (a path, or what
  * the caller calls the export) is only used in messages. false with a reason in err,
  * and *out untouched, on no data, an index out of range or out of memory. */
 bool meshio_encode(const meshio_mesh_t *mesh, const meshio_format_info_t *fmt, const char *name,

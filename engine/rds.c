@@ -1,4 +1,5 @@
-/* rds: .rds reader and writer (see rds.h for the layout). */
+/* rds: .rds reader and writer (see rds.h for the layout), and the atomic file
+ * replacement (rds_file_replace) that rds_save and meshio_write share. */
 #include "rds.h"
 
 #include <errno.h>
