@@ -169,8 +169,9 @@ APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SD
 APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 \
     -sMODULARIZE=1 -sEXPORT_NAME=createApp -sENVIRONMENT=web -sALLOW_MEMORY_GROWTH=1 \
     -sEXPORTED_FUNCTIONS=_main,_app_paint_at --js-library app/app_lib.js
-$(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
-	$(EMCC) $(APP_CFLAGS) $(APP_SRC) $(APP_LDFLAGS) -o $@
+# The app compiles one engine file: engine/colormap.c, the colour ramp it shares with mesh exports.
+$(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) engine/colormap.c engine/colormap.h app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
+	$(EMCC) $(APP_CFLAGS) $(DETERMINISM) -Iengine $(APP_SRC) engine/colormap.c $(APP_LDFLAGS) -o $@
 
 # ---- web root: only built files, nothing else is served ----------------------------------
 $(WEBROOT)/%: web/% | $(WEBROOT)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../engine/mesh.h"
+#include "colormap.h"
 #include "shaders.h"
 
 /* Implemented in app/app_lib.js. */
@@ -15,7 +16,8 @@ static struct {
     GLuint program, vao, vbo, ibo;
     GLuint box_program, box_vao, box_vbo;
     GLint box_u_mvp, box_u_size;
-    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar;
+    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp;
+    GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
 } r;
 
@@ -73,6 +75,27 @@ static const float BOX_LINES[24][3] = {
     {0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1},
 };
 
+/* The view's colour ramp: engine/colormap.c's default map (the colours the mesh
+ * exports carry) as a 256 x 1 RGBA8 texture of sRGB bytes, linearly filtered;
+ * shaders/mesh.frag samples texel centres and linearises (pow 2.2). */
+enum { RAMP_SIZE = 256 };
+static void make_ramp(void) {
+    uint8_t rgb[RAMP_SIZE * 3], rgba[RAMP_SIZE * 4];
+    colormap_lut_rgb8(colormap_default(), RAMP_SIZE, rgb);
+    for (int i = 0; i < RAMP_SIZE; i++) {
+        memcpy(rgba + 4 * i, rgb + 3 * i, 3);
+        rgba[4 * i + 3] = 255;
+    }
+    glGenTextures(1, &r.ramp);
+    glBindTexture(GL_TEXTURE_2D, r.ramp);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, RAMP_SIZE, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 bool render_init(char *err, int err_len) {
     r.program = link_program(shader_mesh_vert, shader_mesh_frag, "mesh", err, err_len);
     r.box_program = r.program ? link_program(shader_box_vert, shader_box_frag, "box", err, err_len) : 0;
@@ -93,6 +116,8 @@ bool render_init(char *err, int err_len) {
     r.u_eye = glGetUniformLocation(r.program, "u_eye");
     r.u_base_color = glGetUniformLocation(r.program, "u_base_color");
     r.u_use_scalar = glGetUniformLocation(r.program, "u_use_scalar");
+    r.u_ramp = glGetUniformLocation(r.program, "u_ramp");
+    make_ramp();
 
     glGenVertexArrays(1, &r.vao);
     glGenBuffers(1, &r.vbo);
@@ -170,6 +195,9 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUniform3fv(r.u_eye, 1, eye);
     glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
     glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r.ramp);
+    glUniform1i(r.u_ramp, 0);
     glBindVertexArray(r.vao);
     if (r.mesh.index_count > 0) glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
 

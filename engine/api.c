@@ -336,30 +336,27 @@ API_EXPORT int eng_sim_load(const void *buf, uint32_t len) {
     return 1;
 }
 
-/* Writes the last mesh as PLY/OBJ/STL (by ext: "ply", "obj", "stl"; colours from
- * the view's scalar) into engine memory, through the in-memory file system:
+/* Encodes the last mesh in the format of ext (an extension of meshio's format table:
+ * "ply", "obj", "stl"; colours from the view's scalar) straight into engine memory:
  * eng_file_ptr/eng_file_bytes. */
 API_EXPORT int eng_mesh_export(const char *ext) {
     if (!eng.mesher || mc_triangle_count(eng.mesher) == 0) {
         set_error("mesh export: there is no mesh yet");
         return 0;
     }
-    char path[32];
-    snprintf(path, sizeof path, "/tmp/mesh.%.4s", ext);
-    if (meshio_format_of(path) == MESHIO_UNKNOWN) {
-        snprintf(eng.error, sizeof eng.error, "mesh export: format must be ply, obj or stl, got '%.8s'", ext);
+    const meshio_format_info_t *fmt = meshio_format_from_ext(ext);
+    if (!fmt) {
+        char list[128];
+        snprintf(eng.error, sizeof eng.error, "mesh export: format must be %s, got '%.8s'",
+                 meshio_format_list(list, sizeof list, false), ext ? ext : "(null)");
         return 0;
     }
-    if (!meshio_write_mc(eng.mesher, path, eng.error, (int)sizeof eng.error)) return 0;
-    FILE *f = fopen(path, "rb");
-    bool ok = f && fseek(f, 0, SEEK_END) == 0;
-    long size = ok ? ftell(f) : -1;
-    ok = ok && size > 0 && fseek(f, 0, SEEK_SET) == 0 && keep_file((size_t)size) &&
-         fread(eng.file, 1, (size_t)size, f) == (size_t)size;
-    if (f) fclose(f);
-    remove(path);
-    if (!ok) set_error("mesh export: could not read the written file back");
-    return ok ? 1 : 0;
+    meshio_bytes_t out;
+    if (!meshio_encode_mc(eng.mesher, fmt, "(export)", &out, eng.error, (int)sizeof eng.error)) return 0;
+    eng_file_release(); /* eng.file takes the encoded buffer (plat_alloc, as keep_file's) */
+    eng.file = out.data;
+    eng.file_bytes = out.len;
+    return 1;
 }
 
 API_EXPORT const void *eng_file_ptr(void) { return eng.file; }

@@ -1,97 +1,155 @@
-/* meshio: PLY / OBJ / STL writers (see meshio.h). Binary formats are packed byte
- * by byte in little-endian order, whatever the host. */
+/* meshio: PLY / OBJ / STL encoders into a growable memory buffer, and atomic file
+ * writes of what they encode (see meshio.h). Binary formats are packed in
+ * little-endian order (le.h), whatever the host. */
 #include "meshio.h"
 
-#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "colormap.h"
+#include "err.h"
+#include "le.h"
 #include "mc.h"
 #include "mesh.h"
+#include "plat.h"
+#include "rds.h"
 
-static void fail(char *err, int err_len, const char *what, const char *path) {
-    if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s %s: %s", what, path, errno ? strerror(errno) : "error");
-}
+/* ---- a growable output buffer (plat_alloc; capacity doubles) --------------------------- */
 
-meshio_format_t meshio_format_of(const char *path) {
-    const char *dot = path ? strrchr(path, '.') : NULL;
-    if (!dot) return MESHIO_UNKNOWN;
-    if (!strcasecmp(dot, ".ply")) return MESHIO_PLY;
-    if (!strcasecmp(dot, ".obj")) return MESHIO_OBJ;
-    if (!strcasecmp(dot, ".stl")) return MESHIO_STL;
-    return MESHIO_UNKNOWN;
-}
+typedef struct buf_t {
+    uint8_t *data;
+    size_t len, cap;
+    bool failed; /* out of memory or a size overflow: nothing more is written */
+} buf_t;
 
-static inline unsigned char *put_u32(unsigned char *p, uint32_t x) {
-    p[0] = (unsigned char)x, p[1] = (unsigned char)(x >> 8), p[2] = (unsigned char)(x >> 16), p[3] = (unsigned char)(x >> 24);
-    return p + 4;
-}
-static inline unsigned char *put_f32(unsigned char *p, float f) {
-    uint32_t x;
-    memcpy(&x, &f, 4);
-    return put_u32(p, x);
-}
-
-static bool write_ply(FILE *f, const meshio_mesh_t *m) {
-    fprintf(f, "ply\nformat binary_little_endian 1.0\ncomment rdsim isosurface, positions in grid units\n");
-    fprintf(f, "element vertex %u\nproperty float x\nproperty float y\nproperty float z\n", m->vertex_count);
-    if (m->normals) fprintf(f, "property float nx\nproperty float ny\nproperty float nz\n");
-    if (m->colors) fprintf(f, "property uchar red\nproperty uchar green\nproperty uchar blue\n");
-    fprintf(f, "element face %u\nproperty list uchar uint vertex_indices\nend_header\n", m->triangle_count);
-    unsigned char buf[32];
-    for (uint32_t i = 0; i < m->vertex_count; i++) {
-        unsigned char *p = buf;
-        for (int c = 0; c < 3; c++) p = put_f32(p, m->positions[3 * (size_t)i + c]);
-        if (m->normals)
-            for (int c = 0; c < 3; c++) p = put_f32(p, m->normals[3 * (size_t)i + c]);
-        if (m->colors)
-            for (int c = 0; c < 3; c++) *p++ = m->colors[3 * (size_t)i + c];
-        if (fwrite(buf, 1, (size_t)(p - buf), f) != (size_t)(p - buf)) return false;
+/* Makes room for `more` bytes after len; false (and failed) when there is none. */
+static bool buf_reserve(buf_t *b, size_t more) {
+    if (b->failed) return false;
+    if (more <= b->cap - b->len) return true;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < more) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = true;
+            return false;
+        }
+        cap *= 2;
     }
-    for (uint32_t t = 0; t < m->triangle_count; t++) {
-        unsigned char *p = buf;
-        *p++ = 3;
-        for (int c = 0; c < 3; c++) p = put_u32(p, m->indices[3 * (size_t)t + c]);
-        if (fwrite(buf, 1, 13, f) != 13) return false;
+    uint8_t *d = plat_alloc(cap);
+    if (!d) {
+        b->failed = true;
+        return false;
     }
+    if (b->len) memcpy(d, b->data, b->len);
+    plat_free(b->data);
+    b->data = d, b->cap = cap;
     return true;
 }
 
-static bool write_obj(FILE *f, const meshio_mesh_t *m) {
-    fprintf(f, "# rdsim isosurface, positions in grid units\n");
+/* The next `n` bytes to fill (reserved), or NULL when the buffer failed. */
+static unsigned char *buf_take(buf_t *b, size_t n) {
+    if (!buf_reserve(b, n)) return NULL;
+    unsigned char *p = b->data + b->len;
+    b->len += n;
+    return p;
+}
+
+/* Longest line the OBJ encoder prints (a v line with colours is under 80 characters). */
+enum { LINE_CAP = 160 };
+
+static void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(buf_t *b, const char *fmt, ...) {
+    for (int pass = 0; pass < 2; pass++) {
+        if (!buf_reserve(b, LINE_CAP)) return;
+        size_t room = b->cap - b->len;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf((char *)b->data + b->len, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) break;
+        if ((size_t)n < room) {
+            b->len += (size_t)n;
+            return;
+        }
+        if (!buf_reserve(b, (size_t)n + 1)) return; /* longer than LINE_CAP: once more */
+    }
+    b->failed = true;
+}
+
+/* a * b + c in size_t, or SIZE_MAX on overflow (then buf_reserve fails). */
+static size_t size_mad(size_t a, size_t b, size_t c) {
+    size_t r;
+    if (__builtin_mul_overflow(a, b, &r) || __builtin_add_overflow(r, c, &r)) return SIZE_MAX;
+    return r;
+}
+
+/* ---- encoders ------------------------------------------------------------------------ */
+
+static void encode_ply(buf_t *b, const meshio_mesh_t *m) {
+    buf_printf(b, "ply\nformat binary_little_endian 1.0\ncomment rdsim isosurface, positions in grid units\n");
+    buf_printf(b, "element vertex %u\nproperty float x\nproperty float y\nproperty float z\n", m->vertex_count);
+    if (m->normals) buf_printf(b, "property float nx\nproperty float ny\nproperty float nz\n");
+    if (m->colors) buf_printf(b, "property uchar red\nproperty uchar green\nproperty uchar blue\n");
+    buf_printf(b, "element face %u\nproperty list uchar uint vertex_indices\nend_header\n", m->triangle_count);
+    size_t stride = 12 + (m->normals ? 12 : 0) + (m->colors ? 3 : 0);
+    size_t body = size_mad(m->vertex_count, stride, size_mad(m->triangle_count, 13, 0));
+    unsigned char *p = buf_take(b, body); /* the whole body at once: one allocation */
+    if (!p) return;
+    for (uint32_t i = 0; i < m->vertex_count; i++) {
+        for (int c = 0; c < 3; c++) p = le_put_f32(p, m->positions[3 * (size_t)i + c]);
+        if (m->normals)
+            for (int c = 0; c < 3; c++) p = le_put_f32(p, m->normals[3 * (size_t)i + c]);
+        if (m->colors)
+            for (int c = 0; c < 3; c++) *p++ = m->colors[3 * (size_t)i + c];
+    }
+    for (uint32_t t = 0; t < m->triangle_count; t++) {
+        *p++ = 3;
+        for (int c = 0; c < 3; c++) p = le_put_u32(p, m->indices[3 * (size_t)t + c]);
+    }
+}
+
+static void encode_obj(buf_t *b, const meshio_mesh_t *m) {
+    /* a close guess of the size, so it rarely grows: grid-unit positions print in about
+     * 10 characters, normals in about 11, indices in at most the vertex count's digits */
+    size_t digits = 1;
+    for (uint32_t n = m->vertex_count; n >= 10; n /= 10) digits++;
+    size_t per_vertex = 35 + (m->colors ? 21 : 0) + (m->normals ? 36 : 0);
+    size_t per_face = m->normals ? 6 * digits + 11 : 3 * digits + 5;
+    if (!buf_reserve(b, size_mad(m->vertex_count, per_vertex, size_mad(m->triangle_count, per_face, 64)))) return;
+    buf_printf(b, "# rdsim isosurface, positions in grid units\n");
     for (uint32_t i = 0; i < m->vertex_count; i++) {
         const float *p = m->positions + 3 * (size_t)i;
         if (m->colors) {
             const uint8_t *c = m->colors + 3 * (size_t)i;
-            fprintf(f, "v %.9g %.9g %.9g %.4f %.4f %.4f\n", p[0], p[1], p[2], c[0] / 255.0, c[1] / 255.0, c[2] / 255.0);
+            buf_printf(b, "v %.9g %.9g %.9g %.4f %.4f %.4f\n", p[0], p[1], p[2], c[0] / 255.0, c[1] / 255.0,
+                       c[2] / 255.0);
         } else {
-            fprintf(f, "v %.9g %.9g %.9g\n", p[0], p[1], p[2]);
+            buf_printf(b, "v %.9g %.9g %.9g\n", p[0], p[1], p[2]);
         }
     }
     if (m->normals)
         for (uint32_t i = 0; i < m->vertex_count; i++) {
             const float *n = m->normals + 3 * (size_t)i;
-            fprintf(f, "vn %.7g %.7g %.7g\n", n[0], n[1], n[2]);
+            buf_printf(b, "vn %.7g %.7g %.7g\n", n[0], n[1], n[2]);
         }
     for (uint32_t t = 0; t < m->triangle_count; t++) {
         const uint32_t *q = m->indices + 3 * (size_t)t;
         if (m->normals)
-            fprintf(f, "f %u//%u %u//%u %u//%u\n", q[0] + 1, q[0] + 1, q[1] + 1, q[1] + 1, q[2] + 1, q[2] + 1);
+            buf_printf(b, "f %u//%u %u//%u %u//%u\n", q[0] + 1, q[0] + 1, q[1] + 1, q[1] + 1, q[2] + 1, q[2] + 1);
         else
-            fprintf(f, "f %u %u %u\n", q[0] + 1, q[1] + 1, q[2] + 1);
+            buf_printf(b, "f %u %u %u\n", q[0] + 1, q[1] + 1, q[2] + 1);
     }
-    return !ferror(f);
 }
 
-static bool write_stl(FILE *f, const meshio_mesh_t *m) {
-    unsigned char head[84] = {0};
-    snprintf((char *)head, 80, "rdsim isosurface, grid units");
-    put_u32(head + 80, m->triangle_count);
-    if (fwrite(head, 1, 84, f) != 84) return false;
-    unsigned char buf[50];
+static void encode_stl(buf_t *b, const meshio_mesh_t *m) {
+    unsigned char *p = buf_take(b, size_mad(m->triangle_count, 50, 84));
+    if (!p) return;
+    memset(p, 0, 84);
+    snprintf((char *)p, 80, "rdsim isosurface, grid units");
+    p = le_put_u32(p + 80, m->triangle_count);
     for (uint32_t t = 0; t < m->triangle_count; t++) {
         const float *v[3];
         for (int c = 0; c < 3; c++) v[c] = m->positions + 3 * (size_t)m->indices[3 * (size_t)t + c];
@@ -99,77 +157,144 @@ static bool write_stl(FILE *f, const meshio_mesh_t *m) {
         for (int c = 0; c < 3; c++) u[c] = v[1][c] - v[0][c], w[c] = v[2][c] - v[0][c];
         n[0] = u[1] * w[2] - u[2] * w[1], n[1] = u[2] * w[0] - u[0] * w[2], n[2] = u[0] * w[1] - u[1] * w[0];
         float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-        unsigned char *p = buf;
-        for (int c = 0; c < 3; c++) p = put_f32(p, len > 0 ? n[c] / len : 0.0f);
+        for (int c = 0; c < 3; c++) p = le_put_f32(p, len > 0 ? n[c] / len : 0.0f);
         for (int k = 0; k < 3; k++)
-            for (int c = 0; c < 3; c++) p = put_f32(p, v[k][c]);
+            for (int c = 0; c < 3; c++) p = le_put_f32(p, v[k][c]);
         *p++ = 0, *p++ = 0;
-        if (fwrite(buf, 1, 50, f) != 50) return false;
     }
-    return true;
 }
 
-bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int err_len) {
-    meshio_format_t fmt = meshio_format_of(path);
-    if (fmt == MESHIO_UNKNOWN) {
-        if (err && err_len > 0) snprintf(err, (size_t)err_len, "mesh file %s: extension must be .ply, .obj or .stl", path ? path : "(null)");
+/* ---- the format table: one entry per format ------------------------------------------- */
+
+static const struct {
+    meshio_format_info_t info;
+    void (*encode)(buf_t *b, const meshio_mesh_t *m);
+} formats[] = {
+    {{MESHIO_PLY, "ply", "PLY (binary)", "model/x-ply", true}, encode_ply},
+    {{MESHIO_OBJ, "obj", "OBJ (text)", "model/obj", true}, encode_obj},
+    {{MESHIO_STL, "stl", "STL (binary)", "model/stl", false}, encode_stl},
+};
+enum { FORMAT_COUNT = (int)(sizeof formats / sizeof formats[0]) };
+
+int meshio_format_count(void) { return FORMAT_COUNT; }
+
+const meshio_format_info_t *meshio_format_at(int i) { return i >= 0 && i < FORMAT_COUNT ? &formats[i].info : NULL; }
+
+const meshio_format_info_t *meshio_format_from_ext(const char *ext) {
+    for (int i = 0; ext && i < FORMAT_COUNT; i++)
+        if (!strcasecmp(ext, formats[i].info.ext)) return &formats[i].info;
+    return NULL;
+}
+
+/* The format of path's extension, or NULL. */
+static const meshio_format_info_t *format_of_path(const char *path) {
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    return dot ? meshio_format_from_ext(dot + 1) : NULL;
+}
+
+meshio_format_t meshio_format_of(const char *path) {
+    const meshio_format_info_t *f = format_of_path(path);
+    return f ? f->id : MESHIO_UNKNOWN;
+}
+
+const char *meshio_format_list(char *out, size_t cap, bool dot) {
+    size_t at = 0;
+    if (cap) out[0] = '\0';
+    for (int i = 0; i < FORMAT_COUNT && at < cap; i++) {
+        const char *sep = i == 0 ? "" : i == FORMAT_COUNT - 1 ? " or " : ", ";
+        int w = snprintf(out + at, cap - at, "%s%s%s", sep, dot ? "." : "", formats[i].info.ext);
+        if (w < 0) break;
+        at += (size_t)w;
+    }
+    return out;
+}
+
+/* ---- encoding and writing ------------------------------------------------------------- */
+
+bool meshio_encode(const meshio_mesh_t *mesh, const meshio_format_info_t *fmt, const char *name,
+                   meshio_bytes_t *out, char *err, int err_len) {
+    int i = 0;
+    while (i < FORMAT_COUNT && fmt != &formats[i].info) i++;
+    if (i == FORMAT_COUNT) {
+        char list[128];
+        err_set(err, err_len, "mesh file %s: format must be %s", name, meshio_format_list(list, sizeof list, false));
         return false;
     }
     if (!mesh || (!mesh->positions && mesh->vertex_count) || (!mesh->indices && mesh->triangle_count)) {
-        if (err && err_len > 0) snprintf(err, (size_t)err_len, "mesh file %s: no mesh data", path);
+        err_set(err, err_len, "mesh file %s: no mesh data", name);
         return false;
     }
-    for (size_t i = 0; i < 3 * (size_t)mesh->triangle_count; i++) {
-        if (mesh->indices[i] >= mesh->vertex_count) {
-            if (err && err_len > 0) snprintf(err, (size_t)err_len, "mesh file %s: index %u out of range", path, mesh->indices[i]);
+    for (size_t k = 0; k < 3 * (size_t)mesh->triangle_count; k++) {
+        if (mesh->indices[k] >= mesh->vertex_count) {
+            err_set(err, err_len, "mesh file %s: index %u out of range", name, mesh->indices[k]);
             return false;
         }
     }
-    errno = 0;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fail(err, err_len, "cannot create", path);
+    buf_t b = {0};
+    formats[i].encode(&b, mesh);
+    if (b.failed) {
+        plat_free(b.data);
+        err_set(err, err_len, "mesh file %s: out of memory", name);
         return false;
     }
-    char buf[1 << 16]; /* outlives the stream: fclose below */
-    setvbuf(f, buf, _IOFBF, sizeof buf);
-    bool ok = fmt == MESHIO_PLY ? write_ply(f, mesh) : fmt == MESHIO_OBJ ? write_obj(f, mesh) : write_stl(f, mesh);
-    if (fclose(f) != 0) ok = false;
-    if (!ok) fail(err, err_len, "cannot write", path);
+    out->data = b.data;
+    out->len = b.len;
+    return true;
+}
+
+/* Replaces path with the encoded bytes and frees them. */
+static bool write_bytes(const char *path, meshio_bytes_t bytes, char *err, int err_len) {
+    bool ok = rds_file_replace(path, bytes.data, bytes.len, err, err_len);
+    plat_free(bytes.data);
     return ok;
 }
 
-void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb) {
-    /* Five stops of a viridis-like ramp, linearly interpolated. */
-    static const float stops[5][3] = {
-        {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
-    for (uint32_t i = 0; i < n; i++) {
-        float t = hi > lo ? (s[i] - lo) / (hi - lo) : 0.5f;
-        t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
-        float x = t * 4.0f;
-        int k = (int)x;
-        k = k > 3 ? 3 : k;
-        float f = x - (float)k;
-        for (int c = 0; c < 3; c++) rgb[3 * (size_t)i + c] = (uint8_t)(stops[k][c] + f * (stops[k + 1][c] - stops[k][c]) + 0.5f);
+/* The format of path, or NULL with the message of an unknown extension. */
+static const meshio_format_info_t *need_format(const char *path, char *err, int err_len) {
+    const meshio_format_info_t *fmt = format_of_path(path);
+    if (!fmt) {
+        char list[128];
+        err_set(err, err_len, "mesh file %s: extension must be %s", path ? path : "(null)",
+                meshio_format_list(list, sizeof list, true));
     }
+    return fmt;
 }
 
-bool meshio_write_mc(struct mc_mesher_t *m, const char *path, char *err, int err_len) {
+bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int err_len) {
+    const meshio_format_info_t *fmt = need_format(path, err, err_len);
+    meshio_bytes_t bytes;
+    return fmt && meshio_encode(mesh, fmt, path, &bytes, err, err_len) && write_bytes(path, bytes, err, err_len);
+}
+
+void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb) {
+    const colormap_t *map = colormap_default();
+    for (uint32_t i = 0; i < n; i++)
+        colormap_rgb8(map, hi > lo ? (s[i] - lo) / (hi - lo) : 0.5f, rgb + 3 * (size_t)i);
+}
+
+bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, const char *name,
+                      meshio_bytes_t *out, char *err, int err_len) {
     uint32_t nv = mc_vertex_count(m);
     uint8_t *rgb = NULL;
-    if (mc_scalars(m) && nv) {
+    if (mc_scalars(m) && nv && fmt && fmt->colors) {
         size_t bytes = 0;
         mesh_header_t h;
         memcpy(&h, mc_blob(m, &bytes), sizeof h);
         rgb = malloc(3 * (size_t)nv);
         if (!rgb) {
-            snprintf(err, (size_t)err_len, "%s: out of memory for colours", path);
+            err_set(err, err_len, "%s: out of memory for colours", name);
             return false;
         }
         meshio_colormap(mc_scalars(m), nv, h.scalar_min, h.scalar_max, rgb);
     }
     meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)};
-    bool ok = meshio_write(path, &mm, err, err_len);
+    bool ok = meshio_encode(&mm, fmt, name, out, err, err_len);
     free(rgb);
     return ok;
+}
+
+bool meshio_write_mc(struct mc_mesher_t *m, const char *path, char *err, int err_len) {
+    const meshio_format_info_t *fmt = need_format(path, err, err_len);
+    meshio_bytes_t bytes;
+    return fmt && meshio_encode_mc(m, fmt, path, &bytes, err, err_len) && write_bytes(path, bytes, err, err_len);
 }

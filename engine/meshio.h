@@ -1,16 +1,22 @@
-/* meshio: writes a triangle mesh to PLY (binary little-endian), OBJ or STL
- * (binary), chosen by the file's extension. Positions are float32 in grid units
+/* meshio: encodes a triangle mesh as PLY (binary little-endian), OBJ or STL (binary)
+ * into memory, and writes such files atomically. Positions are float32 in grid units
  * (x, y, z = voxel indices), as the exports of rdsim --mesh promise.
  *
  * PLY: vertex x y z nx ny nz [red green blue], face list (uchar count, uint
  * indices). OBJ: v (with r g b in 0..1 appended when colours are given), vn, and
  * f a//a b//b c//c. STL: facet normals from the triangle's winding, no colour.
- * Native CLI only (file I/O); not for pool threads.
+ * Colours come from colormap.h's default map, the one the app's view shows.
+ *
+ * The formats are one table (meshio_format_at): adding one is an entry there and its
+ * encoder, both in meshio.c, and its id below. Used by rdsim --mesh (files) and the
+ * WASM binding's eng_mesh_export (memory). Allocates once per export (plat_alloc);
+ * call from the owner thread, never from pool threads (file I/O).
  */
 #ifndef MESHIO_H
 #define MESHIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum meshio_format_t {
@@ -19,6 +25,15 @@ typedef enum meshio_format_t {
     MESHIO_OBJ,
     MESHIO_STL,
 } meshio_format_t;
+
+/* One export format. */
+typedef struct meshio_format_info_t {
+    meshio_format_t id;
+    const char *ext;   /* file extension, lower case, without the dot: "ply" */
+    const char *label; /* for people: "PLY (binary)" */
+    const char *mime;  /* media type for a download: "model/x-ply" */
+    bool colors;       /* carries per-vertex colours */
+} meshio_format_info_t;
 
 typedef struct meshio_mesh_t {
     const float *positions; /* 3 per vertex */
@@ -29,21 +44,48 @@ typedef struct meshio_mesh_t {
     uint32_t triangle_count;
 } meshio_mesh_t;
 
+/* An encoded file: data[0..len) from plat_alloc (data may have more capacity);
+ * the receiver owns it and frees it with plat_free. */
+typedef struct meshio_bytes_t {
+    uint8_t *data;
+    size_t len;
+} meshio_bytes_t;
+
+/* The format table, in a fixed order (the order of meshio_format_list). */
+int meshio_format_count(void);
+/* The i-th format, or NULL when i is out of range. */
+const meshio_format_info_t *meshio_format_at(int i);
+/* The format of an extension without the dot ("ply", any case), or NULL. */
+const meshio_format_info_t *meshio_format_from_ext(const char *ext);
 /* Format from the path's extension (.ply, .obj, .stl; any case). */
 meshio_format_t meshio_format_of(const char *path);
+/* Writes the table's extensions as "ply, obj or stl" (dot: ".ply, .obj or .stl")
+ * into out (cap bytes, truncated); returns out. For messages. */
+const char *meshio_format_list(char *out, size_t cap, bool dot);
 
-/* Writes mesh to path in the format of its extension. false with a reason in err
- * on an unknown extension, an index out of range or an I/O error. */
+/* Encodes mesh in format fmt (a pointer from the table: meshio_format_at or
+ * meshio_format_from_ext) into *out (see meshio_bytes_t). name (a path, or what
+ * the caller calls the export) is only used in messages. false with a reason in err,
+ * and *out untouched, on no data, an index out of range or out of memory. */
+bool meshio_encode(const meshio_mesh_t *mesh, const meshio_format_info_t *fmt, const char *name,
+                   meshio_bytes_t *out, char *err, int err_len);
+
+/* Encodes mesh in the format of path's extension and replaces path with it atomically
+ * (rds_file_replace: a failure leaves the previous file as it was). false with a
+ * reason in err on an unknown extension, bad mesh data or an I/O error. */
 bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int err_len);
 
-/* Maps scalars s[i] over [lo, hi] to a perceptual blue-green-yellow ramp (RGB, 3
- * bytes per value, into rgb). lo == hi maps everything to the middle colour. */
+/* Maps scalars s[i] over [lo, hi] to the default colormap (colormap.h; RGB, 3 bytes
+ * per value, into rgb). lo == hi maps everything to the middle colour. */
 void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb);
 
 struct mc_mesher_t;
-/* Writes the last mesh of a marching-cubes mesher to path (format by extension):
- * float positions in grid units, normals, and colours from its scalar when it has
- * one. Call from the mesher's owner thread. false with a reason on failure. */
+/* The last mesh of a marching-cubes mesher, encoded as fmt (meshio_encode): float
+ * positions in grid units, normals, and colours from its scalar when it has one and
+ * fmt carries colours. Call from the mesher's owner thread. */
+bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, const char *name,
+                      meshio_bytes_t *out, char *err, int err_len);
+/* meshio_encode_mc in the format of path's extension, then written as meshio_write does. */
 bool meshio_write_mc(struct mc_mesher_t *m, const char *path, char *err, int err_len);
 
 #endif

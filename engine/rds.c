@@ -1,4 +1,5 @@
-/* rds: .rds reader and writer (see rds.h for the layout). */
+/* rds: .rds reader and writer (see rds.h for the layout), and the atomic file
+ * replacement (rds_file_replace) that rds_save and meshio_write share. */
 #include "rds.h"
 
 #include <errno.h>
@@ -10,52 +11,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "hash.h"
+#include "le.h"
 #include "plat.h"
 #include "pool.h"
 
 _Static_assert(sizeof(float) == 4 && sizeof(uint32_t) == 4, "float32 / u32 layout");
 
-static uint32_t get_u32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t get_u64(const unsigned char *p) { return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32; }
-static float get_f32(const unsigned char *p) {
-    uint32_t b = get_u32(p);
-    float f;
-    memcpy(&f, &b, 4);
-    return f;
-}
-static void put_u32(unsigned char *p, uint32_t x) {
-    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(x >> (8 * i));
-}
-static void put_u64(unsigned char *p, uint64_t x) {
-    put_u32(p, (uint32_t)x);
-    put_u32(p + 4, (uint32_t)(x >> 32));
-}
-static void put_f32(unsigned char *p, float f) {
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    put_u32(p, b);
-}
-
 size_t rds_size(grid_t g) { return RDS_HEADER_SIZE + 2 * grid_count(g) * sizeof(float) + 8; }
 
-#define FAIL(...)                                                         \
-    do {                                                                  \
-        if (err) snprintf(err, (size_t)err_len, "state file: " __VA_ARGS__); \
-        return false;                                                     \
+/* Every reason this file gives starts "state file: " (strip_prefix drops it when nested). */
+#define FAIL(...)                                             \
+    do {                                                      \
+        err_set(err, err_len, "state file: " __VA_ARGS__);    \
+        return false;                                         \
     } while (0)
 
 bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, int err_len) {
     const unsigned char *p = buf;
     if (len < RDS_HEADER_SIZE) FAIL("truncated header: expected at least %d bytes, got %zu", RDS_HEADER_SIZE, len);
     if (memcmp(p, RDS_MAGIC, 8) != 0) FAIL("bad magic (not an RDSTATE1 file)");
-    uint32_t version = get_u32(p + 8), hsize = get_u32(p + 12);
+    uint32_t version = le_get_u32(p + 8), hsize = le_get_u32(p + 12);
     if (version != RDS_VERSION) FAIL("version %u not supported (expected %d)", version, RDS_VERSION);
     if (hsize != RDS_HEADER_SIZE) FAIL("header size %u (expected %d)", hsize, RDS_HEADER_SIZE);
-    uint32_t nx = get_u32(p + 16), ny = get_u32(p + 20), nz = get_u32(p + 24);
-    uint32_t stencil = get_u32(p + 28), boundary = get_u32(p + 32);
+    uint32_t nx = le_get_u32(p + 16), ny = le_get_u32(p + 20), nz = le_get_u32(p + 24);
+    uint32_t stencil = le_get_u32(p + 28), boundary = le_get_u32(p + 32);
     for (int i = 72; i < RDS_HEADER_SIZE; i++)
         if (p[i] != 0) FAIL("reserved header byte %d is %u (must be 0)", i, p[i]);
     if (nx < GRID_MIN_SIDE || nx > GRID_MAX_SIDE || ny < GRID_MIN_SIDE || ny > GRID_MAX_SIDE ||
@@ -65,10 +46,10 @@ bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, i
     if (stencil != 7 && stencil != 19 && stencil != 27) FAIL("stencil %u (7, 19 or 27)", stencil);
     rds_info_t info;
     info.grid = (grid_t){(int)nx, (int)ny, (int)nz, (grid_boundary_t)boundary};
-    info.params = (gs_params_t){get_f32(p + 36), get_f32(p + 40), get_f32(p + 44), get_f32(p + 48),
-                                get_f32(p + 52), (int)stencil};
-    info.seed = get_u64(p + 56);
-    info.step = get_u64(p + 64);
+    info.params = (gs_params_t){le_get_f32(p + 36), le_get_f32(p + 40), le_get_f32(p + 44), le_get_f32(p + 48),
+                                le_get_f32(p + 52), (int)stencil};
+    info.seed = le_get_u64(p + 56);
+    info.step = le_get_u64(p + 64);
     if (info.step > GS_STEP_MAX)
         FAIL("step count %llu exceeds the largest allowed, %llu (2^53-1)", (unsigned long long)info.step,
              (unsigned long long)GS_STEP_MAX);
@@ -85,23 +66,23 @@ bool rds_write(const gs_sim_t *sim, pool_t *pool, void *buf, size_t cap, char *e
     unsigned char *p = buf;
     memset(p, 0, RDS_HEADER_SIZE);
     memcpy(p, RDS_MAGIC, 8);
-    put_u32(p + 8, RDS_VERSION);
-    put_u32(p + 12, RDS_HEADER_SIZE);
-    put_u32(p + 16, (uint32_t)g.nx);
-    put_u32(p + 20, (uint32_t)g.ny);
-    put_u32(p + 24, (uint32_t)g.nz);
-    put_u32(p + 28, (uint32_t)sim->params.stencil);
-    put_u32(p + 32, (uint32_t)g.boundary);
-    put_f32(p + 36, sim->params.F);
-    put_f32(p + 40, sim->params.k);
-    put_f32(p + 44, sim->params.Du);
-    put_f32(p + 48, sim->params.Dv);
-    put_f32(p + 52, sim->params.dt);
-    put_u64(p + 56, sim->seed);
-    put_u64(p + 64, sim->step);
+    le_put_u32(p + 8, RDS_VERSION);
+    le_put_u32(p + 12, RDS_HEADER_SIZE);
+    le_put_u32(p + 16, (uint32_t)g.nx);
+    le_put_u32(p + 20, (uint32_t)g.ny);
+    le_put_u32(p + 24, (uint32_t)g.nz);
+    le_put_u32(p + 28, (uint32_t)sim->params.stencil);
+    le_put_u32(p + 32, (uint32_t)g.boundary);
+    le_put_f32(p + 36, sim->params.F);
+    le_put_f32(p + 40, sim->params.k);
+    le_put_f32(p + 44, sim->params.Du);
+    le_put_f32(p + 48, sim->params.Dv);
+    le_put_f32(p + 52, sim->params.dt);
+    le_put_u64(p + 56, sim->seed);
+    le_put_u64(p + 64, sim->step);
     memcpy(p + RDS_HEADER_SIZE, sim->u, n * sizeof(float));
     memcpy(p + RDS_HEADER_SIZE + n * sizeof(float), sim->v, n * sizeof(float));
-    put_u64(p + need - 8, hash_state(pool, g, sim->u, sim->v));
+    le_put_u64(p + need - 8, hash_state(pool, g, sim->u, sim->v));
     return true;
 }
 
@@ -135,7 +116,7 @@ bool rds_read(gs_sim_t *sim, pool_t *pool, const void *buf, size_t len, char *er
     if (bad < n) FAIL("U holds a non-finite value at sample %zu", bad);
     bad = first_nonfinite(v, n);
     if (bad < n) FAIL("V holds a non-finite value at sample %zu", bad);
-    uint64_t stored = get_u64(p + need - 8);
+    uint64_t stored = le_get_u64(p + need - 8);
     if (stored != 0) {
         uint64_t h = hash_state(pool, g, u, v);
         if (h != stored)
@@ -180,7 +161,7 @@ int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_
         unsigned n = __atomic_fetch_add(&temp_counter, 1, __ATOMIC_RELAXED);
         int w = snprintf(tmp, cap, "%s.tmp-%ld-%u%s", path, (long)getpid(), n, ext);
         if (w < 0 || (size_t)w >= cap) {
-            if (err) snprintf(err, (size_t)err_len, "%s: %s", path, strerror(ENAMETOOLONG));
+            err_set(err, err_len, "%s: %s", path, strerror(ENAMETOOLONG));
             return -1;
         }
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
@@ -191,11 +172,11 @@ int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_
         }
         if (errno != EEXIST) {
             int e = errno;
-            if (err) snprintf(err, (size_t)err_len, "cannot create a file beside %s: %s", path, strerror(e));
+            err_set(err, err_len, "cannot create a file beside %s: %s", path, strerror(e));
             return -1;
         }
     }
-    if (err) snprintf(err, (size_t)err_len, "cannot create a file beside %s: %s", path, strerror(EEXIST));
+    err_set(err, err_len, "cannot create a file beside %s: %s", path, strerror(EEXIST));
     return -1;
 }
 
@@ -206,14 +187,14 @@ bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len) 
         int e = errno;
         if (fd >= 0) close(fd);
         remove(tmp);
-        if (err) snprintf(err, (size_t)err_len, "cannot write %s: %s", path, strerror(e));
+        err_set(err, err_len, "cannot write %s: %s", path, strerror(e));
         return false;
     }
     close(fd);
     if (rename(tmp, path) != 0) {
         int e = errno;
         remove(tmp);
-        if (err) snprintf(err, (size_t)err_len, "cannot replace %s: %s", path, strerror(e));
+        err_set(err, err_len, "cannot replace %s: %s", path, strerror(e));
         return false;
     }
     return true;
@@ -233,6 +214,21 @@ static bool write_all(int fd, const unsigned char *buf, size_t len) {
     return true;
 }
 
+bool rds_file_replace(const char *path, const void *buf, size_t len, char *err, int err_len) {
+    char tmp[4096];
+    int fd = rds_temp_create(path, tmp, sizeof tmp, err, err_len);
+    if (fd < 0) return false;
+    bool ok = write_all(fd, buf, len);
+    int e = errno;
+    if (close(fd) != 0 && ok) ok = false, e = errno;
+    if (!ok) {
+        remove(tmp);
+        err_set(err, err_len, "cannot write %s: %s", path, strerror(e));
+        return false;
+    }
+    return rds_temp_commit(tmp, path, err, err_len);
+}
+
 bool rds_save(const gs_sim_t *sim, pool_t *pool, const char *path, char *err, int err_len) {
     size_t size = rds_size(sim->grid);
     unsigned char *buf = plat_alloc(size);
@@ -241,21 +237,10 @@ bool rds_save(const gs_sim_t *sim, pool_t *pool, const char *path, char *err, in
         plat_free(buf);
         return false;
     }
-    char tmp[4096], why[4400];
-    int fd = rds_temp_create(path, tmp, sizeof tmp, why, (int)sizeof why);
-    if (fd < 0) {
-        plat_free(buf);
-        FAIL("%s", why);
-    }
-    bool ok = write_all(fd, buf, size);
-    int e = errno;
-    if (close(fd) != 0 && ok) ok = false, e = errno;
+    char why[4400];
+    bool ok = rds_file_replace(path, buf, size, why, (int)sizeof why);
     plat_free(buf);
-    if (!ok) {
-        remove(tmp);
-        FAIL("cannot write %s: %s", path, strerror(e));
-    }
-    if (!rds_temp_commit(tmp, path, why, (int)sizeof why)) FAIL("%s", why);
+    if (!ok) FAIL("%s", why);
     return true;
 }
 

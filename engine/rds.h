@@ -65,7 +65,7 @@ bool rds_read(gs_sim_t *sim, struct pool_t *pool, const void *buf, size_t len, c
 bool rds_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
 bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
 
-/* Atomic replacement of any file (rds_save, rdsim --mesh). rds_temp_create makes a
+/* Atomic replacement of any file (rds_save, meshio_write for rdsim --mesh). rds_temp_create makes a
  * new empty file beside path (same folder; name path + ".tmp-<pid>-<n>" + path's
  * extension, so writers that pick a format by extension still can; with the
  * permissions of the file it will replace, if any), writes its
@@ -75,5 +75,9 @@ bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, i
  * caller that gives up removes tmp itself. Thread-safe. */
 int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len);
 bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len);
+/* Replaces path with buf[0..len) atomically (rds_temp_create, write, rds_temp_commit):
+ * on failure the previous file is as it was, no temporary file is left, and err says
+ * why ("cannot write PATH: <strerror>", or the two functions' reasons). Thread-safe. */
+bool rds_file_replace(const char *path, const void *buf, size_t len, char *err, int err_len);
 
 #endif

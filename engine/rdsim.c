@@ -196,15 +196,6 @@ static bool same_file(const char *a, const char *b) {
 
 static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
 
-/* Rewrites the first mention of the temporary file tmp in err as the target path. */
-static void name_target(char *err, int err_len, const char *tmp, const char *path) {
-    char *at = strstr(err, tmp);
-    if (!at) return;
-    char rest[512];
-    snprintf(rest, sizeof rest, "%s", at + strlen(tmp));
-    snprintf(at, (size_t)(err_len - (at - err)), "%s%s", path, rest);
-}
-
 /* --mesh: marching cubes of V at --iso on the pool, written by extension. The
  * mesh hash (FNV-1a 64 of the mesh.h blob) goes to *hash. */
 static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, uint64_t *hash, char *err,
@@ -220,20 +211,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
         size_t bytes = 0;
         const void *blob = mc_blob(m, &bytes);
         *hash = hash_fnv1a(HASH_FNV_OFFSET, blob, bytes);
-        /* atomically: into a new file beside the target (same extension), then renamed */
-        char tmp[4096];
-        int fd = rds_temp_create(o->mesh, tmp, sizeof tmp, err, err_len);
-        ok = fd >= 0;
-        if (ok) {
-            close(fd);
-            ok = meshio_write_mc(m, tmp, err, err_len);
-            if (ok) {
-                ok = rds_temp_commit(tmp, o->mesh, err, err_len);
-            } else {
-                remove(tmp);
-                name_target(err, err_len, tmp, o->mesh);
-            }
-        }
+        ok = meshio_write_mc(m, o->mesh, err, err_len); /* atomically: the previous file stays on failure */
     }
     mc_mesher_destroy(m);
     return ok;

@@ -1,6 +1,10 @@
 #version 300 es
 // mesh.frag: two-sided Blinn-Phong with a head light; colour from the per-vertex
-// scalar (a blue-to-amber ramp) or a flat base colour when u_use_scalar is 0.
+// scalar through u_ramp, or a flat base colour when u_use_scalar is 0.
+// u_ramp (app/render.c) is engine/colormap.c's default map, the colours mesh exports
+// carry: 256 x 1 texels of sRGB bytes, entry i at scalar i / 255. They are made linear
+// here (pow 2.2) and the output re-applies 1/2.2, so a lit surface facing the head
+// light shows about the exported colour.
 precision highp float;
 
 in vec3 v_normal;
@@ -10,12 +14,16 @@ in float v_scalar;
 uniform vec3 u_eye;
 uniform vec3 u_base_color;
 uniform float u_use_scalar;
+uniform sampler2D u_ramp;
 
 out vec4 frag_color;
 
+const float RAMP_SIZE = 256.0; // app/render.c's RAMP_SIZE
+
+// Linear colour of the ramp at t in [0, 1]: texel centres, so t = 0 and 1 are the ends.
 vec3 ramp(float t) {
-    vec3 a = vec3(0.12, 0.35, 0.75), b = vec3(0.35, 0.80, 0.70), c = vec3(0.98, 0.72, 0.25);
-    return t < 0.5 ? mix(a, b, t * 2.0) : mix(b, c, t * 2.0 - 1.0);
+    vec3 srgb = texture(u_ramp, vec2((0.5 + t * (RAMP_SIZE - 1.0)) / RAMP_SIZE, 0.5)).rgb;
+    return pow(srgb, vec3(2.2));
 }
 
 void main() {
