@@ -60,8 +60,8 @@ static const char *const usage_head =
     "  --load FILE         start from a .rds state (its step count and parameters,\n"
     "                      unless options override them)\n"
     "  --save FILE         write the final state as .rds\n"
-    "  --mesh FILE         export the isosurface of V: .ply (binary), .obj or .stl by\n"
-    "                      extension; positions in grid units, normals, colours\n"
+    "  --mesh FILE         export the isosurface of V, format by extension (--schema lists\n"
+    "                      them: .ply, .obj, .stl); positions in grid units, normals, colours\n"
     "                      (--iso, --mesh-color, --mesh-close below)\n"
     "  --hash              print a final line: state_hash <16 hex digits>\n"
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
@@ -161,7 +161,11 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
     } else if (!strcmp(opt, "--save")) {
         o->save = val;
     } else if (!strcmp(opt, "--mesh")) {
-        if (meshio_format_of(val) == MESHIO_UNKNOWN) return bad_value(opt, val, "must end in .ply, .obj or .stl");
+        if (meshio_format_of(val) == MESHIO_UNKNOWN) {
+            char list[128], why[160];
+            snprintf(why, sizeof why, "must end in %s", meshio_format_list(list, sizeof list, true));
+            return bad_value(opt, val, why);
+        }
         o->mesh = val;
     }
     return 0;

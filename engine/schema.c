@@ -222,13 +222,6 @@ bool schema_parse(const schema_param_t *p, const char *text, schema_value_t *out
     return true;
 }
 
-/* TEMPORARY until meshio's format table lands (merge): */
-typedef struct meshio_format_info_t { const char *ext, *label, *mime; bool colours; } meshio_format_info_t;
-static const meshio_format_info_t tmp_formats[] = {{"ply", "PLY", "application/octet-stream", true},
-    {"obj", "OBJ", "text/plain", true}, {"stl", "STL", "application/octet-stream", false}};
-static int meshio_format_count(void) { return 3; }
-static const meshio_format_info_t *meshio_format_at(int i) { return &tmp_formats[i]; }
-
 /* ---- the JSON document ---- */
 
 typedef struct out_t {
@@ -357,7 +350,7 @@ size_t schema_json(char *buf, size_t cap) {
         put_str(&o, f->ext);
         put_key_str(&o, "label", f->label);
         put_key_str(&o, "mime", f->mime);
-        put(&o, ",\"colours\":%s}", f->colours ? "true" : "false");
+        put(&o, ",\"colours\":%s}", f->colors ? "true" : "false");
     }
     put(&o, "],\"threads\":{\"min\":1,\"max\":%d,\"pageMax\":%d,\"pageDefaultMax\":%d}", POOL_MAX_THREADS,
         SCHEMA_PAGE_THREADS, SCHEMA_PAGE_THREADS_DEFAULT_MAX);

@@ -510,7 +510,8 @@ function onWorkerMessage(ev) {
       break;
     case 'file': {
       rd.lastFile = { kind: m.kind, buffer: m.buffer };
-      const mime = m.kind === 'obj' ? 'text/plain' : 'application/octet-stream';
+      const format = schema.formats.find((f) => f.ext === m.kind); // a mesh; else a state file
+      const mime = format ? format.mime : 'application/octet-stream';
       download(m.buffer, fileName(m.kind), mime);
       say(`Saved ${fileName(m.kind)} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
       break;
