@@ -1,0 +1,128 @@
+// settings.test.mjs: the page's settings come from the engine's schema (BROWSER=chromium
+// or firefox). The panel holds one control per setting the schema defines and lists only
+// its choices; the link always shows what is in force; a link with bad values still
+// opens a running simulation and one message names each value it replaced; an empty or
+// non-numeric field is refused with a message, never read as 0.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+
+const S = useCaddyAndBrowser();
+
+// What rdsim (the native build of the same table) says the settings are.
+const SCHEMA = JSON.parse(execFileSync('build/native/rdsim', ['--schema'], { encoding: 'utf8' }));
+const param = (key) => SCHEMA.params.find((p) => p.key === key);
+
+const message = (page) => page.evaluate(() => {
+  const m = document.getElementById('message');
+  return m.hidden ? '' : m.textContent;
+});
+const linkOf = (page) => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+const options = (page, id) => page.$$eval(`#${id} option`, (os) => os.map((o) => o.value));
+const type = (page, id, value) => page.evaluate((i, v) => {
+  const el = document.getElementById(i);
+  el.value = v;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}, id, value);
+const running = (page) => until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.stats &&
+  window.rd.stats.running === true && window.rd.stats.step > 0);
+
+test(`${BROWSER}: the panel is the schema's: one control per setting, the engine agrees`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#size=32&paused=1`);
+  await until(page, () => window.rd.ready && window.rd.info);
+  const shown = await page.evaluate(() => [...document.querySelectorAll('#panel section[data-apply] [id]')]
+    .map((e) => ({ id: e.id, apply: e.closest('section').dataset.apply })));
+  assert.deepEqual(shown, SCHEMA.params.map((p) => ({ id: p.key, apply: p.apply })));
+  for (const p of SCHEMA.params.filter((q) => q.choices)) {
+    assert.deepEqual(await options(page, p.key), p.choices.map((c) => c.value), `${p.key} lists the schema's choices`);
+  }
+  assert.deepEqual(await options(page, 'mesh-format'), SCHEMA.formats.map((f) => f.ext));
+  assert.deepEqual(await page.evaluate(() => window.rd.presets.map((p) => p.name)), SCHEMA.presets.map((p) => p.name));
+  assert.deepEqual(await page.evaluate(() => window.rd.problems), [], 'schema.json and the engine agree');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a link with bad values opens a running simulation, names each value it replaced`, async () => {
+  const bad = { preset: 'nonexistent', stencil: '5', boundary: '2', seedMode: 'foo', size: '7', Du: '', F: 'abc', iso: 'NaN' };
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#${new URLSearchParams(bad)}`);
+  await running(page);
+  const text = await message(page);
+  for (const [key, v] of Object.entries(bad)) assert.ok(text.includes(`${key}=${v} (`), `the message names ${key}: ${text}`);
+  const info = await page.evaluate(() => window.rd.info);
+  const spots = SCHEMA.presets[0].values;
+  assert.equal(info.nx, param('size').default, 'size: the default');
+  assert.equal(info.stencil, Number(spots.stencil));
+  assert.equal(info.boundary, Number(param('boundary').default));
+  assert.equal(Math.fround(info.F), Math.fround(spots.F), 'F: the default preset\'s, not 0 nor a stale value');
+  assert.equal(Math.fround(info.Du), Math.fround(spots.Du), 'Du: the preset\'s, not 0');
+  assert.equal(info.view.iso, param('iso').default);
+  for (const key of ['stencil', 'boundary', 'seedMode']) {
+    assert.deepEqual(await options(page, key), param(key).choices.map((c) => c.value), `${key} gained no option`);
+  }
+  assert.deepEqual(await options(page, 'size'), param('size').suggest.map(String), 'size gained no option');
+  const link = await linkOf(page);
+  assert.equal(link.preset, SCHEMA.presets[0].name, 'the link names a real preset');
+  assert.equal(link.size, String(param('size').default));
+  assert.equal(link.stencil, spots.stencil);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a link whose values the engine refuses together still runs, with the preset's`, async () => {
+  // Each value is in its range, but dt = 1 is beyond the stability limit with Du = 0.5.
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=worms&size=24&Du=0.5&Dv=0.5&dt=1`);
+  await running(page);
+  const text = await message(page);
+  assert.match(text, /Du, Dv .*unstable.*the preset's values/);
+  const info = await page.evaluate(() => window.rd.info);
+  const worms = SCHEMA.presets.find((p) => p.name === 'worms').values;
+  assert.equal(info.nx, 24, 'the link\'s valid grid is kept');
+  assert.equal(Math.fround(info.Du), Math.fround(worms.Du));
+  assert.equal((await linkOf(page)).Du, '0.16', 'the link shows the Du in force');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a refused value never stays in the link; empty or non-numeric fields are refused`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24 && window.rd.meshesDrawn > 0);
+  const before = await page.evaluate(() => window.rd.info);
+  // The engine refuses: dt beyond the stability limit. The URL keeps the dt in force.
+  await type(page, 'dt', '1.5');
+  await until(page, () => window.rd.errors.some((e) => /parameters refused/.test(e)));
+  await until(page, () => new URLSearchParams(location.hash.slice(1)).get('dt') === '1');
+  assert.equal(await page.$eval('#dt', (e) => e.value), '1');
+  // The page refuses: empty and non-numeric fields, each with a message naming it.
+  for (const [id, v, name] of [['Du', '', 'Du'], ['Dv', 'abc', 'Dv'], ['dt', '-1', 'dt'], ['seed', '', 'Seed'],
+    ['seed', '12x', 'Seed']]) {
+    await type(page, id, v);
+    if (id === 'seed') await page.click('#btn-reset');
+    await until(page, (n) => {
+      const m = document.getElementById('message');
+      return !m.hidden && m.classList.contains('bad') && m.textContent.startsWith(`${n} '`);
+    }, name);
+    const text = await message(page);
+    assert.match(text, /must be a decimal/, `${id}='${v}': ${text}`);
+  }
+  const after = await page.evaluate(() => window.rd.info);
+  assert.deepEqual({ ...after, view: null }, { ...before, view: null }, 'nothing changed: no field was read as 0');
+  const link = await linkOf(page);
+  assert.equal(link.Du, '0.082', 'the link shows the Du in force');
+  assert.equal(await page.$eval('#Du', (e) => e.value), '0.082', 'the field shows the Du in force again');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a valid link value the lists lack is shown, and the link reproduces it`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=40&F=0.5&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 40);
+  assert.equal(await page.$eval('#size', (e) => e.value), '40');
+  assert.equal(await page.$eval('#F', (e) => e.value), '0.5', 'the slider widens to a valid F beyond its extent');
+  const link = await linkOf(page);
+  assert.equal(link.size, '40');
+  assert.equal(link.F, '0.5');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
