@@ -29,6 +29,15 @@ static inline size_t grid_index(grid_t g, int x, int y, int z) {
 /* Cells along an axis of n samples. */
 static inline int grid_cells(grid_t g, int n) { return g.boundary == GRID_PERIODIC ? n : n - 1; }
 
+/* The sample index i (in [-n, 2n)) stands for on a periodic axis of n samples. */
+static inline int grid_wrap(int i, int n) { return i < 0 ? i + n : i >= n ? i - n : i; }
+/* The sample a neighbour index i (in [-n, 2n)) reads: wrapped on a periodic axis,
+ * clamped to the nearest inside sample on a zero-flux one. */
+static inline int grid_wrap_or_clamp(int i, int n, bool periodic) {
+    if (periodic) return grid_wrap(i, n);
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
 /* true when every side is in GRID_MIN_SIDE..GRID_MAX_SIDE and the boundary is known;
  * otherwise writes a human-readable reason to err (when non-NULL). */
 bool grid_valid(grid_t g, char *err, int err_len);

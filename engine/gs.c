@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "plat.h"
 #include "pool.h"
 
@@ -257,8 +258,7 @@ bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
         !sim->plane_ranges || !sim->plane_bad) {
         gs_free(sim);
-        if (err) snprintf(err, (size_t)err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz,
-                          (n * 16) >> 20);
+        err_set(err, err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz, (n * 16) >> 20);
         return false;
     }
     for (size_t i = 0; i < n; i++) sim->u[i] = 1.0f; /* v is zeroed by plat_alloc */
@@ -303,12 +303,6 @@ typedef struct step_job_t {
 typedef struct rows_t {
     const float *u[3][3], *v[3][3]; /* [dz+1][dy+1] */
 } rows_t;
-
-static inline int wrap_or_clamp(int i, int n, bool periodic) {
-    if (i < 0) return periodic ? n - 1 : 0;
-    if (i >= n) return periodic ? 0 : n - 1;
-    return i;
-}
 
 /* x-1 and x+1 loads of row r at vector position x. `el`/`er`: the vector touches
  * the row's left/right end; lw/rw: the sample standing for x = -1 / x = nx. At the
@@ -403,10 +397,10 @@ static inline __attribute__((always_inline)) fvec row_step(const step_job_t *j, 
 }
 
 /* Folds a row's range of chunk column cx into the plane accumulators of the (1 or
- * 2) chunk rows cys the row belongs to. */
-VINLINE void fold(fvec *amin, fvec *amax, const int *cys, int ncy, int chx, int cx, fvec mn, fvec mx) {
+ * 2) chunk rows cys the row belongs to (indexed like the chunks of layer cz = 0). */
+VINLINE void fold(fvec *amin, fvec *amax, const int *cys, int ncy, chunk_layout_t l, int cx, fvec mn, fvec mx) {
     for (int q = 0; q < ncy; q++) {
-        int id = cys[q] * chx + cx;
+        size_t id = chunk_id(l, cx, cys[q], 0);
         amin[id] = vmin(amin[id], mn);
         amax[id] = vmax(amax[id], mx);
     }
@@ -435,7 +429,7 @@ static inline __attribute__((always_inline)) void run_step(const step_job_t *j, 
         if (q == 0) {
             if (s > 0) { /* the previous column is complete with this run's first sample */
                 fvec xs = vsplat(vn[0]);
-                fold(amin, amax, cys, ncy, j->l.chx, s - 1, vmin(ra->pmin, xs), vmax(ra->pmax, xs));
+                fold(amin, amax, cys, ncy, j->l, s - 1, vmin(ra->pmin, xs), vmax(ra->pmax, xs));
             } else {
                 ra->first = vn[0];
             }
@@ -468,20 +462,9 @@ static inline __attribute__((always_inline)) fvec row_step_fused(const step_job_
         fvec xs = vsplat(ra.first);
         ra.pmin = vmin(ra.pmin, xs), ra.pmax = vmax(ra.pmax, xs);
     }
-    fold(amin, amax, cys, ncy, j->l.chx, nruns - 1, ra.pmin, ra.pmax);
+    fold(amin, amax, cys, ncy, j->l, nruns - 1, ra.pmin, ra.pmax);
     return bad;
 }
-
-/* Chunk indices (up to 2) whose sample range along an axis contains sample s. */
-static int chunks_of_sample(int s, int nch, bool periodic, int out[2]) {
-    int k = 0, c = s / CHUNK_CELLS;
-    if (c < nch) out[k++] = c;                              /* its own chunk */
-    if (s % CHUNK_CELLS == 0 && s > 0) out[k++] = c - 1;     /* far face of the previous one */
-    if (s == 0 && periodic && nch > 1) out[k++] = nch - 1;   /* far face of the last, wrapped */
-    return k;
-}
-
-enum { MAX_CH = (GRID_MAX_SIDE + CHUNK_CELLS - 1) / CHUNK_CELLS };
 
 static void plane_step(const step_job_t *j, int z, int stencil) {
     grid_t g = j->g;
@@ -491,24 +474,24 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
     int cells_x = grid_cells(g, nx);
     size_t plane = (size_t)nx * (size_t)ny;
     /* per chunk column (cy, cx) of this plane: lane-wise min/max accumulators */
-    fvec amin[MAX_CH * MAX_CH] __attribute__((aligned(32)));
-    fvec amax[MAX_CH * MAX_CH] __attribute__((aligned(32)));
+    fvec amin[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
+    fvec amax[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
     float vbuf[GRID_MAX_SIDE + 2 * CHUNK_CELLS] __attribute__((aligned(32)));
     float ubuf[GRID_MAX_SIDE] __attribute__((aligned(32)));
     for (int i = 0; i < chx * chy; i++) {
         amin[i] = vsplat(INFINITY);
         amax[i] = vsplat(-INFINITY);
     }
-    int zr[3] = {wrap_or_clamp(z - 1, nz, periodic), z, wrap_or_clamp(z + 1, nz, periodic)};
+    int zr[3] = {grid_wrap_or_clamp(z - 1, nz, periodic), z, grid_wrap_or_clamp(z + 1, nz, periodic)};
     bool stream = j->stream && nx % 8 == 0; /* rows then start 32-byte aligned */
     bool fused = nx % CHUNK_CELLS == 0;       /* chunk reduction inside the row loop */
     row_out_t o;
     o.vbuf = vbuf;
     o.copy = !stream && !fused;
     fvec bad = vsplat(0.0f);
-    int seg_pad_end = ((nx + CHUNK_CELLS - 1) / CHUNK_CELLS) * CHUNK_CELLS;
+    int seg_pad_end = chunk_count_along(nx) * CHUNK_CELLS;
     for (int y = 0; y < ny; y++) {
-        int yr[3] = {wrap_or_clamp(y - 1, ny, periodic), y, wrap_or_clamp(y + 1, ny, periodic)};
+        int yr[3] = {grid_wrap_or_clamp(y - 1, ny, periodic), y, grid_wrap_or_clamp(y + 1, ny, periodic)};
         rows_t rows;
         for (int a = 0; a < 3; a++)
             for (int b = 0; b < 3; b++) {
@@ -520,7 +503,7 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         o.u = stream ? ubuf : j->un + out_off;
         o.v = stream ? vbuf : j->vn + out_off;
         int cys[2];
-        int ncy = chunks_of_sample(y, chy, periodic, cys);
+        int ncy = chunk_of_sample(y, chy, periodic, cys);
         if (fused) {
             switch (stencil) {
             case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy); break;
@@ -539,19 +522,19 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
             stream_row(j->vn + out_off, vbuf, nx);
         }
         if (fused) continue;
-        /* chunk reduction of the new v row: segment cx = samples 16cx..16cx+15 (the
-         * tail padded with the last sample), plus the far-face sample of chunk cx. */
+        /* chunk reduction of the new v row: chunk cx's span lo..hi (chunk.h) as the
+         * CHUNK_CELLS samples from lo (the row's tail padded with its last sample,
+         * which the span holds anyway) plus its far-face sample hi (wrapped). */
         for (int x = nx; x < seg_pad_end; x++) vbuf[x] = vbuf[nx - 1];
         for (int cx = 0; cx < chx; cx++) {
-            int lo = cx * CHUNK_CELLS;
-            int e = lo + CHUNK_CELLS < cells_x ? lo + CHUNK_CELLS : cells_x;
-            fvec xs = vsplat(vbuf[e % nx]), mn = xs, mx = xs;
+            chunk_span_t xs = chunk_span(cx, cells_x);
+            fvec far = vsplat(vbuf[grid_wrap(xs.hi, nx)]), mn = far, mx = far;
             for (int q = 0; q < CHUNK_CELLS; q += VW) {
-                fvec a = vld(vbuf + lo + q);
+                fvec a = vld(vbuf + xs.lo + q);
                 mn = vmin(mn, a);
                 mx = vmax(mx, a);
             }
-            fold(amin, amax, cys, ncy, chx, cx, mn, mx);
+            fold(amin, amax, cys, ncy, j->l, cx, mn, mx);
         }
     }
     if (stream) stream_fence();
@@ -592,19 +575,18 @@ typedef struct merge_job_t {
 static void merge_body(void *ctx, int64_t begin, int64_t end, int worker) {
     (void)worker;
     const merge_job_t *m = ctx;
-    int chx = m->l.chx, chy = m->l.chy, nz = m->g.nz;
+    int nz = m->g.nz;
     int cells_z = grid_cells(m->g, nz);
-    size_t per_plane = (size_t)chx * (size_t)chy;
+    size_t per_plane = chunk_id(m->l, 0, 0, 1);
     for (int64_t cz = begin; cz < end; cz++) {
-        int z0 = (int)cz * CHUNK_CELLS;
-        int z1 = z0 + CHUNK_CELLS < cells_z ? z0 + CHUNK_CELLS : cells_z;
-        chunk_range_t *out = m->out + (size_t)cz * per_plane;
+        chunk_span_t zspan = chunk_span((int)cz, cells_z);
+        chunk_range_t *out = m->out + chunk_id(m->l, 0, 0, (int)cz);
         for (size_t i = 0; i < per_plane; i++) {
             out[i].min = INFINITY;
             out[i].max = -INFINITY;
         }
-        for (int zs = z0; zs <= z1; zs++) {
-            const chunk_range_t *pr = m->plane_ranges + (size_t)(zs % nz) * per_plane;
+        for (int zs = zspan.lo; zs <= zspan.hi; zs++) {
+            const chunk_range_t *pr = m->plane_ranges + (size_t)grid_wrap(zs, nz) * per_plane;
             for (size_t i = 0; i < per_plane; i++) {
                 out[i].min = pr[i].min < out[i].min ? pr[i].min : out[i].min;
                 out[i].max = pr[i].max > out[i].max ? pr[i].max : out[i].max;
@@ -624,7 +606,7 @@ static long plane_nonfinite(grid_t g, const float *u, const float *v, int z) {
 bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
     if (timing) memset(timing, 0, sizeof *timing);
     if (n < 0) {
-        if (err) snprintf(err, (size_t)err_len, "steps = %lld: must be >= 0", (long long)n);
+        err_set(err, err_len, "steps = %lld: must be >= 0", (long long)n);
         return false;
     }
     if (!gs_params_valid(sim->params, err, err_len)) return false;
@@ -641,22 +623,20 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
             .stencil = sim->params.stencil,
             .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
         };
-        if (pool) pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
-        else step_body(&j, 0, sim->grid.nz, 0);
+        pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
         uint64_t t1 = plat_now_ns();
         for (int z = 0; z < sim->grid.nz; z++) {
             if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
-                if (err) snprintf(err, (size_t)err_len,
-                                  "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
-                                  "stopped, state kept at step %llu (try a smaller dt)",
-                                  (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
+                err_set(err, err_len,
+                        "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
+                        "stopped, state kept at step %llu (try a smaller dt)",
+                        (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
                 if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
                 return false;
             }
         }
         merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
-        if (pool) pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
-        else merge_body(&m, 0, sim->layout.chz, 0);
+        pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
         uint64_t t2 = plat_now_ns();
         float *t;
         t = sim->u, sim->u = sim->u_next, sim->u_next = t;
@@ -671,11 +651,9 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
         }
     }
     if (todo < n) {
-        if (err) snprintf(err, (size_t)err_len,
-                          "step counter at its limit (2^53-1 = %llu): ran %lld of %lld steps, state kept at "
-                          "step %llu",
-                          (unsigned long long)GS_STEP_MAX, (long long)todo, (long long)n,
-                          (unsigned long long)sim->step);
+        err_set(err, err_len,
+                "step counter at its limit (2^53-1 = %llu): ran %lld of %lld steps, state kept at step %llu",
+                (unsigned long long)GS_STEP_MAX, (long long)todo, (long long)n, (unsigned long long)sim->step);
         return false;
     }
     return true;

@@ -1,6 +1,7 @@
 /* hash: FNV-1a 64 per slab, slabs combined in order (see hash.h for the exact rule). */
 #include "hash.h"
 
+#include "le.h"
 #include "pool.h"
 
 _Static_assert(sizeof(float) == 4, "float32 state");
@@ -28,27 +29,17 @@ static void hash_body(void *ctx, int64_t begin, int64_t end, int worker) {
     }
 }
 
-static void put_u32(unsigned char *p, uint32_t x) {
-    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(x >> (8 * i));
-}
-static void put_u64(unsigned char *p, uint64_t x) {
-    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(x >> (8 * i));
-}
-
 uint64_t hash_state(pool_t *pool, grid_t g, const void *u, const void *v) {
     uint64_t slab[2 * GRID_MAX_SIDE];
     hash_job_t j = {u, v, (size_t)g.nx * (size_t)g.ny * sizeof(float), g.nz, slab};
     int64_t n = 2 * (int64_t)g.nz;
-    if (pool) pool_parallel_for(pool, 0, n, 1, hash_body, &j);
-    else hash_body(&j, 0, n, 0);
+    pool_parallel_for(pool, 0, n, 1, hash_body, &j);
     unsigned char b[12];
-    put_u32(b, (uint32_t)g.nx);
-    put_u32(b + 4, (uint32_t)g.ny);
-    put_u32(b + 8, (uint32_t)g.nz);
+    le_put_u32(le_put_u32(le_put_u32(b, (uint32_t)g.nx), (uint32_t)g.ny), (uint32_t)g.nz);
     uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, b, sizeof b);
     for (int64_t s = 0; s < n; s++) {
         unsigned char e[8];
-        put_u64(e, slab[s]);
+        le_put_u64(e, slab[s]);
         h = hash_fnv1a(h, e, sizeof e);
     }
     return h ? h : 1;

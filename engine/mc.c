@@ -22,9 +22,9 @@
 
 #include <math.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "mc_tables.h"
 #include "mesh.h"
 #include "plat.h"
@@ -97,10 +97,6 @@ static inline int popc(uint32_t x) { return __builtin_popcount(x); }
 static inline uint32_t below(int i) { return (1u << i) - 1u; }
 static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
 
-static void set_err(char *err, int err_len, const char *msg) {
-    if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s", msg);
-}
-
 /* Grows *p to hold n bytes (contents are not kept). */
 static bool grow(void **p, size_t *cap, size_t n) {
     if (n <= *cap && *p) return true;
@@ -155,8 +151,6 @@ static inline uint32_t inside16(const float *p, float iso) {
     v4i s = ((a >= t) & w0) | ((b >= t) & w1) | ((c >= t) & w2) | ((d >= t) & w3);
     return (uint32_t)(s[0] | s[1] | s[2] | s[3]);
 }
-
-static inline int wrap(int x, int n) { return x >= n ? x - n : x; }
 
 /* Box-surface samples of a row (close mode): a whole row on a y or z box face,
  * else only its ends on the x faces. own_x: the row's owned sample bits. */
@@ -235,17 +229,17 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
     /* 289 short rows far apart are too many streams for the hardware prefetcher:
      * ask for the next plane's rows while this one is classified (a no-op in WASM). */
     for (int k = 0; k <= d; k++) {
-        int z = wrap(s->z0 + k, g.nz);
+        int z = grid_wrap(s->z0 + k, g.nz);
         for (int kk = k == 0 ? 0 : k + 1; kk <= k + 1 && kk <= d; kk++) {
-            int zz = wrap(s->z0 + kk, g.nz);
+            int zz = grid_wrap(s->z0 + kk, g.nz);
             for (int j = 0; j <= h; j++) {
-                const float *row = m->v + grid_index(g, s->x0, wrap(s->y0 + j, g.ny), zz);
+                const float *row = m->v + grid_index(g, s->x0, grid_wrap(s->y0 + j, g.ny), zz);
                 __builtin_prefetch(row);
                 __builtin_prefetch(row + w);
             }
         }
         for (int j = 0; j <= h; j++) {
-            int y = wrap(s->y0 + j, g.ny);
+            int y = grid_wrap(s->y0 + j, g.ny);
             const float *row = m->v + grid_index(g, 0, y, z);
             uint32_t bits = 0;
             if (w == 16) {
@@ -253,7 +247,7 @@ static void classify_slot(mc_mesher_t *m, size_t si) {
             } else {
                 for (int i = 0; i < w; i++) bits |= (uint32_t)(row[s->x0 + i] >= iso) << i;
             }
-            bits |= (uint32_t)(row[wrap(s->x0 + w, g.nx)] >= iso) << w;
+            bits |= (uint32_t)(row[grid_wrap(s->x0 + w, g.nx)] >= iso) << w;
             M[k * ROWS + j] = bits;
         }
     }
@@ -399,7 +393,7 @@ static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, i
     const grid_t g = m->g;
     int q[3] = {x, y, z};
     const int n3[3] = {g.nx, g.ny, g.nz};
-    q[a] = wrap(q[a] + 1, n3[a]);
+    q[a] = grid_wrap(q[a] + 1, n3[a]);
     const size_t i0 = grid_index(g, x, y, z), i1 = grid_index(g, q[0], q[1], q[2]);
     const float *p0 = m->v + i0, *p1 = m->v + i1;
     const float v0 = *p0, v1 = *p1;
@@ -467,10 +461,7 @@ static uint32_t vertex_id(mc_mesher_t *m, mc_slot_t *s, int i, int j, int k, int
     if (fx | fy | fz) {
         const chunk_layout_t L = m->layout;
         int cx = s->cx + fx, cy = s->cy + fy, cz = s->cz + fz;
-        cx = cx == L.chx ? 0 : cx;
-        cy = cy == L.chy ? 0 : cy;
-        cz = cz == L.chz ? 0 : cz;
-        int32_t slot = m->slot_of[(size_t)cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)];
+        int32_t slot = m->slot_of[chunk_id(L, grid_wrap(cx, L.chx), grid_wrap(cy, L.chy), grid_wrap(cz, L.chz))];
         if (slot < 0) {
             s->bad = 1;
             return 0;
@@ -502,9 +493,9 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
     const int nx = m->g.nx, ny = m->g.ny, nz = m->g.nz;
     uint32_t id = first;
     for (int k = 0; k < kn; k++) {
-        int z = wrap(s->z0 + k, nz);
+        int z = grid_wrap(s->z0 + k, nz);
         for (int j = 0; j < jn; j++) {
-            int y = wrap(s->y0 + j, ny);
+            int y = grid_wrap(s->y0 + j, ny);
             int P[3] = {0, s->y0 + j, s->z0 + k}; /* unwrapped: wrap copies sit at n */
             int r = k * ROWS + j;
             uint32_t row = M[r];
@@ -512,15 +503,15 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
                              k < d ? (row ^ M[r + ROWS]) & own_x : 0,
                              m->close ? row & surf_bits(m, s, j, k, own_x) : 0};
             if (!(e[0] | e[1] | e[2] | e[3])) continue;
-            const row_nb_t R[3] = {row_nb(m->g, y, z), row_nb(m->g, wrap(y + 1, ny), z),
-                                   row_nb(m->g, y, wrap(z + 1, nz))};
+            const row_nb_t R[3] = {row_nb(m->g, y, z), row_nb(m->g, grid_wrap(y + 1, ny), z),
+                                   row_nb(m->g, y, grid_wrap(z + 1, nz))};
             for (int a = 0; a < 4; a++) {
                 uint32_t bits = e[a];
                 while (bits) {
                     int i = __builtin_ctz(bits);
                     bits &= bits - 1;
                     P[0] = s->x0 + i;
-                    int x = wrap(P[0], nx);
+                    int x = grid_wrap(P[0], nx);
                     if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s, &R[0], &R[a == 0 ? 0 : a], P);
                     else cap_vertex(m, dst, id++, x, y, z, s);
                 }
@@ -545,9 +536,7 @@ static void row_source(mc_mesher_t *m, mc_slot_t *s, int j, int k, uint32_t base
     if (fy | fz) {
         const chunk_layout_t L = m->layout;
         int cy = s->cy + fy, cz = s->cz + fz;
-        cy = cy == L.chy ? 0 : cy;
-        cz = cz == L.chz ? 0 : cz;
-        int32_t slot = m->slot_of[(size_t)s->cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)];
+        int32_t slot = m->slot_of[chunk_id(L, s->cx, grid_wrap(cy, L.chy), grid_wrap(cz, L.chz))];
         if (slot < 0) { /* skipped: no crossings; an id read from here is flagged */
             for (int a = 0; a < 3; a++) base[a] = UINT32_MAX, mask[a] = 0;
             return;
@@ -660,67 +649,6 @@ static void scalar_slot(mc_mesher_t *m, size_t si, float lo, float scale) {
     }
 }
 
-/* ---- pass 0 (no ranges given): chunk ranges in one streaming read ------------------------- */
-
-/* Lane-wise select: mask ? a : b. */
-static inline v4f sel4(v4i mask, v4f a, v4f b) { return (v4f)(((v4i)a & mask) | ((v4i)b & ~mask)); }
-
-/* Ranges of the chunks in column (cy, cz), the same coverage as chunk.h (far faces
- * included, wrapping on periodic axes), reading whole x rows in memory order. */
-static void ranges_column(mc_mesher_t *m, int64_t t) {
-    const grid_t g = m->g;
-    const chunk_layout_t L = m->layout;
-    const int cy = (int)(t % L.chy), cz = (int)(t / L.chy);
-    const int cells_x = grid_cells(g, g.nx), cells_y = grid_cells(g, g.ny), cells_z = grid_cells(g, g.nz);
-    const int y0 = cy * CHUNK_CELLS, z0 = cz * CHUNK_CELLS;
-    const int y1 = y0 + CHUNK_CELLS < cells_y ? y0 + CHUNK_CELLS : cells_y;
-    const int z1 = z0 + CHUNK_CELLS < cells_z ? z0 + CHUNK_CELLS : cells_z;
-    enum { MAXC = GRID_MAX_SIDE / CHUNK_CELLS + 1 };
-    v4f vmn[MAXC], vmx[MAXC];
-    v4i vnan[MAXC];
-    float mn[MAXC], mx[MAXC];
-    bool nan[MAXC];
-    const v4f pinf = {INFINITY, INFINITY, INFINITY, INFINITY}, ninf = -pinf;
-    const v4i zero = {0, 0, 0, 0};
-    for (int cx = 0; cx < L.chx; cx++) {
-        vmn[cx] = pinf, vmx[cx] = ninf, vnan[cx] = zero;
-        mn[cx] = INFINITY, mx[cx] = -INFINITY, nan[cx] = false;
-    }
-    for (int z = z0; z <= z1; z++) {
-        for (int y = y0; y <= y1; y++) {
-            const float *row = m->v + grid_index(g, 0, wrap(y, g.ny), wrap(z, g.nz));
-            for (int cx = 0; cx < L.chx; cx++) {
-                int x0 = cx * CHUNK_CELLS, x1 = x0 + CHUNK_CELLS < cells_x ? x0 + CHUNK_CELLS : cells_x;
-                int xv = x0;
-                for (; xv + 4 <= x1; xv += 4) { /* samples x0..x1-1 by fours, x1 itself below */
-                    v4f a;
-                    memcpy(&a, row + xv, 16);
-                    vmn[cx] = sel4(a < vmn[cx], a, vmn[cx]);
-                    vmx[cx] = sel4(a > vmx[cx], a, vmx[cx]);
-                    vnan[cx] |= a != a;
-                }
-                for (; xv <= x1; xv++) {
-                    float f = row[wrap(xv, g.nx)];
-                    mn[cx] = f < mn[cx] ? f : mn[cx];
-                    mx[cx] = f > mx[cx] ? f : mx[cx];
-                    nan[cx] |= f != f;
-                }
-            }
-        }
-    }
-    for (int cx = 0; cx < L.chx; cx++) {
-        float lo = mn[cx], hi = mx[cx];
-        bool bad = nan[cx];
-        for (int l = 0; l < 4; l++) {
-            lo = vmn[cx][l] < lo ? vmn[cx][l] : lo;
-            hi = vmx[cx][l] > hi ? vmx[cx][l] : hi;
-            bad |= vnan[cx][l] != 0;
-        }
-        chunk_range_t r = {bad ? NAN : lo, bad ? NAN : hi};
-        m->own_ranges[(size_t)cx + (size_t)L.chx * ((size_t)cy + (size_t)L.chy * (size_t)cz)] = r;
-    }
-}
-
 /* ---- driver -------------------------------------------------------------------------------- */
 
 typedef struct mc_job_t {
@@ -733,8 +661,7 @@ static void job_body(void *ctx, int64_t begin, int64_t end, int worker) {
     (void)worker;
     mc_job_t *job = ctx;
     for (int64_t i = begin; i < end; i++) {
-        if (job->pass == 0) ranges_column(job->m, i);
-        else if (job->pass == 1) classify_slot(job->m, (size_t)i);
+        if (job->pass == 1) classify_slot(job->m, (size_t)i);
         else if (job->pass == 2) fill_slot(job->m, (size_t)i);
         else scalar_slot(job->m, (size_t)i, job->lo, job->scale);
     }
@@ -742,10 +669,7 @@ static void job_body(void *ctx, int64_t begin, int64_t end, int worker) {
 
 static void run_pass(mc_mesher_t *m, struct pool_t *pool, int pass, float lo, float scale) {
     mc_job_t job = {m, pass, lo, scale};
-    int64_t n = pass == 0 ? (int64_t)m->layout.chy * m->layout.chz : (int64_t)m->nslots;
-    if (n == 0) return;
-    if (pool) pool_parallel_for(pool, 0, n, 1, job_body, &job);
-    else job_body(&job, 0, n, 0);
+    pool_parallel_for(pool, 0, (int64_t)m->nslots, 1, job_body, &job);
 }
 
 static void clear_mesh(mc_mesher_t *m) {
@@ -771,22 +695,22 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
              const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len) {
     uint64_t t_start = plat_now_ns();
     if (!m || !v || !desc) {
-        set_err(err, err_len, "mc_mesh: mesher, field and desc must not be NULL");
+        err_set(err, err_len, "mc_mesh: mesher, field and desc must not be NULL");
         return false;
     }
     clear_mesh(m);
     memset(&m->stats, 0, sizeof m->stats);
     if (!grid_valid(g, err, err_len)) return false;
     if (!isfinite(desc->iso)) {
-        set_err(err, err_len, "mc_mesh: iso must be a finite number");
+        err_set(err, err_len, "mc_mesh: iso must be a finite number");
         return false;
     }
     if (desc->scalar < MC_SCALAR_NONE || desc->scalar > MC_SCALAR_GRAD_V) {
-        set_err(err, err_len, "mc_mesh: scalar must be 0 (none), 1 (U) or 2 (|grad V|)");
+        err_set(err, err_len, "mc_mesh: scalar must be 0 (none), 1 (U) or 2 (|grad V|)");
         return false;
     }
     if (desc->scalar == MC_SCALAR_U && !u_or_null) {
-        set_err(err, err_len, "mc_mesh: scalar U needs the U field");
+        err_set(err, err_len, "mc_mesh: scalar U needs the U field");
         return false;
     }
     m->g = g;
@@ -808,7 +732,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
         !grow((void **)&m->slots, &slots_bytes, nch * sizeof(mc_slot_t)) ||
         !grow((void **)&m->masks, &masks_bytes, nch * ROWS2 * sizeof(uint32_t)) ||
         !grow((void **)&m->bases, &bases_bytes, nch * ROWS2 * 4 * sizeof(uint16_t))) {
-        set_err(err, err_len, "mc_mesh: out of memory for chunk scratch");
+        err_set(err, err_len, "mc_mesh: out of memory for chunk scratch");
         return false;
     }
     m->slot_of_cap = cap_bytes / sizeof(int32_t);
@@ -820,11 +744,11 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     if (!ranges) {
         size_t rb = m->own_ranges_cap * sizeof(chunk_range_t);
         if (!grow((void **)&m->own_ranges, &rb, nch * sizeof(chunk_range_t))) {
-            set_err(err, err_len, "mc_mesh: out of memory for chunk ranges");
+            err_set(err, err_len, "mc_mesh: out of memory for chunk ranges");
             return false;
         }
         m->own_ranges_cap = rb / sizeof(chunk_range_t);
-        run_pass(m, pool, 0, 0, 0);
+        chunk_compute_ranges(pool, g, v, m->own_ranges);
         ranges = m->own_ranges;
     }
     m->stats.ranges_ms = ms_since(t0);
@@ -833,19 +757,18 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     const int nsz[3] = {g.nx, g.ny, g.nz};
     m->nslots = 0;
     for (size_t id = 0; id < nch; id++) {
-        int c[3] = {(int)(id % (size_t)L.chx), (int)((id / (size_t)L.chx) % (size_t)L.chy),
-                    (int)(id / ((size_t)L.chx * (size_t)L.chy))};
-        int x0[3], ext[3];
+        int c[3], x0[3], ext[3];
+        chunk_coords(L, id, c);
         bool boundary = false;
         for (int a = 0; a < 3; a++) {
-            x0[a] = c[a] * CHUNK_CELLS;
-            int e = cells[a] - x0[a];
-            ext[a] = e < CHUNK_CELLS ? e : CHUNK_CELLS;
-            boundary |= m->close && (x0[a] == 0 || x0[a] + ext[a] == nsz[a] - 1);
+            chunk_span_t sp = chunk_span(c[a], cells[a]);
+            x0[a] = sp.lo;
+            ext[a] = sp.hi - sp.lo;
+            boundary |= m->close && (x0[a] == 0 || sp.hi == nsz[a] - 1);
         }
         chunk_range_t r = ranges[id];
         if (isnan(r.min) || isnan(r.max)) {
-            if (err && err_len > 0) snprintf(err, (size_t)err_len, "mc_mesh: V has a NaN in chunk %zu", id);
+            err_set(err, err_len, "mc_mesh: V has a NaN in chunk %zu", id);
             return false;
         }
         bool active = boundary ? r.max >= m->iso : !(r.max < m->iso || r.min >= m->iso);
@@ -885,7 +808,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
         nt += m->slots[i].nt;
     }
     if (nv > UINT32_MAX || 3 * nt > UINT32_MAX) {
-        set_err(err, err_len, "mc_mesh: mesh too large for 32-bit indices");
+        err_set(err, err_len, "mc_mesh: mesh too large for 32-bit indices");
         return false;
     }
     size_t blob = sizeof(mesh_header_t) + (size_t)nv * sizeof(mesh_vertex_t) + (size_t)nt * 3 * sizeof(uint32_t);
@@ -895,7 +818,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
               grow((void **)&m->nrm, &vb2, (size_t)nv * 3 * sizeof(float) + 4) &&
               grow((void **)&m->scal, &vb3, (size_t)nv * sizeof(float) + 4);
     if (!ok) {
-        set_err(err, err_len, "mc_mesh: out of memory for the mesh");
+        err_set(err, err_len, "mc_mesh: out of memory for the mesh");
         return false;
     }
     size_t vc = vbytes / (3 * sizeof(float)), vc2 = vb2 / (3 * sizeof(float)), vc3 = vb3 / sizeof(float);
@@ -926,7 +849,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     for (size_t i = 0; i < m->nslots; i++) {
         if (m->slots[i].bad) {
             clear_mesh(m);
-            set_err(err, err_len, "mc_mesh: chunk ranges do not match V (a needed chunk was skipped)");
+            err_set(err, err_len, "mc_mesh: chunk ranges do not match V (a needed chunk was skipped)");
             return false;
         }
     }

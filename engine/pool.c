@@ -50,16 +50,23 @@
  *   clock value read while idle, so no clock read delays a stolen task.
  * - pool.idle (hungry workers) is a relaxed heuristic: it only decides splitting.
  * - No I/O anywhere in this file: pool threads must not block on the main thread.
+ *
+ * PROGRAMMER ERRORS are asserts (live unless NDEBUG), none in a per-item loop: a
+ * spawn outside a job of its pool, a sync with no spawn of this thread pending or
+ * out of LIFO order (when the newer task is still in the deque), a job that ends or
+ * a stolen task that returns with spawns not synced, and a job entered, or
+ * pool_set_active/pool_destroy called, by a thread other than the owner.
  */
 #include "pool.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "deque.h"
+#include "err.h"
 #include "plat.h"
 
 enum {
@@ -81,6 +88,7 @@ typedef struct worker_t {
     deque_t dq;
     alignas(64) struct pool_t *pool;
     int id;
+    int spawned;        /* spawns (and range splits) of this thread not yet synced: misuse checks */
     uint32_t rng;
     bool busy;          /* stats state: counting busy (true) or idle time */
     uint64_t since_ns;  /* start of the current busy/idle period */
@@ -100,6 +108,7 @@ struct pool_t {
     _Atomic int active;
     _Atomic bool shutdown;
     int size;
+    pthread_t owner;   /* the creating thread: the only one that may enter a job from outside */
     worker_t *workers; /* size entries, 64-byte aligned */
 };
 
@@ -190,7 +199,10 @@ static void range_task(void *arg);
 /* Runs a task this worker stole and signals its syncer. */
 static void run_stolen(worker_t *w, pool_task_t *t) {
     if (t->fn != range_task) stat_add(w, ST_TASKS, 1);
+    const int spawned = w->spawned;
     t->fn(t->arg);
+    assert(w->spawned == spawned && "pool: a task returned with spawned tasks not synced");
+    (void)spawned;
     /* Release: the task's effects happen-before the syncer's acquire of done. After
      * the exchange the task's memory may be gone; only its address is used below
      * (a futex wake on a stale address at worst wakes someone spuriously). */
@@ -205,9 +217,13 @@ void pool_spawn(pool_t *pool, pool_task_t *task, pool_task_fn fn, void *arg) {
     task->arg = arg;
     atomic_store_explicit(&task->done, DONE_PENDING, memory_order_relaxed);
     worker_t *w = tls_worker;
-    if (!w || w->pool != pool || !push_task(w, task)) {
-        /* Outside a job or deque full: run it now; pool_sync then finds it done. */
-        if (w && w->pool == pool) stat_add(w, ST_TASKS, 1);
+    const bool in_job = pool && w && w->pool == pool;
+    assert((!pool || in_job) && "pool_spawn: outside a job of this pool (pool_parallel_for body or pool_run)");
+    if (in_job) w->spawned++;
+    if (!in_job || !push_task(w, task)) {
+        /* NULL pool (or, NDEBUG, outside a job) or deque full: run it now; pool_sync
+         * then finds it done. */
+        if (in_job) stat_add(w, ST_TASKS, 1);
         fn(arg);
         atomic_store_explicit(&task->done, DONE_FINISHED, memory_order_relaxed);
     }
@@ -267,10 +283,15 @@ static void wait_stolen(worker_t *w, pool_task_t *task) {
 }
 
 void pool_sync(pool_t *pool, pool_task_t *task) {
-    (void)pool;
-    if (atomic_load_explicit(&task->done, memory_order_acquire) == DONE_FINISHED) return;
     worker_t *w = tls_worker;
-    if (!w) { /* misuse (sync outside the job that spawned): just wait for it */
+    if (pool) {
+        const bool in_job = w && w->pool == pool;
+        assert(in_job && "pool_sync: outside a job of this pool");
+        assert((!in_job || w->spawned > 0) && "pool_sync: no spawn of this thread left to sync");
+        if (in_job) w->spawned--;
+    }
+    if (atomic_load_explicit(&task->done, memory_order_acquire) == DONE_FINISHED) return;
+    if (!w) { /* misuse (NDEBUG: sync outside the job that spawned): just wait for it */
         while (!task_done(task)) plat_yield();
         return;
     }
@@ -282,7 +303,8 @@ void pool_sync(pool_t *pool, pool_task_t *task) {
             t->fn(t->arg);
             return;
         }
-        /* Unbalanced spawn/sync (programmer error): keep the item, wait for ours. */
+        assert(!"pool_sync: out of LIFO order (a newer spawn is not synced yet)");
+        /* NDEBUG: keep the item, wait for ours. */
         deque_push(&w->dq, t);
     }
     wait_stolen(w, task);
@@ -336,6 +358,7 @@ static void run_range(worker_t *w, const range_job_t *job, int64_t b, int64_t e)
             s->task.arg = s;
             atomic_store_explicit(&s->task.done, DONE_PENDING, memory_order_relaxed);
             if (push_task(w, &s->task)) {
+                w->spawned++; /* synced below, like a spawn */
                 n++;
                 e = mid;
                 continue;
@@ -360,6 +383,7 @@ typedef struct job_scope_t {
 static job_scope_t job_enter(pool_t *pool) {
     job_scope_t js = {NULL, tls_worker};
     if (tls_worker && tls_worker->pool == pool) return js;
+    assert(pthread_equal(pthread_self(), pool->owner) && "pool: a job entered by a thread other than the owner");
     worker_t *w = &pool->workers[0];
     tls_worker = w;
     w->since_ns = plat_now_ns();
@@ -370,6 +394,7 @@ static job_scope_t job_enter(pool_t *pool) {
 
 static void job_leave(job_scope_t js) {
     if (!js.entered) return;
+    assert(js.entered->spawned == 0 && "pool: a job ended with spawned tasks not synced");
     uint64_t now = plat_now_ns();
     if (now > js.entered->since_ns) stat_add(js.entered, ST_BUSY, now - js.entered->since_ns);
     tls_worker = js.saved;
@@ -482,10 +507,6 @@ static void *worker_main(void *arg) {
 
 /* ---- life cycle ------------------------------------------------------------------- */
 
-static void set_err(char *err, int err_len, const char *msg) {
-    if (err && err_len > 0) snprintf(err, (size_t)err_len, "%s", msg);
-}
-
 static void stop_threads(pool_t *pool) {
     atomic_store_explicit(&pool->shutdown, true, memory_order_seq_cst);
     wake_all(pool);
@@ -496,7 +517,7 @@ static void stop_threads(pool_t *pool) {
 pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
     int n = desc ? desc->threads : 0;
     if (n < 0) {
-        set_err(err, err_len, "pool_create: negative thread count");
+        err_set(err, err_len, "pool_create: negative thread count");
         return NULL;
     }
     if (n == 0) n = plat_cpu_count();
@@ -506,10 +527,11 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
     if (!pool || !ws) {
         plat_free(pool);
         plat_free(ws);
-        set_err(err, err_len, "pool_create: out of memory");
+        err_set(err, err_len, "pool_create: out of memory");
         return NULL;
     }
     pool->size = n;
+    pool->owner = pthread_self();
     pool->workers = ws;
     atomic_store(&pool->active, n);
     for (int i = 0; i < n; i++) {
@@ -523,7 +545,7 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
             stop_threads(pool);
             plat_free(ws);
             plat_free(pool);
-            set_err(err, err_len, "pool_create: pthread_create failed");
+            err_set(err, err_len, "pool_create: pthread_create failed");
             return NULL;
         }
         ws[i].started = true;
@@ -545,10 +567,9 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
                     if (atomic_load_explicit(&ws[j].running, memory_order_acquire)) pthread_join(ws[j].thread, NULL);
                     else pthread_detach(ws[j].thread);
                 }
-                if (err && err_len > 0)
-                    snprintf(err, (size_t)err_len,
-                             "pool_create: worker thread %d did not start (WASM: more threads than "
-                             "PTHREAD_POOL_SIZE?)", i);
+                err_set(err, err_len,
+                        "pool_create: worker thread %d did not start (WASM: more threads than "
+                        "PTHREAD_POOL_SIZE?)", i);
                 return NULL;
             }
             plat_wait(&never, 0, 100000); /* 0.1 ms */
@@ -559,6 +580,8 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
 
 void pool_destroy(pool_t *pool) {
     if (!pool) return;
+    assert(pthread_equal(pthread_self(), pool->owner) && !(tls_worker && tls_worker->pool == pool) &&
+           "pool_destroy: only by the owner, outside the pool's jobs");
     /* Jobs run synchronously on the owner, so no work is in flight once the owner
      * calls this; workers may still be finishing a steal attempt or a sleep. */
     stop_threads(pool);
@@ -576,6 +599,8 @@ int pool_active(const pool_t *pool) {
 
 int pool_set_active(pool_t *pool, int n) {
     if (!pool) return 0;
+    assert((pthread_equal(pthread_self(), pool->owner) || (tls_worker && tls_worker->pool == pool)) &&
+           "pool_set_active: only by the owner (or from inside one of the pool's jobs)");
     if (n < 1) n = 1;
     if (n > pool->size) n = pool->size;
     atomic_store_explicit(&pool->active, n, memory_order_seq_cst);

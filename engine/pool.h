@@ -59,13 +59,16 @@ int pool_set_active(pool_t *pool, int n);
 
 /* Runs fn over [begin, end) and returns when all of it ran. Ranges are split lazily
  * (a worker splits off half its range only when others are hungry) down to `grain`
- * items (grain <= 0 means 1). May be called from inside a pool task (nested). */
+ * items (grain <= 0 means 1). May be called from inside a pool task (nested); from
+ * outside the pool only by the owner (asserted). pool NULL: one call
+ * fn(ctx, begin, end, 0) on the caller, so callers need no serial branch. */
 void pool_parallel_for(pool_t *pool, int64_t begin, int64_t end, int64_t grain,
                        pool_range_fn fn, void *ctx);
 
 /* Pushes a task that any worker may run; pool_sync waits for it, running other
  * work meanwhile. Spawn and sync must pair up in LIFO order on the same thread,
- * inside a pool job (pool_parallel_for body or pool_run). */
+ * inside a pool job (pool_parallel_for body or pool_run); misuse is a programmer
+ * error (assert). pool NULL: spawn runs the task at once and sync returns. */
 void pool_spawn(pool_t *pool, pool_task_t *task, pool_task_fn fn, void *arg);
 void pool_sync(pool_t *pool, pool_task_t *task);
 

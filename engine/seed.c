@@ -2,9 +2,9 @@
 #include "seed.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "err.h"
 #include "pool.h"
 
 /* The modes, in seed_mode_t order: name (CLI, URL, state) and label (the page). */
@@ -81,8 +81,6 @@ static void fill_body(void *ctx, int64_t begin, int64_t end, int worker) {
     }
 }
 
-static int wrap(int i, int n) { return ((i % n) + n) % n; }
-
 /* Visits every sample within `radius` of (cx, cy, cz), wrapping or clipping. */
 typedef void (*ball_fn)(gs_sim_t *sim, size_t i, void *arg);
 static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, ball_fn fn, void *arg) {
@@ -90,12 +88,14 @@ static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, 
     bool periodic = g.boundary == GRID_PERIODIC;
     int n[3] = {g.nx, g.ny, g.nz};
     float c[3] = {cx, cy, cz};
-    int lo[3], hi[3];
+    int lo[3], hi[3], shift[3] = {0, 0, 0};
     for (int a = 0; a < 3; a++) {
         lo[a] = (int)floorf(c[a] - radius);
         hi[a] = (int)ceilf(c[a] + radius);
         if (periodic) { /* never visit a sample twice */
             if (hi[a] - lo[a] + 1 > n[a]) hi[a] = lo[a] + n[a] - 1;
+            /* a multiple of n taking lo into [0, n): then every x + shift is in [0, 2n) */
+            shift[a] = lo[a] < 0 ? (-lo[a] + n[a] - 1) / n[a] * n[a] : -(lo[a] / n[a]) * n[a];
         } else {
             lo[a] = lo[a] < 0 ? 0 : lo[a];
             hi[a] = hi[a] > n[a] - 1 ? n[a] - 1 : hi[a];
@@ -109,7 +109,8 @@ static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, 
             for (int x = lo[0]; x <= hi[0]; x++) {
                 float dx = (float)x - cx;
                 if (dx * dx + dy * dy + dz * dz > r2) continue;
-                size_t i = grid_index(g, wrap(x, n[0]), wrap(y, n[1]), wrap(z, n[2]));
+                size_t i = grid_index(g, grid_wrap(x + shift[0], n[0]), grid_wrap(y + shift[1], n[1]),
+                                      grid_wrap(z + shift[2], n[2]));
                 fn(sim, i, arg);
             }
         }
@@ -124,7 +125,7 @@ static void seed_ball_cell(gs_sim_t *sim, size_t i, void *arg) {
 
 bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, char *err, int err_len) {
     if ((unsigned)mode > SEED_NOISE) {
-        if (err) snprintf(err, (size_t)err_len, "seed mode %d: must be cube, spheres or noise", (int)mode);
+        err_set(err, err_len, "seed mode %d: must be cube, spheres or noise", (int)mode);
         return false;
     }
     grid_t g = sim->grid;
@@ -135,8 +136,7 @@ bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, cha
         j.box0[a] = (n[a] - b) / 2;
         j.box1[a] = j.box0[a] + b;
     }
-    if (pool) pool_parallel_for(pool, 0, g.nz, 1, fill_body, &j);
-    else fill_body(&j, 0, g.nz, 0);
+    pool_parallel_for(pool, 0, g.nz, 1, fill_body, &j);
     if (mode == SEED_SPHERES) {
         size_t cells = grid_count(g);
         int count = 3 + (int)(cells / (32 * 32 * 32));
@@ -159,6 +159,7 @@ bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, cha
     return true;
 }
 
+/* Per axis, the chunks whose span holds a painted sample. */
 typedef struct paint_t {
     float amount;
     bool *touched[3];
@@ -168,18 +169,15 @@ static void paint_cell(gs_sim_t *sim, size_t i, void *arg) {
     paint_t *p = arg;
     float v = sim->v[i] + p->amount;
     sim->v[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
-    grid_t g = sim->grid;
-    p->touched[0][i % (size_t)g.nx] = true;
-    p->touched[1][(i / (size_t)g.nx) % (size_t)g.ny] = true;
-    p->touched[2][i / ((size_t)g.nx * (size_t)g.ny)] = true;
-}
-
-/* true when the chunk's sample range along an axis holds a touched sample. */
-static bool axis_touched(const bool *t, int c, int n, int cells) {
-    int s1 = (c + 1) * CHUNK_CELLS < cells ? (c + 1) * CHUNK_CELLS : cells;
-    for (int s = c * CHUNK_CELLS; s <= s1; s++)
-        if (t[s % n]) return true;
-    return false;
+    const grid_t g = sim->grid;
+    const bool periodic = g.boundary == GRID_PERIODIC;
+    const int s[3] = {(int)(i % (size_t)g.nx), (int)((i / (size_t)g.nx) % (size_t)g.ny),
+                      (int)(i / ((size_t)g.nx * (size_t)g.ny))};
+    const int nch[3] = {sim->layout.chx, sim->layout.chy, sim->layout.chz};
+    for (int a = 0; a < 3; a++) {
+        int cs[2], k = chunk_of_sample(s[a], nch[a], periodic, cs);
+        for (int q = 0; q < k; q++) p->touched[a][cs[q]] = true;
+    }
 }
 
 bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, float amount, char *err,
@@ -194,23 +192,22 @@ bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, f
         if (i < 3) ok = ok && chk[i].v < chk[i].hi;
         if (i == 3) ok = ok && chk[i].v > 0.0f;
         if (!ok) {
-            if (err) snprintf(err, (size_t)err_len, "paint %s = %g: must be in %s%g, %g%s", chk[i].name,
-                              (double)chk[i].v, i == 3 ? "(" : "[", (double)chk[i].lo, (double)chk[i].hi,
-                              i < 3 ? ")" : "]");
+            err_set(err, err_len, "paint %s = %g: must be in %s%g, %g%s", chk[i].name, (double)chk[i].v,
+                    i == 3 ? "(" : "[", (double)chk[i].lo, (double)chk[i].hi, i < 3 ? ")" : "]");
             return false;
         }
     }
-    bool tx[GRID_MAX_SIDE] = {0}, ty[GRID_MAX_SIDE] = {0}, tz[GRID_MAX_SIDE] = {0};
+    bool tx[CHUNK_MAX_PER_AXIS] = {0}, ty[CHUNK_MAX_PER_AXIS] = {0}, tz[CHUNK_MAX_PER_AXIS] = {0};
     paint_t p = {amount, {tx, ty, tz}};
     for_ball(sim, x, y, z, radius, paint_cell, &p);
-    chunk_layout_t l = sim->layout;
+    const chunk_layout_t l = sim->layout;
     for (int cz = 0; cz < l.chz; cz++) {
-        if (!axis_touched(tz, cz, g.nz, grid_cells(g, g.nz))) continue;
+        if (!tz[cz]) continue;
         for (int cy = 0; cy < l.chy; cy++) {
-            if (!axis_touched(ty, cy, g.ny, grid_cells(g, g.ny))) continue;
+            if (!ty[cy]) continue;
             for (int cx = 0; cx < l.chx; cx++) {
-                if (!axis_touched(tx, cx, g.nx, grid_cells(g, g.nx))) continue;
-                size_t id = (size_t)cx + (size_t)l.chx * ((size_t)cy + (size_t)l.chy * (size_t)cz);
+                if (!tx[cx]) continue;
+                size_t id = chunk_id(l, cx, cy, cz);
                 sim->ranges[id] = chunk_range_of(g, sim->v, id);
             }
         }
@@ -230,7 +227,7 @@ bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], fl
     }
     len = sqrt(len);
     if (!(len > 0.0) || !isfinite(len) || !isfinite(o[0]) || !isfinite(o[1]) || !isfinite(o[2])) {
-        if (err) snprintf(err, (size_t)err_len, "paint: the view ray is not finite");
+        err_set(err, err_len, "paint: the view ray is not finite");
         return false;
     }
     /* Where the ray enters and leaves the box [0, hi] (slab method, in double so a
@@ -247,7 +244,7 @@ bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], fl
         t1 = fmin(t1, fmax(ta, tb));
     }
     if (!(t1 >= t0)) {
-        if (err) snprintf(err, (size_t)err_len, "paint: the ray misses the grid");
+        err_set(err, err_len, "paint: the ray misses the grid");
         return false;
     }
     /* Half-sample steps through the box: at most about 2 * sqrt(3) * 512 samples. */
@@ -263,6 +260,6 @@ bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], fl
         if (sim->v[grid_index(g, q[0], q[1], q[2])] >= iso)
             return seed_paint_sphere(sim, p[0], p[1], p[2], radius, amount, err, err_len);
     }
-    if (err) snprintf(err, (size_t)err_len, "paint: the ray meets no surface (V >= %g)", (double)iso);
+    err_set(err, err_len, "paint: the ray meets no surface (V >= %g)", (double)iso);
     return false;
 }

@@ -2,7 +2,8 @@
  * Every item/task runs exactly once (millions of tiny tasks, random nesting of
  * parallel_for, spawn/sync and pool_run, 1..8 threads on however many cores),
  * fib through spawn/sync, shutdown right after work, active-count changes between
- * jobs, idle CPU near zero, statistics that add up. Pool tasks never call cmocka
+ * jobs, idle CPU near zero, statistics that add up, programmer errors that abort
+ * (in forked children). Pool tasks never call cmocka
  * (no I/O from pool threads): they record failures in atomics checked afterwards. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +12,13 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "deque.h"
 #include "plat.h"
@@ -342,16 +346,102 @@ static void test_fib(void **state) {
     }
 }
 
-/* Spawn/sync outside any job still works (runs inline). */
-static void test_spawn_outside_job(void **state) {
+/* ---- programmer errors abort (asserts) ------------------------------------------------ */
+
+static void nop_task(void *arg) { (void)arg; }
+static void nop_body(void *ctx, int64_t b, int64_t e, int worker) { (void)ctx, (void)b, (void)e, (void)worker; }
+
+typedef enum misuse_t {
+    MISUSE_NONE,          /* control: correct use, the child exits 0 */
+    MISUSE_SPAWN_OUTSIDE, /* pool_spawn outside any job of the pool */
+    MISUSE_SYNC_UNSPAWNED,
+    MISUSE_SYNC_NOT_LIFO, /* spawn a, spawn b, sync a */
+    MISUSE_SPAWN_NO_SYNC, /* a job returns with a spawned task not synced */
+    MISUSE_NON_OWNER,     /* pool_parallel_for from a thread that did not create the pool */
+} misuse_t;
+
+typedef struct misuse_arg {
+    pool_t *pool;
+    misuse_t what;
+} misuse_arg;
+
+static void misuse_job(void *arg) {
+    misuse_arg *m = arg;
+    pool_task_t a, b;
+    switch (m->what) {
+    case MISUSE_NONE:
+        pool_spawn(m->pool, &a, nop_task, NULL);
+        pool_spawn(m->pool, &b, nop_task, NULL);
+        pool_sync(m->pool, &b);
+        pool_sync(m->pool, &a);
+        break;
+    case MISUSE_SYNC_UNSPAWNED:
+        memset(&a, 0, sizeof a);
+        pool_sync(m->pool, &a);
+        break;
+    case MISUSE_SYNC_NOT_LIFO:
+        pool_spawn(m->pool, &a, nop_task, NULL);
+        pool_spawn(m->pool, &b, nop_task, NULL);
+        pool_sync(m->pool, &a);
+        pool_sync(m->pool, &b);
+        break;
+    case MISUSE_SPAWN_NO_SYNC: pool_spawn(m->pool, &a, nop_task, NULL); break;
+    default: break;
+    }
+}
+
+static void *non_owner_thread(void *arg) {
+    pool_parallel_for(arg, 0, 10, 1, nop_body, NULL);
+    return NULL;
+}
+
+/* Runs one misuse in a child process (a one-thread pool: no thief can take a task
+ * and hide the error) and returns its wait status. */
+static int run_misuse(misuse_t what) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3); /* the assert's message */
+        pool_t *p = pool_create(&(pool_desc_t){.threads = 1}, NULL, 0);
+        if (!p) _exit(4);
+        misuse_arg m = {p, what};
+        if (what == MISUSE_SPAWN_OUTSIDE) {
+            pool_task_t t;
+            pool_spawn(p, &t, nop_task, NULL);
+            pool_sync(p, &t);
+        } else if (what == MISUSE_NON_OWNER) {
+            pthread_t th;
+            if (pthread_create(&th, NULL, non_owner_thread, p) != 0) _exit(5);
+            pthread_join(th, NULL);
+        } else {
+            pool_run(p, misuse_job, &m);
+        }
+        pool_destroy(p);
+        _exit(0);
+    }
+    assert_true(pid > 0);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return st;
+}
+
+/* Spawn/sync misuse and a job entered from a non-owner thread abort (assert) rather
+ * than being silently tolerated. Forked children: needs fork and live asserts. */
+static void test_misuse_aborts(void **state) {
     (void)state;
-    pool_t *p = make_pool(2);
-    fib_arg a = {p, 10, 0};
-    pool_task_t t;
-    pool_spawn(p, &t, fib_task, &a);
-    pool_sync(p, &t);
-    assert_int_equal(a.r, 55);
-    pool_destroy(p);
+#if defined(__EMSCRIPTEN__) || defined(NDEBUG)
+    skip();
+#else
+    int st = run_misuse(MISUSE_NONE);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    const misuse_t bad[] = {MISUSE_SPAWN_OUTSIDE, MISUSE_SYNC_UNSPAWNED, MISUSE_SYNC_NOT_LIFO, MISUSE_SPAWN_NO_SYNC,
+                            MISUSE_NON_OWNER};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        st = run_misuse(bad[i]);
+        if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT))
+            fail_msg("misuse %d: child did not abort (status 0x%x)", (int)bad[i], st);
+    }
+#endif
 }
 
 /* ---- shutdown with work in flight ------------------------------------------------------ */
@@ -681,7 +771,7 @@ int main(void) {
         cmocka_unit_test(test_parallel_for_exactly_once),
         cmocka_unit_test(test_random_nesting),
         cmocka_unit_test(test_fib),
-        cmocka_unit_test(test_spawn_outside_job),
+        cmocka_unit_test(test_misuse_aborts),
         cmocka_unit_test(test_shutdown_in_flight),
         cmocka_unit_test(test_set_active),
         cmocka_unit_test(test_idle_cpu),
