@@ -49,6 +49,7 @@ static struct {
     char error[512];
     char *schema; /* built once */
     char info[INFO_CAP];
+    char view_json[128];
     char stats[STATS_CAP];
     char hex[17];
 } eng;
@@ -245,7 +246,7 @@ API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float d
 }
 
 /* The simulation as JSON: nx, ny, nz, boundary, every live parameter by its schema
- * key, seed, seedMode (when known), step, and the view (iso, scalar, close). */
+ * key, seedMode (when known), seed and step. */
 API_EXPORT const char *eng_sim_info_json(void) {
     if (!need_sim("eng_sim_info_json")) return NULL;
     const gs_sim_t *s = &eng.sim;
@@ -262,10 +263,15 @@ API_EXPORT const char *eng_sim_info_json(void) {
         at += (size_t)snprintf(eng.info + at, INFO_CAP - at, ",\"seedMode\":\"%s\"",
                                seed_mode_name((seed_mode_t)eng.seed_mode));
     if (at < INFO_CAP)
-        snprintf(eng.info + at, INFO_CAP - at,
-                 ",\"seed\":\"%" PRIu64 "\",\"step\":%" PRIu64 ",\"view\":{\"iso\":%.9g,\"scalar\":%d,\"close\":%s}}",
-                 s->seed, s->step, (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false");
+        snprintf(eng.info + at, INFO_CAP - at, ",\"seed\":\"%" PRIu64 "\",\"step\":%" PRIu64 "}", s->seed, s->step);
     return eng.info;
+}
+
+/* The view settings in force, by their schema keys: {iso, scalar, close}. */
+API_EXPORT const char *eng_view_json(void) {
+    snprintf(eng.view_json, sizeof eng.view_json, "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s}",
+             (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false");
+    return eng.view_json;
 }
 
 /* The state hash (README: "State hash") as 16 hex digits. */

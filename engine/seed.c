@@ -124,8 +124,9 @@ static void seed_ball_cell(gs_sim_t *sim, size_t i, void *arg) {
 }
 
 bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, char *err, int err_len) {
-    if ((unsigned)mode > SEED_NOISE) {
-        err_set(err, err_len, "seed mode %d: must be cube, spheres or noise", (int)mode);
+    if ((unsigned)mode >= SEED_MODE_COUNT) {
+        err_set(err, err_len, "seed mode %d: must be 0..%d (%s .. %s)", (int)mode, SEED_MODE_COUNT - 1, modes[0].name,
+                modes[SEED_MODE_COUNT - 1].name);
         return false;
     }
     grid_t g = sim->grid;

@@ -20,7 +20,7 @@
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
 // Worker -> page:
-//   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}
+//   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
@@ -94,6 +94,9 @@ function postInfo() {
   // heapBytes: the WASM heap, which only grows (the page restarts the engine to shrink it).
   postMessage({ type: 'info', info: JSON.parse(str(E._eng_sim_info_json())), heapBytes: E.HEAPU8.length });
 }
+
+// The view in force, for the page's link.
+function postView() { postMessage({ type: 'view', view: JSON.parse(str(E._eng_view_json())) }); }
 
 function mesh() {
   meshDirty = false; // also on failure: the same request would fail again
@@ -273,7 +276,7 @@ const handlers = {
     stage(m, ['view']);
     if (!E._eng_view_set()) { engineError('view refused'); return; }
     meshDirty = true;
-    if (hasSim) postInfo(); // the page's link shows the view in force
+    postView();
   },
   run(m) {
     if (typeof m.on !== 'boolean') throw new Error('run: on must be true or false');

@@ -21,6 +21,7 @@ const rd = (window.rd = {
   glVersion: '',
   presets: [],
   info: null,          // the simulation as the engine describes it (dims, params, step)
+  view: null,          // the view settings in force (iso, scalar, close), as the engine says
   stats: null,         // latest speed figures from the worker
   meshesReceived: 0,
   meshesDrawn: 0,
@@ -280,8 +281,8 @@ function inForce() {
     s.boundary = i.boundary;
     s.seed = i.seed;
     if (i.seedMode) s.seedMode = i.seedMode;
-    if (i.view) Object.assign(s, i.view);
   }
+  if (rd.view) Object.assign(s, rd.view);
   return s;
 }
 
@@ -485,6 +486,10 @@ function onWorkerMessage(ev) {
         rd.loading = null;
       }
       showInForce(); // the controls and the link show what is in force (a refused change snaps back)
+      break;
+    case 'view':
+      rd.view = m.view;
+      showInForce();
       break;
     case 'mesh':
       rd.meshesReceived++;

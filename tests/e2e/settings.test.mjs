@@ -57,7 +57,7 @@ test(`${BROWSER}: a link with bad values opens a running simulation, names each 
   assert.equal(info.boundary, Number(param('boundary').default));
   assert.equal(Math.fround(info.F), Math.fround(spots.F), 'F: the default preset\'s, not 0 nor a stale value');
   assert.equal(Math.fround(info.Du), Math.fround(spots.Du), 'Du: the preset\'s, not 0');
-  assert.equal(info.view.iso, param('iso').default);
+  assert.equal(await page.evaluate(() => window.rd.view.iso), param('iso').default);
   for (const key of ['stencil', 'boundary', 'seedMode']) {
     assert.deepEqual(await options(page, key), param(key).choices.map((c) => c.value), `${key} gained no option`);
   }
@@ -107,7 +107,7 @@ test(`${BROWSER}: a refused value never stays in the link; empty or non-numeric 
     assert.match(text, /must be a decimal/, `${id}='${v}': ${text}`);
   }
   const after = await page.evaluate(() => window.rd.info);
-  assert.deepEqual({ ...after, view: null }, { ...before, view: null }, 'nothing changed: no field was read as 0');
+  assert.deepEqual(after, before, 'nothing changed: no field was read as 0');
   const link = await linkOf(page);
   assert.equal(link.Du, '0.082', 'the link shows the Du in force');
   assert.equal(await page.$eval('#Du', (e) => e.value), '0.082', 'the field shows the Du in force again');
