@@ -54,8 +54,6 @@ static struct {
     char hex[17];
 } eng;
 
-static void set_error(const char *msg) { err_set(eng.error, sizeof eng.error, "%s", msg); }
-
 static bool need_sim(const char *fn) {
     if (eng.has_sim) return true;
     err_set(eng.error, sizeof eng.error, "%s: no simulation yet (call eng_sim_new or eng_sim_load)", fn);
@@ -316,7 +314,7 @@ static bool keep_file(size_t bytes) {
     eng_file_release();
     eng.file = plat_alloc(bytes);
     if (!eng.file) {
-        set_error("out of memory for the file");
+        err_set(eng.error, sizeof eng.error, "out of memory for the file");
         return false;
     }
     eng.file_bytes = bytes;
@@ -334,7 +332,7 @@ API_EXPORT int eng_sim_save(void) {
 /* Replaces the simulation with the .rds file at buf[0..len) (validated whole first). */
 API_EXPORT int eng_sim_load(const void *buf, uint32_t len) {
     if (!eng.pool) {
-        set_error("eng_sim_load: call eng_init first");
+        err_set(eng.error, sizeof eng.error, "eng_sim_load: call eng_init first");
         return 0;
     }
     if (!rds_read(&eng.sim, eng.pool, buf, (size_t)len, eng.error, (int)sizeof eng.error)) return 0;
@@ -347,7 +345,7 @@ API_EXPORT int eng_sim_load(const void *buf, uint32_t len) {
  * eng_file_ptr/eng_file_bytes. */
 API_EXPORT int eng_mesh_export(const char *ext) {
     if (!eng.mesher || mc_triangle_count(eng.mesher) == 0) {
-        set_error("mesh export: there is no mesh yet");
+        err_set(eng.error, sizeof eng.error, "mesh export: there is no mesh yet");
         return 0;
     }
     const meshio_format_info_t *fmt = meshio_format_from_ext(ext);

@@ -165,7 +165,7 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
     char tmp[8];
     if (!err) err = tmp, err_len = (int)sizeof tmp;
     if (p.stencil != 7 && p.stencil != 19 && p.stencil != 27) {
-        snprintf(err, (size_t)err_len, "stencil %d: must be 7, 19 or 27", p.stencil);
+        err_set(err, err_len, "stencil %d: must be 7, 19 or 27", p.stencil);
         return false;
     }
     struct { const char *name; float v, lo, hi; } chk[] = {
@@ -175,17 +175,17 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
     };
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
         if (!in_range(chk[i].v, chk[i].lo, chk[i].hi)) {
-            snprintf(err, (size_t)err_len, "%s = %g: must be a finite number in [%g, %g]", chk[i].name,
+            err_set(err, err_len, "%s = %g: must be a finite number in [%g, %g]", chk[i].name,
                      (double)chk[i].v, (double)chk[i].lo, (double)chk[i].hi);
             return false;
         }
     }
     if (!(p.dt > 0.0f)) {
-        snprintf(err, (size_t)err_len, "dt = %g: must be > 0 (and <= %g)", (double)p.dt, (double)GS_DT_MAX);
+        err_set(err, err_len, "dt = %g: must be > 0 (and <= %g)", (double)p.dt, (double)GS_DT_MAX);
         return false;
     }
     if (p.Dv < GS_DV_DU_MIN * p.Du || p.Dv > GS_DV_DU_MAX * p.Du) {
-        snprintf(err, (size_t)err_len,
+        err_set(err, err_len,
                  "Dv = %g is unstable with Du = %g: must be in [Du/2, 2*Du] = [%g, %g] (%s)", (double)p.Dv,
                  (double)p.Du, (double)(GS_DV_DU_MIN * p.Du), (double)(GS_DV_DU_MAX * p.Du),
                  p.Dv < GS_DV_DU_MIN * p.Du ? "a smaller Dv grows one-cell spikes of V"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* F, k, Du, Dv, dt, stencil */
-#define P(F, k, Du, Dv, dt, st) {(F), (k), (Du), (Dv), (dt), (st)}
+#define P(F_, k_, Du_, Dv_, dt_, st) {.F = (F_), .k = (k_), .Du = (Du_), .Dv = (Dv_), .dt = (dt_), .stencil = (st)}
 #define CLASSIC(F, k) P(F, k, 0.16f, 0.08f, 1.0f, 7)
 
 static const preset_t presets[] = {

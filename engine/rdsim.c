@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "gs.h"
 #include "hash.h"
 #include "mc.h"
@@ -206,7 +207,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
                         int err_len) {
     mc_mesher_t *m = mc_mesher_create();
     if (!m) {
-        snprintf(err, (size_t)err_len, "out of memory");
+        err_set(err, err_len, "out of memory");
         return false;
     }
     mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
