@@ -15,6 +15,24 @@ void camera_reset(camera_t *cam) {
     cam->fov_y = glm_rad(45.0f);
 }
 
+bool camera_set(camera_t *cam, float yaw, float pitch, float distance, const vec3 target) {
+    if (!isfinite(yaw) || !isfinite(pitch) || !isfinite(distance) || !isfinite(target[0]) || !isfinite(target[1]) ||
+        !isfinite(target[2]))
+        return false;
+    cam->yaw = fmodf(yaw, 2.0f * GLM_PIf);
+    cam->pitch = glm_clamp(pitch, -PITCH_LIMIT, PITCH_LIMIT);
+    cam->distance = glm_clamp(distance, MIN_DISTANCE, MAX_DISTANCE);
+    glm_vec3_copy((float *)target, cam->target);
+    return true;
+}
+
+void camera_view(camera_t *cam, camera_view_t view) {
+    camera_reset(cam);
+    if (view == CAMERA_VIEW_FRONT) cam->yaw = 0.0f, cam->pitch = 0.0f;
+    else if (view == CAMERA_VIEW_SIDE) cam->yaw = 0.5f * GLM_PIf, cam->pitch = 0.0f;
+    else if (view == CAMERA_VIEW_TOP) cam->yaw = 0.0f, cam->pitch = PITCH_LIMIT;
+}
+
 void camera_orbit(camera_t *cam, float dx_px, float dy_px) {
     cam->yaw -= dx_px / ORBIT_PX_PER_RADIAN;
     cam->pitch = glm_clamp(cam->pitch + dy_px / ORBIT_PX_PER_RADIAN, -PITCH_LIMIT, PITCH_LIMIT);

@@ -5,6 +5,7 @@
 #define CAMERA_H
 
 #include <cglm/cglm.h>
+#include <stdbool.h>
 
 typedef struct camera_t {
     float yaw, pitch;  /* radians */
@@ -19,6 +20,13 @@ void camera_orbit(camera_t *cam, float dx_px, float dy_px);
 void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_h_px);
 void camera_zoom(camera_t *cam, float wheel_steps);
 void camera_eye(const camera_t *cam, vec3 dest);
+/* Sets the orbit (from a link): pitch and distance clamped as orbit and zoom clamp
+ * them; false (nothing changed) when a value is not finite. */
+bool camera_set(camera_t *cam, float yaw, float pitch, float distance, const vec3 target);
+
+/* The axis views: looking down -z (front), -x (side), -y (top), and the default. */
+typedef enum camera_view_t { CAMERA_VIEW_DEFAULT, CAMERA_VIEW_FRONT, CAMERA_VIEW_SIDE, CAMERA_VIEW_TOP } camera_view_t;
+void camera_view(camera_t *cam, camera_view_t view);
 /* View-projection matrix for the given aspect ratio (width / height). */
 void camera_view_proj(const camera_t *cam, float aspect, mat4 dest);
 

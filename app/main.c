@@ -49,6 +49,30 @@ EMSCRIPTEN_KEEPALIVE int app_paint_at(float sx, float sy) {
     return 1;
 }
 
+/* The camera for the page's link: yaw, pitch, distance, target x, y, z (6 floats,
+ * valid until the next call). */
+EMSCRIPTEN_KEEPALIVE const float *app_camera_state(void) {
+    static float s[6];
+    s[0] = app.cam.yaw, s[1] = app.cam.pitch, s[2] = app.cam.distance;
+    s[3] = app.cam.target[0], s[4] = app.cam.target[1], s[5] = app.cam.target[2];
+    return s;
+}
+
+/* Sets the camera (a link's); 0 when a value is not finite. */
+EMSCRIPTEN_KEEPALIVE int app_camera_set(float yaw, float pitch, float distance, float tx, float ty, float tz) {
+    const vec3 t = {tx, ty, tz};
+    return camera_set(&app.cam, yaw, pitch, distance, t) ? 1 : 0;
+}
+
+/* An axis view (camera_view_t: 0 default, 1 front, 2 side, 3 top); zoom by wheel steps (pinch). */
+EMSCRIPTEN_KEEPALIVE void app_camera_view(int view) {
+    if (view >= CAMERA_VIEW_DEFAULT && view <= CAMERA_VIEW_TOP) camera_view(&app.cam, (camera_view_t)view);
+}
+EMSCRIPTEN_KEEPALIVE void app_camera_zoom(float steps) { camera_zoom(&app.cam, steps); }
+
+/* The values the colour ramp spans (the schema's range of the colouring shown). */
+EMSCRIPTEN_KEEPALIVE void app_set_shown_range(float lo, float hi) { render_set_shown_range(lo, hi); }
+
 static void handle_event(const SDL_Event *e) {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:

@@ -16,7 +16,8 @@ static struct {
     GLuint program, vao, vbo, ibo;
     GLuint box_program, box_vao, box_vbo;
     GLint box_u_mvp, box_u_size;
-    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp;
+    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
+    float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
 } r;
@@ -117,6 +118,9 @@ bool render_init(char *err, int err_len) {
     r.u_base_color = glGetUniformLocation(r.program, "u_base_color");
     r.u_use_scalar = glGetUniformLocation(r.program, "u_use_scalar");
     r.u_ramp = glGetUniformLocation(r.program, "u_ramp");
+    r.u_scalar_range = glGetUniformLocation(r.program, "u_scalar_range");
+    r.u_shown_range = glGetUniformLocation(r.program, "u_shown_range");
+    r.shown_lo = 0.0f, r.shown_hi = 1.0f;
     make_ramp();
 
     glGenVertexArrays(1, &r.vao);
@@ -195,6 +199,8 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUniform3fv(r.u_eye, 1, eye);
     glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
     glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);
+    glUniform2f(r.u_scalar_range, r.mesh.scalar_min, r.mesh.scalar_max);
+    glUniform2f(r.u_shown_range, r.shown_lo, r.shown_hi);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r.ramp);
     glUniform1i(r.u_ramp, 0);
@@ -207,4 +213,10 @@ void render_draw(const camera_t *cam, int w, int h) {
     glBindVertexArray(r.box_vao);
     glDrawArrays(GL_LINES, 0, 24);
     glBindVertexArray(0);
+}
+
+void render_set_shown_range(float lo, float hi) {
+    if (!(hi > lo)) return; /* an empty or NaN range keeps the last one */
+    r.shown_lo = lo;
+    r.shown_hi = hi;
 }

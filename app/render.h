@@ -21,6 +21,10 @@ uint32_t render_triangle_count(void);
  * the grid units of the current mesh. false when there is no mesh yet. */
 bool render_pick_ray(const camera_t *cam, float aspect, float sx, float sy, float origin[3], float dir[3]);
 
+/* The values the colour ramp spans (the page sends the schema's range of the
+ * colouring in use). Ignored unless lo < hi. */
+void render_set_shown_range(float lo, float hi);
+
 /* The clear colour; the browser tests compare pixels against it. */
 #define RENDER_CLEAR_R 0.06f
 #define RENDER_CLEAR_G 0.07f

@@ -225,6 +225,9 @@ API_EXPORT int eng_sim_step(int n) {
     return (int)(eng.sim.step - before);
 }
 
+/* The step count (exact in a double: at most GS_STEP_MAX = 2^53 - 1). */
+API_EXPORT double eng_sim_step_count(void) { return eng.has_sim ? (double)eng.sim.step : 0.0; }
+
 /* Milliseconds the last eng_sim_step spent in the fused step pass. */
 API_EXPORT double eng_sim_step_ms(void) { return eng.last_timing.step_ms + eng.last_timing.ranges_ms; }
 

@@ -691,6 +691,13 @@ static void materialize(mc_mesher_t *m) {
     m->floats_ready = true;
 }
 
+void mc_scalar_shown_range(int scalar, float *lo, float *hi) {
+    *lo = 0.0f;
+    *hi = scalar == MC_SCALAR_GRAD_V ? MC_GRAD_V_SHOWN_MAX : 1.0f;
+}
+
+int mc_scalar_kind(const mc_mesher_t *m) { return m->scalar; }
+
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
              const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len) {
     uint64_t t_start = plat_now_ns();

@@ -63,6 +63,13 @@ typedef enum mc_scalar_t {
     MC_SCALAR_GRAD_V = 2 /* |grad V| interpolated along the edge */
 } mc_scalar_t;
 
+/* The fixed range over which a scalar is coloured, on screen and in exports (so a
+ * colour means the same value in every frame and file): U in [0, 1], |grad V| in
+ * [0, MC_GRAD_V_SHOWN_MAX] (the isosurface's |grad V| stays below it in every preset,
+ * measured: p99 0.06..0.21). Values outside are shown as the range's ends. */
+#define MC_GRAD_V_SHOWN_MAX 0.25f
+void mc_scalar_shown_range(int scalar, float *lo, float *hi);
+
 typedef struct mc_desc_t {
     float iso;
     int scalar;         /* mc_scalar_t */
@@ -108,6 +115,7 @@ uint32_t mc_triangle_count(const mc_mesher_t *m);
 const float *mc_positions(mc_mesher_t *m); /* 3 per vertex, grid units */
 const float *mc_normals(mc_mesher_t *m);   /* 3 per vertex, unit length */
 const float *mc_scalars(mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
+int mc_scalar_kind(const mc_mesher_t *m);  /* mc_scalar_t of the last mesh */
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
 mc_stats_t mc_stats(const mc_mesher_t *m);
 

@@ -277,15 +277,14 @@ bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, co
     uint32_t nv = mc_vertex_count(m);
     uint8_t *rgb = NULL;
     if (mc_scalars(m) && nv && fmt && fmt->colors) {
-        size_t bytes = 0;
-        mesh_header_t h;
-        memcpy(&h, mc_blob(m, &bytes), sizeof h);
+        float lo, hi; /* the range the view colours over (mc.h), not this mesh's own */
+        mc_scalar_shown_range(mc_scalar_kind(m), &lo, &hi);
         rgb = malloc(3 * (size_t)nv);
         if (!rgb) {
             err_set(err, err_len, "%s: out of memory for colours", name);
             return false;
         }
-        meshio_colormap(mc_scalars(m), nv, h.scalar_min, h.scalar_max, rgb);
+        meshio_colormap(mc_scalars(m), nv, lo, hi, rgb);
     }
     meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)};
     bool ok = meshio_encode(&mm, fmt, name, out, err, err_len);

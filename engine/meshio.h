@@ -81,7 +81,8 @@ void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rg
 
 struct mc_mesher_t;
 /* The last mesh of a marching-cubes mesher, encoded as fmt (meshio_encode): float
- * positions in grid units, normals, and colours from its scalar when it has one and
+ * positions in grid units, normals, and colours from its scalar (over mc_scalar_shown_range,
+ * as the view colours it) when it has one and
  * fmt carries colours. Call from the mesher's owner thread. */
 bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, const char *name,
                       meshio_bytes_t *out, char *err, int err_len);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "err.h"
 #include "grid.h"
 #include "mc.h"
@@ -24,25 +25,37 @@ enum { SCHEMA_PAGE_THREADS = 16, SCHEMA_PAGE_THREADS_DEFAULT_MAX = 8 };
 
 /* ---- choices owned by other modules ---- */
 
-static const schema_choice_t stencils[] = {
-    {"7", "7", "7-point", GS_STENCIL_7}, {"19", "19", "19-point", GS_STENCIL_19}, {"27", "27", "27-point", GS_STENCIL_27}};
+#define CHOICE(value, cli, label, code) {(value), (cli), (label), (code), false, 0, 0}
+
+static const schema_choice_t stencils[] = {CHOICE("7", "7", "7-point", GS_STENCIL_7),
+                                           CHOICE("19", "19", "19-point", GS_STENCIL_19),
+                                           CHOICE("27", "27", "27-point", GS_STENCIL_27)};
 static int stencil_count(void) { return (int)(sizeof stencils / sizeof stencils[0]); }
 static schema_choice_t stencil_at(int i) { return stencils[i]; }
 
-static const schema_choice_t boundaries[] = {{"0", "periodic", "periodic", GRID_PERIODIC},
-                                             {"1", "zeroflux", "zero-flux", GRID_ZEROFLUX}};
+static const schema_choice_t boundaries[] = {CHOICE("0", "periodic", "periodic", GRID_PERIODIC),
+                                             CHOICE("1", "zeroflux", "zero-flux", GRID_ZEROFLUX)};
 static int boundary_count(void) { return (int)(sizeof boundaries / sizeof boundaries[0]); }
 static schema_choice_t boundary_at(int i) { return boundaries[i]; }
 
 static const schema_choice_t scalars[] = {
-    {"0", "none", "flat", MC_SCALAR_NONE}, {"1", "u", "U", MC_SCALAR_U}, {"2", "gradv", "|\xe2\x88\x87V|", MC_SCALAR_GRAD_V}};
+    CHOICE("0", "none", "flat", MC_SCALAR_NONE), CHOICE("1", "u", "U", MC_SCALAR_U),
+    CHOICE("2", "gradv", "|\xe2\x88\x87V|", MC_SCALAR_GRAD_V)};
 static int scalar_count(void) { return (int)(sizeof scalars / sizeof scalars[0]); }
-static schema_choice_t scalar_at(int i) { return scalars[i]; }
+static schema_choice_t scalar_at(int i) {
+    schema_choice_t c = scalars[i];
+    if (c.code != MC_SCALAR_NONE) {
+        float lo, hi;
+        mc_scalar_shown_range(c.code, &lo, &hi);
+        c.has_range = true, c.lo = lo, c.hi = hi;
+    }
+    return c;
+}
 
 static int seed_mode_choices(void) { return seed_mode_count(); }
 static schema_choice_t seed_mode_choice(int i) {
     const char *name = seed_mode_name((seed_mode_t)i);
-    return (schema_choice_t){name, name, seed_mode_label((seed_mode_t)i), i};
+    return (schema_choice_t)CHOICE(name, name, seed_mode_label((seed_mode_t)i), i);
 }
 static double preset_seed_mode(const preset_t *p) { return (double)p->seed_mode; }
 
@@ -300,6 +313,7 @@ static void put_param(out_t *o, const schema_param_t *p) {
             put_str(o, c.value);
             put_key_str(o, "cli", c.cli);
             put_key_str(o, "label", c.label);
+            if (c.has_range) put(o, ",\"range\":[%.9g,%.9g]", c.lo, c.hi);
             put(o, "}");
         }
         put(o, "]");
@@ -351,6 +365,16 @@ size_t schema_json(char *buf, size_t cap) {
         put_key_str(&o, "label", f->label);
         put_key_str(&o, "mime", f->mime);
         put(&o, ",\"colours\":%s}", f->colors ? "true" : "false");
+    }
+    put(&o, "],\"colormaps\":[");
+    for (int i = 0; i < colormap_count(); i++) {
+        const colormap_t *c = colormap_at(i);
+        put(&o, "%s{\"name\":", i ? "," : "");
+        put_str(&o, c->name);
+        put(&o, ",\"default\":%s,\"stops\":[", c == colormap_default() ? "true" : "false");
+        for (int k = 0; k < c->stop_count; k++)
+            put(&o, "%s[%d,%d,%d]", k ? "," : "", c->stops[k][0], c->stops[k][1], c->stops[k][2]);
+        put(&o, "]}");
     }
     put(&o, "],\"threads\":{\"min\":1,\"max\":%d,\"pageMax\":%d,\"pageDefaultMax\":%d}", POOL_MAX_THREADS,
         SCHEMA_PAGE_THREADS, SCHEMA_PAGE_THREADS_DEFAULT_MAX);

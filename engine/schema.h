@@ -44,6 +44,8 @@ typedef struct schema_choice_t {
     const char *cli;   /* as rdsim's option takes it */
     const char *label; /* as a person reads it */
     int code;          /* the owning module's enum value */
+    bool has_range;    /* a colouring: the values its colours span (mc_scalar_shown_range) */
+    double lo, hi;
 } schema_choice_t;
 
 typedef struct schema_param_t {

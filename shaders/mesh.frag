@@ -1,6 +1,9 @@
 #version 300 es
 // mesh.frag: two-sided Blinn-Phong with a head light; colour from the per-vertex
-// scalar through u_ramp, or a flat base colour when u_use_scalar is 0.
+// scalar through u_ramp, or a flat base colour when u_use_scalar is 0. The scalar
+// arrives normalised over this mesh's own range (u_scalar_range, the mesh header's)
+// and is coloured over the fixed range of its kind (u_shown_range: mc.h's
+// mc_scalar_shown_range, from the page), so a colour means one value in every frame.
 // u_ramp (app/render.c) is engine/colormap.c's default map, the colours mesh exports
 // carry: 256 x 1 texels of sRGB bytes, entry i at scalar i / 255. They are made linear
 // here (pow 2.2) and the output re-applies 1/2.2, so a lit surface facing the head
@@ -14,6 +17,8 @@ in float v_scalar;
 uniform vec3 u_eye;
 uniform vec3 u_base_color;
 uniform float u_use_scalar;
+uniform vec2 u_scalar_range; // [min, max] the vertex scalar was normalised from
+uniform vec2 u_shown_range;  // [lo, hi] the colours span
 uniform sampler2D u_ramp;
 
 out vec4 frag_color;
@@ -34,7 +39,9 @@ void main() {
     vec3 h = normalize(l + v);
     float diff = max(dot(n, l), 0.0);
     float spec = pow(max(dot(n, h), 0.0), 48.0);
-    vec3 base = mix(u_base_color, ramp(clamp(v_scalar, 0.0, 1.0)), u_use_scalar);
+    float s = mix(u_scalar_range.x, u_scalar_range.y, v_scalar);
+    float t = (s - u_shown_range.x) / max(u_shown_range.y - u_shown_range.x, 1e-20);
+    vec3 base = mix(u_base_color, ramp(clamp(t, 0.0, 1.0)), u_use_scalar);
     vec3 c = base * (0.18 + 0.82 * diff) + vec3(0.25) * spec;
     frag_color = vec4(pow(c, vec3(1.0 / 2.2)), 1.0);
 }

@@ -15,7 +15,9 @@
 //   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
 //     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
 //   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close)}
-//   {type:'run', on}   {type:'step', n} (queued, run in slices)   {type:'threads', n}
+//   {type:'run', on, stopAt}   (stopAt: pause exactly at that step; 0 or absent: never)
+//   {type:'speed', stepsPerSecond}   (0: as fast as it goes)
+//   {type:'step', n} (queued, run in slices)   {type:'threads', n}
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
@@ -23,6 +25,7 @@
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
+//   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
 //     creating: inside the constructor of a thread worker)
 'use strict';
@@ -69,6 +72,10 @@ let meshDirty = true;     // state or view changed since the last mesh
 let lastMeshAt = 0;
 let stepsPerCall = 1;
 let pendingSteps = 0;     // steps asked for by 'step' messages and not yet run
+let stopAt = 0;           // while running: pause when the step count reaches it (0: never)
+let maxRate = 0;          // steps per second while running (0: no limit)
+let rateBudget = 0;       // steps the rate limit allows now
+let rateSince = 0;        // when rateBudget was last topped up
 const rate = { since: performance.now(), steps: 0, stepMs: 0 };
 
 const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
@@ -151,7 +158,17 @@ function loop() {
   loopScheduled = false;
   const start = performance.now();
   while ((running || pendingSteps > 0) && performance.now() - start < SLICE_MS) {
-    const n = running ? stepsPerCall : Math.min(stepsPerCall, pendingSteps);
+    let n = running ? stepsPerCall : Math.min(stepsPerCall, pendingSteps);
+    if (running && stopAt > 0) n = Math.min(n, stopAt - E._eng_sim_step_count());
+    if (running && maxRate > 0) {
+      const now = performance.now();
+      rateBudget = Math.min(rateBudget + ((now - rateSince) * maxRate) / 1000, Math.max(1, maxRate / 10));
+      rateSince = now;
+      n = Math.min(n, Math.floor(rateBudget));
+      if (n < 1) break; // wait for the budget (schedule() comes back soon)
+      rateBudget -= n;
+    }
+    if (running && n < 1) { reachedStop(); break; }
     const t0 = performance.now();
     const ok = step(n);
     if (!running) pendingSteps = ok ? pendingSteps - n : 0;
@@ -160,6 +177,7 @@ function loop() {
     if (ms < 4 && stepsPerCall < 64) stepsPerCall *= 2;
     else if (ms > 16 && stepsPerCall > 1) stepsPerCall >>= 1;
     if (!running && pendingSteps === 0) postInfo(); // a 'step' request is done
+    if (running && stopAt > 0 && E._eng_sim_step_count() >= stopAt) { reachedStop(); break; }
   }
   const now = performance.now();
   if (!hasSim) return;
@@ -168,12 +186,22 @@ function loop() {
   schedule();
 }
 
+// A run reached its stopAt: paused exactly there.
+function reachedStop() {
+  running = false;
+  stopAt = 0;
+  postMessage({ type: 'stopped', step: E._eng_sim_step_count() });
+  postStats(performance.now());
+  postInfo();
+}
+
 // Keeps the loop alive while there is work; a paused, meshed state schedules nothing.
 function schedule() {
   if (loopScheduled || !hasSim) return;
   if (running || pendingSteps > 0 || meshDirty) {
     loopScheduled = true;
-    setTimeout(loop, running || pendingSteps > 0 ? 0 : 5);
+    const waitForRate = running && maxRate > 0 && rateBudget < 1;
+    setTimeout(loop, waitForRate ? Math.min(100, 1000 / maxRate) : running || pendingSteps > 0 ? 0 : 5);
   }
 }
 
@@ -199,7 +227,7 @@ async function init(m) {
 }
 
 const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
-const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run']);
+const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run', 'speed']);
 const param = (key) => schema.params.find((p) => p.key === key);
 
 // The text the engine stages for setting p from message m: checks the field's shape
@@ -280,12 +308,24 @@ const handlers = {
   },
   run(m) {
     if (typeof m.on !== 'boolean') throw new Error('run: on must be true or false');
+    const until = m.stopAt === undefined ? 0 : int(m, 'stopAt', 0, Number.MAX_SAFE_INTEGER);
+    if (m.on && until > 0 && hasSim && until <= E._eng_sim_step_count()) {
+      throw new Error(`run: stopAt ${until} is not after the current step ${E._eng_sim_step_count()}`);
+    }
+    stopAt = m.on ? until : 0;
     running = m.on;
+    rateBudget = 0;
+    rateSince = performance.now();
     if (!running) pendingSteps = 0; // a pause also ends a multi-step request
     rate.since = performance.now();
     rate.steps = 0;
     rate.stepMs = 0;
     if (!running) postStats(performance.now());
+  },
+  speed(m) {
+    maxRate = num(m, 'stepsPerSecond', 0, 1e9);
+    rateBudget = 0;
+    rateSince = performance.now();
   },
   step(m) {
     // Queued and run in slices by loop(), so messages are answered in between.

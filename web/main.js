@@ -213,9 +213,9 @@ function buildPanel() {
       input.id = p.key;
       if (p.control === 'checkbox') {
         label.append(input);
-        label.insertAdjacentHTML('beforeend', ` ${p.label}`);
+        label.insertAdjacentHTML('beforeend', `<span>${p.label}</span>`);
       } else {
-        label.insertAdjacentHTML('afterbegin', `${p.label} `);
+        label.insertAdjacentHTML('afterbegin', `<span>${p.label}</span>`);
         label.append(input);
         if (p.control === 'range') {
           const out = document.createElement('output');
@@ -290,6 +290,7 @@ function settingsToHash(s) {
   const p = new URLSearchParams();
   p.set('preset', s.preset);
   for (const key of keysOf('live', 'reset', 'view', 'paint')) p.set(key, floatText(s[key]));
+  if (rd.camera) p.set('cam', rd.camera);
   return '#' + p.toString();
 }
 
@@ -346,6 +347,12 @@ function settingsFromLink() {
   const shown = readControls(), fromLink = {};
   for (const [key, text] of Object.entries(link)) {
     if (key === 'preset' || key === 'paused') continue;
+    if (key === 'cam') {
+      const c = cameraFromText(text);
+      if (c) rd.linkCamera = c;
+      else replaced.push(`cam=${text} (must be 6 decimal numbers: yaw, pitch, distance, target x, y, z; the default view)`);
+      continue;
+    }
     if (!own(P, key)) { replaced.push(`${key} (not a setting; ignored)`); continue; }
     const r = check(P[key], text);
     if (r.ok) fromLink[key] = r.value;
@@ -353,6 +360,94 @@ function settingsFromLink() {
   }
   writeControls(fromLink);
   return { replaced, paused: link.paused === '1' };
+}
+
+// ---- camera, legend, help, panel ------------------------------------------------------
+
+// The camera as the link holds it: yaw, pitch, distance, target x, y, z, 4 decimals each.
+function cameraFromText(text) {
+  const parts = String(text).split(',');
+  if (parts.length !== 6) return null;
+  const v = parts.map((t) => (t.length <= 32 && new RegExp(schema.grammar.real).test(t) ? Number(t) : NaN));
+  return v.every(Number.isFinite) && v[2] > 0 ? v : null;
+}
+function cameraState() {
+  if (!rd.app) return null;
+  const at = rd.app._app_camera_state() >>> 2;
+  return Array.from(rd.app.HEAPF32.subarray(at, at + 6));
+}
+const cameraText = (c) => c.map((v) => String(Number(v.toFixed(4)))).join(',');
+// The link follows the camera (checked twice a second: orbiting, zooming, R, the view buttons).
+function followCamera() {
+  const c = cameraState();
+  if (!c) return;
+  const text = cameraText(c);
+  if (text !== rd.camera) {
+    rd.camera = text;
+    keepInLink();
+  }
+}
+function cameraView(i) {
+  if (rd.app) rd.app._app_camera_view(i);
+  followCamera();
+}
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen();
+  else $('view').requestFullscreen().catch((e) => say(`Fullscreen refused by the browser: ${e.message}`, true));
+}
+
+function showHelp() {
+  if (!$('help').open) $('help').showModal();
+}
+
+function togglePanel(show = document.body.classList.contains('panel-hidden')) {
+  document.body.classList.toggle('panel-hidden', !show);
+  $('btn-panel').setAttribute('aria-expanded', String(show));
+}
+
+// The legend of the colouring in force: its name, the fixed range its colours span (the
+// schema's, which the app draws over too) and the ramp (the schema's colormap stops).
+function showLegend() {
+  if (!schema) return;
+  const value = rd.view ? String(rd.view.scalar) : $('scalar').value;
+  const choice = P.scalar.choices.find((c) => c.value === value);
+  const map = schema.colormaps.find((c) => c.default) || schema.colormaps[0];
+  const show = !!(choice && choice.range);
+  $('legend').hidden = !show;
+  if (!show) return;
+  const [lo, hi] = choice.range;
+  $('legend-name').textContent = choice.label;
+  $('legend-lo').textContent = String(lo);
+  $('legend-hi').textContent = String(hi);
+  $('legend-bar').style.background = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
+  if (rd.app) rd.app._app_set_shown_range(lo, hi);
+  rd.legend = { name: choice.label, lo, hi };
+}
+
+// Pinch to zoom on a touch screen (one finger orbits: SDL reads it as a mouse).
+function wirePinch() {
+  const touches = new Map();
+  let spread = 0;
+  const distance = () => { const [a, b] = [...touches.values()]; return Math.hypot(a.x - b.x, a.y - b.y); };
+  const canvas = $('canvas');
+  canvas.addEventListener('pointerdown', (e) => {
+    if (e.pointerType !== 'touch') return;
+    touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (touches.size === 2) spread = distance();
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!touches.has(e.pointerId)) return;
+    touches.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (touches.size === 2 && spread > 0 && rd.app) {
+      const d = distance();
+      rd.app._app_camera_zoom(Math.log(d / spread) / Math.log(1 / 0.9)); // camera_zoom: 0.9 per step
+      spread = d;
+    }
+  });
+  for (const type of ['pointerup', 'pointercancel']) {
+    canvas.addEventListener(type, (e) => { touches.delete(e.pointerId); spread = 0; followCamera(); });
+  }
 }
 
 // ---- worker -------------------------------------------------------------------------
@@ -410,10 +505,23 @@ function sendView() {
   send({ type: 'view', ...values });
 }
 
+// Play (optionally up to the step in "Stop at step") or pause.
 function setRunning(on) {
+  let stopAt = 0;
+  const text = $('stopAt').value;
+  if (on && text !== '') {
+    const r = check({ kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number' }, text);
+    const now = rd.info ? rd.info.step : 0;
+    if (!r.ok || r.value <= now) {
+      say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true);
+      on = false;
+    } else {
+      stopAt = r.value;
+    }
+  }
   rd.running = on;
   $('btn-run').textContent = on ? 'Pause' : 'Play';
-  send({ type: 'run', on });
+  send({ type: 'run', on, ...(stopAt ? { stopAt } : {}) });
 }
 
 function download(buffer, name, mime) {
@@ -490,6 +598,13 @@ function onWorkerMessage(ev) {
     case 'view':
       rd.view = m.view;
       showInForce();
+      showLegend();
+      break;
+    case 'stopped':
+      rd.running = false;
+      $('btn-run').textContent = 'Play';
+      $('stopAt').value = '';
+      say(`Paused at step ${m.step}, as asked.`);
       break;
     case 'mesh':
       rd.meshesReceived++;
@@ -630,6 +745,13 @@ function startApp() {
   };
   rd.onFrame = (triangles, hadNewMesh) => {
     rd.framesDrawn++;
+    if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
+      rd.appSetUp = true;
+      if (rd.linkCamera) rd.app._app_camera_set(...rd.linkCamera);
+      showLegend();
+      followCamera();
+      setInterval(followCamera, 500);
+    }
     if (hadNewMesh) {
       rd.meshesDrawn++;
       send({ type: 'mesh_taken' });
@@ -682,6 +804,10 @@ function wireControls() {
   }
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
   $('btn-hash').onclick = () => send({ type: 'hash' });
+  $('speed').onchange = () => send({ type: 'speed', stepsPerSecond: Number($('speed').value) });
+  for (const b of document.querySelectorAll('#camera-views [data-view]')) b.onclick = () => cameraView(Number(b.dataset.view));
+  $('btn-full').onclick = toggleFullscreen;
+  wirePinch();
   $('btn-save').onclick = () => send({ type: 'save' });
   $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
   $('btn-png').onclick = () => { pictureWanted = true; };
@@ -719,6 +845,9 @@ function wireControls() {
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }
     else if (e.key === '.') $('btn-step').click(); // pauses, then one step, as the button does
     else if (e.key === 'Backspace') newSimulation();
+    else if (e.key >= '1' && e.key <= '4') cameraView(Number(e.key) - 1);
+    else if (e.key === 'f' || e.key === 'F') toggleFullscreen();
+    else if (e.key === '?') showHelp();
   });
 }
 
@@ -727,6 +856,9 @@ if (missing.length) {
   for (const m of missing) showProblem(m.title, m.html);
 } else {
   viewNote('Starting the engine…');
+  $('btn-help').onclick = showHelp;
+  $('btn-panel').onclick = () => togglePanel();
+  if (innerWidth < 700) togglePanel(false); // a phone: the view first, the panel on ☰
   loadSchema().then(() => {
     buildPanel();
     const start = settingsFromLink(); // the panel shows the link's settings while the engine starts

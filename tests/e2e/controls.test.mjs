@@ -1,0 +1,204 @@
+// controls.test.mjs: what a person expects of the page beyond the settings (BROWSER=chromium
+// or firefox): pause exactly at step N (its hash is rdsim's at N), a speed limit, the camera
+// in the link, axis views, fullscreen, help with the shortcuts, a panel that folds away,
+// a canvas at the device's pixel ratio, a colour legend with a fixed range, and a panel
+// that shows its settings (disabled) while the engine starts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+
+const S = useCaddyAndBrowser();
+const SCHEMA = JSON.parse(execFileSync('build/native/rdsim', ['--schema'], { encoding: 'utf8' }));
+const cli = (...args) => /state_hash ([0-9a-f]{16})/.exec(execFileSync('build/native/rdsim', [...args, '--hash'],
+  { encoding: 'utf8' }))[1];
+const hash = async (page) => {
+  await page.evaluate(() => { window.rd.hash = null; window.rd.worker.postMessage({ type: 'hash' }); });
+  await until(page, () => window.rd.hash !== null);
+  return page.evaluate(() => window.rd.hash);
+};
+const ready = (page) => until(page, () => window.rd.ready && window.rd.info && window.rd.meshesDrawn > 0 && window.rd.appSetUp);
+const camera = (page) => page.evaluate(() => {
+  const at = window.rd.app._app_camera_state() >>> 2;
+  return Array.from(window.rd.app.HEAPF32.subarray(at, at + 6));
+});
+
+test(`${BROWSER}: "Stop at step" pauses exactly there, and the hash is rdsim's at that step`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=mitosis&size=24&paused=1`);
+  await ready(page);
+  await page.type('#stopAt', '137');
+  await page.click('#btn-run');
+  await until(page, () => window.rd.stats && window.rd.stats.running === false && window.rd.info.step === 137);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await page.evaluate(() => window.rd.info.step), 137, 'still at 137: paused, not one step beyond');
+  assert.equal(await page.$eval('#btn-run', (b) => b.textContent), 'Play');
+  assert.match(await page.$eval('#message', (m) => m.textContent), /Paused at step 137/);
+  assert.equal((await hash(page)).hex, cli('--preset', 'mitosis', '--size', '24', '--steps', '137', '--seed-mode', 'cube'));
+  // A step not after the current one is refused, and nothing runs.
+  await page.type('#stopAt', '100');
+  await page.click('#btn-run');
+  await until(page, () => /must be a whole number after the current step 137/.test(document.getElementById('message').textContent));
+  assert.equal(await page.evaluate(() => window.rd.running), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the speed control limits the steps per second`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await ready(page);
+  await page.select('#speed', '10');
+  const s0 = await page.evaluate(() => window.rd.info.step);
+  await page.click('#btn-run');
+  await new Promise((r) => setTimeout(r, 3000));
+  await page.click('#btn-run');
+  await until(page, () => window.rd.stats && window.rd.stats.running === false);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 1 }));
+  await until(page, (s) => window.rd.info.step > s, s0);
+  const ran = (await page.evaluate(() => window.rd.info.step)) - s0 - 1;
+  assert.ok(ran >= 5 && ran <= 45, `about 10 steps/s for 3 s: ran ${ran}`); // unlimited: thousands
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the camera is in the link: an axis view, shared, opens the same view`, async () => {
+  let { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await ready(page);
+  await page.focus('#canvas');
+  await page.keyboard.press('4'); // top
+  const top = await camera(page);
+  assert.ok(top[1] > 1.5, `top view: pitch ${top[1]}`);
+  await until(page, () => /(^|&)cam=/.test(location.hash) && Number(new URLSearchParams(location.hash.slice(1)).get('cam').split(',')[1]) > 1.5);
+  await page.click('#camera-views [data-view="2"]'); // side
+  const side = await camera(page);
+  assert.ok(Math.abs(side[0] - Math.PI / 2) < 1e-3 && Math.abs(side[1]) < 1e-6, `side view: ${side}`);
+  await page.evaluate(() => { window.rd.app._app_camera_set(1.25, -0.5, 1.75, 0.1, -0.05, 0.2); });
+  await until(page, () => new URLSearchParams(location.hash.slice(1)).get('cam') === '1.25,-0.5,1.75,0.1,-0.05,0.2');
+  const link = await page.evaluate(() => location.href);
+  assert.deepEqual(errors, []);
+  await page.close();
+  ({ page, errors } = await openPage(S.browser, link));
+  await ready(page);
+  const shared = await camera(page);
+  for (const [i, want] of [1.25, -0.5, 1.75, 0.1, -0.05, 0.2].entries()) {
+    assert.ok(Math.abs(shared[i] - want) < 1e-6, `camera[${i}] = ${shared[i]}, link says ${want}`);
+  }
+  // A bad camera in a link: the default view, and the message says so.
+  await page.close();
+  ({ page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&cam=1,2,nope`));
+  await ready(page);
+  assert.match(await page.$eval('#message', (m) => m.textContent), /cam=1,2,nope \(must be 6 decimal numbers/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: help lists the shortcuts; the panel folds away; fullscreen; canvas at the pixel ratio`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await page.setViewport({ width: 1000, height: 700, deviceScaleFactor: 2 });
+  await ready(page);
+  await page.focus('#canvas');
+  await page.keyboard.press('?');
+  await until(page, () => document.getElementById('help').open);
+  const keys = await page.$$eval('#help dt', (d) => d.map((e) => e.textContent));
+  for (const k of ['Space', '.', 'Backspace', 'R, double-click', '1 2 3 4', 'F', '?']) assert.ok(keys.includes(k), `help lists ${k}`);
+  await page.keyboard.press('Escape');
+  await until(page, () => !document.getElementById('help').open);
+  await page.click('#btn-help');
+  await until(page, () => document.getElementById('help').open);
+  await page.click('#help-close');
+  await until(page, () => !document.getElementById('help').open);
+
+  const width = () => page.$eval('#canvas', (c) => ({ css: c.clientWidth, px: c.width, h: c.clientHeight, py: c.height }));
+  // The drawing buffer is the CSS size times the pixel ratio (clientWidth is rounded to a whole pixel).
+  await until(page, () => { const c = document.getElementById('canvas'); return Math.abs(c.width - c.clientWidth * 2) <= 2; });
+  const before = await width();
+  assert.ok(Math.abs(before.px - before.css * 2) <= 2, `width ${before.px} at devicePixelRatio 2 of ${before.css}`);
+  assert.ok(Math.abs(before.py - before.h * 2) <= 2, `height ${before.py} at devicePixelRatio 2 of ${before.h}`);
+  await page.click('#btn-panel');
+  await until(page, (w) => document.getElementById('canvas').clientWidth > w, before.css);
+  assert.equal(await page.$eval('#panel', (p) => getComputedStyle(p).display), 'none');
+  assert.equal(await page.$eval('#btn-panel', (b) => b.getAttribute('aria-expanded')), 'false');
+  await page.click('#btn-panel');
+  await until(page, (w) => document.getElementById('canvas').clientWidth === w, before.css);
+
+  await page.click('#btn-full');
+  await until(page, () => document.fullscreenElement === document.getElementById('view'));
+  await page.evaluate(() => document.exitFullscreen());
+  await until(page, () => document.fullscreenElement === null);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the legend shows the colouring's fixed range from the schema`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await ready(page);
+  const scalar = SCHEMA.params.find((p) => p.key === 'scalar');
+  for (const c of scalar.choices) {
+    await page.select('#scalar', c.value);
+    await until(page, (v) => window.rd.view && String(window.rd.view.scalar) === v, c.value);
+    const shown = await page.evaluate(() => ({ hidden: document.getElementById('legend').hidden,
+      name: document.getElementById('legend-name').textContent, lo: document.getElementById('legend-lo').textContent,
+      hi: document.getElementById('legend-hi').textContent }));
+    if (!c.range) { assert.equal(shown.hidden, true, `${c.label}: no legend`); continue; }
+    assert.deepEqual(shown, { hidden: false, name: c.label, lo: String(c.range[0]), hi: String(c.range[1]) });
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: while the engine starts the panel shows the link's settings, disabled`, async () => {
+  const page = await S.browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Hold the engine's module until the panel has been looked at.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.setRequestInterception(true);
+  page.on('request', async (req) => {
+    if (req.url().endsWith('/engine.wasm')) await held;
+    req.continue();
+  });
+  await page.goto(`${S.server.url}/?threads=2#preset=worms&size=48&Du=0.15&Dv=0.075`);
+  await until(page, () => document.getElementById('F') && document.getElementById('F').value !== '');
+  const panel = await page.evaluate(() => ({ F: document.getElementById('F').value, Du: document.getElementById('Du').value,
+    size: document.getElementById('size').value, preset: document.getElementById('preset').value,
+    disabled: document.getElementById('Du').disabled, note: document.getElementById('view-note').textContent }));
+  const worms = SCHEMA.presets.find((p) => p.name === 'worms').values;
+  assert.equal(panel.preset, 'worms');
+  assert.equal(Number(panel.F), Number(worms.F.toPrecision(6)));
+  assert.equal(panel.Du, '0.15');
+  assert.equal(panel.size, '48');
+  assert.equal(panel.disabled, true, 'disabled until the engine is up');
+  assert.match(panel.note, /Starting the engine/);
+  release();
+  await ready(page);
+  assert.equal(await page.$eval('#Du', (e) => e.disabled), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+for (const [w, h] of [[800, 600], [1400, 900]]) {
+  test(`${BROWSER}: at ${w}x${h} nothing of the panel is clipped (every control inside it, the rest by scrolling)`, async () => {
+    const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+    await page.setViewport({ width: w, height: h });
+    await ready(page);
+    const out = await page.evaluate(() => {
+      const panel = document.getElementById('panel');
+      const pr = panel.getBoundingClientRect();
+      const inner = pr.left + panel.clientWidth; // the scroll bar excluded
+      const bad = [];
+      for (const el of panel.querySelectorAll('input:not([hidden]), select, button, output, label, h2, .note')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0) continue;
+        if (r.left < pr.left - 0.5 || r.right > inner + 0.5) bad.push(`${el.id || el.tagName} ${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
+      }
+      return { bad, scrolls: panel.scrollHeight > panel.clientHeight, overflowY: getComputedStyle(panel).overflowY,
+        pageScrollsSideways: document.documentElement.scrollWidth > innerWidth };
+    });
+    assert.deepEqual(out.bad, [], `controls cut off at the panel's edge (${out.bad.join('; ')})`);
+    if (out.scrolls) assert.equal(out.overflowY, 'auto', 'a taller panel scrolls');
+    assert.equal(out.pageScrollsSideways, false, 'the page never scrolls sideways');
+    await page.screenshot({ path: `/tmp/rd-${BROWSER}-${w}x${h}.png` });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
