@@ -202,3 +202,35 @@ for (const [w, h] of [[800, 600], [1400, 900]]) {
     await page.close();
   });
 }
+
+test(`${BROWSER}: on a touch screen a pinch zooms and the controls are finger-sized`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await ready(page);
+  const d0 = (await camera(page))[2];
+  // Two fingers moving apart on the view (pointer events as a touch screen sends them).
+  await page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    const r = c.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+    const ev = (type, id, dx) => c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch',
+      clientX: x + dx, clientY: y, bubbles: true, isPrimary: id === 1 }));
+    ev('pointerdown', 1, -20); ev('pointerdown', 2, 20);
+    for (let k = 1; k <= 10; k++) { ev('pointermove', 1, -20 - 8 * k); ev('pointermove', 2, 20 + 8 * k); }
+    ev('pointerup', 1, -100); ev('pointerup', 2, 100);
+  });
+  const d1 = (await camera(page))[2];
+  assert.ok(d1 < d0 * 0.5, `spreading two fingers from 40 to 200 px zooms in: distance ${d0} -> ${d1}`);
+  // Finger-sized targets where the pointer is coarse (the stylesheet's rule, applied as a touch screen would).
+  const rows = await page.evaluate(() => {
+    for (const sheet of document.styleSheets) {
+      for (const rule of sheet.cssRules) {
+        if (rule.media && rule.media.mediaText.includes('pointer: coarse')) {
+          sheet.insertRule(`@media all { ${[...rule.cssRules].map((x) => x.cssText).join(' ')} }`, sheet.cssRules.length);
+        }
+      }
+    }
+    return [...document.querySelectorAll('#panel .row')].filter((r) => r.offsetParent).map((r) => r.getBoundingClientRect().height);
+  });
+  assert.ok(rows.length > 10 && rows.every((h) => h >= 38), `rows at least 38 px tall: ${Math.min(...rows)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
