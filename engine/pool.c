@@ -171,11 +171,22 @@ static inline void stat_switch(worker_t *w, bool busy, uint64_t now) {
 
 static inline void trace_put(worker_t *w, uint64_t t0, uint64_t t1, int phase, bool stolen) {
     uint64_t h = atomic_load_explicit(&w->ring_head, memory_order_relaxed);
+    const int depth = w->depth > 255 ? 255 : w->depth;
+    if (h > w->ring_cleared && !stolen) {
+        /* Back-to-back spans of one phase at one depth (the halves of a range taken
+         * back, the next step's job) extend the last one, so the rings hold seconds.
+         * It is this worker's own last span, not read before the job ends. */
+        trace_ev_t *last = &w->ring[(h - 1) & (POOL_TRACE_EVENTS - 1)];
+        if (last->phase == phase && last->depth == depth && t0 >= last->t1 && t0 - last->t1 <= POOL_TRACE_JOIN_NS) {
+            last->t1 = t1;
+            return;
+        }
+    }
     trace_ev_t *e = &w->ring[h & (POOL_TRACE_EVENTS - 1)];
     e->t0 = t0;
     e->t1 = t1;
     e->phase = (uint8_t)phase;
-    e->depth = (uint8_t)(w->depth > 255 ? 255 : w->depth);
+    e->depth = (uint8_t)depth;
     e->stolen = stolen;
     atomic_store_explicit(&w->ring_head, h + 1, memory_order_release);
 }

@@ -89,8 +89,11 @@ void pool_reset_stats(pool_t *pool);
  * stolen halves is not in it), or a serial stretch of the owner (pool_span_*). Spans
  * of a worker nest properly (a nested job's span lies inside its parent's). Jobs are
  * labelled by the caller's phase (pool_phase_*); labels never change what runs.
+ * Back-to-back spans of one phase (gap <= POOL_TRACE_JOIN_NS) are joined into one.
  * Recording is on from creation; it costs two clock reads per span. */
-enum { POOL_TRACE_EVENTS = 1 << 15 };
+enum { POOL_TRACE_EVENTS = 1 << 16 };
+/* Spans of one phase and depth less than this apart are recorded as one (not a steal). */
+#define POOL_TRACE_JOIN_NS 20000u
 
 typedef enum pool_phase_t {
     POOL_PHASE_OTHER = 0,
