@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < 2; k++) {
             int on = (r + k) % 2; /* alternate which side goes first */
-            pool_trace_enable(pool, on);
+            pool_trace_enable(pool, on && !getenv("BENCH_TRACE_AA"));
             gs_sim_t *s = &sim[on];
             uint64_t t0 = plat_now_ns();
             bool ok = on ? trace_gs_step(s, pool, steps, NULL, err, sizeof err) : gs_step(s, pool, steps, NULL, err, sizeof err);
@@ -74,14 +74,36 @@ int main(int argc, char **argv) {
             ms[on][r] = (double)(t2 - t1) * 1e-6 / meshes;
         }
     }
-    uint64_t h0 = hash_state(pool, sim[0].grid, sim[0].u, sim[0].v), h1 = hash_state(pool, sim[1].grid, sim[1].u, sim[1].v);
     double s_off = median(st[0], rounds), s_on = median(st[1], rounds);
     double m_off = median(ms[0], rounds), m_on = median(ms[1], rounds);
+    /* Noise-free estimate: spans recorded per step / mesh, times the cost of one span
+     * (a pool_span_begin/end pair: two clock reads and a ring store) over the time. */
+    pool_trace_enable(pool, true);
+    pool_trace_clear(pool);
+    trace_gs_step(&sim[1], pool, steps, NULL, err, sizeof err);
+    gs_step(&sim[0], pool, steps, NULL, err, sizeof err); /* the two stay equal */
+    static pool_event_t ev[POOL_TRACE_EVENTS];
+    long spans_step = 0, spans_mesh = 0;
+    for (int w = 0; w < threads; w++) spans_step += pool_trace_events(pool, w, 0, ev, POOL_TRACE_EVENTS);
+    pool_trace_clear(pool);
+    trace_mc_mesh(m, pool, sim[1].grid, sim[1].v, sim[1].u, sim[1].ranges, &view, err, sizeof err);
+    for (int w = 0; w < threads; w++) spans_mesh += pool_trace_events(pool, w, 0, ev, POOL_TRACE_EVENTS);
+    enum { SPANS = 200000 };
+    uint64_t c0 = plat_now_ns();
+    for (int i = 0; i < SPANS; i++) pool_span_end(pool, POOL_PHASE_OTHER + (i & 1), pool_span_begin(pool));
+    double span_ns = (double)(plat_now_ns() - c0) / SPANS;
+    double est_step = (double)spans_step / steps * span_ns / (s_off * 1e6) * 100;
+    double est_mesh = (double)spans_mesh * span_ns / (m_off * 1e6) * 100;
+    pool_trace_clear(pool);
+    uint64_t h0 = hash_state(pool, sim[0].grid, sim[0].u, sim[0].v), h1 = hash_state(pool, sim[1].grid, sim[1].u, sim[1].v);
     double so = (s_on / s_off - 1) * 100, mo = (m_on / m_off - 1) * 100;
     printf("trace overhead at %d^3, %d threads, median of %d rounds (%d steps, %d meshes each):\n", size, threads, rounds,
            steps, meshes);
     printf("  step  off %.3f ms  on %.3f ms  overhead %+.2f %%\n", s_off, s_on, so);
     printf("  mesh  off %.3f ms  on %.3f ms  overhead %+.2f %%\n", m_off, m_on, mo);
+    printf("  spans: %.1f per step, %ld per mesh; one span costs %.1f ns\n", (double)spans_step / steps, spans_mesh,
+           span_ns);
+    printf("  estimate (spans x cost / time): step %.4f %%, mesh %.4f %%\n", est_step, est_mesh);
     printf("  hashes %s (%016llx)\n", h0 == h1 ? "equal" : "DIFFER", (unsigned long long)h1);
     if (json) {
         FILE *f = fopen(json, "w");
@@ -89,8 +111,10 @@ int main(int argc, char **argv) {
             fprintf(f,
                     "{\"size\":%d,\"threads\":%d,\"rounds\":%d,\"step_ms_off\":%.4f,\"step_ms_on\":%.4f,"
                     "\"step_overhead_pct\":%.3f,\"mesh_ms_off\":%.4f,\"mesh_ms_on\":%.4f,\"mesh_overhead_pct\":%.3f,"
-                    "\"hashes_equal\":%s}\n",
-                    size, threads, rounds, s_off, s_on, so, m_off, m_on, mo, h0 == h1 ? "true" : "false");
+                    "\"spans_per_step\":%.2f,\"spans_per_mesh\":%ld,\"span_ns\":%.2f,\"est_step_overhead_pct\":%.5f,"
+                    "\"est_mesh_overhead_pct\":%.5f,\"hashes_equal\":%s}\n",
+                    size, threads, rounds, s_off, s_on, so, m_off, m_on, mo, (double)spans_step / steps, spans_mesh,
+                    span_ns, est_step, est_mesh, h0 == h1 ? "true" : "false");
             fclose(f);
         }
     }
