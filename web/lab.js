@@ -116,7 +116,7 @@
     const data = [xs, measured, xs.slice()];
     if (!lab.chart) {
       lab.chart = new window.uPlot({
-        width, height: 160, title: 'speedup',
+        width, height: 160, title: 'speedup', legend: { show: false },
         scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(2, hi)] } },
         axes: [{ label: 'threads' }, { label: 'speedup' }],
         series: [{ label: 'threads' },
