@@ -111,7 +111,7 @@ $(NATIVE)/rdsim: engine/rdsim.c $(NATIVE)/libengine.a
 NATIVE_TESTS := $(addprefix $(NATIVE)/tests/,$(TEST_NAMES))
 ASAN_TESTS   := $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 # ThreadSanitizer runs the tests that exercise threads.
-TSAN_TESTS   := $(addprefix $(BUILD)/tsan/tests/,$(filter test_pool test_gs test_mc,$(TEST_NAMES)))
+TSAN_TESTS   := $(addprefix $(BUILD)/tsan/tests/,$(filter test_pool test_gs test_mc test_lab,$(TEST_NAMES)))
 
 native: $(NATIVE)/rdsim $(NATIVE_TESTS)
 
@@ -185,7 +185,12 @@ $(WEBROOT)/build.json: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(GEN)/build_id
 # the engine has started; the worker's engine sends the same document (the page checks).
 $(WEBROOT)/schema.json: $(NATIVE)/rdsim | $(WEBROOT)
 	$(NATIVE)/rdsim --schema > $@
-web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json $(WEBROOT)/schema.json \
+# uPlot (npm, from package-lock.json): the threads lab's speedup chart (web/lab.js).
+UPLOT_DIST := node_modules/uplot/dist
+UPLOT_FILES := $(WEBROOT)/uPlot.iife.min.js $(WEBROOT)/uPlot.min.css
+$(WEBROOT)/uPlot.%: $(UPLOT_DIST)/uPlot.% | $(WEBROOT)
+	cp $< $@
+web: $(WEBROOT)/engine.js $(WEBROOT)/app.js $(WEBROOT)/build.json $(WEBROOT)/schema.json $(UPLOT_FILES) \
      $(patsubst web/%,$(WEBROOT)/%,$(WEB_STATIC)) $(patsubst assets/%,$(WEBROOT)/%,$(ASSETS))
 
 serve: setup
@@ -221,6 +226,8 @@ bench: setup
 	$(PYTHON) bench/bench_mc.py --threads 2 --json $(BENCH_OUT)/mc.json
 	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_gs $(BENCH_BIN)/bench_gs.cjs
 	$(BENCH_BIN)/bench_gs --json $(BENCH_OUT)/gs.json --wasm-cmd "$(NODE) $(BENCH_BIN)/bench_gs.cjs"
+	@$(MAKE) --no-print-directory $(BENCH_BIN)/bench_trace
+	$(BENCH_BIN)/bench_trace --json $(BENCH_OUT)/trace.json
 
 BENCH_BIN := $(BENCH_OUT)/bin
 $(BENCH_BIN):
@@ -263,6 +270,11 @@ $(BENCH_BIN)/bench_gs.cjs: bench/bench_gs.c $(WASM)/libengine.a | $(BENCH_BIN)/p
 	$(EMCC) $(WASM_CFLAGS) -DBENCH_NO_PEERS bench/bench_gs.c $(WASM)/libengine.a -pthread \
 	    -sINITIAL_MEMORY=1GB -sTOTAL_STACK=4MB -sDEFAULT_PTHREAD_STACK_SIZE=1MB -sEXIT_RUNTIME=1 \
 	    -sNODERAWFS=1 -sENVIRONMENT=node -sPTHREAD_POOL_SIZE=9 -o $@
+
+# pool timeline (issue 10): the cost of recording the trace on the step and on meshing,
+# at 128^3 with 2 threads, recording off vs on in alternation (target: under 1 %).
+$(BENCH_BIN)/bench_trace: bench/bench_trace.c $(NATIVE)/libengine.a | $(BENCH_BIN)
+	$(CC) $(NATIVE_CFLAGS) $< $(NATIVE)/libengine.a $(NATIVE_LDLIBS) -o $@
 
 # ---- fuzzing ---------------------------------------------------------------------------------
 # libFuzzer (clang) on the .rds reader, FUZZ_SECONDS for each of two targets:

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "gs.h"
 #include "hash.h"
+#include "lab.h"
 #include "mc.h"
 #include "meshio.h"
 #include "plat.h"
@@ -28,6 +29,7 @@
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
+#include "trace.h"
 
 #define API_EXPORT __attribute__((used, visibility("default")))
 
@@ -177,7 +179,7 @@ API_EXPORT int eng_sim_new(int nx, int ny, int nz) {
     clear_staged();
     gs_sim_t fresh;
     if (!gs_init(&fresh, g, p, eng.error, (int)sizeof eng.error)) return 0;
-    if (!seed_fill(&fresh, eng.pool, mode, seed, eng.error, (int)sizeof eng.error)) {
+    if (!trace_seed_fill(&fresh, eng.pool, mode, seed, eng.error, (int)sizeof eng.error)) {
         gs_free(&fresh);
         return 0;
     }
@@ -221,7 +223,7 @@ API_EXPORT int eng_sim_step(int n) {
     if (!need_sim("eng_sim_step")) return 0;
     uint64_t before = eng.sim.step;
     memset(&eng.last_timing, 0, sizeof eng.last_timing);
-    gs_step(&eng.sim, eng.pool, n, &eng.last_timing, eng.error, (int)sizeof eng.error);
+    trace_gs_step(&eng.sim, eng.pool, n, &eng.last_timing, eng.error, (int)sizeof eng.error);
     return (int)(eng.sim.step - before);
 }
 
@@ -234,7 +236,10 @@ API_EXPORT double eng_sim_step_ms(void) { return eng.last_timing.step_ms + eng.l
 /* Adds `amount` to V in a ball around sample coordinates (x, y, z). */
 API_EXPORT int eng_sim_paint(float x, float y, float z, float radius, float amount) {
     if (!need_sim("eng_sim_paint")) return 0;
-    return seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+    uint64_t t0 = pool_span_begin(eng.pool);
+    bool ok = seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error);
+    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
+    return ok ? 1 : 0;
 }
 
 /* Paints where a view ray (grid units: origin o, direction d) first meets V >= the
@@ -243,7 +248,10 @@ API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float d
                                  float amount) {
     if (!need_sim("eng_sim_paint_ray")) return 0;
     const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
-    return seed_paint_ray(&eng.sim, o, d, eng.view.iso, radius, amount, eng.error, (int)sizeof eng.error) ? 1 : 0;
+    uint64_t t0 = pool_span_begin(eng.pool);
+    bool ok = seed_paint_ray(&eng.sim, o, d, eng.view.iso, radius, amount, eng.error, (int)sizeof eng.error);
+    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
+    return ok ? 1 : 0;
 }
 
 /* The simulation as JSON: nx, ny, nz, boundary, every live parameter by its schema
@@ -278,7 +286,7 @@ API_EXPORT const char *eng_view_json(void) {
 /* The state hash (README: "State hash") as 16 hex digits. */
 API_EXPORT const char *eng_sim_hash_hex(void) {
     if (!need_sim("eng_sim_hash_hex")) return NULL;
-    uint64_t h = hash_state(eng.pool, eng.sim.grid, eng.sim.u, eng.sim.v);
+    uint64_t h = trace_hash_state(eng.pool, eng.sim.grid, eng.sim.u, eng.sim.v);
     snprintf(eng.hex, sizeof eng.hex, "%016" PRIx64, h);
     return eng.hex;
 }
@@ -287,8 +295,8 @@ API_EXPORT const char *eng_sim_hash_hex(void) {
  * for eng_mesh_bytes(). */
 API_EXPORT int eng_sim_mesh(void) {
     if (!need_sim("eng_sim_mesh")) return 0;
-    return mc_mesh(eng.mesher, eng.pool, eng.sim.grid, eng.sim.v, eng.sim.u, eng.sim.ranges, &eng.view, eng.error,
-                   (int)sizeof eng.error) ? 1 : 0;
+    return trace_mc_mesh(eng.mesher, eng.pool, eng.sim.grid, eng.sim.v, eng.sim.u, eng.sim.ranges, &eng.view,
+                         eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
 API_EXPORT const void *eng_mesh_ptr(void) {
@@ -386,4 +394,136 @@ API_EXPORT const char *eng_pool_stats_json(void) {
     }
     if (at < STATS_CAP) snprintf(eng.stats + at, STATS_CAP - at, "]");
     return eng.stats;
+}
+
+/* ---- threads lab (engine/lab.h) and the pool's timeline (pool.h, trace.h) ----------
+ * While a lab runs the worker sends nothing that changes the simulation or the active
+ * thread count (web/compute_worker.js refuses such messages until it ends). */
+
+enum { LAB_JSON_CAP = 320 * LAB_MAX_ROWS + 128 };
+static struct {
+    lab_t *lab;
+    char json[LAB_JSON_CAP];
+    double *events; /* eng_trace_snapshot's records, 4 doubles each */
+    int events_cap;
+} eng_lab;
+
+/* Starts a threads lab from the live state: `threads` is a list such as "1,2,3"
+ * (each 1..pool size), K = steps (0: 100), meshing with the view in force. */
+API_EXPORT int eng_lab_start(const char *threads, int steps) {
+    if (!need_sim("eng_lab_start")) return 0;
+    if (eng_lab.lab) {
+        err_set(eng.error, sizeof eng.error, "threads lab: one is running already");
+        return 0;
+    }
+    int list[LAB_MAX_ROWS];
+    int n = lab_parse_threads(threads, pool_size(eng.pool), list, LAB_MAX_ROWS);
+    if (!n) {
+        err_set(eng.error, sizeof eng.error, "threads lab: '%.40s': thread counts 1..%d, commas between (e.g. 1,2,3)",
+                threads ? threads : "", pool_size(eng.pool));
+        return 0;
+    }
+    lab_desc_t d = {list, n, steps, eng.view};
+    eng_lab.lab = lab_create(&eng.sim, eng.pool, &d, eng.error, (int)sizeof eng.error);
+    return eng_lab.lab ? 1 : 0;
+}
+
+/* Runs the lab for about budget_ms: 0 still running, 1 done, 2 failed (eng_last_error;
+ * the live state is back in both cases), -1 no lab. The lab stays (its rows readable)
+ * until eng_lab_end. */
+API_EXPORT int eng_lab_advance(double budget_ms) {
+    if (!eng_lab.lab) return -1;
+    lab_status_t st = lab_advance(eng_lab.lab, budget_ms, eng.error, (int)sizeof eng.error);
+    return st == LAB_RUNNING ? 0 : st == LAB_DONE ? 1 : 2;
+}
+
+/* The lab as JSON: {"progress":0..1,"count":N,"done":D,"rows":[lab_row_json...]}. */
+API_EXPORT const char *eng_lab_json(void) {
+    const lab_t *lab = eng_lab.lab;
+    size_t at = (size_t)snprintf(eng_lab.json, LAB_JSON_CAP, "{\"progress\":%.4f,\"count\":%d,\"done\":%d,\"rows\":[",
+                                 lab_progress(lab), lab_row_count(lab), lab_rows_done(lab));
+    for (int i = 0; i < lab_row_count(lab) && at < LAB_JSON_CAP; i++) {
+        lab_row_t r = lab_row(lab, i);
+        if (i) eng_lab.json[at++] = ',';
+        at += (size_t)lab_row_json(&r, eng_lab.json + at, LAB_JSON_CAP - at);
+    }
+    if (at < LAB_JSON_CAP) snprintf(eng_lab.json + at, LAB_JSON_CAP - at, "]}");
+    return eng_lab.json;
+}
+
+/* Ends the lab (a cancel when it is still running): the live state is as before it. */
+API_EXPORT void eng_lab_end(void) {
+    lab_destroy(eng_lab.lab);
+    eng_lab.lab = NULL;
+}
+
+/* The trace clock now, microseconds since the pool started (the snapshot's clock). */
+API_EXPORT double eng_trace_now_us(void) {
+    return eng.pool ? (double)(plat_now_ns() - pool_trace_origin_ns(eng.pool)) * 1e-3 : 0;
+}
+
+API_EXPORT void eng_trace_enable(int on) { pool_trace_enable(eng.pool, on != 0); }
+
+/* Copies every span that ended at or after since_us (eng_trace_now_us's clock) to a
+ * buffer of 4 doubles per span, at eng_trace_ptr(): worker, start us, end us, and
+ * phase + 256 * depth + 65536 * stolen. Returns the number of spans (-1: no memory). */
+API_EXPORT int eng_trace_snapshot(double since_us) {
+    if (!eng.pool) return 0;
+    int workers = pool_size(eng.pool);
+    if (!eng_lab.events) {
+        eng_lab.events_cap = workers * POOL_TRACE_EVENTS;
+        eng_lab.events = plat_alloc(sizeof(double) * 4 * (size_t)eng_lab.events_cap);
+        if (!eng_lab.events) {
+            err_set(eng.error, sizeof eng.error, "trace: out of memory");
+            return -1;
+        }
+    }
+    uint64_t origin = pool_trace_origin_ns(eng.pool);
+    uint64_t since = origin + (uint64_t)(since_us > 0 ? since_us * 1e3 : 0);
+    static pool_event_t *scratch; /* one worker's spans at a time */
+    if (!scratch) scratch = plat_alloc(sizeof *scratch * POOL_TRACE_EVENTS);
+    if (!scratch) return -1;
+    int n = 0;
+    for (int w = 0; w < workers; w++) {
+        int k = pool_trace_events(eng.pool, w, since, scratch, POOL_TRACE_EVENTS);
+        for (int i = 0; i < k && n < eng_lab.events_cap; i++, n++) {
+            double *r = eng_lab.events + 4 * (size_t)n;
+            r[0] = w;
+            r[1] = (double)(scratch[i].t0_ns - origin) * 1e-3;
+            r[2] = (double)(scratch[i].t1_ns - origin) * 1e-3;
+            r[3] = scratch[i].phase + 256 * scratch[i].depth + 65536 * (scratch[i].stolen ? 1 : 0);
+        }
+    }
+    return n;
+}
+
+API_EXPORT const double *eng_trace_ptr(void) { return eng_lab.events; }
+
+/* The spans that ended at or after since_us as a Trace Event Format document (trace.h)
+ * in eng_file_ptr/eng_file_bytes. */
+API_EXPORT int eng_trace_json(double since_us) {
+    if (!eng.pool) {
+        err_set(eng.error, sizeof eng.error, "trace: call eng_init first");
+        return 0;
+    }
+    uint64_t since = pool_trace_origin_ns(eng.pool) + (uint64_t)(since_us > 0 ? since_us * 1e3 : 0);
+    size_t len = 0;
+    char *doc = trace_json(eng.pool, since, &len, eng.error, (int)sizeof eng.error);
+    if (!doc || !keep_file(len)) {
+        free(doc);
+        return 0;
+    }
+    memcpy(eng.file, doc, len);
+    free(doc);
+    return 1;
+}
+
+/* Names of the trace phases, by id, as JSON: ["other","step",...]. */
+API_EXPORT const char *eng_trace_phases_json(void) {
+    static char buf[256];
+    size_t at = (size_t)snprintf(buf, sizeof buf, "[");
+    for (int p = 0; p < POOL_PHASE_COUNT && at < sizeof buf; p++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s\"%s\"", p ? "," : "", pool_phase_name(p));
+    if (at < sizeof buf) snprintf(buf + at, sizeof buf - at, "]");
+    return buf;
 }

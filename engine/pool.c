@@ -50,6 +50,17 @@
  *   clock value read while idle, so no clock read delays a stolen task.
  * - pool.idle (hungry workers) is a relaxed heuristic: it only decides splitting.
  * - No I/O anywhere in this file: pool threads must not block on the main thread.
+ * - Trace rings: each worker writes only its own ring (plain stores of the span, then
+ *   a release store of its head). Spans are recorded before a task's `done` exchange
+ *   (a range span before run_range's final syncs), so the owner, after a job, sees
+ *   every span of it; pool_trace_events is for the owner between jobs only.
+ *
+ * TRACE SPANS
+ *   run_range: one span from taking a range (or stealing it: `steal_start`) until its
+ *   own pieces ran, before syncing the split halves (a half taken back runs as its
+ *   own span; waiting for a stolen one is a gap). A stolen non-range task, a pool_run
+ *   job and pool_span_* are one span each. Every span begins and ends in one C frame
+ *   on one thread, so the spans of a worker nest; `depth` counts the open ones.
  *
  * PROGRAMMER ERRORS are asserts (live unless NDEBUG), none in a per-item loop: a
  * spawn outside a job of its pool, a sync with no spawn of this thread pending or
@@ -84,6 +95,11 @@ typedef struct worker_stats_t {
 } worker_stats_t;
 enum { ST_TASKS, ST_ATTEMPTS, ST_STEALS, ST_BUSY, ST_IDLE, ST_COUNT };
 
+typedef struct trace_ev_t {
+    uint64_t t0, t1;
+    uint8_t phase, depth, stolen, pad[5];
+} trace_ev_t;
+
 typedef struct worker_t {
     deque_t dq;
     alignas(64) struct pool_t *pool;
@@ -98,7 +114,15 @@ typedef struct worker_t {
     _Atomic bool running; /* its thread has started (in WASM a thread may start late) */
     worker_stats_t stats;
     worker_stats_t base; /* baseline set by pool_reset_stats */
+    trace_ev_t *ring;    /* POOL_TRACE_EVENTS spans, written only by this worker */
+    _Atomic uint64_t ring_head; /* spans written so far */
+    uint64_t ring_cleared;      /* owner's: ring_head at the last pool_trace_clear */
+    int phase;           /* label of the innermost open span (spawned tasks take it) */
+    int depth;           /* open spans */
+    bool steal_start;    /* the next span begins with a steal */
 } worker_t;
+
+enum { SEQ_MAX = 8 };
 
 struct pool_t {
     alignas(64) _Atomic int idle;        /* active workers looking for work */
@@ -110,6 +134,14 @@ struct pool_t {
     int size;
     pthread_t owner;   /* the creating thread: the only one that may enter a job from outside */
     worker_t *workers; /* size entries, 64-byte aligned */
+    trace_ev_t *rings; /* size * POOL_TRACE_EVENTS */
+    _Atomic bool trace_on;
+    uint64_t origin_ns;
+    /* the owner's labels for its next top-level jobs (pool_phase_*) */
+    int phase;
+    int seq_mode, seq_n, seq_k, seq_nfns;
+    int seq[SEQ_MAX];
+    uintptr_t seq_fns[SEQ_MAX];
 };
 
 /* The worker the current thread is acting as (NULL outside any pool job). */
@@ -133,6 +165,47 @@ static inline void stat_switch(worker_t *w, bool busy, uint64_t now) {
         w->since_ns = now;
     }
     w->busy = busy;
+}
+
+/* ---- trace ------------------------------------------------------------------------ */
+
+static inline void trace_put(worker_t *w, uint64_t t0, uint64_t t1, int phase, bool stolen) {
+    uint64_t h = atomic_load_explicit(&w->ring_head, memory_order_relaxed);
+    const int depth = w->depth > 255 ? 255 : w->depth;
+    if (h > w->ring_cleared && !stolen) {
+        /* Back-to-back spans of one phase at one depth (the halves of a range taken
+         * back, the next step's job) extend the last one, so the rings hold seconds.
+         * It is this worker's own last span, not read before the job ends. */
+        trace_ev_t *last = &w->ring[(h - 1) & (POOL_TRACE_EVENTS - 1)];
+        if (last->phase == phase && last->depth == depth && t0 >= last->t1 && t0 - last->t1 <= POOL_TRACE_JOIN_NS) {
+            last->t1 = t1;
+            return;
+        }
+    }
+    trace_ev_t *e = &w->ring[h & (POOL_TRACE_EVENTS - 1)];
+    e->t0 = t0;
+    e->t1 = t1;
+    e->phase = (uint8_t)phase;
+    e->depth = (uint8_t)depth;
+    e->stolen = stolen;
+    atomic_store_explicit(&w->ring_head, h + 1, memory_order_release);
+}
+
+static inline bool trace_on(const struct pool_t *p) {
+    return atomic_load_explicit(&((struct pool_t *)p)->trace_on, memory_order_relaxed);
+}
+
+/* The label of the owner's next top-level job with body fn (pool_phase_*). */
+static int next_label(struct pool_t *p, uintptr_t fn) {
+    if (p->seq_n == 0) return p->phase;
+    int k;
+    if (p->seq_mode == POOL_SEQ_BY_ORDER) {
+        k = p->seq_k < SEQ_MAX ? p->seq_k++ : SEQ_MAX;
+    } else {
+        for (k = 0; k < p->seq_nfns && p->seq_fns[k] != fn; k++) {}
+        if (k == p->seq_nfns && k < SEQ_MAX) p->seq_fns[p->seq_nfns++] = fn;
+    }
+    return p->seq[k < p->seq_n ? k : p->seq_n - 1];
 }
 
 /* ---- waking ----------------------------------------------------------------------- */
@@ -198,9 +271,22 @@ static void range_task(void *arg);
 
 /* Runs a task this worker stole and signals its syncer. */
 static void run_stolen(worker_t *w, pool_task_t *t) {
-    if (t->fn != range_task) stat_add(w, ST_TASKS, 1);
     const int spawned = w->spawned;
-    t->fn(t->arg);
+    if (t->fn == range_task) {
+        w->steal_start = true; /* run_range's span says so */
+        t->fn(t->arg);
+    } else {
+        stat_add(w, ST_TASKS, 1);
+        const bool tr = trace_on(w->pool);
+        const uint64_t t0 = tr ? plat_now_ns() : 0;
+        const int saved = w->phase;
+        w->phase = t->phase;
+        w->depth++;
+        t->fn(t->arg);
+        w->depth--;
+        w->phase = saved;
+        if (tr) trace_put(w, t0, plat_now_ns(), t->phase, true);
+    }
     assert(w->spawned == spawned && "pool: a task returned with spawned tasks not synced");
     (void)spawned;
     /* Release: the task's effects happen-before the syncer's acquire of done. After
@@ -217,6 +303,7 @@ void pool_spawn(pool_t *pool, pool_task_t *task, pool_task_fn fn, void *arg) {
     task->arg = arg;
     atomic_store_explicit(&task->done, DONE_PENDING, memory_order_relaxed);
     worker_t *w = tls_worker;
+    task->phase = w ? w->phase : POOL_PHASE_OTHER;
     const bool in_job = pool && w && w->pool == pool;
     assert((!pool || in_job) && "pool_spawn: outside a job of this pool (pool_parallel_for body or pool_run)");
     if (in_job) w->spawned++;
@@ -316,6 +403,8 @@ typedef struct range_job_t {
     pool_range_fn fn;
     void *ctx;
     int64_t grain;
+    int phase;  /* trace label */
+    bool trace; /* recording was on when the job began */
 } range_job_t;
 
 typedef struct range_split_t {
@@ -346,6 +435,12 @@ static void run_range(worker_t *w, const range_job_t *job, int64_t b, int64_t e)
     }
     range_split_t splits[max_splits];
     int n = 0;
+    const bool stolen = w->steal_start;
+    w->steal_start = false;
+    const uint64_t t0 = job->trace ? plat_now_ns() : 0;
+    const int saved = w->phase;
+    w->phase = job->phase;
+    w->depth++;
     while (b < e) {
         int64_t len = e - b;
         if (len > grain && n < max_splits && hungry(w)) {
@@ -369,6 +464,9 @@ static void run_range(worker_t *w, const range_job_t *job, int64_t b, int64_t e)
         stat_add(w, ST_TASKS, 1);
         b = ce;
     }
+    w->depth--;
+    w->phase = saved;
+    if (job->trace) trace_put(w, t0, plat_now_ns(), job->phase, stolen);
     while (n > 0) pool_sync(w->pool, &splits[--n].task);
 }
 
@@ -413,8 +511,9 @@ void pool_parallel_for(pool_t *pool, int64_t begin, int64_t end, int64_t grain, 
         pool_parallel_for(pool, mid, end, grain, fn, ctx);
         return;
     }
-    range_job_t job = {fn, ctx, grain > 0 ? grain : 1};
     job_scope_t js = job_enter(pool);
+    range_job_t job = {fn, ctx, grain > 0 ? grain : 1,
+                       js.entered ? next_label(pool, (uintptr_t)fn) : tls_worker->phase, trace_on(pool)};
     run_range(tls_worker, &job, begin, end);
     job_leave(js);
 }
@@ -425,8 +524,18 @@ void pool_run(pool_t *pool, pool_task_fn fn, void *arg) {
         return;
     }
     job_scope_t js = job_enter(pool);
-    stat_add(tls_worker, ST_TASKS, 1);
+    worker_t *w = tls_worker;
+    stat_add(w, ST_TASKS, 1);
+    const int phase = js.entered ? next_label(pool, (uintptr_t)fn) : w->phase;
+    const bool tr = trace_on(pool);
+    const uint64_t t0 = tr ? plat_now_ns() : 0;
+    const int saved = w->phase;
+    w->phase = phase;
+    w->depth++;
     fn(arg);
+    w->depth--;
+    w->phase = saved;
+    if (tr) trace_put(w, t0, plat_now_ns(), phase, false);
     job_leave(js);
 }
 
@@ -524,18 +633,24 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
     if (n > POOL_MAX_THREADS) n = POOL_MAX_THREADS;
     pool_t *pool = plat_alloc(sizeof *pool);
     worker_t *ws = plat_alloc(sizeof(worker_t) * (size_t)n);
-    if (!pool || !ws) {
+    trace_ev_t *rings = plat_alloc(sizeof(trace_ev_t) * POOL_TRACE_EVENTS * (size_t)n);
+    if (!pool || !ws || !rings) {
         plat_free(pool);
         plat_free(ws);
+        plat_free(rings);
         err_set(err, err_len, "pool_create: out of memory");
         return NULL;
     }
     pool->size = n;
     pool->owner = pthread_self();
     pool->workers = ws;
+    pool->rings = rings;
+    pool->origin_ns = plat_now_ns();
+    atomic_store(&pool->trace_on, true);
     atomic_store(&pool->active, n);
     for (int i = 0; i < n; i++) {
         deque_init(&ws[i].dq);
+        ws[i].ring = rings + (size_t)i * POOL_TRACE_EVENTS;
         ws[i].pool = pool;
         ws[i].id = i;
         ws[i].rng = 0x9e3779b9u * (uint32_t)(i + 1) | 1u;
@@ -544,6 +659,7 @@ pool_t *pool_create(const pool_desc_t *desc, char *err, int err_len) {
         if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0) {
             stop_threads(pool);
             plat_free(ws);
+            plat_free(rings);
             plat_free(pool);
             err_set(err, err_len, "pool_create: pthread_create failed");
             return NULL;
@@ -586,6 +702,7 @@ void pool_destroy(pool_t *pool) {
      * calls this; workers may still be finishing a steal attempt or a sleep. */
     stop_threads(pool);
     plat_free(pool->workers);
+    plat_free(pool->rings);
     plat_free(pool);
 }
 
@@ -644,4 +761,88 @@ void pool_reset_stats(pool_t *pool) {
             atomic_store_explicit(&pool->workers[w].base.v[i],
                                   atomic_load_explicit(&pool->workers[w].stats.v[i], memory_order_relaxed),
                                   memory_order_relaxed);
+}
+
+/* ---- trace: labels, serial spans, reading ------------------------------------------- */
+
+static const char *const phase_names[POOL_PHASE_COUNT] = {
+    [POOL_PHASE_OTHER] = "other",         [POOL_PHASE_STEP] = "step",
+    [POOL_PHASE_MERGE] = "merge",         [POOL_PHASE_MC_RANGES] = "mc_ranges",
+    [POOL_PHASE_MC_CLASSIFY] = "mc_classify", [POOL_PHASE_MC_FILL] = "mc_fill",
+    [POOL_PHASE_MC_SCALAR] = "mc_scalar", [POOL_PHASE_HASH] = "hash",
+    [POOL_PHASE_SEED] = "seed",           [POOL_PHASE_PAINT] = "paint",
+};
+
+const char *pool_phase_name(int phase) {
+    return phase >= 0 && phase < POOL_PHASE_COUNT ? phase_names[phase] : "other";
+}
+
+static int clamp_phase(int phase) { return phase >= 0 && phase < POOL_PHASE_COUNT ? phase : POOL_PHASE_OTHER; }
+
+void pool_phase_begin(pool_t *pool, int phase) {
+    if (!pool) return;
+    pool->phase = clamp_phase(phase);
+    pool->seq_n = 0;
+}
+
+void pool_phase_begin_seq(pool_t *pool, pool_seq_t mode, const int *phases, int n) {
+    if (!pool) return;
+    if (n > SEQ_MAX) n = SEQ_MAX;
+    pool->phase = POOL_PHASE_OTHER;
+    pool->seq_mode = (int)mode;
+    pool->seq_n = n > 0 ? n : 0;
+    pool->seq_k = 0;
+    pool->seq_nfns = 0;
+    for (int i = 0; i < pool->seq_n; i++) pool->seq[i] = clamp_phase(phases[i]);
+}
+
+void pool_phase_end(pool_t *pool) {
+    if (!pool) return;
+    pool->phase = POOL_PHASE_OTHER;
+    pool->seq_n = 0;
+}
+
+uint64_t pool_span_begin(pool_t *pool) {
+    if (!pool || !trace_on(pool)) return 0;
+    pool->workers[0].depth++;
+    return plat_now_ns();
+}
+
+void pool_span_end(pool_t *pool, int phase, uint64_t t0) {
+    if (!pool || !t0) return;
+    worker_t *w = &pool->workers[0];
+    if (w->depth > 0) w->depth--;
+    trace_put(w, t0, plat_now_ns(), clamp_phase(phase), false);
+}
+
+void pool_trace_enable(pool_t *pool, bool on) {
+    if (pool) atomic_store_explicit(&pool->trace_on, on, memory_order_relaxed);
+}
+
+bool pool_trace_enabled(const pool_t *pool) { return pool && trace_on(pool); }
+
+uint64_t pool_trace_origin_ns(const pool_t *pool) { return pool ? pool->origin_ns : 0; }
+
+void pool_trace_clear(pool_t *pool) {
+    if (!pool) return;
+    for (int i = 0; i < pool->size; i++)
+        pool->workers[i].ring_cleared = atomic_load_explicit(&pool->workers[i].ring_head, memory_order_acquire);
+}
+
+int pool_trace_events(const pool_t *pool, int worker, uint64_t since_ns, pool_event_t *out, int cap) {
+    if (!pool || worker < 0 || worker >= pool->size || cap <= 0) return 0;
+    const worker_t *w = &pool->workers[worker];
+    uint64_t h = atomic_load_explicit(&((worker_t *)w)->ring_head, memory_order_acquire);
+    uint64_t lo = h > POOL_TRACE_EVENTS ? h - POOL_TRACE_EVENTS : 0;
+    if (lo < w->ring_cleared) lo = w->ring_cleared;
+    /* Spans are written as they end, so t1 never decreases along the ring. */
+    uint64_t i = h;
+    while (i > lo && w->ring[(i - 1) & (POOL_TRACE_EVENTS - 1)].t1 >= since_ns) i--;
+    if (h - i > (uint64_t)cap) i = h - (uint64_t)cap;
+    int n = 0;
+    for (; i < h; i++, n++) {
+        const trace_ev_t *e = &w->ring[i & (POOL_TRACE_EVENTS - 1)];
+        out[n] = (pool_event_t){e->t0, e->t1, e->phase, e->depth, e->stolen != 0};
+    }
+    return n;
 }

@@ -24,6 +24,7 @@
 #include "err.h"
 #include "gs.h"
 #include "hash.h"
+#include "lab.h"
 #include "mc.h"
 #include "mesh.h"
 #include "meshio.h"
@@ -34,6 +35,7 @@
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
+#include "trace.h"
 
 enum { SETTINGS_MAX = 32 };
 
@@ -50,6 +52,9 @@ typedef struct options_t {
     const char *load, *save;
     bool hash, json;
     const char *mesh; /* --mesh FILE, see export_mesh() */
+    int scaling[LAB_MAX_ROWS]; /* --scaling LIST, see run_scaling() */
+    int scaling_n;
+    const char *trace; /* --trace FILE: the pool's timeline, Trace Event Format */
 } options_t;
 
 static const char *const usage_head =
@@ -67,6 +72,13 @@ static const char *const usage_head =
     "  --hash              print a final line: state_hash <16 hex digits>\n"
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
+    "  --scaling LIST      threads lab: for each thread count of LIST (e.g. 1,2,4,8) run\n"
+    "                      --steps steps from the starting state and mesh once; prints a\n"
+    "                      table (with --json: one JSON line per row) of times, steps/s,\n"
+    "                      speedup, efficiency and the state and mesh hashes; the state\n"
+    "                      afterwards is the starting state\n"
+    "  --trace FILE        write the pool's timeline (Trace Event Format JSON, for Perfetto\n"
+    "                      or chrome://tracing): one lane per worker, a span per phase\n"
     "  --schema            print the settings' description (JSON, as the page reads it) and exit\n"
     "  --list-presets      print the presets and exit\n"
     "  --help              this text\n"
@@ -112,7 +124,7 @@ static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
 
 /* rdsim's own options that take a value (the settings' come from the schema). */
 static const char *const options[] = {"--dims", "--preset", "--steps", "--threads", "--load", "--save", "--mesh",
-                                      NULL};
+                                      "--scaling", "--trace", NULL};
 
 static int index_of(const schema_param_t *p) { return (int)(p - schema_at(0)); }
 
@@ -168,6 +180,12 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
             return bad_value(opt, val, why);
         }
         o->mesh = val;
+    } else if (!strcmp(opt, "--scaling")) {
+        o->scaling_n = lab_parse_threads(val, POOL_MAX_THREADS, o->scaling, LAB_MAX_ROWS);
+        if (!o->scaling_n)
+            return bad_number(opt, val, "must be thread counts 1..64, commas between (e.g. 1,2,4,8), at most 64 of them");
+    } else if (!strcmp(opt, "--trace")) {
+        o->trace = val;
     }
     return 0;
 }
@@ -211,7 +229,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
         return false;
     }
     mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
-    bool ok = mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
+    bool ok = trace_mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
     if (ok) {
         size_t bytes = 0;
         const void *blob = mc_blob(m, &bytes);
@@ -220,6 +238,40 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
     }
     mc_mesher_destroy(m);
     return ok;
+}
+
+/* --scaling: the threads lab (engine/lab.h) from the starting state, K = --steps;
+ * prints the rows as a table, or one JSON line each with --json. */
+static bool run_scaling(const options_t *o, gs_sim_t *sim, pool_t *pool, char *err, int err_len) {
+    if (o->steps < 1 || o->steps > LAB_MAX_STEPS) {
+        err_set(err, err_len, "--steps %lld: with --scaling must be 1..%d", (long long)o->steps, LAB_MAX_STEPS);
+        return false;
+    }
+    lab_desc_t d = {o->scaling, o->scaling_n, o->steps,
+                    {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0}};
+    lab_t *lab = lab_create(sim, pool, &d, err, err_len);
+    if (!lab) return false;
+    lab_status_t st;
+    while ((st = lab_advance(lab, 1000.0, err, err_len)) == LAB_RUNNING) {}
+    if (st == LAB_DONE) {
+        if (!o->json)
+            printf("%7s %7s %10s %10s %8s %10s %9s  %-16s  %-16s\n", "threads", "steps", "step_ms", "steps/s",
+                   "speedup", "efficiency", "mesh_ms", "state_hash", "mesh_hash");
+        for (int i = 0; i < lab_row_count(lab); i++) {
+            lab_row_t r = lab_row(lab, i);
+            if (o->json) {
+                char line[512];
+                lab_row_json(&r, line, sizeof line);
+                puts(line);
+            } else {
+                printf("%7d %7lld %10.2f %10.1f %8.2f %10.2f %9.2f  %016" PRIx64 "  %016" PRIx64 "\n", r.threads,
+                       (long long)r.steps, r.step_ms, r.steps_per_s, r.speedup, r.efficiency, r.mesh_ms, r.state_hash,
+                       r.mesh_hash);
+            }
+        }
+    }
+    lab_destroy(lab);
+    return st == LAB_DONE;
 }
 
 int main(int argc, char **argv) {
@@ -291,6 +343,8 @@ int main(int argc, char **argv) {
     char err[512];
     uint64_t t_all = plat_now_ns(), t0 = t_all;
     pool_desc_t pd = {.threads = o.threads};
+    for (int i = 0; i < o.scaling_n; i++) /* the pool holds the lab's largest count */
+        if (o.scaling[i] > (pd.threads ? pd.threads : plat_cpu_count())) pd.threads = o.scaling[i];
     pool_t *pool = pool_create(&pd, err, (int)sizeof err);
     if (!pool) {
         fprintf(stderr, "rdsim: %s\n", err);
@@ -341,7 +395,7 @@ int main(int argc, char **argv) {
         ms_init = ms_since(t0);
         t0 = plat_now_ns();
         seed_mode_t mode = o.set[index_of(mode_p)] ? (seed_mode_t)o.value[index_of(mode_p)].d : o.preset->seed_mode;
-        seed_fill(&sim, pool, mode, setting(&o, "seed").u, NULL, 0);
+        trace_seed_fill(&sim, pool, mode, setting(&o, "seed").u, NULL, 0);
         ms_seed = ms_since(t0);
     }
 
@@ -349,8 +403,14 @@ int main(int argc, char **argv) {
     int rc = 0;
     gs_timing_t tm;
     uint64_t step0 = sim.step;
+    memset(&tm, 0, sizeof tm);
     t0 = plat_now_ns();
-    if (!gs_step(&sim, pool, o.steps, &tm, err, (int)sizeof err)) {
+    if (o.scaling_n) {
+        if (!run_scaling(&o, &sim, pool, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: --scaling: %s\n", err);
+            rc = 1;
+        }
+    } else if (!trace_gs_step(&sim, pool, o.steps, &tm, err, (int)sizeof err)) {
         fprintf(stderr, "rdsim: %s\n", err);
         rc = 1;
     }
@@ -376,10 +436,10 @@ int main(int argc, char **argv) {
     uint64_t h = 0;
     if (o.hash) {
         t0 = plat_now_ns();
-        h = hash_state(pool, sim.grid, sim.u, sim.v);
+        h = trace_hash_state(pool, sim.grid, sim.u, sim.v);
         ms_hash = ms_since(t0);
     }
-    if (o.json) {
+    if (o.json && !o.scaling_n) {
         double cells = (double)grid_count(sim.grid);
         double sec = tm.step_ms * 1e-3 + tm.ranges_ms * 1e-3;
         double sps = sec > 0 ? (double)ran / sec : 0;
@@ -395,6 +455,15 @@ int main(int argc, char **argv) {
     if (o.hash) printf("state_hash %016" PRIx64 "\n", h);
     if (o.hash && o.mesh) printf("mesh_hash %016" PRIx64 "\n", mesh_hash);
     fflush(stdout);
+    if (o.trace) { /* last, so that it holds every phase of the run */
+        size_t len = 0;
+        char *doc = trace_json(pool, 0, &len, err, (int)sizeof err);
+        if (!doc || !rds_file_replace(o.trace, doc, len, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: --trace: %s\n", err);
+            rc = 1;
+        }
+        free(doc);
+    }
     gs_free(&sim);
     pool_destroy(pool);
     return rc;

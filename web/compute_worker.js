@@ -21,11 +21,16 @@
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
+//   {type:'lab_start', threads: [counts], steps}   {type:'lab_cancel'}   (the threads lab,
+//     engine/lab.h: run in slices; meanwhile nothing that changes the simulation is taken)
+//   {type:'trace', since}  (spans ended since `since` us)   {type:'save_trace', seconds}
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
+//   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
+//   {type:'trace', now, phases, events (Float64Array: worker, t0 us, t1 us, phase+256*depth+65536*stolen)}
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
 //     creating: inside the constructor of a thread worker)
 'use strict';
@@ -76,6 +81,7 @@ let stopAt = 0;           // while running: pause when the step count reaches it
 let maxRate = 0;          // steps per second while running (0: no limit)
 let rateBudget = 0;       // steps the rate limit allows now
 let rateSince = 0;        // when rateBudget was last topped up
+let labRunning = false;   // a threads lab holds the simulation (engine/lab.h)
 const rate = { since: performance.now(), steps: 0, stepMs: 0 };
 
 const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
@@ -156,6 +162,7 @@ function step(n) {
 // when due and returns to the event loop, where waiting messages are served.
 function loop() {
   loopScheduled = false;
+  if (labRunning) { labSlice(); schedule(); return; }
   const start = performance.now();
   while ((running || pendingSteps > 0) && performance.now() - start < SLICE_MS) {
     let n = running ? stepsPerCall : Math.min(stepsPerCall, pendingSteps);
@@ -198,7 +205,7 @@ function reachedStop() {
 // Keeps the loop alive while there is work; a paused, meshed state schedules nothing.
 function schedule() {
   if (loopScheduled || !hasSim) return;
-  if (running || pendingSteps > 0 || meshDirty) {
+  if (labRunning || running || pendingSteps > 0 || meshDirty) {
     loopScheduled = true;
     const waitForRate = running && maxRate > 0 && rateBudget < 1;
     setTimeout(loop, waitForRate ? Math.min(100, 1000 / maxRate) : running || pendingSteps > 0 ? 0 : 5);
@@ -227,7 +234,7 @@ async function init(m) {
 }
 
 const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
-const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run', 'speed']);
+const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run', 'speed', 'trace', 'save_trace', 'lab_cancel']);
 const param = (key) => schema.params.find((p) => p.key === key);
 
 // The text the engine stages for setting p from message m: checks the field's shape
@@ -281,6 +288,30 @@ function takeFile(kind) {
   E._eng_file_release(); // the engine's copy is not needed any more (1 GiB at 512^3)
   postMessage({ type: 'file', kind, buffer: copy }, [copy]);
 }
+
+// ---- threads lab and timeline ----------------------------------------------------------
+
+const LAB_BUSY = new Set(['new', 'params', 'step', 'threads', 'paint', 'paint_ray', 'load', 'hash', 'save', 'lab_start']);
+
+function postLab(status, error) {
+  const lab = JSON.parse(str(E._eng_lab_json()));
+  postMessage({ type: 'lab', running: status === 'running', status, progress: lab.progress, rows: lab.rows, error: error || '' });
+}
+
+// One slice of the lab (the live simulation waits; it is restored when the lab ends).
+function labSlice() {
+  const st = E._eng_lab_advance(SLICE_MS);
+  if (st === 0) { postLab('running'); return; }
+  const error = st === 2 ? str(E._eng_last_error()) : '';
+  postLab(st === 1 ? 'done' : 'failed', error);
+  E._eng_lab_end();
+  labRunning = false;
+  rate.since = performance.now();
+  rate.steps = 0;
+  rate.stepMs = 0;
+}
+
+let tracePhases = null;
 
 const handlers = {
   new(m) {
@@ -393,6 +424,37 @@ const handlers = {
   mesh_taken() {
     meshInFlight = false;
   },
+  lab_start(m) {
+    const max = E._eng_pool_size();
+    const t = m.threads;
+    if (!Array.isArray(t) || t.length < 1 || t.length > 64 || !t.every((n) => Number.isInteger(n) && n >= 1 && n <= max)) {
+      throw new Error(`lab_start: threads must be a list of 1..64 whole numbers 1..${max}`);
+    }
+    const steps = int(m, 'steps', 1, 1e6);
+    if (!withCString(t.join(','), (p) => E._eng_lab_start(p, steps))) { engineError('threads lab refused'); return; }
+    labRunning = true;
+    postLab('running');
+  },
+  lab_cancel() {
+    if (!labRunning) return;
+    postLab('cancelled');
+    E._eng_lab_end(); // the live state is back as it was
+    labRunning = false;
+  },
+  trace(m) {
+    const since = num(m, 'since', 0, Number.MAX_VALUE);
+    if (!tracePhases) tracePhases = JSON.parse(str(E._eng_trace_phases_json()));
+    const n = E._eng_trace_snapshot(since);
+    if (n < 0) { engineError('trace'); return; }
+    const ptr = E._eng_trace_ptr() >>> 0;
+    const events = new Float64Array(E.HEAPU8.slice(ptr, ptr + n * 32).buffer); // a copy out of the shared heap
+    postMessage({ type: 'trace', now: E._eng_trace_now_us(), phases: tracePhases, workers: E._eng_pool_size(), events }, [events.buffer]);
+  },
+  save_trace(m) {
+    const seconds = num(m, 'seconds', 0.001, 3600);
+    if (!E._eng_trace_json(Math.max(0, E._eng_trace_now_us() - seconds * 1e6))) { engineError('save trace'); return; }
+    takeFile('json');
+  },
 };
 
 onmessage = (ev) => {
@@ -407,6 +469,7 @@ onmessage = (ev) => {
   const h = own(handlers, m.type) ? handlers[m.type] : null;
   if (!h) { fail(`unknown message type '${m.type}'`); return; }
   if (!hasSim && !NO_SIM_NEEDED.has(m.type)) { fail(`${m.type}: there is no simulation yet (send 'new' or 'load')`); return; }
+  if (labRunning && LAB_BUSY.has(m.type)) { fail(`${m.type}: the threads lab is running (cancel it or wait for it)`); return; }
   try {
     h(m);
   } catch (e) {

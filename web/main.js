@@ -642,7 +642,10 @@ function onWorkerMessage(ev) {
       say(m.message, true);
       if (/simulation stopped/.test(m.message)) setRunning(false);
       if (rd.starting && /^new/.test(m.message)) startAnyway(m.message);
+      if (window.rdLab) window.rdLab.onMessage(m);
       break;
+    default: // the threads lab and timeline (web/lab.js)
+      if (window.rdLab) window.rdLab.onMessage(m);
   }
 }
 
