@@ -229,6 +229,8 @@ void gs_free(gs_sim_t *sim) {
     plat_free(sim->ranges_next);
     plat_free(sim->plane_ranges);
     plat_free(sim->plane_bad);
+    plat_free(sim->block_scratch);
+    plat_free(sim->block_bad);
     memset(sim, 0, sizeof *sim);
 }
 
@@ -255,8 +257,10 @@ bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     sim->ranges_next = plat_alloc(nch * sizeof(chunk_range_t));
     sim->plane_ranges = plat_alloc(nplane * sizeof(chunk_range_t));
     sim->plane_bad = plat_alloc((size_t)g.nz);
+    sim->block_bad = plat_alloc((size_t)g.nz); /* blocks <= planes */
+    sim->block_steps = 1;
     if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
-        !sim->plane_ranges || !sim->plane_bad) {
+        !sim->plane_ranges || !sim->plane_bad || !sim->block_bad || !gs_set_block_steps(sim, 0, NULL, 0)) {
         gs_free(sim);
         err_set(err, err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz, (n * 16) >> 20);
         return false;
@@ -648,6 +652,175 @@ static long plane_nonfinite(grid_t g, const float *u, const float *v, int z) {
     return -1;
 }
 
+/* ---- temporal blocking (gs.h) ------------------------------------------------------- */
+static int block_count(grid_t g) { return (g.nz + GS_BLOCK_PLANES - 1) / GS_BLOCK_PLANES; }
+/* floats per ring plane (a multiple of 16: every plane starts 64-byte aligned) */
+static size_t ring_plane(grid_t g) { return ((size_t)g.nx * (size_t)g.ny + 15) & ~(size_t)15; }
+
+int gs_block_steps_auto(grid_t g) {
+    if (grid_count(g) * 16 <= GS_BLOCK_MIN_STATE_BYTES) return 1;
+    size_t per_step = 3 * (size_t)g.nx * (size_t)g.ny * 8; /* 3 planes of u and v */
+    size_t t = GS_BLOCK_CACHE_BYTES / per_step;
+    return t < 1 ? 1 : t > 4 ? 4 : (int)t;
+}
+
+bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len) {
+    if (steps < 0 || steps > GS_BLOCK_STEPS_MAX) {
+        err_set(err, err_len, "block steps %d: must be 0 (automatic) or 1..%d", steps, GS_BLOCK_STEPS_MAX);
+        return false;
+    }
+    int t = steps ? steps : gs_block_steps_auto(sim->grid);
+    float *scratch = NULL;
+    if (t > 1) {
+        size_t floats = (size_t)block_count(sim->grid) * (size_t)(t - 1) * 6 * ring_plane(sim->grid);
+        scratch = plat_alloc(floats * sizeof(float));
+        if (!scratch) {
+            err_set(err, err_len, "out of memory for the rings of %d steps per sweep (%zu MB)", t,
+                    (floats * sizeof(float)) >> 20);
+            return false;
+        }
+    }
+    plat_free(sim->block_scratch);
+    sim->block_scratch = scratch;
+    sim->block_steps = t;
+    sim->block_steps_set = steps;
+    return true;
+}
+
+typedef struct block_job_t {
+    step_job_t j;   /* grid, coefficients; u, v: the state; un, vn: where step T goes */
+    int steps;      /* T of this sweep (<= the rings' T) */
+    float *scratch; /* block b's rings at b * block_floats */
+    size_t block_floats, ring;
+    uint8_t *block_bad;
+} block_job_t;
+
+static int mod3(int p) { return ((p % 3) + 3) % 3; }
+
+/* Block b: output planes [z0, z1) of step T. Step t (1..T) covers the positions
+ * [z0 - (T-t), z1 + (T-t)) (zero-flux: within [0, nz)); position p stands for plane
+ * p mod nz (periodic), and its value there is exactly that plane's value at step t.
+ * Wavefront: at stage i, step t computes position i - (t-1), after step t-1 computed
+ * i - (t-2), so step t's inputs p-1, p, p+1 are in step t-1's ring (slot p mod 3). */
+static void block_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const block_job_t *bj = ctx;
+    const step_job_t *j = &bj->j;
+    grid_t g = j->g;
+    int nz = g.nz, T = bj->steps;
+    bool periodic = g.boundary == GRID_PERIODIC;
+    size_t plane = (size_t)g.nx * (size_t)g.ny, per_plane = (size_t)j->l.chx * (size_t)j->l.chy;
+    for (int64_t b = begin; b < end; b++) {
+        int z0 = (int)b * GS_BLOCK_PLANES, z1 = z0 + GS_BLOCK_PLANES < nz ? z0 + GS_BLOCK_PLANES : nz;
+        float *rings = bj->scratch + (size_t)b * bj->block_floats;
+        /* ring slot of step t (1..T-1), field f (0 u, 1 v), position p */
+#define RING(t, f, p) (rings + ((size_t)((t) - 1) * 6 + (size_t)mod3(p) * 2 + (f)) * bj->ring)
+        uint8_t bad = 0;
+        for (int i = z0 - (T - 1); i < z1 + T - 1; i++) {
+            for (int t = 1; t <= T; t++) {
+                int p = i - (t - 1), lo = z0 - (T - t), hi = z1 + (T - t);
+                if (!periodic) lo = lo < 0 ? 0 : lo, hi = hi > nz ? nz : hi;
+                if (p < lo || p >= hi) continue;
+                plane_io_t io;
+                for (int a = 0; a < 3; a++) {
+                    int q = p + a - 1;
+                    if (!periodic) q = q < 0 ? 0 : q >= nz ? nz - 1 : q;
+                    if (t == 1) {
+                        size_t off = (size_t)(((q % nz) + nz) % nz) * plane;
+                        io.u[a] = j->u + off;
+                        io.v[a] = j->v + off;
+                    } else {
+                        io.u[a] = RING(t - 1, 0, q);
+                        io.v[a] = RING(t - 1, 1, q);
+                    }
+                }
+                if (t == T) { /* p in [z0, z1): a plane of the result */
+                    io.un = j->un + (size_t)p * plane;
+                    io.vn = j->vn + (size_t)p * plane;
+                    io.ranges = j->plane_ranges + (size_t)p * per_plane;
+                    io.stream = j->stream;
+                    j->plane_bad[p] = plane_step(j, &io, j->stencil);
+                } else {
+                    io.un = RING(t, 0, p);
+                    io.vn = RING(t, 1, p);
+                    io.ranges = NULL;
+                    io.stream = false;
+                    bad |= plane_step(j, &io, j->stencil);
+                }
+            }
+        }
+#undef RING
+        bj->block_bad[b] = bad;
+    }
+}
+
+static step_job_t step_job(const gs_sim_t *sim) {
+    step_job_t j = {
+        .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
+        .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
+        .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
+        .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
+        .stencil = sim->params.stencil,
+        .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
+    };
+    return j;
+}
+
+/* The new state is in u_next/v_next with its plane ranges: merge them and swap. */
+static void finish_sweep(gs_sim_t *sim, pool_t *pool, int steps) {
+    merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
+    pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
+    float *t;
+    t = sim->u, sim->u = sim->u_next, sim->u_next = t;
+    t = sim->v, sim->v = sim->v_next, sim->v_next = t;
+    chunk_range_t *r = sim->ranges;
+    sim->ranges = sim->ranges_next;
+    sim->ranges_next = r;
+    sim->step += (uint64_t)steps;
+}
+
+/* T steps in one sweep; false when a flag was raised anywhere (nothing changed then). */
+static bool block_sweep(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing) {
+    uint64_t t0 = plat_now_ns();
+    block_job_t bj = {
+        .j = step_job(sim), .steps = T, .scratch = sim->block_scratch,
+        .block_floats = (size_t)(sim->block_steps - 1) * 6 * ring_plane(sim->grid), .ring = ring_plane(sim->grid),
+        .block_bad = sim->block_bad,
+    };
+    int nb = block_count(sim->grid);
+    pool_parallel_for(pool, 0, nb, 1, block_body, &bj);
+    uint64_t t1 = plat_now_ns();
+    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+    uint8_t any = 0;
+    for (int z = 0; z < sim->grid.nz; z++) any |= sim->plane_bad[z];
+    for (int b = 0; b < nb; b++) any |= sim->block_bad[b];
+    if (any) return false;
+    finish_sweep(sim, pool, T);
+    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
+    return true;
+}
+
+/* One step (the one-pass path); false, state kept, on a non-finite value. */
+static bool one_step(gs_sim_t *sim, pool_t *pool, gs_timing_t *timing, char *err, int err_len) {
+    uint64_t t0 = plat_now_ns();
+    step_job_t j = step_job(sim);
+    pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
+    uint64_t t1 = plat_now_ns();
+    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+    for (int z = 0; z < sim->grid.nz; z++) {
+        if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
+            err_set(err, err_len,
+                    "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
+                    "stopped, state kept at step %llu (try a smaller dt)",
+                    (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
+            return false;
+        }
+    }
+    finish_sweep(sim, pool, 1);
+    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
+    return true;
+}
+
 bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
     if (timing) memset(timing, 0, sizeof *timing);
     if (n < 0) {
@@ -658,42 +831,15 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
     /* The counter stops at GS_STEP_MAX: run only the steps up to it. */
     uint64_t room = sim->step < GS_STEP_MAX ? GS_STEP_MAX - sim->step : 0;
     int64_t todo = (uint64_t)n > room ? (int64_t)room : n;
-    for (int64_t s = 0; s < todo; s++) {
-        uint64_t t0 = plat_now_ns();
-        step_job_t j = {
-            .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
-            .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
-            .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
-            .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
-            .stencil = sim->params.stencil,
-            .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
-        };
-        pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
-        uint64_t t1 = plat_now_ns();
-        for (int z = 0; z < sim->grid.nz; z++) {
-            if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
-                err_set(err, err_len,
-                        "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
-                        "stopped, state kept at step %llu (try a smaller dt)",
-                        (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
-                if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
-                return false;
-            }
+    for (int64_t s = 0; s < todo;) {
+        int T = (int64_t)sim->block_steps < todo - s ? sim->block_steps : (int)(todo - s);
+        if (T > 1 && block_sweep(sim, pool, T, timing)) {
+            s += T;
+            continue;
         }
-        merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
-        pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
-        uint64_t t2 = plat_now_ns();
-        float *t;
-        t = sim->u, sim->u = sim->u_next, sim->u_next = t;
-        t = sim->v, sim->v = sim->v_next, sim->v_next = t;
-        chunk_range_t *r = sim->ranges;
-        sim->ranges = sim->ranges_next;
-        sim->ranges_next = r;
-        sim->step++;
-        if (timing) {
-            timing->step_ms += (double)(t1 - t0) * 1e-6;
-            timing->ranges_ms += (double)(t2 - t1) * 1e-6;
-        }
+        /* one step at a time (T == 1, or a flag in the sweep: from the state before it) */
+        for (int q = 0; q < T; q++, s++)
+            if (!one_step(sim, pool, timing, err, err_len)) return false;
     }
     if (todo < n) {
         err_set(err, err_len,
