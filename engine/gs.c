@@ -258,7 +258,7 @@ bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     sim->plane_ranges = plat_alloc(nplane * sizeof(chunk_range_t));
     sim->plane_bad = plat_alloc((size_t)g.nz);
     sim->block_bad = plat_alloc((size_t)g.nz); /* blocks <= planes */
-    sim->block_steps = 1;
+    sim->block_steps = sim->block_cap = 1;
     if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
         !sim->plane_ranges || !sim->plane_bad || !sim->block_bad || !gs_set_block_steps(sim, 0, NULL, 0)) {
         gs_free(sim);
@@ -670,8 +670,8 @@ bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len) {
         return false;
     }
     int t = steps ? steps : gs_block_steps_auto(sim->grid);
-    float *scratch = NULL;
-    if (t > 1) {
+    float *scratch = sim->block_scratch;
+    if (t > sim->block_cap) {
         size_t floats = (size_t)block_count(sim->grid) * (size_t)(t - 1) * 6 * ring_plane(sim->grid);
         scratch = plat_alloc(floats * sizeof(float));
         if (!scratch) {
@@ -680,8 +680,11 @@ bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len) {
             return false;
         }
     }
-    plat_free(sim->block_scratch);
-    sim->block_scratch = scratch;
+    if (scratch != sim->block_scratch) {
+        plat_free(sim->block_scratch);
+        sim->block_scratch = scratch;
+        sim->block_cap = t;
+    }
     sim->block_steps = t;
     sim->block_steps_set = steps;
     return true;
@@ -784,7 +787,7 @@ static bool block_sweep(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing)
     uint64_t t0 = plat_now_ns();
     block_job_t bj = {
         .j = step_job(sim), .steps = T, .scratch = sim->block_scratch,
-        .block_floats = (size_t)(sim->block_steps - 1) * 6 * ring_plane(sim->grid), .ring = ring_plane(sim->grid),
+        .block_floats = (size_t)(sim->block_cap - 1) * 6 * ring_plane(sim->grid), .ring = ring_plane(sim->grid),
         .block_bad = sim->block_bad,
     };
     int nb = block_count(sim->grid);

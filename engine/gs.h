@@ -78,7 +78,8 @@ typedef struct gs_sim_t {
     /* temporal blocking (below): steps per sweep, the per-block plane rings, flags */
     int block_steps;             /* T in force (1: one step per pass) */
     int block_steps_set;         /* what gs_set_block_steps asked for (0: the engine's choice) */
-    float *block_scratch;        /* per block: (T-1) steps x 3 planes x (u, v) */
+    int block_cap;               /* the rings hold block_cap steps (>= block_steps) */
+    float *block_scratch;        /* per block: (block_cap-1) steps x 3 planes x (u, v) */
     uint8_t *block_bad;          /* per block: non-finite seen in an intermediate step */
 } gs_sim_t;
 
@@ -190,8 +191,9 @@ bool gs_step(gs_sim_t *sim, struct pool_t *pool, int64_t n, gs_timing_t *timing,
  * largest T <= 4 whose working set 3*T planes * 8 bytes fits GS_BLOCK_CACHE_BYTES. Pure. */
 int gs_block_steps_auto(grid_t g);
 /* Sets T (1..GS_BLOCK_STEPS_MAX; 0: the engine's choice, the default) and allocates the
- * rings for it (changes no value of any later state). On failure (T out of range, out
- * of memory) returns false with a reason and keeps the previous T. */
+ * rings for it unless those held are big enough (changes no value of any later state).
+ * On failure (T out of range, out of memory) returns false with a reason and keeps the
+ * previous T. */
 bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len);
 
 /* Recomputes the chunk ranges of the current V (after writing u/v directly). */
