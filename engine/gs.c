@@ -12,6 +12,11 @@
  * (plane_ranges[z][cy][cx]); after the parallel pass the planes of each chunk are
  * merged in z order. Non-finite values: a per-plane sum of u' * v' is finite
  * unless some value is Inf or NaN (or huge); flagged planes are checked exactly.
+ *
+ * Temporal blocking (gs.h): block_body runs the same plane_step for every plane of
+ * every step of a sweep, reading step t-1's planes from a 3-plane ring (or the state)
+ * and writing step t's to the next ring (or, for step T, to the other buffer with the
+ * chunk reduction). A flag anywhere in a sweep re-runs it one step at a time.
  */
 #include "gs.h"
 

@@ -494,7 +494,7 @@ static void nan_guard_in_a_block(void **state) {
 }
 
 /* Parameter changes and painting between calls take effect at the same step as in the
- * one-step path (a sweep never spans a call). */
+ * one-step path (a sweep never spans a call); so do changes of T between calls. */
 static void blocked_changes_between_calls(void **state) {
     (void)state;
     pool_t *pool = make_pool(2);
@@ -509,10 +509,13 @@ static void blocked_changes_between_calls(void **state) {
         gs_params_t p2 = params(27);
         p2.F = 0.03f;
         assert_true(gs_set_params(&s, p2, NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 2, NULL, 0)); /* smaller T: the rings held are reused */
         assert_true(gs_step(&s, pool, 6, NULL, NULL, 0));
         assert_true(seed_paint_sphere(&s, 10.0f, 9.0f, 30.0f, 4.0f, 0.5f, NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 1, NULL, 0) && gs_set_block_steps(&s, 3, NULL, 0));
         assert_true(gs_step(&s, pool, 7, NULL, NULL, 0));
         assert_true(gs_set_params(&s, params(19), NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 6, NULL, 0)); /* bigger: new rings */
         assert_true(gs_step(&s, pool, 3, NULL, NULL, 0));
         assert_true(s.step == 21);
         h[c] = hash_state(NULL, g, s.u, s.v);
