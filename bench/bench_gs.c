@@ -1,5 +1,6 @@
-/* bench_gs: the fused Gray-Scott step at 128^3 and 256^3 with 1 and 2 threads,
- * side by side in one run with
+/* bench_gs: the fused Gray-Scott step at 128^3 and 256^3 with 1 and 2 threads, one
+ * step per pass (plain, gs_set_block_steps 1) and temporally blocked (the engine's T,
+ * gs_block_steps_auto; rows gs_blocked_*), side by side in one run with
  *   (a) the memory-bandwidth roofline: a STREAM-like triad a = b + s*c over three
  *       128 MB float arrays on the same pool; roofline cells/s = triad bytes/s / 16
  *       (a step must at least read U, V and write U', V': 16 bytes per cell);
@@ -11,8 +12,9 @@
  *       bench_gs.cjs --emit wrote earlier (then best rounds are compared).
  * Figures are medians of ROUNDS runs; the sides alternate within a round.
  *
- * Native: bench_gs [--json FILE] [--wasm-cmd CMD | --wasm FILE] [--quick]
- * WASM:   bench_gs.cjs --only N T | --emit FILE [--quick]   (our side only, BENCH_NO_PEERS) */
+ * Native: bench_gs [--json FILE] [--wasm-cmd CMD | --wasm FILE] [--quick] [--block T]
+ * WASM:   bench_gs.cjs --only N THREADS [--block T] | --emit FILE [--quick]   (our side only, BENCH_NO_PEERS)
+ * --block T: steps per sweep of the blocked rows (default 0: the engine's choice). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,8 @@ typedef struct triad_t {
 /* ---- cases --------------------------------------------------------------------- */
 typedef struct result_t {
     double ours, peer, roof; /* cells/s, medians */
+    double blk, blk_best, blk_other; /* the blocked step: median, best round, WASM median */
+    int blk_steps;           /* its T */
     double ours_best;        /* best round (for --wasm FILE: the two sides then run at
                               * different times, so the rows compare best rounds) */
     double other;            /* --wasm-cmd: the WASM build's median, rounds interleaved */
@@ -87,7 +91,7 @@ static int steps_for(int n, bool quick) { return quick ? 2 : n == 128 ? 20 : 6; 
 
 /* One measured round of one case, for a caller that interleaves it with its own
  * rounds (the native bench runs the WASM build this way). */
-static int only_case(int n, int threads_n, bool quick) {
+static int only_case(int n, int threads_n, bool quick, int block) {
     char err[256];
     grid_t g = {n, n, n, GRID_PERIODIC};
     gs_sim_t sim;
@@ -102,7 +106,12 @@ static int only_case(int n, int threads_n, bool quick) {
         return 1;
     }
     seed_fill(&sim, pool, SEED_SPHERES, 1, NULL, 0);
-    gs_step(&sim, pool, 1, NULL, NULL, 0); /* warm-up: first touch of the second buffers */
+    if (!gs_set_block_steps(&sim, block, err, (int)sizeof err)) {
+        fprintf(stderr, "bench_gs: %s\n", err);
+        return 1;
+    }
+    /* warm-up: first touch of the second buffers (and the rings) */
+    gs_step(&sim, pool, sim.block_steps, NULL, NULL, 0);
     int steps = steps_for(n, quick);
     uint64_t t0 = plat_now_ns();
     bool ok = gs_step(&sim, pool, steps, NULL, err, (int)sizeof err);
@@ -119,9 +128,9 @@ static int only_case(int n, int threads_n, bool quick) {
 
 #ifndef BENCH_NO_PEERS
 /* Runs `cmd --only n t [--quick]` and returns the cells/s it prints (0 on failure). */
-static double run_other(const char *cmd, int n, int t, bool quick) {
+static double run_other(const char *cmd, int n, int t, bool quick, int block) {
     char line[1024];
-    snprintf(line, sizeof line, "%s --only %d %d%s", cmd, n, t, quick ? " --quick" : "");
+    snprintf(line, sizeof line, "%s --only %d %d --block %d%s", cmd, n, t, block, quick ? " --quick" : "");
     FILE *f = popen(line, "r");
     double v = 0;
     if (!f) return 0;
@@ -136,7 +145,7 @@ static double run_other(const char *cmd, int n, int t, bool quick) {
 int main(int argc, char **argv) {
     const char *json = NULL, *wasm = NULL, *emit = NULL, *wasm_cmd = NULL;
     bool quick = false;
-    int only_n = 0, only_t = 0;
+    int only_n = 0, only_t = 0, block = 0, only_block = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
         else if (!strcmp(argv[i], "--wasm") && i + 1 < argc) wasm = argv[++i];
@@ -144,13 +153,15 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--wasm-cmd") && i + 1 < argc) wasm_cmd = argv[++i];
         else if (!strcmp(argv[i], "--only") && i + 2 < argc) only_n = atoi(argv[++i]), only_t = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) quick = true;
+        else if (!strcmp(argv[i], "--block") && i + 1 < argc) block = only_block = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE | --wasm-cmd CMD] [--emit FILE] [--quick]\n"
-                            "       bench_gs --only N THREADS   (one round of one case; prints cells_per_s)\n");
+            fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE | --wasm-cmd CMD] [--emit FILE] [--quick] [--block T]\n"
+                            "       bench_gs --only N THREADS [--block T]   (one round of one case; prints cells_per_s;\n"
+                            "                                                T steps per sweep, default 1)\n");
             return 2;
         }
     }
-    if (only_n) return only_case(only_n, only_t, quick);
+    if (only_n) return only_case(only_n, only_t, quick, only_block);
     char err[256];
     /* No pool outlives its case: an idle pool's threads would compete for the cores. */
 #ifdef BENCH_NO_PEERS
@@ -174,7 +185,15 @@ int main(int argc, char **argv) {
             return 1;
         }
         seed_fill(&sim, NULL, SEED_SPHERES, 1, NULL, 0);
+        /* the rings of the blocked T, kept while the plain rows run at T = 1 */
+        if (!gs_set_block_steps(&sim, block, err, (int)sizeof err)) {
+            fprintf(stderr, "bench_gs: %s\n", err);
+            return 1;
+        }
+        int blk_steps = sim.block_steps;
+        gs_set_block_steps(&sim, 1, NULL, 0);
         int steps = steps_for(n, quick);
+        if (steps % blk_steps) steps += blk_steps - steps % blk_steps; /* whole sweeps */
         size_t N = grid_count(g);
         double cells = (double)N * steps;
 #ifndef BENCH_NO_PEERS
@@ -198,14 +217,24 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "bench_gs: %s\n", err);
                 return 1;
             }
-            double o[ROUNDS], q[ROUNDS], r[ROUNDS], w[ROUNDS];
+            double o[ROUNDS], q[ROUNDS], r[ROUNDS], w[ROUNDS], bo[ROUNDS], bw[ROUNDS];
+            gs_set_block_steps(&sim, blk_steps, NULL, 0); /* warm-up: first touch of the rings */
+            gs_step(&sim, tp, blk_steps, NULL, NULL, 0);
             for (int round = 0; round < ROUNDS; round++) {
+                gs_set_block_steps(&sim, 1, NULL, 0);
                 uint64_t t0 = plat_now_ns();
                 if (!gs_step(&sim, tp, steps, NULL, err, (int)sizeof err)) {
                     fprintf(stderr, "bench_gs: %s\n", err);
                     return 1;
                 }
                 o[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
+                gs_set_block_steps(&sim, blk_steps, NULL, 0); /* no allocation: the rings are held */
+                t0 = plat_now_ns();
+                if (!gs_step(&sim, tp, steps, NULL, err, (int)sizeof err)) {
+                    fprintf(stderr, "bench_gs: %s\n", err);
+                    return 1;
+                }
+                bo[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
 #ifndef BENCH_NO_PEERS
                 plat_yield();
                 peer_gs_threads(threads[ti]);
@@ -217,16 +246,22 @@ int main(int argc, char **argv) {
                 }
                 q[round] = cells / ((double)(plat_now_ns() - t0) * 1e-9);
                 r[round] = triad_rate(tp, &tr) / 16.0;
-                w[round] = wasm_cmd ? run_other(wasm_cmd, n, threads[ti], quick) : 0;
+                w[round] = wasm_cmd ? run_other(wasm_cmd, n, threads[ti], quick, 1) : 0;
+                bw[round] = wasm_cmd ? run_other(wasm_cmd, n, threads[ti], quick, block) : 0;
 #else
-                w[round] = 0;
+                w[round] = bw[round] = 0;
                 q[round] = r[round] = 0;
 #endif
             }
             pool_destroy(tp);
-            res[si][ti].ours_best = 0;
-            for (int round = 0; round < ROUNDS; round++)
+            res[si][ti].ours_best = res[si][ti].blk_best = 0;
+            for (int round = 0; round < ROUNDS; round++) {
                 if (o[round] > res[si][ti].ours_best) res[si][ti].ours_best = o[round];
+                if (bo[round] > res[si][ti].blk_best) res[si][ti].blk_best = bo[round];
+            }
+            res[si][ti].blk = median(bo, ROUNDS);
+            res[si][ti].blk_other = median(bw, ROUNDS);
+            res[si][ti].blk_steps = blk_steps;
             res[si][ti].ours = median(o, ROUNDS);
             res[si][ti].peer = median(q, ROUNDS);
             res[si][ti].roof = median(r, ROUNDS);
@@ -236,7 +271,8 @@ int main(int argc, char **argv) {
 #else
             res[si][ti].same_bits = true;
 #endif
-            fprintf(stderr, "  %d^3 %d thread(s): ours %.0f Mcells/s\n", n, threads[ti], res[si][ti].ours / 1e6);
+            fprintf(stderr, "  %d^3 %d thread(s): ours %.0f Mcells/s, blocked (T = %d) %.0f Mcells/s\n", n, threads[ti],
+                    res[si][ti].ours / 1e6, blk_steps, res[si][ti].blk / 1e6);
         }
 #ifndef BENCH_NO_PEERS
         plat_free(pu), plat_free(pv), plat_free(pu2), plat_free(pv2);
@@ -248,17 +284,19 @@ int main(int argc, char **argv) {
         FILE *f = fopen(emit, "w");
         if (!f) return 1;
         for (int si = 0; si < 2; si++)
-            for (int ti = 0; ti < 2; ti++) fprintf(f, "%d %d %.6g\n", sizes[si], threads[ti], res[si][ti].ours_best);
+            for (int ti = 0; ti < 2; ti++)
+                fprintf(f, "%d %d %.6g %.6g\n", sizes[si], threads[ti], res[si][ti].ours_best, res[si][ti].blk_best);
         fclose(f);
         printf("bench_gs (WASM): figures written to %s\n", emit);
         return 0;
     }
-    double wasm_fig[2][2] = {{0, 0}, {0, 0}};
+    double wasm_fig[2][2] = {{0, 0}, {0, 0}}, wasm_blk[2][2] = {{0, 0}, {0, 0}};
     bool have_wasm = false, interleaved = wasm_cmd != NULL;
     if (interleaved) {
         for (int si = 0; si < 2; si++)
             for (int ti = 0; ti < 2; ti++) {
                 wasm_fig[si][ti] = res[si][ti].other;
+                wasm_blk[si][ti] = res[si][ti].blk_other;
                 have_wasm |= wasm_fig[si][ti] > 0;
             }
         if (!have_wasm) fprintf(stderr, "bench_gs: the WASM command gave no figures: %s\n", wasm_cmd);
@@ -266,11 +304,12 @@ int main(int argc, char **argv) {
     if (wasm) {
         FILE *f = fopen(wasm, "r");
         int sz, th;
-        double v;
-        while (f && fscanf(f, "%d %d %lf", &sz, &th, &v) == 3)
+        double v, vb;
+        while (f && fscanf(f, "%d %d %lf %lf", &sz, &th, &v, &vb) == 4)
             for (int si = 0; si < 2; si++)
                 for (int ti = 0; ti < 2; ti++)
-                    if (sizes[si] == sz && threads[ti] == th) wasm_fig[si][ti] = v, have_wasm = true;
+                    if (sizes[si] == sz && threads[ti] == th)
+                        wasm_fig[si][ti] = v, wasm_blk[si][ti] = vb, have_wasm = true;
         if (f) fclose(f);
         if (!have_wasm) fprintf(stderr, "bench_gs: no WASM figures in %s\n", wasm);
     }
@@ -304,6 +343,28 @@ int main(int argc, char **argv) {
                     ROW(name, wasm_fig[si][ti], r->ours, "native build, interleaved (ours = WASM/Node)", "cells/s");
                 else
                     ROW(name, wasm_fig[si][ti], r->ours_best, "native build, best rounds (ours = WASM/Node)", "cells/s");
+            }
+        }
+    for (int si = 0; si < 2; si++)
+        for (int ti = 0; ti < 2; ti++) {
+            char name[64], pname[64];
+            result_t *r = &res[si][ti];
+            int t = r->blk_steps;
+            snprintf(name, sizeof name, "gs_blocked_%d_%dt_vs_openmp", sizes[si], threads[ti]);
+            snprintf(pname, sizeof pname, "OpenMP C step (T = %d; %s)", t, r->same_bits ? "same bits" : "BITS DIFFER");
+            ROW(name, r->blk, r->peer, pname, "cells/s");
+            snprintf(name, sizeof name, "gs_blocked_%d_%dt_vs_roofline", sizes[si], threads[ti]);
+            snprintf(pname, sizeof pname, "triad roofline (T = %d)", t);
+            ROW(name, r->blk, r->roof, pname, "cells/s");
+            snprintf(name, sizeof name, "gs_blocked_%d_%dt_vs_plain", sizes[si], threads[ti]);
+            snprintf(pname, sizeof pname, "our one-step-per-pass (T = %d)", t);
+            ROW(name, r->blk, r->ours, pname, "cells/s");
+            if (have_wasm) {
+                snprintf(name, sizeof name, "gs_blocked_%d_%dt_wasm_vs_native", sizes[si], threads[ti]);
+                if (interleaved)
+                    ROW(name, wasm_blk[si][ti], r->blk, "native blocked, interleaved (ours = WASM/Node)", "cells/s");
+                else
+                    ROW(name, wasm_blk[si][ti], r->blk_best, "native blocked, best rounds (ours = WASM/Node)", "cells/s");
             }
         }
     if (js) {

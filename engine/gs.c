@@ -12,6 +12,11 @@
  * (plane_ranges[z][cy][cx]); after the parallel pass the planes of each chunk are
  * merged in z order. Non-finite values: a per-plane sum of u' * v' is finite
  * unless some value is Inf or NaN (or huge); flagged planes are checked exactly.
+ *
+ * Temporal blocking (gs.h): block_body runs the same plane_step for every plane of
+ * every step of a sweep, reading step t-1's planes from a 3-plane ring (or the state)
+ * and writing step t's to the next ring (or, for step T, to the other buffer with the
+ * chunk reduction). A flag anywhere in a sweep re-runs it one step at a time.
  */
 #include "gs.h"
 
@@ -229,6 +234,8 @@ void gs_free(gs_sim_t *sim) {
     plat_free(sim->ranges_next);
     plat_free(sim->plane_ranges);
     plat_free(sim->plane_bad);
+    plat_free(sim->block_scratch);
+    plat_free(sim->block_bad);
     memset(sim, 0, sizeof *sim);
 }
 
@@ -255,8 +262,10 @@ bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     sim->ranges_next = plat_alloc(nch * sizeof(chunk_range_t));
     sim->plane_ranges = plat_alloc(nplane * sizeof(chunk_range_t));
     sim->plane_bad = plat_alloc((size_t)g.nz);
+    sim->block_bad = plat_alloc((size_t)g.nz); /* blocks <= planes */
+    sim->block_steps = sim->block_cap = 1;
     if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
-        !sim->plane_ranges || !sim->plane_bad) {
+        !sim->plane_ranges || !sim->plane_bad || !sim->block_bad || !gs_set_block_steps(sim, 0, NULL, 0)) {
         gs_free(sim);
         err_set(err, err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz, (n * 16) >> 20);
         return false;
@@ -298,6 +307,17 @@ typedef struct step_job_t {
     int stencil;
     bool stream;
 } step_job_t;
+
+/* What one plane pass reads and writes: the input planes z-1, z, z+1 (after wrapping
+ * or clamping) and the output plane, each a plane base (x fastest, rows nx apart);
+ * ranges: the plane's per-(cy, cx) chunk ranges to write, or NULL (an intermediate
+ * step of a block: no chunk reduction); stream: non-temporal output rows. */
+typedef struct plane_io_t {
+    const float *u[3], *v[3];
+    float *un, *vn;
+    chunk_range_t *ranges;
+    bool stream;
+} plane_io_t;
 
 /* Rows of the 3x3 (dy, dz) neighbourhood of one output row. */
 typedef struct rows_t {
@@ -466,13 +486,33 @@ static inline __attribute__((always_inline)) fvec row_step_fused(const step_job_
     return bad;
 }
 
-static void plane_step(const step_job_t *j, int z, int stencil) {
+/* Software prefetch (a hint: no effect on any value): the rows that come from memory,
+ * GS_PF_ROWS rows ahead: plane z+1's input rows (the other planes were read by the
+ * previous plane) and, unless streaming, the output rows (read for ownership).
+ * Measured at 1 thread: the loop otherwise waits on these loads (perf: the stalls sit
+ * on the adds consuming the z+1 rows). */
+enum { GS_PF_ROWS = 3 };
+static inline void prefetch_ahead(const step_job_t *j, const plane_io_t *io, int y) {
+    int nx = j->g.nx, ny = j->g.ny;
+    if (y + GS_PF_ROWS >= ny) return;
+    size_t off = (size_t)(y + GS_PF_ROWS) * (size_t)nx;
+    for (int x = 0; x < nx; x += 16) {
+        __builtin_prefetch(io->u[2] + off + x, 0, 3);
+        __builtin_prefetch(io->v[2] + off + x, 0, 3);
+        if (!io->stream) {
+            __builtin_prefetch(io->un + off + x, 1, 3);
+            __builtin_prefetch(io->vn + off + x, 1, 3);
+        }
+    }
+}
+
+/* One plane of one step; returns its non-finite flag (see vec_step). */
+static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil) {
     grid_t g = j->g;
-    int nx = g.nx, ny = g.ny, nz = g.nz;
+    int nx = g.nx, ny = g.ny;
     bool periodic = g.boundary == GRID_PERIODIC;
     int chx = j->l.chx, chy = j->l.chy;
     int cells_x = grid_cells(g, nx);
-    size_t plane = (size_t)nx * (size_t)ny;
     /* per chunk column (cy, cx) of this plane: lane-wise min/max accumulators */
     fvec amin[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
     fvec amax[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
@@ -482,12 +522,12 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         amin[i] = vsplat(INFINITY);
         amax[i] = vsplat(-INFINITY);
     }
-    int zr[3] = {grid_wrap_or_clamp(z - 1, nz, periodic), z, grid_wrap_or_clamp(z + 1, nz, periodic)};
-    bool stream = j->stream && nx % 8 == 0; /* rows then start 32-byte aligned */
-    bool fused = nx % CHUNK_CELLS == 0;       /* chunk reduction inside the row loop */
+    bool stream = io->stream && nx % 8 == 0;         /* rows then start 32-byte aligned */
+    bool ranges = io->ranges != NULL;
+    bool fused = ranges && nx % CHUNK_CELLS == 0;     /* chunk reduction inside the row loop */
     row_out_t o;
     o.vbuf = vbuf;
-    o.copy = !stream && !fused;
+    o.copy = ranges && !stream && !fused;
     fvec bad = vsplat(0.0f);
     int seg_pad_end = chunk_count_along(nx) * CHUNK_CELLS;
     for (int y = 0; y < ny; y++) {
@@ -495,13 +535,14 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         rows_t rows;
         for (int a = 0; a < 3; a++)
             for (int b = 0; b < 3; b++) {
-                size_t off = (size_t)zr[a] * plane + (size_t)yr[b] * (size_t)nx;
-                rows.u[a][b] = j->u + off;
-                rows.v[a][b] = j->v + off;
+                size_t off = (size_t)yr[b] * (size_t)nx;
+                rows.u[a][b] = io->u[a] + off;
+                rows.v[a][b] = io->v[a] + off;
             }
-        size_t out_off = (size_t)z * plane + (size_t)y * (size_t)nx;
-        o.u = stream ? ubuf : j->un + out_off;
-        o.v = stream ? vbuf : j->vn + out_off;
+        size_t out_off = (size_t)y * (size_t)nx;
+        prefetch_ahead(j, io, y);
+        o.u = stream ? ubuf : io->un + out_off;
+        o.v = stream ? vbuf : io->vn + out_off;
         int cys[2];
         int ncy = chunk_of_sample(y, chy, periodic, cys);
         if (fused) {
@@ -518,10 +559,10 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
             }
         }
         if (stream) {
-            stream_row(j->un + out_off, ubuf, nx);
-            stream_row(j->vn + out_off, vbuf, nx);
+            stream_row(io->un + out_off, ubuf, nx);
+            stream_row(io->vn + out_off, vbuf, nx);
         }
-        if (fused) continue;
+        if (fused || !ranges) continue;
         /* chunk reduction of the new v row: chunk cx's span lo..hi (chunk.h) as the
          * CHUNK_CELLS samples from lo (the row's tail padded with its last sample,
          * which the span holds anyway) plus its far-face sample hi (wrapped). */
@@ -538,8 +579,8 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
         }
     }
     if (stream) stream_fence();
-    chunk_range_t *pr = j->plane_ranges + (size_t)z * (size_t)chx * (size_t)chy;
-    for (int i = 0; i < chx * chy; i++) {
+    chunk_range_t *pr = io->ranges;
+    for (int i = 0; ranges && i < chx * chy; i++) {
         float a[VW], b[VW];
         memcpy(a, &amin[i], sizeof a);
         memcpy(b, &amax[i], sizeof b);
@@ -555,13 +596,26 @@ static void plane_step(const step_job_t *j, int z, int stencil) {
     memcpy(sum, &bad, sizeof sum);
     uint8_t flag = 0;
     for (int q = 0; q < VW; q++) flag |= !isfinite(sum[q]);
-    j->plane_bad[z] = flag;
+    return flag;
 }
 
 static void step_body(void *ctx, int64_t begin, int64_t end, int worker) {
     (void)worker;
     const step_job_t *j = ctx;
-    for (int64_t z = begin; z < end; z++) plane_step(j, (int)z, j->stencil);
+    grid_t g = j->g;
+    bool periodic = g.boundary == GRID_PERIODIC;
+    size_t plane = (size_t)g.nx * (size_t)g.ny, per_plane = (size_t)j->l.chx * (size_t)j->l.chy;
+    for (int64_t zz = begin; zz < end; zz++) {
+        int z = (int)zz;
+        plane_io_t io = {.un = j->un + (size_t)z * plane, .vn = j->vn + (size_t)z * plane,
+                         .ranges = j->plane_ranges + (size_t)z * per_plane, .stream = j->stream};
+        for (int a = 0; a < 3; a++) {
+            size_t off = (size_t)grid_wrap_or_clamp(z + a - 1, g.nz, periodic) * plane;
+            io.u[a] = j->u + off;
+            io.v[a] = j->v + off;
+        }
+        j->plane_bad[z] = plane_step(j, &io, j->stencil);
+    }
 }
 
 /* Merges plane ranges of each chunk layer cz in z order. */
@@ -603,6 +657,178 @@ static long plane_nonfinite(grid_t g, const float *u, const float *v, int z) {
     return -1;
 }
 
+/* ---- temporal blocking (gs.h) ------------------------------------------------------- */
+static int block_count(grid_t g) { return (g.nz + GS_BLOCK_PLANES - 1) / GS_BLOCK_PLANES; }
+/* floats per ring plane (a multiple of 16: every plane starts 64-byte aligned) */
+static size_t ring_plane(grid_t g) { return ((size_t)g.nx * (size_t)g.ny + 15) & ~(size_t)15; }
+
+int gs_block_steps_auto(grid_t g) {
+    if (grid_count(g) * 16 <= GS_BLOCK_MIN_STATE_BYTES) return 1;
+    size_t per_step = 3 * (size_t)g.nx * (size_t)g.ny * 8; /* 3 planes of u and v */
+    size_t t = GS_BLOCK_CACHE_BYTES / per_step;
+    return t < 1 ? 1 : t > 4 ? 4 : (int)t;
+}
+
+bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len) {
+    if (steps < 0 || steps > GS_BLOCK_STEPS_MAX) {
+        err_set(err, err_len, "block steps %d: must be 0 (automatic) or 1..%d", steps, GS_BLOCK_STEPS_MAX);
+        return false;
+    }
+    int t = steps ? steps : gs_block_steps_auto(sim->grid);
+    float *scratch = sim->block_scratch;
+    if (t > sim->block_cap) {
+        size_t floats = (size_t)block_count(sim->grid) * (size_t)(t - 1) * 6 * ring_plane(sim->grid);
+        scratch = plat_alloc(floats * sizeof(float));
+        if (!scratch) {
+            err_set(err, err_len, "out of memory for the rings of %d steps per sweep (%zu MB)", t,
+                    (floats * sizeof(float)) >> 20);
+            return false;
+        }
+    }
+    if (scratch != sim->block_scratch) {
+        plat_free(sim->block_scratch);
+        sim->block_scratch = scratch;
+        sim->block_cap = t;
+    }
+    sim->block_steps = t;
+    sim->block_steps_set = steps;
+    return true;
+}
+
+typedef struct block_job_t {
+    step_job_t j;   /* grid, coefficients; u, v: the state; un, vn: where step T goes */
+    int steps;      /* T of this sweep (<= the rings' T) */
+    float *scratch; /* block b's rings at b * block_floats */
+    size_t block_floats, ring;
+    uint8_t *block_bad;
+} block_job_t;
+
+static int mod3(int p) { return ((p % 3) + 3) % 3; }
+
+/* Block b: output planes [z0, z1) of step T. Step t (1..T) covers the positions
+ * [z0 - (T-t), z1 + (T-t)) (zero-flux: within [0, nz)); position p stands for plane
+ * p mod nz (periodic), and its value there is exactly that plane's value at step t.
+ * Wavefront: at stage i, step t computes position i - (t-1), after step t-1 computed
+ * i - (t-2), so step t's inputs p-1, p, p+1 are in step t-1's ring (slot p mod 3). */
+static void block_body(void *ctx, int64_t begin, int64_t end, int worker) {
+    (void)worker;
+    const block_job_t *bj = ctx;
+    const step_job_t *j = &bj->j;
+    grid_t g = j->g;
+    int nz = g.nz, T = bj->steps;
+    bool periodic = g.boundary == GRID_PERIODIC;
+    size_t plane = (size_t)g.nx * (size_t)g.ny, per_plane = (size_t)j->l.chx * (size_t)j->l.chy;
+    for (int64_t b = begin; b < end; b++) {
+        int z0 = (int)b * GS_BLOCK_PLANES, z1 = z0 + GS_BLOCK_PLANES < nz ? z0 + GS_BLOCK_PLANES : nz;
+        float *rings = bj->scratch + (size_t)b * bj->block_floats;
+        /* ring slot of step t (1..T-1), field f (0 u, 1 v), position p */
+#define RING(t, f, p) (rings + ((size_t)((t) - 1) * 6 + (size_t)mod3(p) * 2 + (f)) * bj->ring)
+        uint8_t bad = 0;
+        for (int i = z0 - (T - 1); i < z1 + T - 1; i++) {
+            for (int t = 1; t <= T; t++) {
+                int p = i - (t - 1), lo = z0 - (T - t), hi = z1 + (T - t);
+                if (!periodic) lo = lo < 0 ? 0 : lo, hi = hi > nz ? nz : hi;
+                if (p < lo || p >= hi) continue;
+                plane_io_t io;
+                for (int a = 0; a < 3; a++) {
+                    int q = p + a - 1;
+                    if (!periodic) q = q < 0 ? 0 : q >= nz ? nz - 1 : q;
+                    if (t == 1) {
+                        size_t off = (size_t)(((q % nz) + nz) % nz) * plane;
+                        io.u[a] = j->u + off;
+                        io.v[a] = j->v + off;
+                    } else {
+                        io.u[a] = RING(t - 1, 0, q);
+                        io.v[a] = RING(t - 1, 1, q);
+                    }
+                }
+                if (t == T) { /* p in [z0, z1): a plane of the result */
+                    io.un = j->un + (size_t)p * plane;
+                    io.vn = j->vn + (size_t)p * plane;
+                    io.ranges = j->plane_ranges + (size_t)p * per_plane;
+                    io.stream = j->stream;
+                    j->plane_bad[p] = plane_step(j, &io, j->stencil);
+                } else {
+                    io.un = RING(t, 0, p);
+                    io.vn = RING(t, 1, p);
+                    io.ranges = NULL;
+                    io.stream = false;
+                    bad |= plane_step(j, &io, j->stencil);
+                }
+            }
+        }
+#undef RING
+        bj->block_bad[b] = bad;
+    }
+}
+
+static step_job_t step_job(const gs_sim_t *sim) {
+    step_job_t j = {
+        .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
+        .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
+        .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
+        .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
+        .stencil = sim->params.stencil,
+        .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
+    };
+    return j;
+}
+
+/* The new state is in u_next/v_next with its plane ranges: merge them and swap. */
+static void finish_sweep(gs_sim_t *sim, pool_t *pool, int steps) {
+    merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
+    pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
+    float *t;
+    t = sim->u, sim->u = sim->u_next, sim->u_next = t;
+    t = sim->v, sim->v = sim->v_next, sim->v_next = t;
+    chunk_range_t *r = sim->ranges;
+    sim->ranges = sim->ranges_next;
+    sim->ranges_next = r;
+    sim->step += (uint64_t)steps;
+}
+
+/* T steps in one sweep; false when a flag was raised anywhere (nothing changed then). */
+static bool block_sweep(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing) {
+    uint64_t t0 = plat_now_ns();
+    block_job_t bj = {
+        .j = step_job(sim), .steps = T, .scratch = sim->block_scratch,
+        .block_floats = (size_t)(sim->block_cap - 1) * 6 * ring_plane(sim->grid), .ring = ring_plane(sim->grid),
+        .block_bad = sim->block_bad,
+    };
+    int nb = block_count(sim->grid);
+    pool_parallel_for(pool, 0, nb, 1, block_body, &bj);
+    uint64_t t1 = plat_now_ns();
+    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+    uint8_t any = 0;
+    for (int z = 0; z < sim->grid.nz; z++) any |= sim->plane_bad[z];
+    for (int b = 0; b < nb; b++) any |= sim->block_bad[b];
+    if (any) return false;
+    finish_sweep(sim, pool, T);
+    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
+    return true;
+}
+
+/* One step (the one-pass path); false, state kept, on a non-finite value. */
+static bool one_step(gs_sim_t *sim, pool_t *pool, gs_timing_t *timing, char *err, int err_len) {
+    uint64_t t0 = plat_now_ns();
+    step_job_t j = step_job(sim);
+    pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
+    uint64_t t1 = plat_now_ns();
+    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+    for (int z = 0; z < sim->grid.nz; z++) {
+        if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
+            err_set(err, err_len,
+                    "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
+                    "stopped, state kept at step %llu (try a smaller dt)",
+                    (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
+            return false;
+        }
+    }
+    finish_sweep(sim, pool, 1);
+    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
+    return true;
+}
+
 bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
     if (timing) memset(timing, 0, sizeof *timing);
     if (n < 0) {
@@ -613,42 +839,15 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
     /* The counter stops at GS_STEP_MAX: run only the steps up to it. */
     uint64_t room = sim->step < GS_STEP_MAX ? GS_STEP_MAX - sim->step : 0;
     int64_t todo = (uint64_t)n > room ? (int64_t)room : n;
-    for (int64_t s = 0; s < todo; s++) {
-        uint64_t t0 = plat_now_ns();
-        step_job_t j = {
-            .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
-            .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
-            .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
-            .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
-            .stencil = sim->params.stencil,
-            .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
-        };
-        pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
-        uint64_t t1 = plat_now_ns();
-        for (int z = 0; z < sim->grid.nz; z++) {
-            if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
-                err_set(err, err_len,
-                        "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
-                        "stopped, state kept at step %llu (try a smaller dt)",
-                        (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
-                if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
-                return false;
-            }
+    for (int64_t s = 0; s < todo;) {
+        int T = (int64_t)sim->block_steps < todo - s ? sim->block_steps : (int)(todo - s);
+        if (T > 1 && block_sweep(sim, pool, T, timing)) {
+            s += T;
+            continue;
         }
-        merge_job_t m = {sim->grid, sim->layout, sim->plane_ranges, sim->ranges_next};
-        pool_parallel_for(pool, 0, sim->layout.chz, 1, merge_body, &m);
-        uint64_t t2 = plat_now_ns();
-        float *t;
-        t = sim->u, sim->u = sim->u_next, sim->u_next = t;
-        t = sim->v, sim->v = sim->v_next, sim->v_next = t;
-        chunk_range_t *r = sim->ranges;
-        sim->ranges = sim->ranges_next;
-        sim->ranges_next = r;
-        sim->step++;
-        if (timing) {
-            timing->step_ms += (double)(t1 - t0) * 1e-6;
-            timing->ranges_ms += (double)(t2 - t1) * 1e-6;
-        }
+        /* one step at a time (T == 1, or a flag in the sweep: from the state before it) */
+        for (int q = 0; q < T; q++, s++)
+            if (!one_step(sim, pool, timing, err, err_len)) return false;
     }
     if (todo < n) {
         err_set(err, err_len,

@@ -75,6 +75,12 @@ typedef struct gs_sim_t {
     chunk_range_t *ranges_next; /* ranges of v_next while a step runs */
     chunk_range_t *plane_ranges; /* scratch: per z plane, per (cy, cx) column */
     uint8_t *plane_bad;          /* scratch: per z plane, non-finite seen */
+    /* temporal blocking (below): steps per sweep, the per-block plane rings, flags */
+    int block_steps;             /* T in force (1: one step per pass) */
+    int block_steps_set;         /* what gs_set_block_steps asked for (0: the engine's choice) */
+    int block_cap;               /* the rings hold block_cap steps (>= block_steps) */
+    float *block_scratch;        /* per block: (block_cap-1) steps x 3 planes x (u, v) */
+    uint8_t *block_bad;          /* per block: non-finite seen in an intermediate step */
 } gs_sim_t;
 
 /* Per-phase timing of the last gs_step call, for --json. */
@@ -159,6 +165,36 @@ bool gs_set_boundary(gs_sim_t *sim, struct pool_t *pool, grid_boundary_t b, char
  * false with a reason ("step counter at its limit"); the steps that ran are kept.
  * timing (may be NULL) receives the summed phase times. */
 bool gs_step(gs_sim_t *sim, struct pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len);
+
+/* Temporal blocking. gs_step runs T steps per sweep over memory: z is cut into blocks
+ * of GS_BLOCK_PLANES output planes (fixed indices: the partition never depends on the
+ * thread count), and each block, a pool task, walks a wavefront along z: plane p of
+ * step 1, then p-1 of step 2, ..., p-T+1 of step T, the intermediate steps kept in
+ * rings of 3 planes per step (in cache), step T written to the other buffer. A block
+ * recomputes the T-1 planes of overlap with its neighbours at each side (the same
+ * operations on the same inputs: the same bits), so blocks never wait on each other.
+ * Every plane of every step is the one-step path's plane_step, so the state, its hash
+ * and the chunk ranges of the final state are bit for bit those of T single steps,
+ * for any T and thread count. A block never spans a gs_step call (parameter changes
+ * and painting happen between calls) and a call's last block may be shorter. A
+ * non-finite flag anywhere in a sweep re-runs its steps one at a time from the state
+ * before it (kept: a sweep only writes the other buffer), so the guard stops at the
+ * same step with the same message. */
+#define GS_BLOCK_PLANES 32
+#define GS_BLOCK_STEPS_MAX 8
+/* Cache budget per block task for the engine's choice of T: the rings of T-1 steps
+ * plus the three input planes, 8 bytes a cell each (a share of L2 + L3). */
+#define GS_BLOCK_CACHE_BYTES ((size_t)8 << 20)
+/* States up to this size sit in cache anyway: one step per pass. */
+#define GS_BLOCK_MIN_STATE_BYTES ((size_t)8 << 20)
+/* The engine's T for grid g: 1 for a state of at most GS_BLOCK_MIN_STATE_BYTES, else the
+ * largest T <= 4 whose working set 3*T planes * 8 bytes fits GS_BLOCK_CACHE_BYTES. Pure. */
+int gs_block_steps_auto(grid_t g);
+/* Sets T (1..GS_BLOCK_STEPS_MAX; 0: the engine's choice, the default) and allocates the
+ * rings for it unless those held are big enough (changes no value of any later state).
+ * On failure (T out of range, out of memory) returns false with a reason and keeps the
+ * previous T. */
+bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len);
 
 /* Recomputes the chunk ranges of the current V (after writing u/v directly). */
 void gs_refresh_ranges(gs_sim_t *sim, struct pool_t *pool);

@@ -393,6 +393,153 @@ static void nan_guard_keeps_last_good_state(void **state) {
     pool_destroy(pool);
 }
 
+/* ---- temporal blocking ---------------------------------------------------------------- */
+/* Runs `steps` steps of a lively start with T steps per sweep on pool; returns the hash
+ * and leaves the sim in *s (caller frees). */
+static uint64_t run_blocked(gs_sim_t *s, grid_t g, gs_params_t p, int T, pool_t *pool, int steps, uint64_t seed) {
+    char err[256];
+    if (!gs_init(s, g, p, err, (int)sizeof err)) fail_msg("gs_init: %s", err);
+    if (!gs_set_block_steps(s, T, err, (int)sizeof err)) fail_msg("gs_set_block_steps(%d): %s", T, err);
+    assert_int_equal(s->block_steps, T);
+    lively(s, NULL, seed);
+    if (!gs_step(s, pool, steps, NULL, err, (int)sizeof err)) fail_msg("gs_step: %s", err);
+    assert_true(s->step == (uint64_t)steps);
+    return hash_state(NULL, g, s->u, s->v);
+}
+
+/* Blocked sweeps give the one-step path's state and chunk ranges bit for bit: every
+ * stencil and boundary, odd and non-cubic sizes (one block, several, a short last one),
+ * T = 2..GS_BLOCK_STEPS_MAX (a call's last sweep shorter), 1..8 threads. */
+static void blocked_matches_plain(void **state) {
+    (void)state;
+    const int dims[][3] = {{8, 8, 8}, {17, 9, 23}, {33, 20, 18}, {9, 31, 70}, {48, 16, 40}, {16, 12, 33}};
+    const int stencils[] = {7, 19, 27};
+    const grid_t big[2] = {{20, 18, 75, GRID_ZEROFLUX}, {19, 17, 66, GRID_PERIODIC}};
+    int cases = 0;
+    /* one pool at a time (WASM pre-starts a fixed number of threads) */
+    for (int th = 1; th <= 8; th++) {
+        pool_t *pool = make_pool(th);
+        for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
+            for (int b = 0; b < 2; b++)
+                for (int si = 0; si < 3; si++) {
+                    grid_t g = {dims[d][0], dims[d][1], dims[d][2], (grid_boundary_t)b};
+                    gs_params_t p = params(stencils[si]);
+                    const int steps = 7;
+                    int T = 2 + (th + (int)d + b + si) % 3; /* 2, 3, 4: every T with every thread count */
+                    gs_sim_t ref, s;
+                    uint64_t h0 = run_blocked(&ref, g, p, 1, NULL, steps, 200 + d);
+                    uint64_t h = run_blocked(&s, g, p, T, pool, steps, 200 + d);
+                    if (h != h0 || memcmp(s.u, ref.u, grid_count(g) * 4) || memcmp(s.v, ref.v, grid_count(g) * 4))
+                        fail_msg("%dx%dx%d boundary %d stencil %d T %d %d threads: state differs from one step a pass",
+                                 g.nx, g.ny, g.nz, b, p.stencil, T, th);
+                    if (memcmp(s.ranges, ref.ranges, chunk_count(s.layout) * sizeof(chunk_range_t)))
+                        fail_msg("%dx%dx%d boundary %d stencil %d T %d %d threads: chunk ranges differ", g.nx, g.ny,
+                                 g.nz, b, p.stencil, T, th);
+                    gs_free(&s);
+                    gs_free(&ref);
+                    cases++;
+                }
+        /* the largest T, longer than the call (one short sweep) and over several blocks */
+        for (int c = 0; th % 3 == 1 && c < 2; c++)
+            for (int steps = 5; steps <= 19; steps += 14) {
+                gs_sim_t ref, s;
+                uint64_t h0 = run_blocked(&ref, big[c], params(19), 1, NULL, steps, 7);
+                assert_true(run_blocked(&s, big[c], params(19), GS_BLOCK_STEPS_MAX, pool, steps, 7) == h0);
+                assert_memory_equal(s.ranges, ref.ranges, chunk_count(s.layout) * sizeof(chunk_range_t));
+                gs_free(&s);
+                gs_free(&ref);
+            }
+        pool_destroy(pool);
+    }
+    assert_int_equal(cases, 36 * 8);
+}
+
+/* The guard inside a block: the sweep is re-run step by step, so it stops at the same
+ * step as the one-step path, with the same message, the last good state and ranges. */
+static void nan_guard_in_a_block(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(3);
+    grid_t g = {24, 17, 40, GRID_PERIODIC};
+    const float spikes[] = {1e19f, 1e12f, 3e6f};
+    for (int k = 0; k < 3; k++) {
+        char e0[256] = "", e1[256] = "";
+        gs_sim_t ref, s;
+        uint64_t h0 = 0;
+        for (int T = 1; T <= 4; T++) {
+            gs_sim_t *x = T == 1 ? &ref : &s;
+            assert_true(gs_init(x, g, params(7), NULL, 0));
+            assert_true(gs_set_block_steps(x, T, NULL, 0));
+            lively(x, pool, 3);
+            x->v[grid_index(g, 5, 6, 31)] = spikes[k];
+            gs_refresh_ranges(x, pool);
+            bool ok = gs_step(x, pool, 40, NULL, T == 1 ? e0 : e1, 256);
+            assert_false(ok);
+            assert_non_null(strstr(T == 1 ? e0 : e1, "non-finite"));
+            uint64_t h = hash_state(NULL, g, x->u, x->v);
+            if (T == 1) {
+                h0 = h;
+                assert_true(ref.step >= 1);
+                continue;
+            }
+            if (strcmp(e0, e1) != 0) fail_msg("spike %g T %d: '%s' vs '%s'", (double)spikes[k], T, e1, e0);
+            assert_true(s.step == ref.step);
+            assert_true(h == h0);
+            assert_memory_equal(s.ranges, ref.ranges, chunk_count(s.layout) * sizeof(chunk_range_t));
+            for (size_t i = 0; i < grid_count(g); i++) assert_true(isfinite(s.u[i]) && isfinite(s.v[i]));
+            gs_free(&s);
+        }
+        gs_free(&ref);
+    }
+    pool_destroy(pool);
+}
+
+/* Parameter changes and painting between calls take effect at the same step as in the
+ * one-step path (a sweep never spans a call); so do changes of T between calls. */
+static void blocked_changes_between_calls(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    grid_t g = {21, 19, 45, GRID_ZEROFLUX};
+    uint64_t h[2];
+    for (int c = 0; c < 2; c++) {
+        gs_sim_t s;
+        assert_true(gs_init(&s, g, params(7), NULL, 0));
+        assert_true(gs_set_block_steps(&s, c == 0 ? 1 : 4, NULL, 0));
+        lively(&s, pool, 11);
+        assert_true(gs_step(&s, pool, 5, NULL, NULL, 0));
+        gs_params_t p2 = params(27);
+        p2.F = 0.03f;
+        assert_true(gs_set_params(&s, p2, NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 2, NULL, 0)); /* smaller T: the rings held are reused */
+        assert_true(gs_step(&s, pool, 6, NULL, NULL, 0));
+        assert_true(seed_paint_sphere(&s, 10.0f, 9.0f, 30.0f, 4.0f, 0.5f, NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 1, NULL, 0) && gs_set_block_steps(&s, 3, NULL, 0));
+        assert_true(gs_step(&s, pool, 7, NULL, NULL, 0));
+        assert_true(gs_set_params(&s, params(19), NULL, 0));
+        if (c) assert_true(gs_set_block_steps(&s, 6, NULL, 0)); /* bigger: new rings */
+        assert_true(gs_step(&s, pool, 3, NULL, NULL, 0));
+        assert_true(s.step == 21);
+        h[c] = hash_state(NULL, g, s.u, s.v);
+        gs_free(&s);
+    }
+    assert_true(h[0] == h[1]);
+    pool_destroy(pool);
+}
+
+static void block_steps_refused_out_of_range(void **state) {
+    (void)state;
+    gs_sim_t s;
+    char err[128] = "";
+    assert_true(gs_init(&s, (grid_t){16, 16, 16, GRID_PERIODIC}, params(7), NULL, 0));
+    assert_true(gs_set_block_steps(&s, 3, NULL, 0));
+    assert_false(gs_set_block_steps(&s, GS_BLOCK_STEPS_MAX + 1, err, (int)sizeof err));
+    assert_non_null(strstr(err, "block steps"));
+    assert_false(gs_set_block_steps(&s, -1, NULL, 0));
+    assert_int_equal(s.block_steps, 3);
+    assert_true(gs_set_block_steps(&s, 0, NULL, 0)); /* the engine's choice */
+    assert_int_equal(s.block_steps, gs_block_steps_auto(s.grid));
+    gs_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fused_matches_reference),
@@ -406,6 +553,10 @@ int main(void) {
         cmocka_unit_test(bad_parameters_named),
         cmocka_unit_test(nan_guard_keeps_last_good_state),
         cmocka_unit_test(step_counter_stops_at_its_limit),
+        cmocka_unit_test(blocked_matches_plain),
+        cmocka_unit_test(nan_guard_in_a_block),
+        cmocka_unit_test(blocked_changes_between_calls),
+        cmocka_unit_test(block_steps_refused_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
