@@ -307,3 +307,12 @@ fuzz-run: $(FUZZ_DIR)/fuzz_rds $(FUZZ_DIR)/fuzz_rds_file $(NATIVE)/rdsim
 	    dd of=$(FUZZ_DIR)/corpus_file/claims_512.rds bs=1 seek=16 conv=notrunc status=none
 	$(FUZZ_DIR)/fuzz_rds $(FUZZ_RUN) $(FUZZ_DIR)/corpus
 	$(FUZZ_DIR)/fuzz_rds_file $(FUZZ_RUN) $(FUZZ_DIR)/corpus_file
+
+# Every preset alive in 3D and distinct from every other: 5000 steps from its own start at
+# 48^3 and at the page's default 96^3 (tests/presets_check.py; about 3.5 min on 2 cores, so
+# not part of `make test`; tests/test_preset.c is the fast check). PRESETS_ARGS passes
+# options on, e.g. PRESETS_ARGS="--sizes 48 --only coral,worms".
+PRESETS_ARGS ?=
+.PHONY: presets-check
+presets-check: $(NATIVE)/rdsim
+	$(PYTHON) tests/presets_check.py $(PRESETS_ARGS)
