@@ -159,7 +159,7 @@ static void worst_points_stay_bounded(void **state) {
     pool_destroy(pool);
 }
 
-/* Every preset is accepted as it is (dt = 1 is already its largest dt); with Du and Dv
+/* Every preset is accepted as it is; with Du and Dv
  * grown together to the extreme at dt = 1 and at dt = 0.5 it stays bounded from its own
  * start and from noise. */
 static void presets_at_their_extremes_stay_bounded(void **state) {
