@@ -265,7 +265,8 @@ API_EXPORT const char *eng_sim_info_json(void) {
         const schema_param_t *p = schema_at(i);
         if (p->apply != SCHEMA_LIVE) continue;
         double v = schema_get_param(p, &s->params);
-        at += (size_t)(p->is_int ? snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%d", p->key, (int)v)
+        at += (size_t)(p->kind == SCHEMA_BOOL ? snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%s", p->key, v != 0 ? "true" : "false")
+                       : p->is_int ? snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%d", p->key, (int)v)
                                  : snprintf(eng.info + at, INFO_CAP - at, ",\"%s\":%.9g", p->key, v));
     }
     if (at < INFO_CAP && eng.seed_mode >= 0)
@@ -286,7 +287,8 @@ API_EXPORT const char *eng_view_json(void) {
 /* The state hash (README: "State hash") as 16 hex digits. */
 API_EXPORT const char *eng_sim_hash_hex(void) {
     if (!need_sim("eng_sim_hash_hex")) return NULL;
-    uint64_t h = trace_hash_state(eng.pool, eng.sim.grid, eng.sim.u, eng.sim.v);
+    uint64_t h = eng.sim.params.map ? gs_state_hash(&eng.sim, eng.pool) /* the map's ranges too */
+                                    : trace_hash_state(eng.pool, eng.sim.grid, eng.sim.u, eng.sim.v);
     snprintf(eng.hex, sizeof eng.hex, "%016" PRIx64, h);
     return eng.hex;
 }

@@ -25,6 +25,8 @@
 #include <string.h>
 
 #include "err.h"
+#include "hash.h"
+#include "le.h"
 #include "plat.h"
 #include "pool.h"
 
@@ -166,7 +168,7 @@ static void name_d_range(char *buf, size_t room, int m, float dt, const char *d,
     else snprintf(buf + m, room - (size_t)m, "; at dt = %g no %s fits)", (double)dt, d);
 }
 
-bool gs_params_valid(gs_params_t p, char *err, int err_len) {
+static bool plain_valid(gs_params_t p, char *err, int err_len) {
     char tmp[8];
     if (!err) err = tmp, err_len = (int)sizeof tmp;
     if (p.stencil != 7 && p.stencil != 19 && p.stencil != 27) {
@@ -223,6 +225,82 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
     return true;
 }
 
+/* ---- the parameter map (gs.h) --------------------------------------------------------- */
+static float map_at(float lo, float hi, int i, int n) {
+    if (i <= 0 || n < 2) return lo;
+    if (i >= n - 1) return hi;
+    return (float)((double)lo + ((double)hi - (double)lo) * ((double)i / (double)(n - 1)));
+}
+float gs_map_F(const gs_params_t *p, int y, int ny) { return map_at(p->F_min, p->F_max, y, ny); }
+float gs_map_k(const gs_params_t *p, int x, int nx) { return map_at(p->k_min, p->k_max, x, nx); }
+
+/* One cell's (F, k) as plain parameters; its message says where it is. */
+static bool cell_valid(gs_params_t p, float F, float k, const char *where, char *err, int err_len) {
+    gs_params_t q = p;
+    q.map = 0, q.F = F, q.k = k;
+    char why[400];
+    if (plain_valid(q, why, (int)sizeof why)) return true;
+    err_set(err, err_len, "parameter map, %s (F = %g, k = %g): %s", where, (double)F, (double)k, why);
+    return false;
+}
+
+bool gs_params_valid(gs_params_t p, char *err, int err_len) {
+    if (!plain_valid(p, err, err_len)) return false;
+    if (!p.map) return true;
+    struct { const char *name; float lo, hi, max; } r[] = {
+        {"k", p.k_min, p.k_max, GS_K_MAX}, {"F", p.F_min, p.F_max, GS_F_MAX}};
+    for (int i = 0; i < 2; i++) {
+        if (!in_range(r[i].lo, 0.0f, r[i].max) || !in_range(r[i].hi, 0.0f, r[i].max) || r[i].lo > r[i].hi) {
+            err_set(err, err_len, "parameter map: %s from %g to %g: each end must be a finite number in [0, %g], min <= max",
+                    r[i].name, (double)r[i].lo, (double)r[i].hi, (double)r[i].max);
+            return false;
+        }
+    }
+    static const char *const names[] = {"corner (k min, F min)", "corner (k max, F min)", "corner (k min, F max)",
+                                        "corner (k max, F max)"};
+    for (int c = 0; c < 4; c++)
+        if (!cell_valid(p, c & 2 ? p.F_max : p.F_min, c & 1 ? p.k_max : p.k_min, names[c], err, err_len))
+            return false;
+    return true;
+}
+
+/* For a fixed F the u-row bound F + pattern_v2(F, k) does not grow with k (the uniform
+ * state's V shrinks as k grows and exists for fewer k; (1 - k/GS_SLOW_K)^2 falls) and the
+ * v-row bound F + k grows with k: a row's cells all pass when (F_y, k_min) and
+ * (F_y, k_max) do. */
+bool gs_params_valid_on(gs_params_t p, grid_t g, char *err, int err_len) {
+    if (!gs_params_valid(p, err, err_len)) return false;
+    if (!p.map) return true;
+    for (int y = 0; y < g.ny; y++) {
+        char where[48];
+        snprintf(where, sizeof where, "row y = %d", y);
+        float F = gs_map_F(&p, y, g.ny);
+        if (!cell_valid(p, F, p.k_min, where, err, err_len) || !cell_valid(p, F, p.k_max, where, err, err_len))
+            return false;
+    }
+    return true;
+}
+
+int gs_map_hash_tail(const gs_params_t *p, unsigned char out[GS_MAP_TAIL_BYTES]) {
+    if (!p->map) return 0;
+    memcpy(out, "PMAP", 4);
+    le_put_f32(le_put_f32(le_put_f32(le_put_f32(out + 4, p->k_min), p->k_max), p->F_min), p->F_max);
+    return GS_MAP_TAIL_BYTES;
+}
+
+uint64_t gs_state_hash(const gs_sim_t *sim, pool_t *pool) {
+    unsigned char tail[GS_MAP_TAIL_BYTES];
+    int n = gs_map_hash_tail(&sim->params, tail);
+    return hash_state_tail(pool, sim->grid, sim->u, sim->v, tail, (size_t)n);
+}
+
+/* Fills the per-row F and per-column k of the map (when it is on). */
+static void map_tables(gs_sim_t *sim) {
+    if (!sim->params.map) return;
+    for (int y = 0; y < sim->grid.ny; y++) sim->map_F[y] = gs_map_F(&sim->params, y, sim->grid.ny);
+    for (int x = 0; x < sim->grid.nx; x++) sim->map_k[x] = gs_map_k(&sim->params, x, sim->grid.nx);
+}
+
 /* ---- set-up ----------------------------------------------------------------------- */
 void gs_free(gs_sim_t *sim) {
     if (!sim) return;
@@ -236,13 +314,15 @@ void gs_free(gs_sim_t *sim) {
     plat_free(sim->plane_bad);
     plat_free(sim->block_scratch);
     plat_free(sim->block_bad);
+    plat_free(sim->map_F);
+    plat_free(sim->map_k);
     memset(sim, 0, sizeof *sim);
 }
 
 bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     memset(sim, 0, sizeof *sim);
     if (!grid_valid(g, err, err_len)) return false;
-    if (!gs_params_valid(p, err, err_len)) return false;
+    if (!gs_params_valid_on(p, g, err, err_len)) return false;
     size_t n = grid_count(g); /* <= 512^3: no overflow in size_t (checked by grid_valid) */
     /* Chunk arrays are sized for the periodic layout (the larger one), so the
      * boundary can change later without reallocating. */
@@ -263,21 +343,25 @@ bool gs_init(gs_sim_t *sim, grid_t g, gs_params_t p, char *err, int err_len) {
     sim->plane_ranges = plat_alloc(nplane * sizeof(chunk_range_t));
     sim->plane_bad = plat_alloc((size_t)g.nz);
     sim->block_bad = plat_alloc((size_t)g.nz); /* blocks <= planes */
+    sim->map_F = plat_alloc((size_t)g.ny * sizeof(float));
+    sim->map_k = plat_alloc((size_t)g.nx * sizeof(float));
     sim->block_steps = sim->block_cap = 1;
-    if (!sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
+    if (!sim->map_F || !sim->map_k || !sim->u || !sim->v || !sim->u_next || !sim->v_next || !sim->ranges || !sim->ranges_next ||
         !sim->plane_ranges || !sim->plane_bad || !sim->block_bad || !gs_set_block_steps(sim, 0, NULL, 0)) {
         gs_free(sim);
         err_set(err, err_len, "out of memory for a %dx%dx%d grid (%zu MB)", g.nx, g.ny, g.nz, (n * 16) >> 20);
         return false;
     }
     for (size_t i = 0; i < n; i++) sim->u[i] = 1.0f; /* v is zeroed by plat_alloc */
+    map_tables(sim);
     gs_refresh_ranges(sim, NULL);
     return true;
 }
 
 bool gs_set_params(gs_sim_t *sim, gs_params_t p, char *err, int err_len) {
-    if (!gs_params_valid(p, err, err_len)) return false;
+    if (!gs_params_valid_on(p, sim->grid, err, err_len)) return false;
     sim->params = p;
+    map_tables(sim);
     return true;
 }
 
@@ -306,6 +390,7 @@ typedef struct step_job_t {
     float Du, Dv, F, Fk, dt;
     int stencil;
     bool stream;
+    const float *mapF, *mapk; /* the parameter map's F per row, k per column; NULL: off */
 } step_job_t;
 
 /* What one plane pass reads and writes: the input planes z-1, z, z+1 (after wrapping
@@ -378,13 +463,13 @@ typedef struct coef_t {
  * exactly (plane_nonfinite). (A multiply: the adders are the busier units.) */
 static inline __attribute__((always_inline)) fvec vec_step(const rows_t *rows, coef_t k, int x, bool el, bool er,
                                                             int lw, int rwi, const row_out_t *o, int stencil,
-                                                            fvec *bad) {
+                                                            fvec *bad, const float *fk) {
     fvec uc = vld(rows->u[1][1] + x), vc = vld(rows->v[1][1] + x);
     fvec lu = laplacian(rows->u, x, el, er, lw, rwi, stencil, uc);
     fvec lv = laplacian(rows->v, x, el, er, lw, rwi, stencil, vc);
     fvec r = (uc * vc) * vc;
     fvec du = ((lu * k.Du) - r) + ((1.0f - uc) * k.F);
-    fvec dv = ((lv * k.Dv) + r) - (vc * k.Fk);
+    fvec dv = ((lv * k.Dv) + r) - (vc * (fk ? vld(fk + x) : k.Fk)); /* fk: the map's F+k row */
     fvec un = uc + du * k.dt;
     fvec vn = vc + dv * k.dt;
     vst(o->u + x, un);
@@ -400,19 +485,22 @@ VINLINE coef_t coefs(const step_job_t *j) {
 }
 
 /* Any nx: the new v row also lands in vbuf for the separate chunk reduction. */
+/* fk, Fy: the parameter map's F+k row and F of this row (NULL, unused: the plain step). */
 static inline __attribute__((always_inline)) fvec row_step(const step_job_t *j, const rows_t *rows,
-                                                            const row_out_t *o, int stencil, fvec bad) {
+                                                            const row_out_t *o, int stencil, fvec bad,
+                                                            const float *fk, float Fy) {
     int nx = j->g.nx;
     bool periodic = j->g.boundary == GRID_PERIODIC;
     int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
     coef_t k = coefs(j);
+    if (fk) k.F = vsplat(Fy);
     if (nx == VW) {
-        vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, &bad);
+        vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, &bad, fk);
         return bad;
     }
-    vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, &bad);
-    for (int x = VW; x < nx - VW; x += VW) vec_step(rows, k, x, false, false, lw, rwi, o, stencil, &bad);
-    vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, &bad);
+    vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, &bad, fk);
+    for (int x = VW; x < nx - VW; x += VW) vec_step(rows, k, x, false, false, lw, rwi, o, stencil, &bad, fk);
+    vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, &bad, fk);
     return bad;
 }
 
@@ -440,12 +528,13 @@ typedef struct run_acc_t {
 static inline __attribute__((always_inline)) void run_step(const step_job_t *j, const rows_t *rows, coef_t k,
                                                            const row_out_t *o, int stencil, fvec *bad, int s,
                                                            bool el, bool er, int lw, int rwi, fvec *amin,
-                                                           fvec *amax, const int *cys, int ncy, run_acc_t *ra) {
+                                                           fvec *amax, const int *cys, int ncy, run_acc_t *ra,
+                                                           const float *fk) {
     enum { RUN = CHUNK_CELLS / VW };
     fvec smin = vsplat(0.0f), smax = smin;
     for (int q = 0; q < RUN; q++) {
         int x = s * CHUNK_CELLS + q * VW;
-        fvec vn = vec_step(rows, k, x, el && q == 0, er && q == RUN - 1, lw, rwi, o, stencil, bad);
+        fvec vn = vec_step(rows, k, x, el && q == 0, er && q == RUN - 1, lw, rwi, o, stencil, bad, fk);
         if (q == 0) {
             if (s > 0) { /* the previous column is complete with this run's first sample */
                 fvec xs = vsplat(vn[0]);
@@ -464,19 +553,21 @@ static inline __attribute__((always_inline)) void run_step(const step_job_t *j, 
 
 static inline __attribute__((always_inline)) fvec row_step_fused(const step_job_t *j, const rows_t *rows,
                                                                   const row_out_t *o, int stencil, fvec bad,
-                                                                  fvec *amin, fvec *amax, const int *cys, int ncy) {
+                                                                  fvec *amin, fvec *amax, const int *cys, int ncy,
+                                                                  const float *fk, float Fy) {
     int nx = j->g.nx, nruns = nx / CHUNK_CELLS;
     bool periodic = j->g.boundary == GRID_PERIODIC;
     int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
     coef_t k = coefs(j);
+    if (fk) k.F = vsplat(Fy);
     run_acc_t ra = {vsplat(0.0f), vsplat(0.0f), 0.0f};
     if (nruns == 1) {
-        run_step(j, rows, k, o, stencil, &bad, 0, true, true, lw, rwi, amin, amax, cys, ncy, &ra);
+        run_step(j, rows, k, o, stencil, &bad, 0, true, true, lw, rwi, amin, amax, cys, ncy, &ra, fk);
     } else {
-        run_step(j, rows, k, o, stencil, &bad, 0, true, false, lw, rwi, amin, amax, cys, ncy, &ra);
+        run_step(j, rows, k, o, stencil, &bad, 0, true, false, lw, rwi, amin, amax, cys, ncy, &ra, fk);
         for (int s = 1; s < nruns - 1; s++)
-            run_step(j, rows, k, o, stencil, &bad, s, false, false, lw, rwi, amin, amax, cys, ncy, &ra);
-        run_step(j, rows, k, o, stencil, &bad, nruns - 1, false, true, lw, rwi, amin, amax, cys, ncy, &ra);
+            run_step(j, rows, k, o, stencil, &bad, s, false, false, lw, rwi, amin, amax, cys, ncy, &ra, fk);
+        run_step(j, rows, k, o, stencil, &bad, nruns - 1, false, true, lw, rwi, amin, amax, cys, ncy, &ra, fk);
     }
     if (periodic) {
         fvec xs = vsplat(ra.first);
@@ -518,6 +609,8 @@ static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil
     fvec amax[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
     float vbuf[GRID_MAX_SIDE + 2 * CHUNK_CELLS] __attribute__((aligned(32)));
     float ubuf[GRID_MAX_SIDE] __attribute__((aligned(32)));
+    float fkbuf[GRID_MAX_SIDE] __attribute__((aligned(32))); /* the map's F+k of this row */
+    bool map = j->mapF != NULL;
     for (int i = 0; i < chx * chy; i++) {
         amin[i] = vsplat(INFINITY);
         amax[i] = vsplat(-INFINITY);
@@ -545,17 +638,33 @@ static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil
         o.v = stream ? vbuf : io->vn + out_off;
         int cys[2];
         int ncy = chunk_of_sample(y, chy, periodic, cys);
-        if (fused) {
+        if (map) { /* the parameter map: this row's F and F+k per cell (gs.h), the same operations */
+            float Fy = j->mapF[y];
+            for (int x = 0; x < nx; x++) fkbuf[x] = Fy + j->mapk[x];
+            if (fused) {
+                switch (stencil) {
+                case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
+                case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
+                default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
+                }
+            } else {
+                switch (stencil) {
+                case 7: bad = row_step(j, &rows, &o, 7, bad, fkbuf, Fy); break;
+                case 19: bad = row_step(j, &rows, &o, 19, bad, fkbuf, Fy); break;
+                default: bad = row_step(j, &rows, &o, 27, bad, fkbuf, Fy); break;
+                }
+            }
+        } else if (fused) {
             switch (stencil) {
-            case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy); break;
-            case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy); break;
-            default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy); break;
+            case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
+            case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
+            default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
             }
         } else {
             switch (stencil) {
-            case 7: bad = row_step(j, &rows, &o, 7, bad); break;
-            case 19: bad = row_step(j, &rows, &o, 19, bad); break;
-            default: bad = row_step(j, &rows, &o, 27, bad); break;
+            case 7: bad = row_step(j, &rows, &o, 7, bad, NULL, 0.0f); break;
+            case 19: bad = row_step(j, &rows, &o, 19, bad, NULL, 0.0f); break;
+            default: bad = row_step(j, &rows, &o, 27, bad, NULL, 0.0f); break;
             }
         }
         if (stream) {
@@ -770,6 +879,7 @@ static step_job_t step_job(const gs_sim_t *sim) {
         .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
         .stencil = sim->params.stencil,
         .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
+        .mapF = sim->params.map ? sim->map_F : NULL, .mapk = sim->params.map ? sim->map_k : NULL,
     };
     return j;
 }
@@ -835,7 +945,7 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
         err_set(err, err_len, "steps = %lld: must be >= 0", (long long)n);
         return false;
     }
-    if (!gs_params_valid(sim->params, err, err_len)) return false;
+    if (!gs_params_valid_on(sim->params, sim->grid, err, err_len)) return false;
     /* The counter stops at GS_STEP_MAX: run only the steps up to it. */
     uint64_t room = sim->step < GS_STEP_MAX ? GS_STEP_MAX - sim->step : 0;
     int64_t todo = (uint64_t)n > room ? (int64_t)room : n;

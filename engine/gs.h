@@ -48,7 +48,21 @@ typedef enum gs_stencil_t {
 typedef struct gs_params_t {
     float F, k, Du, Dv, dt;
     int stencil; /* 7, 19 or 27 */
+    /* Parameter map (Ready's parameter-map_3D idea): when map != 0, F and k are not
+     * p.F and p.k but vary per cell, k linearly along x from k_min (x = 0) to k_max
+     * (x = nx-1), F linearly along y from F_min (y = 0) to F_max (y = ny-1), the same
+     * in every z plane (gs_map_F, gs_map_k). Every cell does the operations above with
+     * its own F and its own (F+k) rounded to float; F and k are ignored then. map == 0
+     * (the default): the ranges are ignored and the step is the plain one, bit for bit. */
+    int map;
+    float k_min, k_max, F_min, F_max;
 } gs_params_t;
+
+/* The parameter map's default ranges (the region people explore; the schema's defaults). */
+#define GS_MAP_K_MIN_DEFAULT 0.03
+#define GS_MAP_K_MAX_DEFAULT 0.07
+#define GS_MAP_F_MIN_DEFAULT 0.0
+#define GS_MAP_F_MAX_DEFAULT 0.1
 
 /* Valid ranges (checked by gs_params_valid). */
 #define GS_F_MAX 1.0f
@@ -81,6 +95,8 @@ typedef struct gs_sim_t {
     int block_cap;               /* the rings hold block_cap steps (>= block_steps) */
     float *block_scratch;        /* per block: (block_cap-1) steps x 3 planes x (u, v) */
     uint8_t *block_bad;          /* per block: non-finite seen in an intermediate step */
+    /* parameter map (params.map): F per row (ny floats), k per column (nx floats) */
+    float *map_F, *map_k;
 } gs_sim_t;
 
 /* Per-phase timing of the last gs_step call, for --json. */
@@ -132,9 +148,26 @@ typedef struct gs_timing_t {
 #define GS_VB_MARGIN 1.1
 
 /* true when every parameter is finite and in range, Du/2 <= Dv <= 2*Du and
- * dt <= gs_dt_max(p);
+ * dt <= gs_dt_max(p); with p.map also each range in order (min <= max) and every corner
+ * (F, k) of the map valid (the grid's rows are checked by gs_params_valid_on);
  * otherwise writes a message naming the parameter and its valid range to err. */
 bool gs_params_valid(gs_params_t p, char *err, int err_len);
+/* gs_params_valid, and with p.map every cell of grid g: for each row y, the cells
+ * (F_y, k_min) and (F_y, k_max) pass gs_params_valid, which covers the row (the u-row
+ * bound F + Vb^2 does not grow with k, the v-row bound F + k grows with k; gs.c).
+ * gs_init, gs_set_params, gs_step and rds_read check this. */
+bool gs_params_valid_on(gs_params_t p, grid_t g, char *err, int err_len);
+/* The map's F at row y of ny and k at column x of nx: the ends exactly F_min/F_max
+ * (k_min/k_max), between them (float)(lo + (hi - lo) * (i / (n - 1.0))) in double. */
+float gs_map_F(const gs_params_t *p, int y, int ny);
+float gs_map_k(const gs_params_t *p, int x, int nx);
+/* The bytes the state hash appends for p (hash_state_tail): none (0) without the map;
+ * with it "PMAP" and k_min, k_max, F_min, F_max as f32 little-endian (20 bytes). */
+enum { GS_MAP_TAIL_BYTES = 20 };
+int gs_map_hash_tail(const gs_params_t *p, unsigned char out[GS_MAP_TAIL_BYTES]);
+/* The state hash of sim (README "State hash"): hash_state of U and V, with the map's
+ * ranges appended when it is on. */
+uint64_t gs_state_hash(const gs_sim_t *sim, struct pool_t *pool);
 /* The largest dt gs_params_valid accepts with p's F, k, Du, Dv and stencil (p.dt is
  * ignored; a dt within 1e-6 relative of it is accepted too); 0 when none is (Dv outside
  * [Du/2, 2*Du], unknown stencil, negative or NaN values). Pure. */

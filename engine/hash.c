@@ -30,6 +30,10 @@ static void hash_body(void *ctx, int64_t begin, int64_t end, int worker) {
 }
 
 uint64_t hash_state(pool_t *pool, grid_t g, const void *u, const void *v) {
+    return hash_state_tail(pool, g, u, v, NULL, 0);
+}
+
+uint64_t hash_state_tail(pool_t *pool, grid_t g, const void *u, const void *v, const void *tail, size_t tail_len) {
     uint64_t slab[2 * GRID_MAX_SIDE];
     hash_job_t j = {u, v, (size_t)g.nx * (size_t)g.ny * sizeof(float), g.nz, slab};
     int64_t n = 2 * (int64_t)g.nz;
@@ -42,5 +46,6 @@ uint64_t hash_state(pool_t *pool, grid_t g, const void *u, const void *v) {
         le_put_u64(e, slab[s]);
         h = hash_fnv1a(h, e, sizeof e);
     }
+    if (tail_len) h = hash_fnv1a(h, tail, tail_len);
     return h ? h : 1;
 }

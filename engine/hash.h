@@ -7,6 +7,8 @@
  *      of the slab's bytes (computed in parallel, one slab per task).
  *   2. H = FNV-1a 64 over the byte string: nx, ny, nz as u32 little-endian, then
  *      slab_hash[0 .. 2*nz-1] each as u64 little-endian, in slab order.
+ *   2b. With the parameter map on (gs.h), 20 more bytes follow in that string: "PMAP",
+ *      then k_min, k_max, F_min, F_max as f32 little-endian (hash_state_tail).
  *   3. If H == 0 it is replaced by 1 (0 means "not computed" in .rds files).
  *
  * The engine targets little-endian hosts only (x86, WASM), so the in-memory float
@@ -31,5 +33,10 @@ uint64_t hash_fnv1a(uint64_t h, const void *data, size_t len);
 /* The state hash of fields u and v (grid_count(g) float32 each; any alignment),
  * on pool (NULL: serial). Only g.nx, g.ny, g.nz enter the hash. */
 uint64_t hash_state(struct pool_t *pool, grid_t g, const void *u, const void *v);
+/* hash_state with tail_len more bytes appended to step 2's byte string (after the slab
+ * hashes, before step 3): the parameter map's ranges (gs_map_hash_tail). tail_len 0:
+ * hash_state exactly. */
+uint64_t hash_state_tail(struct pool_t *pool, grid_t g, const void *u, const void *v, const void *tail,
+                         size_t tail_len);
 
 #endif

@@ -33,12 +33,16 @@ bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, i
     if (len < RDS_HEADER_SIZE) FAIL("truncated header: expected at least %d bytes, got %zu", RDS_HEADER_SIZE, len);
     if (memcmp(p, RDS_MAGIC, 8) != 0) FAIL("bad magic (not an RDSTATE1 file)");
     uint32_t version = le_get_u32(p + 8), hsize = le_get_u32(p + 12);
-    if (version != RDS_VERSION) FAIL("version %u not supported (expected %d)", version, RDS_VERSION);
+    if (version != RDS_VERSION && version != RDS_VERSION_MAP)
+        FAIL("version %u not supported (expected %d, or %d with a parameter map)", version, RDS_VERSION, RDS_VERSION_MAP);
     if (hsize != RDS_HEADER_SIZE) FAIL("header size %u (expected %d)", hsize, RDS_HEADER_SIZE);
     uint32_t nx = le_get_u32(p + 16), ny = le_get_u32(p + 20), nz = le_get_u32(p + 24);
     uint32_t stencil = le_get_u32(p + 28), boundary = le_get_u32(p + 32);
-    for (int i = 72; i < RDS_HEADER_SIZE; i++)
+    int reserved = version == RDS_VERSION_MAP ? 92 : 72; /* version 2: the map at 72..91 */
+    for (int i = reserved; i < RDS_HEADER_SIZE; i++)
         if (p[i] != 0) FAIL("reserved header byte %d is %u (must be 0)", i, p[i]);
+    if (version == RDS_VERSION_MAP && le_get_u32(p + 72) != 1)
+        FAIL("version 2: the parameter-map flag at byte 72 is %u (must be 1)", le_get_u32(p + 72));
     if (nx < GRID_MIN_SIDE || nx > GRID_MAX_SIDE || ny < GRID_MIN_SIDE || ny > GRID_MAX_SIDE ||
         nz < GRID_MIN_SIDE || nz > GRID_MAX_SIDE)
         FAIL("dims %ux%ux%u: each side must be %d..%d", nx, ny, nz, GRID_MIN_SIDE, GRID_MAX_SIDE);
@@ -47,14 +51,21 @@ bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, i
     rds_info_t info;
     info.grid = (grid_t){(int)nx, (int)ny, (int)nz, (grid_boundary_t)boundary};
     info.params = (gs_params_t){le_get_f32(p + 36), le_get_f32(p + 40), le_get_f32(p + 44), le_get_f32(p + 48),
-                                le_get_f32(p + 52), (int)stencil};
+                                le_get_f32(p + 52), (int)stencil, 0, 0, 0, 0, 0};
+    if (version == RDS_VERSION_MAP) {
+        info.params.map = 1;
+        info.params.k_min = le_get_f32(p + 76);
+        info.params.k_max = le_get_f32(p + 80);
+        info.params.F_min = le_get_f32(p + 84);
+        info.params.F_max = le_get_f32(p + 88);
+    }
     info.seed = le_get_u64(p + 56);
     info.step = le_get_u64(p + 64);
     if (info.step > GS_STEP_MAX)
         FAIL("step count %llu exceeds the largest allowed, %llu (2^53-1)", (unsigned long long)info.step,
              (unsigned long long)GS_STEP_MAX);
     char why[200];
-    if (!gs_params_valid(info.params, why, (int)sizeof why)) FAIL("%s", why);
+    if (!gs_params_valid_on(info.params, info.grid, why, (int)sizeof why)) FAIL("%s", why);
     *out = info;
     return true;
 }
@@ -66,7 +77,7 @@ bool rds_write(const gs_sim_t *sim, pool_t *pool, void *buf, size_t cap, char *e
     unsigned char *p = buf;
     memset(p, 0, RDS_HEADER_SIZE);
     memcpy(p, RDS_MAGIC, 8);
-    le_put_u32(p + 8, RDS_VERSION);
+    le_put_u32(p + 8, sim->params.map ? RDS_VERSION_MAP : RDS_VERSION);
     le_put_u32(p + 12, RDS_HEADER_SIZE);
     le_put_u32(p + 16, (uint32_t)g.nx);
     le_put_u32(p + 20, (uint32_t)g.ny);
@@ -80,9 +91,14 @@ bool rds_write(const gs_sim_t *sim, pool_t *pool, void *buf, size_t cap, char *e
     le_put_f32(p + 52, sim->params.dt);
     le_put_u64(p + 56, sim->seed);
     le_put_u64(p + 64, sim->step);
+    if (sim->params.map) {
+        le_put_u32(p + 72, 1);
+        le_put_f32(le_put_f32(le_put_f32(le_put_f32(p + 76, sim->params.k_min), sim->params.k_max),
+                              sim->params.F_min), sim->params.F_max);
+    }
     memcpy(p + RDS_HEADER_SIZE, sim->u, n * sizeof(float));
     memcpy(p + RDS_HEADER_SIZE + n * sizeof(float), sim->v, n * sizeof(float));
-    le_put_u64(p + need - 8, hash_state(pool, g, sim->u, sim->v));
+    le_put_u64(p + need - 8, gs_state_hash(sim, pool));
     return true;
 }
 
@@ -118,7 +134,9 @@ bool rds_read(gs_sim_t *sim, pool_t *pool, const void *buf, size_t len, char *er
     if (bad < n) FAIL("V holds a non-finite value at sample %zu", bad);
     uint64_t stored = le_get_u64(p + need - 8);
     if (stored != 0) {
-        uint64_t h = hash_state(pool, g, u, v);
+        unsigned char tail[GS_MAP_TAIL_BYTES];
+        int tn = gs_map_hash_tail(&info.params, tail);
+        uint64_t h = hash_state_tail(pool, g, u, v, tail, (size_t)tn);
         if (h != stored)
             FAIL("corrupted: state hash %016llx does not match the stored %016llx", (unsigned long long)h,
                  (unsigned long long)stored);
@@ -132,7 +150,7 @@ bool rds_read(gs_sim_t *sim, pool_t *pool, const void *buf, size_t len, char *er
     }
     sim->grid = g;
     sim->layout = chunk_layout(g);
-    sim->params = info.params;
+    gs_set_params(sim, info.params, NULL, 0); /* valid (checked above); fills the map's tables */
     sim->seed = info.seed;
     sim->step = info.step;
     memcpy(sim->u, u, n * sizeof(float));

@@ -7,6 +7,11 @@
  *   f32 at 36, 40, 44, 48, 52   F, k, Du, Dv, dt
  *   u64 at 56    seed                   u64 at 64  step count
  *   bytes 72-127 zero
+ * Version 2 (written only with the parameter map on, gs.h; version 1 otherwise, so a
+ * plain state's file is byte for byte a version-1 file): the same, and
+ *   u32 at 72    1 (the map is on)
+ *   f32 at 76, 80, 84, 88   k_min, k_max, F_min, F_max
+ *   bytes 92-127 zero; the stored hash covers the ranges (hash.h, step 2b).
  *   then U, then V: nx*ny*nz float32 each, x fastest
  *   then u64 state hash (hash.h); 0 means "not computed" and is accepted.
  * The reader refuses truncated, oversized, inconsistent (bad dims, stencil,
@@ -29,7 +34,7 @@
 struct pool_t;
 
 #define RDS_MAGIC "RDSTATE1"
-enum { RDS_VERSION = 1, RDS_HEADER_SIZE = 128 };
+enum { RDS_VERSION = 1, RDS_VERSION_MAP = 2, RDS_HEADER_SIZE = 128 };
 
 /* What a header says. */
 typedef struct rds_info_t {

@@ -368,11 +368,16 @@ int main(int argc, char **argv) {
     } else {
         p = o.preset->params;
     }
-    for (int i = 0; i < schema_count(); i++) /* the live settings given override */
+    for (int i = 0; i < schema_count(); i++) { /* the live settings given override */
+        double d;
         if (o.set[i] && schema_at(i)->apply == SCHEMA_LIVE) schema_set_param(schema_at(i), &p, o.value[i].d);
+        else if (schema_at(i)->apply == SCHEMA_LIVE && (!o.load || o.preset_set) && schema_at(i)->of_preset &&
+                 schema_of_preset(schema_at(i), o.preset, &d))
+            schema_set_param(schema_at(i), &p, d); /* the parameter map's rows: the preset's (off, defaults) */
+    }
     bool boundary_set = o.set[index_of(boundary)];
     grid_boundary_t b = (grid_boundary_t)setting(&o, "boundary").d;
-    if (!gs_params_valid(p, err, (int)sizeof err)) {
+    if (!(o.load ? gs_params_valid_on(p, sim.grid, err, (int)sizeof err) : gs_params_valid_on(p, o.grid, err, (int)sizeof err))) {
         fprintf(stderr, "rdsim: bad parameters: %s\n", err);
         gs_free(&sim);
         pool_destroy(pool);
@@ -436,7 +441,7 @@ int main(int argc, char **argv) {
     uint64_t h = 0;
     if (o.hash) {
         t0 = plat_now_ns();
-        h = trace_hash_state(pool, sim.grid, sim.u, sim.v);
+        h = sim.params.map ? gs_state_hash(&sim, pool) : trace_hash_state(pool, sim.grid, sim.u, sim.v);
         ms_hash = ms_since(t0);
     }
     if (o.json && !o.scaling_n) {

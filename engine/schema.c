@@ -61,6 +61,14 @@ static double preset_seed_mode(const preset_t *p) { return (double)p->seed_mode;
 
 static const double sizes[] = {32, 48, 64, 96, 128, 160, 192, 256};
 
+/* A preset is a point of the map: it turns the parameter map off and sets its ranges to
+ * their defaults (gs.h); schema_of_preset takes these for the map's rows, not preset.c's 0. */
+static double map_off(const preset_t *p) { return (void)p, 0; }
+static double map_k_min(const preset_t *p) { return (void)p, GS_MAP_K_MIN_DEFAULT; }
+static double map_k_max(const preset_t *p) { return (void)p, GS_MAP_K_MAX_DEFAULT; }
+static double map_F_min(const preset_t *p) { return (void)p, GS_MAP_F_MIN_DEFAULT; }
+static double map_F_max(const preset_t *p) { return (void)p, GS_MAP_F_MAX_DEFAULT; }
+
 #define LIVE(field, int_) .apply = SCHEMA_LIVE, .offset = offsetof(gs_params_t, field), .is_int = int_
 
 static const schema_param_t params[] = {
@@ -79,6 +87,22 @@ static const schema_param_t params[] = {
      .step = 0.01, .control = "number"},
     {.key = "stencil", .cli = "stencil", .label = "Laplacian", .kind = SCHEMA_CHOICE, LIVE(stencil, true),
      .choice_count = stencil_count, .choice_at = stencil_at, .control = "select"},
+    /* the parameter map (gs.h): live; a preset turns it off and sets the default ranges */
+    {.key = "map", .cli = "map", .label = "parameter map (k along x, F along y)",
+     .help = "F and k vary across the volume over the ranges below", .kind = SCHEMA_BOOL, LIVE(map, true),
+     .min = 0, .max = 1, .def = 0, .of_preset = map_off, .control = "checkbox"},
+    {.key = "kMin", .cli = "k-min", .label = "k at x = 0", .help = "the map's k at x = 0", .kind = SCHEMA_REAL,
+     LIVE(k_min, false), .min = 0, .max = GS_K_MAX, .ui_min = 0, .ui_max = 0.1, .step = 0.0001, .def = GS_MAP_K_MIN_DEFAULT,
+     .of_preset = map_k_min, .control = "number"},
+    {.key = "kMax", .cli = "k-max", .label = "k at x = end", .help = "the map's k at x = nx-1", .kind = SCHEMA_REAL,
+     LIVE(k_max, false), .min = 0, .max = GS_K_MAX, .ui_min = 0, .ui_max = 0.1, .step = 0.0001, .def = GS_MAP_K_MAX_DEFAULT,
+     .of_preset = map_k_max, .control = "number"},
+    {.key = "FMin", .cli = "F-min", .label = "F at y = 0", .help = "the map's F at y = 0", .kind = SCHEMA_REAL,
+     LIVE(F_min, false), .min = 0, .max = GS_F_MAX, .ui_min = 0, .ui_max = 0.1, .step = 0.0001, .def = GS_MAP_F_MIN_DEFAULT,
+     .of_preset = map_F_min, .control = "number"},
+    {.key = "FMax", .cli = "F-max", .label = "F at y = end", .help = "the map's F at y = ny-1", .kind = SCHEMA_REAL,
+     LIVE(F_max, false), .min = 0, .max = GS_F_MAX, .ui_min = 0, .ui_max = 0.1, .step = 0.0001, .def = GS_MAP_F_MAX_DEFAULT,
+     .of_preset = map_F_max, .control = "number"},
     /* grid and seed: on reset */
     {.key = "size", .cli = "size", .label = "Size", .unit = "samples per side", .kind = SCHEMA_INT,
      .apply = SCHEMA_RESET, .min = GRID_MIN_SIDE, .max = GRID_MAX_SIDE, .ui_min = GRID_MIN_SIDE,
@@ -149,8 +173,8 @@ void schema_set_param(const schema_param_t *p, gs_params_t *gp, double v) {
 }
 
 bool schema_of_preset(const schema_param_t *p, const preset_t *preset, double *out) {
-    if (p->apply == SCHEMA_LIVE) *out = schema_get_param(p, &preset->params);
-    else if (p->of_preset) *out = p->of_preset(preset);
+    if (p->of_preset) *out = p->of_preset(preset);
+    else if (p->apply == SCHEMA_LIVE) *out = schema_get_param(p, &preset->params);
     else return false;
     return true;
 }
@@ -341,6 +365,8 @@ static void put_presets(out_t *o) {
             if (p->kind == SCHEMA_CHOICE) {
                 for (int c = 0; c < p->choice_count(); c++)
                     if (p->choice_at(c).code == (int)v) put_str(o, p->choice_at(c).value);
+            } else if (p->kind == SCHEMA_BOOL) {
+                put(o, "%s", v != 0 ? "true" : "false");
             } else {
                 put(o, "%.9g", v);
             }

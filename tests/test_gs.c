@@ -22,14 +22,14 @@
 #include "seed.h"
 
 static gs_params_t params(int stencil) {
-    gs_params_t p = {0.035f, 0.064f, 0.082f, 0.041f, 1.0f, stencil};
+    gs_params_t p = {0.035f, 0.064f, 0.082f, 0.041f, 1.0f, stencil, 0, 0, 0, 0, 0};
     if (stencil == 27) p.Du = 0.16f, p.Dv = 0.08f;
     return p;
 }
 
 /* F = k = 0: no reaction while V = 0 (nor while U = 0). dt*Du = 0.5*0.2 = 0.1, bit for bit
  * the same update as Du = 0.1, dt = 1 (0.2f = 2*0.1f), which F = k = 0 does not accept. */
-static gs_params_t pure_diffusion(int stencil) { return (gs_params_t){0.0f, 0.0f, 0.2f, 0.1f, 0.5f, stencil}; }
+static gs_params_t pure_diffusion(int stencil) { return (gs_params_t){0.0f, 0.0f, 0.2f, 0.1f, 0.5f, stencil, 0, 0, 0, 0, 0}; }
 
 static pool_t *make_pool(int threads) {
     pool_desc_t d = {.threads = threads};
@@ -289,7 +289,7 @@ static void stability_limit_refused(void **state) {
     const int st[3] = {7, 19, 27};
     for (int i = 0; i < 3; i++) {
         char err[256] = "";
-        gs_params_t p = {0.03f, 0.06f, 0.5f, 0.25f, 1.0f, st[i]};
+        gs_params_t p = {0.03f, 0.06f, 0.5f, 0.25f, 1.0f, st[i], 0, 0, 0, 0, 0};
         p.dt = (float)gs_dt_max(p); /* the edge (tests/test_stability.c covers the region) */
         assert_true(p.dt > 0.0f && p.dt < 1.0f);
         assert_true(gs_params_valid(p, err, (int)sizeof err));
@@ -353,9 +353,9 @@ static void bad_parameters_named(void **state) {
     (void)state;
     char err[256];
     struct { gs_params_t p; const char *name; } bad[] = {
-        {{NAN, 0.06f, 0.1f, 0.05f, 1.0f, 7}, "F ="},  {{0.03f, -0.01f, 0.1f, 0.05f, 1.0f, 7}, "k ="},
-        {{0.03f, 0.06f, 11.0f, 0.05f, 0.01f, 7}, "Du ="}, {{0.03f, 0.06f, 0.1f, INFINITY, 1.0f, 7}, "Dv ="},
-        {{0.03f, 0.06f, 0.1f, 0.05f, 0.0f, 7}, "dt ="},   {{0.03f, 0.06f, 0.1f, 0.05f, 1.0f, 9}, "stencil"},
+        {{NAN, 0.06f, 0.1f, 0.05f, 1.0f, 7, 0, 0, 0, 0, 0}, "F ="},  {{0.03f, -0.01f, 0.1f, 0.05f, 1.0f, 7, 0, 0, 0, 0, 0}, "k ="},
+        {{0.03f, 0.06f, 11.0f, 0.05f, 0.01f, 7, 0, 0, 0, 0, 0}, "Du ="}, {{0.03f, 0.06f, 0.1f, INFINITY, 1.0f, 7, 0, 0, 0, 0, 0}, "Dv ="},
+        {{0.03f, 0.06f, 0.1f, 0.05f, 0.0f, 7, 0, 0, 0, 0, 0}, "dt ="},   {{0.03f, 0.06f, 0.1f, 0.05f, 1.0f, 9, 0, 0, 0, 0, 0}, "stencil"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_false(gs_params_valid(bad[i].p, err, (int)sizeof err));

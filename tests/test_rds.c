@@ -25,7 +25,7 @@
 
 static gs_sim_t make_sim(grid_t g, uint64_t seed, int steps) {
     gs_sim_t s;
-    gs_params_t p = {0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 19};
+    gs_params_t p = {0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 19, 0, 0, 0, 0, 0};
     assert_true(gs_init(&s, g, p, NULL, 0));
     assert_true(seed_fill(&s, NULL, SEED_SPHERES, seed, NULL, 0));
     assert_true(gs_step(&s, NULL, steps, NULL, NULL, 0));

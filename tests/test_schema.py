@@ -71,12 +71,17 @@ live = [p for p in doc['params'] if p['apply'] == 'live']
 for pr in doc['presets'][:3]:
     flags = []
     for p in live:
-        flags += ['--' + p['cli'], str(pr['values'][p['key']])]
+        if p['kind'] == 'bool':  # a flag: given means true (the parameter map's switch)
+            flags += ['--' + p['cli']] if pr['values'][p['key']] else []
+        else:
+            flags += ['--' + p['cli'], str(pr['values'][p['key']])]
     via_flags = state_hash(*flags, '--seed-mode', pr['values']['seedMode'])
     via_preset = state_hash('--preset', pr['name'])
     check(via_flags is not None and via_flags == via_preset,
           'preset %s: its schema values as options give its state hash (%s)' % (pr['name'], via_flags))
-    check(all(abs(float(listed[pr['name']][p['key']]) - float(pr['values'][p['key']])) < 1e-6 for p in live),
+    # --list-presets prints the point (F, k, Du, Dv, dt, stencil); the map's rows are each preset's defaults
+    check(all(abs(float(listed[pr['name']][p['key']]) - float(pr['values'][p['key']])) < 1e-6
+              for p in live if p['key'] in listed[pr['name']]),
           'preset %s: the document\'s values are rdsim\'s' % pr['name'])
 
 # The defaults the document gives are rdsim's (where rdsim keeps its own, it says so).

@@ -16,7 +16,7 @@
 #include "pool.h"
 #include "seed.h"
 
-static gs_params_t params(void) { return (gs_params_t){0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 7}; }
+static gs_params_t params(void) { return (gs_params_t){0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 7, 0, 0, 0, 0, 0}; }
 
 static void same_state_any_thread_count(void **state) {
     (void)state;

@@ -126,7 +126,7 @@ static void corners_stay_bounded(void **state) {
     for (int si = 0; si < 3; si++)
         for (int c = 0; c < 4; c++)
             for (int r = 0; r < 3; r++) {
-                gs_params_t p = {corners[c][0], corners[c][1], 0, 0, 1.0f, stencils[si]};
+                gs_params_t p = {corners[c][0], corners[c][1], 0, 0, 1.0f, stencils[si], 0, 0, 0, 0, 0};
                 if (gs_dt_max(p) < 1.0) p.dt = (float)(gs_dt_max(p) / 2);
                 assert_true(extreme_d(&p, ratios[r]));
                 beyond_refused(p, ratios[r]);
@@ -150,7 +150,7 @@ static void worst_points_stay_bounded(void **state) {
     for (int si = 0; si < 3; si++)
         for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++)
             for (int d = 0; d < 2; d++) {
-                gs_params_t p = {pts[i][0], pts[i][1], 0, 0, dts[d], stencils[si]};
+                gs_params_t p = {pts[i][0], pts[i][1], 0, 0, dts[d], stencils[si], 0, 0, 0, 0, 0};
                 assert_true(extreme_d(&p, 0.5));
                 beyond_refused(p, 0.5);
                 grid_t g = {16, 16, 16, d ? GRID_ZEROFLUX : GRID_PERIODIC};
@@ -198,7 +198,7 @@ static void limit_contract(void **state) {
         for (int f = 0; f <= 10; f++)
             for (int k = 0; k <= 10; k++)
                 for (int d = 0; d <= 8; d++) {
-                    gs_params_t p = {0.012f * (float)f, 0.009f * (float)k, 0.04f * (float)d, 0.03f * (float)d, 1, st};
+                    gs_params_t p = {0.012f * (float)f, 0.009f * (float)k, 0.04f * (float)d, 0.03f * (float)d, 1, st, 0, 0, 0, 0, 0};
                     double m = gs_dt_max(p);
                     if (p.Dv < GS_DV_DU_MIN * p.Du || p.Dv > GS_DV_DU_MAX * p.Du) {
                         assert_true(m == 0.0);
@@ -214,20 +214,20 @@ static void limit_contract(void **state) {
                 }
     }
     assert_true(gs_stability_limit(9) == 0.0f);
-    assert_true(gs_dt_max((gs_params_t){0.03f, 0.06f, 0.1f, 0.05f, 1, 9}) == 0.0);
-    assert_true(gs_dt_max((gs_params_t){NAN, 0.06f, 0.1f, 0.05f, 1, 7}) == 0.0);
+    assert_true(gs_dt_max((gs_params_t){0.03f, 0.06f, 0.1f, 0.05f, 1, 9, 0, 0, 0, 0, 0}) == 0.0);
+    assert_true(gs_dt_max((gs_params_t){NAN, 0.06f, 0.1f, 0.05f, 1, 7, 0, 0, 0, 0, 0}) == 0.0);
     /* issue 8's measurements: each of these blew up; each is refused, naming what to change */
     struct { gs_params_t p; const char *want; } bad[] = {
-        {{0.035f, 0.064f, 1.0f / 6.0f, 0.02f, 1.0f, 7},
+        {{0.035f, 0.064f, 1.0f / 6.0f, 0.02f, 1.0f, 7, 0, 0, 0, 0, 0},
          "Dv = 0.02 is unstable with Du = 0.166667: must be in [Du/2, 2*Du]"},
-        {{0.035f, 0.064f, 0.16f, 0.02f, 1.0f, 7}, "must be in [Du/2, 2*Du] = [0.08, 0.32]"},
-        {{0.035f, 0.064f, 0.375f, 0.1875f, 1.0f, 19}, "Du <= "},
-        {{0.035f, 0.064f, 0.326f, 0.163f, 1.0f, 27}, "Du <= "},
-        {{0.035f, 0.064f, 0.01f, 0.005f, 1.5f, 7}, "must be in (0, 1] (dt <= 1)"},
-        {{0.0f, 0.0f, 0.0f, 0.165f, 1.0f, 7}, "must be in [Du/2, 2*Du] = [0, 0]"}, /* V above 1 */
-        {{0.035f, 0.064f, 0.166f, 0.083f, 1.0f, 7}, "Du <= 0.16208"}, /* under 1/6: F counts too */
-        {{0.1f, 0.03f, 0.15f, 0.075f, 1.0f, 7}, "Vb^2 = 0.401"},       /* a stable uniform V = 0.6 */
-        {{0.5f, 0.5f, 0.1f, 0.1f, 1.0f, 7}, "Dv <= "},
+        {{0.035f, 0.064f, 0.16f, 0.02f, 1.0f, 7, 0, 0, 0, 0, 0}, "must be in [Du/2, 2*Du] = [0.08, 0.32]"},
+        {{0.035f, 0.064f, 0.375f, 0.1875f, 1.0f, 19, 0, 0, 0, 0, 0}, "Du <= "},
+        {{0.035f, 0.064f, 0.326f, 0.163f, 1.0f, 27, 0, 0, 0, 0, 0}, "Du <= "},
+        {{0.035f, 0.064f, 0.01f, 0.005f, 1.5f, 7, 0, 0, 0, 0, 0}, "must be in (0, 1] (dt <= 1)"},
+        {{0.0f, 0.0f, 0.0f, 0.165f, 1.0f, 7, 0, 0, 0, 0, 0}, "must be in [Du/2, 2*Du] = [0, 0]"}, /* V above 1 */
+        {{0.035f, 0.064f, 0.166f, 0.083f, 1.0f, 7, 0, 0, 0, 0, 0}, "Du <= 0.16208"}, /* under 1/6: F counts too */
+        {{0.1f, 0.03f, 0.15f, 0.075f, 1.0f, 7, 0, 0, 0, 0, 0}, "Vb^2 = 0.401"},       /* a stable uniform V = 0.6 */
+        {{0.5f, 0.5f, 0.1f, 0.1f, 1.0f, 7, 0, 0, 0, 0, 0}, "Dv <= "},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = 0;

@@ -1,0 +1,68 @@
+// fkmap.test.mjs: the F–k map (web/fkmap.js) and the parameter-map mode (BROWSER=chromium
+// or firefox). A click on the map changes F and k in the engine (rd.info) and in the link;
+// every preset is marked by one label; the ring follows a change of F; a link with the
+// map's settings, stepped N times in the page with 1 and with 2 threads, gives rdsim's hash.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { ROOT } from './server.mjs';
+
+const S = useCaddyAndBrowser();
+const SCHEMA = JSON.parse(execFileSync(`${ROOT}/build/native/rdsim`, ['--schema'], { encoding: 'utf8' }));
+const linkOf = (page) => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+
+test(`${BROWSER}: the F–k map marks the presets, follows F, and a click sets F and k and the link`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32`);
+  await until(page, () => window.rd.ready && window.rd.info && window.rd.fkmap);
+  const labels = await page.$$eval('#fkmap-svg .fk-preset', (gs) => gs.map((g) => [g.dataset.name, g.querySelector('text').textContent]));
+  assert.deepEqual(labels.map((l) => l[0]), SCHEMA.presets.map((p) => p.name), 'one mark per preset');
+  assert.deepEqual(labels.map((l) => l[1]), SCHEMA.presets.map((p) => p.name), 'each labelled with its name');
+  assert.ok(await page.$eval('#fkmap .caption', (c) => /Pearson/.test(c.textContent) && /xmorphia/.test(c.textContent)));
+  assert.ok((await page.$$('#fkmap-svg .fk-class')).length >= 12, "Pearson's classes are marked");
+
+  // the ring follows a change of F made with the slider
+  const before = await page.evaluate(() => window.rd.fkmap.cy);
+  await page.evaluate(() => { const f = document.getElementById('F'); f.value = '0.06'; f.dispatchEvent(new Event('input', { bubbles: true })); });
+  await until(page, () => Math.abs(window.rd.info.F - 0.06) < 1e-6 && Math.abs(window.rd.fkmap.F - 0.06) < 1e-6);
+  const after = await page.evaluate(() => window.rd.fkmap.cy);
+  assert.ok(after < before, `the ring moved up with F (${before} -> ${after})`);
+
+  // a click at the point of (F, k) = (0.03, 0.055)
+  const box = await page.$eval('#fkmap-svg', (s) => { s.scrollIntoView({ block: 'center' }); const r = s.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+  const W = 320, H = 300, l = 34, r = 6, t = 6, b = 26;
+  const px = l + ((0.055 - 0.03) / 0.04) * (W - l - r), py = H - b - (0.03 / 0.1) * (H - t - b);
+  await page.mouse.click(box.x + (px / W) * box.w, box.y + (py / H) * box.h);
+  await until(page, () => Math.abs(window.rd.info.k - 0.055) < 1e-3 && Math.abs(window.rd.info.F - 0.03) < 1.5e-3);
+  const info = await page.evaluate(() => window.rd.info);
+  await until(page, (i) => { const h = new URLSearchParams(location.hash.slice(1)); return Number(h.get('F')) === Math.fround(i.F) || Math.fround(Number(h.get('F'))) === Math.fround(i.F); }, info);
+  const link = await linkOf(page);
+  assert.equal(Math.fround(Number(link.F)), Math.fround(info.F), 'the link holds the F in force');
+  assert.equal(Math.fround(Number(link.k)), Math.fround(info.k), 'the link holds the k in force');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const MAP = { map: 'true', kMin: '0.035', kMax: '0.065', FMin: '0.01', FMax: '0.08' };
+for (const threads of [1, 2]) {
+  test(`${BROWSER}: a parameter-map link, ${threads} thread(s), gives rdsim's state hash`, async () => {
+    const { page, errors } = await openPage(S.browser,
+      `${S.server.url}/?threads=${threads}#preset=spots&size=40&seed=7&paused=1&${new URLSearchParams(MAP)}`);
+    await until(page, () => window.rd.info && window.rd.info.nx === 40);
+    const info = await page.evaluate(() => window.rd.info);
+    assert.equal(info.map, true, 'the map is on');
+    assert.equal(Math.fround(info.kMax), Math.fround(0.065));
+    await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 120 }));
+    await until(page, () => window.rd.info.step === 120);
+    await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
+    await until(page, () => window.rd.hash !== null);
+    const browserHash = await page.evaluate(() => window.rd.hash.hex);
+    const out = execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '40', '--preset', 'spots', '--seed', '7', '--steps', '120',
+      '--map', '--k-min', MAP.kMin, '--k-max', MAP.kMax, '--F-min', MAP.FMin, '--F-max', MAP.FMax, '--hash'], { encoding: 'utf8' });
+    assert.equal(browserHash, /state_hash ([0-9a-f]{16})/.exec(out)[1]);
+    const link = await linkOf(page);
+    for (const [key, v] of Object.entries(MAP)) assert.equal(link[key], v, `the link carries ${key}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

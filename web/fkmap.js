@@ -1,0 +1,114 @@
+// fkmap: the F–k map of the Gray–Scott parameter plane (k along x, F up), in the panel.
+// Marks Pearson's classes (and Munafo's additions), the saddle-node line, every preset
+// (rd.presets: schema.json's presets, values.F / values.k), the parameter map's ranges
+// when it is on, and the (F, k) in force (rd.info, followed live). A click sets F and k
+// through the page's own path: the #F and #k controls and their input event (main.js
+// sendParams), so the engine checks them and the link follows what it reports.
+'use strict';
+(() => {
+  const K0 = 0.03, K1 = 0.07, F0 = 0, F1 = 0.1; // the region people explore
+  const W = 320, H = 300, PAD = { l: 34, r: 6, t: 6, b: 26 };
+  const NS = 'http://www.w3.org/2000/svg';
+  // Pearson, "Complex patterns in a simple system", Science 261:189 (1993), Fig. 3, and
+  // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): representative (F, k) of each class
+  // (approximate: read off the published maps).
+  const CLASSES = [
+    ['α', 0.010, 0.047], ['β', 0.026, 0.051], ['γ', 0.022, 0.051], ['δ', 0.030, 0.055],
+    ['ε', 0.018, 0.055], ['ζ', 0.022, 0.061], ['η', 0.034, 0.063], ['θ', 0.038, 0.061],
+    ['ι', 0.046, 0.0594], ['κ', 0.050, 0.063], ['λ', 0.026, 0.061], ['μ', 0.058, 0.065],
+    ['ξ', 0.010, 0.041], ['π', 0.062, 0.061], ['ρ', 0.090, 0.059], ['σ', 0.090, 0.057],
+  ];
+  const sx = (k) => PAD.l + ((k - K0) / (K1 - K0)) * (W - PAD.l - PAD.r);
+  const sy = (F) => H - PAD.b - ((F - F0) / (F1 - F0)) * (H - PAD.t - PAD.b);
+  const kOf = (x) => K0 + ((x - PAD.l) / (W - PAD.l - PAD.r)) * (K1 - K0);
+  const FOf = (y) => F0 + ((H - PAD.b - y) / (H - PAD.t - PAD.b)) * (F1 - F0);
+  const el = (name, attrs, text) => {
+    const e = document.createElementNS(NS, name);
+    for (const [a, v] of Object.entries(attrs)) e.setAttribute(a, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  let svg = null, current = null, mapRect = null, last = '';
+
+  function build(box) {
+    svg = el('svg', { id: 'fkmap-svg', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'F–k map' });
+    svg.append(el('rect', { class: 'fk-bg', x: PAD.l, y: PAD.t, width: W - PAD.l - PAD.r, height: H - PAD.t - PAD.b }));
+    for (let i = 0; i <= 4; i++) { // ticks
+      const k = K0 + (i * (K1 - K0)) / 4, F = F0 + (i * (F1 - F0)) / 4;
+      svg.append(el('text', { class: 'fk-tick', x: sx(k), y: H - PAD.b + 12, 'text-anchor': 'middle' }, k.toFixed(2)));
+      svg.append(el('text', { class: 'fk-tick', x: PAD.l - 3, y: sy(F) + 3, 'text-anchor': 'end' }, F.toFixed(3)));
+    }
+    svg.append(el('text', { class: 'fk-axis', x: W - PAD.r, y: H - 2, 'text-anchor': 'end' }, 'k'));
+    svg.append(el('text', { class: 'fk-axis', x: 2, y: PAD.t + 8 }, 'F'));
+    // saddle-node line F = 4(F+k)^2, i.e. k = sqrt(F)/2 - F (above it: no uniform state
+    // besides U = 1, V = 0)
+    const pts = [];
+    for (let i = 0; i <= 200; i++) {
+      const F = F0 + (i / 200) * (F1 - F0), k = Math.sqrt(F) / 2 - F;
+      if (k >= K0 && k <= K1) pts.push(`${sx(k).toFixed(1)},${sy(F).toFixed(1)}`);
+    }
+    svg.append(el('polyline', { class: 'fk-saddle', points: pts.join(' ') }));
+    for (const [name, F, k] of CLASSES) {
+      const g = el('g', { class: 'fk-class' });
+      g.append(el('circle', { cx: sx(k), cy: sy(F), r: 2 }));
+      g.append(el('text', { x: sx(k) + 3, y: sy(F) - 3 }, name));
+      g.append(el('title', {}, `Pearson/Munafo class ${name}: F ${F}, k ${k}`));
+      svg.append(g);
+    }
+    for (const p of window.rd.presets) {
+      const F = p.values.F, k = p.values.k;
+      const g = el('g', { class: 'fk-preset', 'data-name': p.name });
+      g.append(el('rect', { x: sx(k) - 2.5, y: sy(F) - 2.5, width: 5, height: 5 }));
+      g.append(el('text', { x: sx(k) + 4, y: sy(F) + 9 }, p.name));
+      g.append(el('title', {}, `${p.name}: F ${F}, k ${k} (${p.source})`));
+      svg.append(g);
+    }
+    mapRect = el('rect', { class: 'fk-range', visibility: 'hidden' });
+    svg.append(mapRect);
+    current = el('circle', { id: 'fk-current', r: 4, visibility: 'hidden' });
+    svg.append(current);
+    svg.addEventListener('click', onClick);
+    box.append(svg);
+  }
+
+  // Screen point to (F, k) on the map; sets the controls and lets main.js send them.
+  function onClick(ev) {
+    const r = svg.getBoundingClientRect();
+    const x = ((ev.clientX - r.left) / r.width) * W, y = ((ev.clientY - r.top) / r.height) * H;
+    const k = kOf(x), F = FOf(y);
+    if (!(k >= K0 && k <= K1 && F >= F0 && F <= F1)) return;
+    const Fi = document.getElementById('F'), ki = document.getElementById('k');
+    if (!Fi || !ki || Fi.disabled) return;
+    Fi.value = F.toFixed(4);
+    ki.value = k.toFixed(4);
+    ki.dispatchEvent(new Event('input', { bubbles: true })); // main.js sends both (sendParams)
+  }
+
+  function update() {
+    const i = window.rd && window.rd.info;
+    if (!svg || !i) return;
+    const key = [i.F, i.k, i.map, i.kMin, i.kMax, i.FMin, i.FMax].join();
+    if (key === last) return;
+    last = key;
+    current.setAttribute('cx', sx(i.k));
+    current.setAttribute('cy', sy(i.F));
+    current.setAttribute('visibility', 'visible');
+    window.rd.fkmap = { F: i.F, k: i.k, cx: sx(i.k), cy: sy(i.F) };
+    if (i.map === true) {
+      const x0 = sx(i.kMin), x1 = sx(i.kMax), y0 = sy(i.FMax), y1 = sy(i.FMin);
+      mapRect.setAttribute('x', Math.min(x0, x1));
+      mapRect.setAttribute('y', Math.min(y0, y1));
+      mapRect.setAttribute('width', Math.abs(x1 - x0));
+      mapRect.setAttribute('height', Math.abs(y1 - y0));
+      mapRect.setAttribute('visibility', 'visible');
+    } else mapRect.setAttribute('visibility', 'hidden');
+  }
+
+  function start() {
+    const box = document.getElementById('fkmap-box');
+    if (!box || !window.rd || !window.rd.presets || !window.rd.presets.length) { setTimeout(start, 100); return; }
+    build(box);
+    setInterval(update, 100);
+  }
+  start();
+})();
