@@ -157,7 +157,7 @@ function postStats(now) {
     stepsPerSec: secs > 0 ? rate.steps / secs : 0,
     cellsPerSec: secs > 0 ? (rate.steps * cells) / secs : 0,
     stepMs: rate.steps > 0 ? rate.stepMs / rate.steps : 0,
-    meshMs: E._eng_mesh_ms(),
+    meshMs: E._eng_draw_mesh_ms(), // the drawn mesh's (coarse under the budget)
     pool: JSON.parse(str(E._eng_pool_stats_json())),
   });
   rate.since = now;
