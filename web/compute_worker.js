@@ -136,6 +136,7 @@ function mesh() {
     let want = 1;
     while (want < 4 && fullTris / (want * want) > (want >= got ? 1 : 0.7) * budget.triangles) want *= 2;
     budget.level = want;
+    if (want < got) meshDirty = true; // a finer mesh fits: it follows (also while paused)
   }
   budget.drawn = got;
   const ptr = E._eng_draw_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
@@ -346,7 +347,8 @@ const handlers = {
     hasSim = true;
     pendingSteps = 0;
     meshDirty = true;
-    budget.level = 4; // a new grid's first mesh is the coarsest; the next ones refine to the budget
+    // A big new grid's first mesh is the coarsest (quick to show); the next ones refine to the budget.
+    budget.level = dims[0] * dims[1] * dims[2] > 128 ** 3 ? 4 : 1;
     postInfo();
   },
   params(m) {
@@ -437,7 +439,7 @@ const handlers = {
     pendingSteps = 0;
     hasSim = true;
     meshDirty = true;
-    budget.level = 4; // as for 'new'
+    { const i = JSON.parse(str(E._eng_sim_info_json())); budget.level = i.nx * i.ny * i.nz > 128 ** 3 ? 4 : 1; } // as for 'new'
     postInfo();
   },
   export_mesh(m) {
