@@ -316,3 +316,14 @@ PRESETS_ARGS ?=
 .PHONY: presets-check
 presets-check: $(NATIVE)/rdsim
 	$(PYTHON) tests/presets_check.py $(PRESETS_ARGS)
+
+# browser (issue 14): the page end to end in headless Chromium (SwiftShader) and Firefox
+# under Xvfb (llvmpipe) at 64^3, 128^3 and 256^3 with 2 threads, against rdsim natively
+# and under Node (bench/browser.mjs); both browsers' rows in one JSON. A few minutes.
+.PHONY: bench-browser
+bench: bench-browser
+bench-browser: setup
+	@$(MAKE) --no-print-directory native wasm web
+	@mkdir -p $(BENCH_OUT)
+	BROWSER=chromium node bench/browser.mjs --json $(BENCH_OUT)/browser.json
+	BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" node bench/browser.mjs --append --json $(BENCH_OUT)/browser.json

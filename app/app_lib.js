@@ -2,7 +2,8 @@
 // --js-library). The page (web/main.js) owns the hooks under Module.rd:
 //   Module.rd.pendingMesh : newest mesh ArrayBuffer from the compute worker, or null
 //   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh),
-//   onPaint(origin[3], dir[3]) (a view ray in grid units)
+//   onPaint(origin[3], dir[3]) (a view ray in grid units), onUpload(ms, bytes) (optional:
+//   the main-thread time of each mesh upload)
 // Mesh layout: engine/mesh.h (32-byte header, 12-byte vertices, uint32 indices).
 
 mergeInto(LibraryManager.library, {
@@ -23,11 +24,13 @@ mergeInto(LibraryManager.library, {
       rd.onFail('mesh message malformed (magic ' + h[0].toString(16) + ', ' + buf.byteLength + ' bytes)');
       return 0;
     }
+    var t0 = performance.now(); // the upload's main-thread time, for web/budget.js
     GLctx.bindBuffer(GLctx.ARRAY_BUFFER, GL.buffers[vbo]);
     GLctx.bufferData(GLctx.ARRAY_BUFFER, new Uint8Array(buf, HEADER, vbytes), GLctx.STATIC_DRAW);
     GLctx.bindBuffer(GLctx.ELEMENT_ARRAY_BUFFER, GL.buffers[ibo]);
     GLctx.bufferData(GLctx.ELEMENT_ARRAY_BUFFER, new Uint8Array(buf, HEADER + vbytes, ibytes), GLctx.STATIC_DRAW);
     HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
+    if (rd.onUpload) rd.onUpload(performance.now() - t0, buf.byteLength);
     return 1;
   },
 

@@ -21,6 +21,7 @@
 #include "gs.h"
 #include "hash.h"
 #include "lab.h"
+#include "lod.h"
 #include "mc.h"
 #include "meshio.h"
 #include "plat.h"
@@ -529,3 +530,60 @@ API_EXPORT const char *eng_trace_phases_json(void) {
     if (at < sizeof buf) snprintf(buf + at, sizeof buf - at, "]");
     return buf;
 }
+
+/* ---- drawing level (engine/lod.h): the page's triangle / frame-time budget ----------
+ * The mesh the page draws may come from a coarser copy of the fields; eng.mesher (the
+ * full-resolution mesh: exports, the threads lab) is left as it was by a coarse one. */
+static struct {
+    lod_t *lod;
+    mc_mesher_t *mesher; /* meshes of the coarse copy */
+    int level;           /* of the last eng_sim_mesh_at: 1 full (eng.mesher), 2 or 4 */
+    double ms;           /* its downsampling + meshing time */
+} eng_draw;
+
+/* Meshes V for drawing at every `level`-th sample (1, 2 or 4; lowered to the largest
+ * usable one, lod_level_for). Returns the level used (1 is eng_sim_mesh), 0 on failure.
+ * The blob is at eng_draw_mesh_ptr() for eng_draw_mesh_bytes(). */
+API_EXPORT int eng_sim_mesh_at(int level) {
+    if (!need_sim("eng_sim_mesh_at")) return 0;
+    int l = lod_level_for(eng.sim.grid, level);
+    uint64_t t0 = plat_now_ns();
+    if (l <= 1) {
+        eng_draw.level = 1;
+        int ok = eng_sim_mesh();
+        eng_draw.ms = eng_mesh_ms();
+        return ok;
+    }
+    if (!eng_draw.lod) eng_draw.lod = lod_create();
+    if (!eng_draw.mesher) eng_draw.mesher = mc_mesher_create();
+    if (!eng_draw.lod || !eng_draw.mesher) {
+        err_set(eng.error, sizeof eng.error, "eng_sim_mesh_at: out of memory for the drawing mesher");
+        return 0;
+    }
+    eng_draw.level = 0;
+    if (!lod_downsample(eng_draw.lod, eng.pool, eng.sim.grid, l, eng.sim.v, eng.sim.u, eng.error,
+                        (int)sizeof eng.error))
+        return 0;
+    if (!trace_mc_mesh(eng_draw.mesher, eng.pool, lod_coarse(eng_draw.lod), lod_v(eng_draw.lod),
+                       lod_u(eng_draw.lod), NULL, &eng.view, eng.error, (int)sizeof eng.error))
+        return 0;
+    eng_draw.level = l;
+    eng_draw.ms = (double)(plat_now_ns() - t0) * 1e-6;
+    return l;
+}
+
+static const mc_mesher_t *draw_mesher(void) { return eng_draw.level > 1 ? eng_draw.mesher : eng.mesher; }
+
+API_EXPORT const void *eng_draw_mesh_ptr(void) {
+    size_t bytes = 0;
+    return draw_mesher() ? mc_blob(draw_mesher(), &bytes) : NULL;
+}
+
+API_EXPORT uint32_t eng_draw_mesh_bytes(void) {
+    size_t bytes = 0;
+    if (draw_mesher()) mc_blob(draw_mesher(), &bytes);
+    return (uint32_t)bytes;
+}
+
+/* Milliseconds the last eng_sim_mesh_at took (downsampling included). */
+API_EXPORT double eng_draw_mesh_ms(void) { return eng_draw.ms; }

@@ -21,12 +21,14 @@
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
+//   {type:'budget', triangles, full}  (the drawing budget: coarser meshes over `triangles`;
+//     full: true draws full resolution; both optional)
 //   {type:'lab_start', threads: [counts], steps}   {type:'lab_cancel'}   (the threads lab,
 //     engine/lab.h: run in slices; meanwhile nothing that changes the simulation is taken)
 //   {type:'trace', since}  (spans ended since `since` us)   {type:'save_trace', seconds}
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
-//   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
+//   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full}     {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
@@ -111,16 +113,38 @@ function postInfo() {
 // The view in force, for the page's link.
 function postView() { postMessage({ type: 'view', view: JSON.parse(str(E._eng_view_json())) }); }
 
+// The drawing budget (engine/lod.h): a mesh over `triangles` (the page lowers it when
+// its frames are slow) is drawn from every 2nd or 4th sample; `full` (the page's
+// button) draws full resolution whatever it costs. Exports are always full.
+const budget = { triangles: 300000, full: false, level: 1, drawn: 1 }; // drawn: the last mesh's level
+
 function mesh() {
   meshDirty = false; // also on failure: the same request would fail again
-  if (!E._eng_sim_mesh()) { engineError('mesh'); return; }
-  const ptr = E._eng_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
-  const bytes = E._eng_mesh_bytes() >>> 0;
+  let level = budget.full ? 1 : budget.level, got, triangles, ms = 0;
+  for (;;) { // over the budget: the coarser level at once, rather than send what cannot be drawn
+    got = E._eng_sim_mesh_at(level);
+    if (!got) { engineError('mesh'); return; }
+    ms += E._eng_draw_mesh_ms();
+    triangles = new Uint32Array(E.HEAPU8.buffer, (E._eng_draw_mesh_ptr() >>> 0) + 8, 1)[0] / 3;
+    if (budget.full || triangles <= budget.triangles || got !== level || level >= 4) break;
+    level *= 2;
+  }
+  // The next mesh's level: the finest whose estimated triangles (about 1/L^2 of full)
+  // fit well inside the budget.
+  if (!budget.full) {
+    const fullTris = triangles * got * got;
+    let want = 1;
+    while (want < 4 && fullTris / (want * want) > (want >= got ? 1 : 0.7) * budget.triangles) want *= 2;
+    budget.level = want;
+    if (want < got) meshDirty = true; // a finer mesh fits: it follows (also while paused)
+  }
+  budget.drawn = got;
+  const ptr = E._eng_draw_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
+  const bytes = E._eng_draw_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
-  const triangles = new Uint32Array(copy, 8, 1)[0] / 3;
   meshInFlight = true;
   lastMeshAt = performance.now();
-  postMessage({ type: 'mesh', buffer: copy, meshMs: E._eng_mesh_ms(), triangles }, [copy]);
+  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full }, [copy]);
 }
 
 function postStats(now) {
@@ -134,7 +158,7 @@ function postStats(now) {
     stepsPerSec: secs > 0 ? rate.steps / secs : 0,
     cellsPerSec: secs > 0 ? (rate.steps * cells) / secs : 0,
     stepMs: rate.steps > 0 ? rate.stepMs / rate.steps : 0,
-    meshMs: E._eng_mesh_ms(),
+    meshMs: E._eng_draw_mesh_ms(), // the drawn mesh's (coarse under the budget)
     pool: JSON.parse(str(E._eng_pool_stats_json())),
   });
   rate.since = now;
@@ -234,7 +258,7 @@ async function init(m) {
 }
 
 const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
-const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'run', 'speed', 'trace', 'save_trace', 'lab_cancel']);
+const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'budget', 'run', 'speed', 'trace', 'save_trace', 'lab_cancel']);
 const param = (key) => schema.params.find((p) => p.key === key);
 
 // The text the engine stages for setting p from message m: checks the field's shape
@@ -323,6 +347,8 @@ const handlers = {
     hasSim = true;
     pendingSteps = 0;
     meshDirty = true;
+    // A big new grid's first mesh is the coarsest (quick to show); the next ones refine to the budget.
+    budget.level = dims[0] * dims[1] * dims[2] > 128 ** 3 ? 4 : 1;
     postInfo();
   },
   params(m) {
@@ -413,16 +439,29 @@ const handlers = {
     pendingSteps = 0;
     hasSim = true;
     meshDirty = true;
+    { const i = JSON.parse(str(E._eng_sim_info_json())); budget.level = i.nx * i.ny * i.nz > 128 ** 3 ? 4 : 1; } // as for 'new'
     postInfo();
   },
   export_mesh(m) {
     const exts = schema.formats.map((f) => f.ext);
     if (!exts.includes(m.format)) throw new Error(`export_mesh: format must be one of ${exts.join(', ')}`);
+    // The drawn mesh may be coarse (the budget): an export is meshed at full resolution.
+    if (budget.drawn > 1 && !E._eng_sim_mesh()) { engineError('mesh export'); return; }
     if (!withCString(m.format, (p) => E._eng_mesh_export(p))) { engineError('mesh export'); return; }
     takeFile(m.format);
   },
   mesh_taken() {
     meshInFlight = false;
+  },
+  budget(m) {
+    // {type:'budget', triangles?, full?}: the drawing budget (see mesh()); a change re-meshes.
+    if (m.triangles !== undefined) budget.triangles = int(m, 'triangles', 1000, 1e9);
+    if (m.full !== undefined) {
+      if (typeof m.full !== 'boolean') throw new Error('budget: full must be true or false');
+      budget.full = m.full;
+    }
+    budget.level = budget.full ? 1 : budget.level;
+    meshDirty = true;
   },
   lab_start(m) {
     const max = E._eng_pool_size();

@@ -609,6 +609,7 @@ function onWorkerMessage(ev) {
     case 'mesh':
       rd.meshesReceived++;
       rd.pendingMesh = m.buffer; // the app takes it on its next frame
+      if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
       break;
     case 'stats':
@@ -748,6 +749,7 @@ function startApp() {
   };
   rd.onFrame = (triangles, hadNewMesh) => {
     rd.framesDrawn++;
+    if (window.rdBudget) window.rdBudget.onFrame(triangles, hadNewMesh);
     if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
       rd.appSetUp = true;
       if (rd.linkCamera) rd.app._app_camera_set(...rd.linkCamera);

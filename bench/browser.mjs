@@ -1,0 +1,257 @@
+// browser.mjs: the product measured end to end (issue 14). The real page from Caddy
+// (tests/e2e/server.mjs) in headless Chromium and in Firefox under Xvfb
+// (tests/e2e/browser.mjs), at 64^3, 128^3 and 256^3 with 2 threads, the "spots" preset:
+//   paused stepping ({type:'step', n} only; meshes kept empty by an isovalue V never
+//   reaches) vs the native CLI and the WASM CLI under Node at the same size, steps and
+//   threads (rdsim --scaling 2 --json: steps/s and the mesh of the same state);
+//   the worker's full-resolution mesh ms vs native; the main thread's ms per received
+//   mesh (the app's upload, app/app_lib.js) and per frame (median frame interval);
+//   mesh bytes per frame and event-loop lag while running live with meshing (the
+//   drawing budget on); time from navigation to the first drawn mesh; time from a
+//   control change (the isovalue slider) to the first frame drawn from it; pause
+//   latency (a 'run' off to its answer) while live; CPU used while paused (the
+//   browser's process tree, /proc); and the WebGL renderer it ran on.
+// Prints the ours / peer / ratio table of the other benches and writes
+// build/bench/browser.json. Run by `make bench` as two processes (one per browser,
+// Firefox under xvfb-run), each appending its rows: --browser chromium|firefox --json FILE.
+// BENCH_BROWSER_SIZES (e.g. "64,128") and BENCH_BROWSER_LIVE_S override the defaults.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { launch, openPage, until } from '../tests/e2e/browser.mjs';
+import { ROOT, startCaddy } from '../tests/e2e/server.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
+const BROWSER = process.env.BROWSER || 'chromium';
+const JSON_OUT = opt('--json', path.join(ROOT, 'build/bench/browser.json'));
+const APPEND = args.includes('--append');
+const THREADS = 2;
+const SIZES = (process.env.BENCH_BROWSER_SIZES || '64,128,256').split(',').map(Number);
+const STEPS = { 64: 120, 128: 24, 256: 4 }; // a few seconds each on two shared cores
+const LIVE_S = Number(process.env.BENCH_BROWSER_LIVE_S || 4);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// rdsim (native or WASM under Node) --scaling 2: steps/s and the mesh ms of the same state.
+function cli(cmd, n, steps) {
+  const argv = [...cmd, '--preset', 'spots', '--seed-mode', 'spheres', '--size', String(n), '--steps', String(steps),
+    '--threads', String(THREADS), '--scaling', String(THREADS), '--json'];
+  const out = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+  const row = JSON.parse(out.trim().split('\n').pop());
+  return { stepsPerS: row.steps_per_s, meshMs: row.mesh_ms, triangles: row.triangles, hash: row.state_hash };
+}
+
+// CPU seconds (user + system) of a process and all its descendants, from /proc.
+function treeCpuSeconds(root) {
+  const kids = new Map();
+  const stat = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+      const ppid = Number(f[1]);
+      stat.set(Number(d), Number(f[11]) + Number(f[12])); // utime + stime (fields 14, 15)
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch { /* gone */ }
+  }
+  let ticks = 0;
+  const todo = [root];
+  while (todo.length) {
+    const p = todo.pop();
+    ticks += stat.get(p) || 0;
+    for (const k of kids.get(p) || []) todo.push(k);
+  }
+  return ticks / 100; // USER_HZ
+}
+
+// Installed in the page once it has loaded: waits on worker messages and frames.
+function helpers() {
+  const rd = window.rd;
+  const frameWaiters = [];
+  const inner = rd.onFrame;
+  rd.onFrame = (t, h) => { inner(t, h); for (const f of frameWaiters.splice(0)) f(t, h); };
+  window.bb = {
+    msg(type, pred = () => true) {
+      return new Promise((resolve) => {
+        const on = (e) => {
+          if (e.data && e.data.type === type && pred(e.data)) { rd.worker.removeEventListener('message', on); resolve(e.data); }
+        };
+        rd.worker.addEventListener('message', on);
+      });
+    },
+    frame() { return new Promise((resolve) => frameWaiters.push((t, h) => resolve({ t, h }))); },
+    gl() {
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (!gl) return 'no WebGL2';
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      return `${gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)} (${gl.getParameter(gl.VERSION)})`;
+    },
+  };
+}
+
+async function scenario(browser, url, n) {
+  const r = { n };
+  const { page, errors } = await openPage(browser, `${url}/?threads=${THREADS}#preset=spots&seedMode=spheres&size=${n}&paused=1`);
+  await until(page, () => window.rd.budget && window.rd.budget.firstMeshMs > 0 && window.rd.app, undefined, 180000);
+  await page.evaluate(helpers);
+  r.firstMeshMs = await page.evaluate(() => window.rd.budget.firstMeshMs);
+  r.gl = await page.evaluate(() => window.bb.gl());
+
+  // Paused stepping only: meshes empty (V never reaches 2), then timed step requests.
+  const steps = STEPS[n] || 4;
+  r.steps = steps;
+  await page.evaluate(() => { window.rd.worker.postMessage({ type: 'view', iso: 2 }); });
+  await until(page, () => window.rd.view && window.rd.view.iso === 2);
+  await sleep(300);
+  r.stepsPerS = await page.evaluate(async (k) => {
+    const done = window.bb.msg('info', (m) => m.info.step >= k);
+    const t0 = performance.now();
+    window.rd.worker.postMessage({ type: 'step', n: k });
+    await done;
+    return k / ((performance.now() - t0) / 1000);
+  }, steps);
+
+  // The full-resolution mesh of that state, in the worker; its upload on the main thread.
+  const mesh = await page.evaluate(async () => {
+    const got = window.bb.msg('mesh', (m) => m.level === 1 && m.triangles > 0);
+    window.rd.worker.postMessage({ type: 'budget', full: true });
+    window.rd.worker.postMessage({ type: 'view', iso: 0.25 });
+    await got; // the first mesh of a state sizes the mesher's scratch (mc.h): time the second
+    const again = window.bb.msg('mesh', (m) => m.level === 1);
+    window.rd.worker.postMessage({ type: 'view', iso: 0.25 });
+    const m = await again;
+    const before = window.rd.budget.uploads.length;
+    for (let i = 0; i < 200 && window.rd.budget.uploads.length === before; i++) await window.bb.frame();
+    const u = window.rd.budget.uploads[window.rd.budget.uploads.length - 1];
+    return { meshMs: m.meshMs, triangles: m.triangles, bytes: m.buffer.byteLength, uploadMs: u ? u[0] : 0 };
+  });
+  Object.assign(r, { meshMs: mesh.meshMs, triangles: mesh.triangles, meshBytes: mesh.bytes, uploadMs: mesh.uploadMs });
+
+  // Frames while paused (the full mesh drawn again and again), and CPU while paused.
+  await sleep(1700);
+  r.frameMsPaused = await page.evaluate(() => window.rd.budget.frameMs);
+  const pid = browser.process() ? browser.process().pid : 0;
+  if (pid) {
+    const c0 = treeCpuSeconds(pid), t0 = Date.now();
+    await sleep(3000);
+    r.idleCpuPct = (100 * (treeCpuSeconds(pid) - c0)) / ((Date.now() - t0) / 1000);
+  }
+
+  // A control change (the isovalue slider, as a person moves it) to the first frame drawn from it.
+  r.controlToFrameMs = await page.evaluate(async () => {
+    const rd = window.rd;
+    let viewAt = 0, newMesh = false;
+    const on = (e) => {
+      if (e.data.type === 'view') viewAt = performance.now();
+      if (e.data.type === 'mesh' && viewAt) newMesh = true;
+    };
+    rd.worker.addEventListener('message', on);
+    const el = document.getElementById('iso');
+    const t0 = performance.now();
+    el.value = '0.3';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    for (;;) {
+      const f = await window.bb.frame();
+      if (f.h && newMesh) break;
+    }
+    rd.worker.removeEventListener('message', on);
+    return performance.now() - t0;
+  });
+
+  // Live with meshing, the budget on (as a person gets it): steps/s, mesh bytes per frame,
+  // main-thread figures, event-loop lag; then the pause latency.
+  const live = await page.evaluate(async (seconds) => {
+    const rd = window.rd, w = rd.worker;
+    w.postMessage({ type: 'budget', full: false });
+    const stats = [], meshes = [], lags = [];
+    const on = (e) => {
+      if (e.data.type === 'stats' && e.data.running) stats.push(e.data.stepsPerSec);
+      if (e.data.type === 'mesh') meshes.push([e.data.buffer.byteLength, e.data.level, e.data.meshMs]);
+    };
+    w.addEventListener('message', on);
+    let expect = performance.now() + 50, timer = 0;
+    const tick = () => { const now = performance.now(); lags.push(Math.max(0, now - expect)); expect = now + 50; timer = setTimeout(tick, 50); };
+    timer = setTimeout(tick, 50);
+    const frames0 = rd.framesDrawn, up0 = rd.budget.uploads.length;
+    w.postMessage({ type: 'run', on: true });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const t0 = performance.now();
+    const paused = window.bb.msg('stats', (m) => !m.running);
+    w.postMessage({ type: 'run', on: false });
+    await paused;
+    const pauseMs = performance.now() - t0;
+    clearTimeout(timer);
+    w.removeEventListener('message', on);
+    const frames = rd.framesDrawn - frames0;
+    const ups = rd.budget.uploads.slice(up0);
+    lags.sort((a, b) => a - b);
+    const sum = (a) => a.reduce((x, y) => x + y, 0);
+    return {
+      stepsPerS: stats.length ? sum(stats) / stats.length : 0,
+      meshes: meshes.length,
+      levels: [...new Set(meshes.map((m) => m[1]))],
+      meshMs: meshes.length ? sum(meshes.map((m) => m[2])) / meshes.length : 0,
+      bytesPerFrame: frames ? sum(meshes.map((m) => m[0])) / frames : 0,
+      fps: frames / seconds,
+      uploadMs: ups.length ? sum(ups.map((u) => u[0])) / ups.length : 0,
+      frameMs: rd.budget.frameMs,
+      lagP95: lags.length ? lags[Math.floor(0.95 * (lags.length - 1))] : 0,
+      pauseMs,
+    };
+  }, LIVE_S);
+  r.live = live;
+  r.errors = errors;
+  await page.close();
+  return r;
+}
+
+const rows = [];
+function row(name, ours, peer, peerName, unit) {
+  const ratio = peer > 0 ? ours / peer : 0;
+  rows.push({ case: name, ours, peer, peer_name: peerName, unit, ratio });
+  console.log(`${name.padEnd(40)} ${ours.toPrecision(4).padStart(12)} ${(peer > 0 ? peer.toPrecision(4) : '-').padStart(12)} ${peerName.padEnd(30)} ${(peer > 0 ? ratio.toFixed(3) : '-').padStart(8)}`);
+}
+
+const server = await startCaddy();
+const browser = await launch();
+const results = [];
+try {
+  for (const n of SIZES) {
+    const native = cli([path.join(ROOT, 'build/native/rdsim')], n, STEPS[n] || 4);
+    const wasm = cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, STEPS[n] || 4);
+    const r = await scenario(browser, server.url, n);
+    results.push({ r, native, wasm });
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
+
+const gl = results.length ? results[0].r.gl : '?';
+console.log(`browser bench: ${BROWSER}, ${THREADS} threads, WebGL renderer: ${gl}`);
+console.log(`${'case'.padEnd(40)} ${'ours'.padStart(12)} ${'peer'.padStart(12)} ${'peer_name'.padEnd(30)} ${'ratio'.padStart(8)}`);
+for (const { r, native, wasm } of results) {
+  const b = `browser_${BROWSER}_${r.n}`;
+  row(`${b}_steps_vs_native`, r.stepsPerS, native.stepsPerS, 'rdsim native --threads 2', 'steps/s');
+  row(`${b}_steps_vs_wasm_node`, r.stepsPerS, wasm.stepsPerS, 'rdsim.js under Node', 'steps/s');
+  row(`${b}_mesh_ms_vs_native`, r.meshMs, native.meshMs, `rdsim native (${native.triangles === r.triangles ? 'same' : 'OTHER'} mesh)`, 'ms');
+  row(`${b}_upload_ms_per_mesh`, r.uploadMs, 0, `${(r.meshBytes / 1e6).toFixed(2)} MB, ${r.triangles} tris`, 'ms');
+  row(`${b}_frame_ms_paused`, r.frameMsPaused, 0, 'median frame interval', 'ms');
+  row(`${b}_first_mesh_ms`, r.firstMeshMs, 0, 'navigation to first mesh', 'ms');
+  row(`${b}_control_to_frame_ms`, r.controlToFrameMs, 0, 'iso slider to its frame', 'ms');
+  row(`${b}_idle_cpu_pct`, r.idleCpuPct || 0, 0, 'browser tree, paused', '% of a core');
+  row(`${b}_live_steps_per_s`, r.live.stepsPerS, native.stepsPerS, 'rdsim native (no meshing)', 'steps/s');
+  row(`${b}_live_mesh_bytes_per_frame`, r.live.bytesPerFrame, 0, `levels ${r.live.levels.join('/')}, ${r.live.fps.toFixed(1)} fps`, 'bytes');
+  row(`${b}_live_frame_ms`, r.live.frameMs, 0, 'median frame interval', 'ms');
+  row(`${b}_live_upload_ms_per_mesh`, r.live.uploadMs, 0, `${r.live.meshes} meshes`, 'ms');
+  row(`${b}_live_mesh_ms`, r.live.meshMs, 0, 'drawn (budgeted) mesh', 'ms');
+  row(`${b}_live_lag_p95_ms`, r.live.lagP95, 0, 'event-loop lag p95', 'ms');
+  row(`${b}_pause_latency_ms`, r.live.pauseMs, 0, "'run' off to its answer", 'ms');
+  if (r.errors.length) console.log(`  page errors: ${r.errors.join(' | ')}`);
+}
+for (const x of rows) x.gl = gl;
+const prior = APPEND && existsSync(JSON_OUT) ? JSON.parse(readFileSync(JSON_OUT, 'utf8')) : [];
+writeFileSync(JSON_OUT, `${JSON.stringify([...prior, ...rows], null, 1)}\n`);
+console.log(`written ${JSON_OUT}`);

@@ -1,0 +1,97 @@
+// budget.test.mjs: the drawing budget (web/budget.js, the worker's 'budget', engine/lod.c)
+// as a person meets it (BROWSER=chromium or firefox): over the triangle budget the view
+// says "drawing at ½ resolution" and draws fewer triangles; an export meanwhile is still
+// the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
+// triangle back. And the worker answers a pause and a hash within one stepping slice
+// while it runs at 256^3.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+
+const S = useCaddyAndBrowser();
+
+const note = (page) => page.evaluate(() => {
+  const n = document.getElementById('budget-note');
+  return n && !n.hidden ? n.textContent : '';
+});
+
+async function exportPly(page) {
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'export_mesh', format: 'ply' }); });
+  await until(page, () => window.rd.lastFile !== null && window.rd.lastFile.kind === 'ply');
+  return Buffer.from(await page.evaluate(() => Array.from(new Uint8Array(window.rd.lastFile.buffer))));
+}
+
+test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says so, and "full" restores it; exports stay full`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=64&seedMode=spheres&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 64 && window.rd.meshesDrawn > 0);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 200 }));
+  await until(page, () => window.rd.info.step === 200 && window.rd.budget.level === 1 && window.rd.meshesDrawn > 0 &&
+    window.rd.meshesDrawn === window.rd.meshesReceived && window.rd.pendingMesh === null);
+  await new Promise((r) => setTimeout(r, 300)); // the last mesh (of step 200) drawn
+  const full = await page.evaluate(() => window.rd.triangles);
+  assert.ok(full > 4000, `a mesh worth budgeting: ${full} triangles`);
+  assert.equal(await note(page), '', 'no notice at full resolution');
+
+  const file = `/tmp/rd-budget-${process.pid}.ply`;
+  execFileSync('build/native/rdsim', ['--preset', 'spots', '--size', '64', '--seed-mode', 'spheres', '--steps', '200',
+    '--threads', '2', '--mesh', file]);
+  const cli = readFileSync(file);
+  rmSync(file, { force: true });
+
+  // A budget of a third of the mesh: the next mesh is drawn from every 2nd sample.
+  await page.evaluate((t) => window.rd.worker.postMessage({ type: 'budget', triangles: t }), Math.floor(full / 3));
+  await until(page, () => window.rd.budget.level === 2 && window.rd.pendingMesh === null && window.rd.meshesDrawn === window.rd.meshesReceived);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.match(await note(page), /drawing at ½ resolution — full/);
+  const coarse = await page.evaluate(() => window.rd.triangles);
+  assert.ok(coarse > 0 && coarse <= full / 3, `fewer triangles: ${coarse} of ${full}`);
+  assert.ok(await page.$eval('#budget-note', (n) => { const r = n.getBoundingClientRect(); return r.width > 0 && r.top >= 0; }), 'the notice is on screen');
+
+  // An export while the view is coarse is the full-resolution mesh, rdsim's bytes.
+  const ply = await exportPly(page);
+  assert.equal(ply.length, cli.length, 'export: the size of rdsim --mesh');
+  assert.ok(ply.equals(cli), 'export: the bytes of rdsim --mesh');
+
+  // "full": every triangle again, the notice gone.
+  await page.click('#btn-budget-full');
+  await until(page, () => window.rd.budget.level === 1 && window.rd.budget.full && window.rd.pendingMesh === null &&
+    window.rd.meshesDrawn === window.rd.meshesReceived);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(await page.evaluate(() => [window.rd.triangles, window.rd.budget.level]), [full, 1], 'every triangle again');
+  assert.equal(await note(page), '');
+  assert.ok((await exportPly(page)).equals(cli), 'export after "full": still rdsim\'s bytes');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: at 256^3 the running worker answers pause and hash within one stepping slice`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=256`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 256 && window.rd.stats && window.rd.stats.running &&
+    window.rd.stats.step > 2, undefined, 120000);
+  // Round trips measured in the page, with the worker busy stepping (and meshing).
+  const times = await page.evaluate(async () => {
+    const w = window.rd.worker;
+    const answer = (type, send) => new Promise((resolve) => {
+      const t0 = performance.now();
+      const on = (e) => {
+        if (e.data && e.data.type === type) { w.removeEventListener('message', on); resolve(performance.now() - t0); }
+      };
+      w.addEventListener('message', on);
+      send();
+    });
+    const hash = await answer('hash', () => w.postMessage({ type: 'hash' }));
+    const pause = await answer('stats', () => w.postMessage({ type: 'run', on: false }));
+    return { hash, pause };
+  });
+  // One slice: 24 ms of stepping, but never less than one step call (one step at 256^3:
+  // stepsPerCall halves to 1 when calls take over 16 ms), then at most one mesh (coarse:
+  // the budget). Bound: that, twice over, plus a second for the main thread's own work.
+  const st = await page.evaluate(() => window.rd.stats);
+  const bound = 24 + 2 * (st.stepMs + st.meshMs) + 1000;
+  assert.ok(times.pause < bound, `pause answered in ${times.pause.toFixed(0)} ms (bound ${bound.toFixed(0)}: step ${st.stepMs.toFixed(0)} ms, mesh ${st.meshMs.toFixed(0)} ms)`);
+  assert.ok(times.hash < bound, `hash answered in ${times.hash.toFixed(0)} ms (bound ${bound.toFixed(0)})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

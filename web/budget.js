@@ -1,0 +1,73 @@
+// budget.js: the page's half of the drawing budget (web/compute_worker.js 'budget',
+// engine/lod.h). When a mesh is over the worker's triangle budget, or the page's frames
+// are slow (median frame interval over a second above SLOW_FRAME_MS: the budget drops to
+// half the triangles drawn), the worker meshes every 2nd or 4th sample and the view
+// says so: "drawing at ½ resolution — [full]"; the button draws full resolution from
+// then on. Exports and the hash are always full resolution (the worker's business).
+// Also the page's timing figures for tests/e2e and bench/browser.mjs, in rd.budget:
+// firstMeshMs (performance.now() at the first drawn mesh: from navigation),
+// frameMs (median frame interval, last second), uploads ([ms, bytes] of recent mesh
+// uploads: app/app_lib.js app_js_take_mesh), level and full of the last mesh.
+'use strict';
+
+(function () {
+  const rd = window.rd;
+  const SLOW_FRAME_MS = 100;
+  const MIN_TRIANGLES = 1000; // the worker's floor for the budget
+  const state = (rd.budget = { level: 1, full: false, frameMs: 0, firstMeshMs: 0, uploads: [], lowered: 0 });
+
+  const note = document.createElement('p');
+  note.id = 'budget-note';
+  note.hidden = true;
+  const text = document.createElement('span');
+  const button = document.createElement('button');
+  button.id = 'btn-budget-full';
+  button.textContent = 'full';
+  button.title = 'draw every sample, however slow the drawing gets';
+  note.append(text, ' — ', button);
+  document.getElementById('view').appendChild(note);
+  button.onclick = () => rd.worker && rd.worker.postMessage({ type: 'budget', full: true });
+
+  function show() {
+    note.hidden = state.level <= 1;
+    text.textContent = `drawing at ${state.level === 2 ? '½' : '¼'} resolution`;
+  }
+
+  // Frame intervals over windows of at least WINDOW_MS; a slow median lowers the budget,
+  // but not while the page is starting (SETTLE_MS after the first mesh) nor again before
+  // the coarser mesh has had a window of its own.
+  const WINDOW_MS = 1500, SETTLE_MS = 2000;
+  let lastFrameAt = 0, since = 0, intervals = [], quietUntil = 0;
+  window.rdBudget = {
+    onMesh(m) {
+      state.level = m.level || 1;
+      state.full = m.full === true;
+      show();
+    },
+    onFrame(triangles, hadNewMesh) {
+      const now = performance.now();
+      if (hadNewMesh && !state.firstMeshMs) { state.firstMeshMs = now; quietUntil = now + SETTLE_MS; }
+      if (lastFrameAt && document.visibilityState === 'visible') intervals.push(now - lastFrameAt);
+      lastFrameAt = now;
+      if (!since) since = now;
+      if (now - since < WINDOW_MS) return;
+      if (intervals.length >= 1) {
+        intervals.sort((a, b) => a - b);
+        state.frameMs = intervals[intervals.length >> 1];
+        if (state.frameMs > SLOW_FRAME_MS && state.firstMeshMs && now >= quietUntil && !state.full &&
+            triangles > 2 * MIN_TRIANGLES && rd.worker) {
+          state.lowered++;
+          quietUntil = now + WINDOW_MS;
+          rd.worker.postMessage({ type: 'budget', triangles: Math.floor(triangles / 2) });
+        }
+      }
+      intervals = [];
+      since = now;
+    },
+    onUpload(ms, bytes) {
+      state.uploads.push([ms, bytes]);
+      if (state.uploads.length > 256) state.uploads.shift();
+    },
+  };
+})();
+window.rd.onUpload = (ms, bytes) => window.rdBudget.onUpload(ms, bytes); // called by app/app_lib.js
