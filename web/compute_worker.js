@@ -167,7 +167,11 @@ function clearHistory() { history.undo = []; history.redo = []; history.pending 
 function beforePaint(m) {
   stage(m, ['paint']);
   E._eng_paint_set();
-  if (m.newStroke === true) history.pending = snapshot();
+  if (m.newStroke !== true) return;
+  const info = JSON.parse(str(E._eng_sim_info_json()));
+  const bytes = 8 * info.nx * info.ny * info.nz;
+  // A state bigger than half the stack's budget (past about 320^3) is not kept: no undo there.
+  history.pending = bytes <= UNDO_MAX_BYTES / 2 ? snapshot() : null;
 }
 // After a paint: the first one of a stroke that changed something makes it undoable.
 function afterPaint(ok) {

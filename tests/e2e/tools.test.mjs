@@ -9,6 +9,7 @@
 // a PNG sequence downloads N files frame-0001.png ... with the PNG signature.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
 const S = useCaddyAndBrowser();
@@ -46,7 +47,7 @@ async function savedState(page) {
 
 const differing = (a, b) => { let c = 0; for (let i = 0; i < a.length; i++) c += a[i] !== b[i]; return c; };
 
-test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches the saved state`, async () => {
+test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches the saved state`, async (t) => {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32`);
   await until(page, () => window.rd.ready && window.rdPlots && window.rdPlots.points >= 5, undefined, 90000);
   const canvases = await page.$$eval('#series-chart canvas', (c) => c.length);
@@ -84,11 +85,19 @@ test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches t
   assert.ok(Math.abs(last[4] - su / st.n) <= 1e-12, 'mean U');
   assert.equal(last[5], inside / st.n, 'inside fraction');
   assert.ok(last[6] > 0 && last[7] > 0, 'triangles and area');
+  // rdsim --stats from the same start gives the same row, bit for bit (area included).
+  const info = await page.evaluate(() => window.rd.info), view = await page.evaluate(() => window.rd.view);
+  const out = execFileSync('build/native/rdsim', ['--preset', 'spots', '--size', '32', '--boundary', String(info.boundary),
+    '--seed-mode', info.seedMode, '--seed', info.seed, '--steps', String(s0 + 1), '--iso', String(view.iso),
+    '--stats', ...(view.close ? ['--mesh-close'] : [])], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(out[0], lines[0], 'rdsim --stats: the same columns');
+  assert.deepEqual(out[1].split(',').map(Number), last, 'rdsim --stats: the same numbers');
+  t.diagnostic(`${rows.length} rows; last ${lines[lines.length - 1]}; mean V from the .rds ${meanV}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; cube and U brushes`, async () => {
+test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; cube and U brushes`, async (t) => {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32&paused=1&iso=0.2&seedMode=cube`);
   await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0 && window.rd.app &&
     window.rdPaint && !document.getElementById('paint-mode').disabled);
@@ -141,6 +150,7 @@ test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; c
   const cubeCells = differing(s0.v, s2.v);
   assert.ok(cubeCells > sphereCells, `cube ${cubeCells} cells vs sphere ${sphereCells}`);
   for (let i = 0; i < s0.n; i++) if (s1.v[i] !== s0.v[i]) assert.notEqual(s2.v[i], s0.v[i], 'the cube holds the ball');
+  t.diagnostic(`sphere stroke: ${sphereCells} cells, cube stroke: ${cubeCells} cells; hashes ${h0} -> ${h1}, cube ${h2}`);
 
   // Painting U (a negative amount: U is 1 around the seed): U changes, V does not.
   await page.keyboard.down('Control');
@@ -168,7 +178,7 @@ test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; c
   await page.close();
 });
 
-test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`, async () => {
+test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`, async (t) => {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32`);
   await until(page, () => window.rd.ready && window.rd.meshesDrawn > 2 && window.rdRecord &&
     !document.getElementById('record-clip').disabled, undefined, 90000);
@@ -205,6 +215,7 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   });
   assert.ok(Number.isFinite(duration) && duration > 0, `the clip plays for ${duration} s`);
   assert.ok(duration < 5, `about the 2 s limit: ${duration}`);
+  t.diagnostic(`clip: ${clip.bytes.length} bytes, ${await page.evaluate(() => window.rdRecord.clip.mime)}, ${duration} s`);
 
   await page.evaluate(() => { window.__downloads.length = 0; document.getElementById('record-frames').value = '3'; });
   await page.click('#record-png');
