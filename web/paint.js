@@ -47,6 +47,7 @@
     e.stopPropagation();
     e.preventDefault();
     active = e.pointerId;
+    canvas.focus(); // as any press on the view: the keys (Ctrl+Z, R) go to it
     try { canvas.setPointerCapture(e.pointerId); } catch { /* a synthetic event has no capture */ }
     paint.strokes++;
     paint.pointerTypes.push(e.pointerType);

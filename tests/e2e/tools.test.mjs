@@ -3,7 +3,7 @@
 // (header, numeric rows, steps increasing) and its last row equals the statistics
 // computed here from the saved state (.rds, README's layout). Painting: a pen stroke in
 // paint mode changes the state; Ctrl+Z restores the exact hash from before it and
-// Ctrl+Shift+Z the one after; a cube brush changes a different (larger) set of cells
+// Ctrl+Shift+Z the one after; a drag is one stroke; a cube brush changes a different (larger) set of cells
 // than a sphere; painting U changes U and not V; a touch stroke paints too.
 // Recording: a WebM clip is non-empty and plays (a <video> reports a duration > 0);
 // a PNG sequence downloads N files frame-0001.png ... with the PNG signature.
@@ -170,6 +170,37 @@ test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; c
   assert.equal(differing(s0.v, s3.v), 0, 'V is as it was');
   assert.ok(differing(s0.u, s3.u) > 0, 'U was painted');
   assert.deepEqual(await page.evaluate(() => window.rdPaint.pointerTypes), ['pen', 'touch', 'pen']);
+
+  // A drag paints along the way and is one stroke: one undo takes all of it back.
+  await page.click('#paint-undo');
+  await until(page, () => window.rdPaint.undo === 0);
+  assert.equal(await liveHash(page), h0);
+  await page.evaluate(() => {
+    for (const [k, v] of [['paintTarget', 'v'], ['paintAmount', '0.5']]) {
+      const e = document.getElementById(k);
+      e.value = v;
+      e.dispatchEvent(new Event('change'));
+    }
+  });
+  await page.evaluate(async () => {
+    const c = document.getElementById('canvas');
+    const r = c.getBoundingClientRect();
+    const at = (dx) => ({ clientX: r.left + r.width / 2 + dx, clientY: r.top + r.height / 2, pointerId: 9, pointerType: 'pen',
+      isPrimary: true, bubbles: true, cancelable: true, composed: true, button: 0, buttons: 1 });
+    c.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+    for (const dx of [6, 12]) {
+      await new Promise((res) => setTimeout(res, 120)); // past the stroke's 50 ms spacing
+      c.dispatchEvent(new PointerEvent('pointermove', at(dx)));
+    }
+    c.dispatchEvent(new PointerEvent('pointerup', { ...at(12), buttons: 0 }));
+  });
+  await strokes(1);
+  const hDrag = await liveHash(page);
+  assert.ok(hDrag !== h1 && hDrag !== h0, 'the drag painted more than its first press');
+  assert.equal(await page.evaluate(() => window.rdPaint.undo), 1, 'one stroke');
+  await page.click('#paint-undo');
+  await until(page, () => window.rdPaint.undo === 0 && window.rdPaint.redo === 1);
+  assert.equal(await liveHash(page), h0, 'one undo takes the whole drag back');
   // The help lists the new shortcuts.
   const keys = await page.$$eval('#help dt', (d) => d.map((e) => e.textContent));
   for (const k of ['Ctrl+Z', 'Ctrl+Shift+Z, Ctrl+Y', 'P']) assert.ok(keys.includes(k), `help lists ${k}`);
