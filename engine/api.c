@@ -587,3 +587,56 @@ API_EXPORT uint32_t eng_draw_mesh_bytes(void) {
 
 /* Milliseconds the last eng_sim_mesh_at took (downsampling included). */
 API_EXPORT double eng_draw_mesh_ms(void) { return eng_draw.ms; }
+
+/* ---- paint brush and statistics (issue 12) ---- */
+
+#include "stats.h"
+
+static seed_brush_t eng_brush = {0, 0, SEED_BRUSH_SPHERE, SEED_TARGET_V};
+
+/* Applies the staged paint settings paintShape and paintTarget (unstaged ones keep
+ * what is in force) to later eng_sim_paint_brush / eng_sim_paint_ray_brush calls. */
+API_EXPORT int eng_paint_set(void) {
+    const schema_param_t *sh = schema_find("paintShape"), *tg = schema_find("paintTarget");
+    int i = (int)(sh - schema_at(0)), j = (int)(tg - schema_at(0));
+    if (eng.is_staged[i]) eng_brush.shape = (seed_brush_shape_t)eng.staged[i].d;
+    if (eng.is_staged[j]) eng_brush.target = (seed_paint_target_t)eng.staged[j].d;
+    clear_staged();
+    return 1;
+}
+
+/* eng_sim_paint with the brush in force (eng_paint_set). */
+API_EXPORT int eng_sim_paint_brush(float x, float y, float z, float radius, float amount) {
+    if (!need_sim("eng_sim_paint_brush")) return 0;
+    seed_brush_t b = eng_brush;
+    b.radius = radius, b.amount = amount;
+    uint64_t t0 = pool_span_begin(eng.pool);
+    bool ok = seed_paint(&eng.sim, x, y, z, &b, eng.error, (int)sizeof eng.error);
+    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
+    return ok ? 1 : 0;
+}
+
+/* eng_sim_paint_ray with the brush in force (eng_paint_set). */
+API_EXPORT int eng_sim_paint_ray_brush(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
+                                       float amount) {
+    if (!need_sim("eng_sim_paint_ray_brush")) return 0;
+    const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
+    seed_brush_t b = eng_brush;
+    b.radius = radius, b.amount = amount;
+    uint64_t t0 = pool_span_begin(eng.pool);
+    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, &b, eng.error, (int)sizeof eng.error);
+    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
+    return ok ? 1 : 0;
+}
+
+/* The statistics of the state now (stats.h) at the view's isovalue, with the
+ * triangle count and area of the last mesh, as JSON (keys as STATS_CSV_HEADER). */
+API_EXPORT const char *eng_stats_json(void) {
+    if (!need_sim("eng_stats_json")) return NULL;
+    static char buf[512];
+    stats_t s = {0};
+    stats_field(&eng.sim, eng.pool, eng.view.iso, &s);
+    if (eng.mesher) stats_mesh(eng.mesher, &s);
+    stats_json(&s, buf, (int)sizeof buf);
+    return buf;
+}

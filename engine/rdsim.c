@@ -35,6 +35,7 @@
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
+#include "stats.h"
 #include "trace.h"
 
 enum { SETTINGS_MAX = 32 };
@@ -51,6 +52,7 @@ typedef struct options_t {
     int threads;
     const char *load, *save;
     bool hash, json;
+    bool stats; /* --stats, see print_stats() */
     const char *mesh; /* --mesh FILE, see export_mesh() */
     int scaling[LAB_MAX_ROWS]; /* --scaling LIST, see run_scaling() */
     int scaling_n;
@@ -71,6 +73,10 @@ static const char *const usage_head =
     "                      (--iso, --mesh-color, --mesh-close below)\n"
     "  --hash              print a final line: state_hash <16 hex digits>\n"
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
+    "  --stats             print the final state's statistics as two CSV lines (a header:\n"
+    "                      step,meanV,maxV,minV,meanU,inside,triangles,area; then the row),\n"
+    "                      as the page's time series has them (inside: V >= --iso; the\n"
+    "                      mesh's triangles and area at --iso, --mesh-close)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
     "  --scaling LIST      threads lab: for each thread count of LIST (e.g. 1,2,4,8) run\n"
     "                      --steps steps from the starting state and mesh once; prints a\n"
@@ -240,6 +246,28 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
     return ok;
 }
 
+/* --stats: the statistics of the final state (engine/stats.h), with the mesh at the
+ * view settings, as two CSV lines. */
+static bool print_stats(const options_t *o, const gs_sim_t *sim, pool_t *pool, char *err, int err_len) {
+    mc_mesher_t *m = mc_mesher_create();
+    if (!m) {
+        err_set(err, err_len, "out of memory");
+        return false;
+    }
+    mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
+    bool ok = trace_mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
+    if (ok) {
+        stats_t st = {0};
+        stats_field(sim, pool, d.iso, &st);
+        stats_mesh(m, &st);
+        char row[512];
+        stats_csv(&st, row, (int)sizeof row);
+        printf("%s\n%s\n", STATS_CSV_HEADER, row);
+    }
+    mc_mesher_destroy(m);
+    return ok;
+}
+
 /* --scaling: the threads lab (engine/lab.h) from the starting state, K = --steps;
  * prints the rows as a table, or one JSON line each with --json. */
 static bool run_scaling(const options_t *o, gs_sim_t *sim, pool_t *pool, char *err, int err_len) {
@@ -301,6 +329,7 @@ int main(int argc, char **argv) {
             return 0;
         }
         if (!strcmp(a, "--hash")) { o.hash = true; continue; }
+        if (!strcmp(a, "--stats")) { o.stats = true; continue; }
         if (!strcmp(a, "--json")) { o.json = true; continue; }
         const schema_param_t *sp = schema_find_cli(a);
         if (sp && sp->kind == SCHEMA_BOOL) { /* a flag: given means true */
@@ -426,6 +455,11 @@ int main(int argc, char **argv) {
     uint64_t mesh_hash = 0;
     if (o.mesh && !export_mesh(&o, &sim, pool, &mesh_hash, err, (int)sizeof err)) {
         fprintf(stderr, "rdsim: --mesh: %s\n", err);
+        rc = 1;
+    }
+
+    if (o.stats && !print_stats(&o, &sim, pool, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: --stats: %s\n", err);
         rc = 1;
     }
 

@@ -59,6 +59,15 @@ static schema_choice_t seed_mode_choice(int i) {
 }
 static double preset_seed_mode(const preset_t *p) { return (double)p->seed_mode; }
 
+static const schema_choice_t brush_shapes[] = {CHOICE("sphere", "sphere", "sphere", SEED_BRUSH_SPHERE),
+                                               CHOICE("cube", "cube", "cube", SEED_BRUSH_CUBE)};
+static int brush_shape_count(void) { return (int)(sizeof brush_shapes / sizeof brush_shapes[0]); }
+static schema_choice_t brush_shape_at(int i) { return brush_shapes[i]; }
+static const schema_choice_t paint_targets[] = {CHOICE("v", "v", "V", SEED_TARGET_V),
+                                                CHOICE("u", "u", "U", SEED_TARGET_U)};
+static int paint_target_count(void) { return (int)(sizeof paint_targets / sizeof paint_targets[0]); }
+static schema_choice_t paint_target_at(int i) { return paint_targets[i]; }
+
 static const double sizes[] = {32, 48, 64, 96, 128, 160, 192, 256};
 
 /* A preset is a point of the map: it turns the parameter map off and sets its ranges to
@@ -131,6 +140,12 @@ static const schema_param_t params[] = {
     {.key = "paintAmount", .label = "Amount", .help = "added to V (negative removes it)", .kind = SCHEMA_REAL,
      .apply = SCHEMA_PAINT, .min = -SEED_PAINT_AMOUNT_MAX, .max = SEED_PAINT_AMOUNT_MAX, .ui_min = -1, .ui_max = 1,
      .step = 0.05, .def = 0.5, .control = "range"},
+    {.key = "paintShape", .label = "Brush", .help = "a ball of the radius, or a cube of half-side the radius",
+     .kind = SCHEMA_CHOICE, .apply = SCHEMA_PAINT, .choice_count = brush_shape_count, .choice_at = brush_shape_at,
+     .def = SEED_BRUSH_SPHERE, .control = "select"},
+    {.key = "paintTarget", .label = "Paints", .help = "the field the amount is added to", .kind = SCHEMA_CHOICE,
+     .apply = SCHEMA_PAINT, .choice_count = paint_target_count, .choice_at = paint_target_at, .def = SEED_TARGET_V,
+     .control = "select"},
 };
 
 int schema_count(void) { return (int)(sizeof params / sizeof params[0]); }

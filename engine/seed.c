@@ -83,7 +83,14 @@ static void fill_body(void *ctx, int64_t begin, int64_t end, int worker) {
 
 /* Visits every sample within `radius` of (cx, cy, cz), wrapping or clipping. */
 typedef void (*ball_fn)(gs_sim_t *sim, size_t i, void *arg);
+static void for_shape(gs_sim_t *sim, float cx, float cy, float cz, float radius, bool cube, ball_fn fn, void *arg);
 static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, ball_fn fn, void *arg) {
+    for_shape(sim, cx, cy, cz, radius, false, fn, arg);
+}
+
+/* Visits every sample of the ball of `radius` around (cx, cy, cz) or, with cube, of
+ * the axis-aligned cube of half-side `radius` (|dx|, |dy|, |dz| <= radius). */
+static void for_shape(gs_sim_t *sim, float cx, float cy, float cz, float radius, bool cube, ball_fn fn, void *arg) {
     grid_t g = sim->grid;
     bool periodic = g.boundary == GRID_PERIODIC;
     int n[3] = {g.nx, g.ny, g.nz};
@@ -108,7 +115,9 @@ static void for_ball(gs_sim_t *sim, float cx, float cy, float cz, float radius, 
             float dy = (float)y - cy;
             for (int x = lo[0]; x <= hi[0]; x++) {
                 float dx = (float)x - cx;
-                if (dx * dx + dy * dy + dz * dz > r2) continue;
+                if (cube ? fabsf(dx) > radius || fabsf(dy) > radius || fabsf(dz) > radius
+                         : dx * dx + dy * dy + dz * dz > r2)
+                    continue;
                 size_t i = grid_index(g, grid_wrap(x + shift[0], n[0]), grid_wrap(y + shift[1], n[1]),
                                       grid_wrap(z + shift[2], n[2]));
                 fn(sim, i, arg);
@@ -163,13 +172,15 @@ bool seed_fill(gs_sim_t *sim, pool_t *pool, seed_mode_t mode, uint64_t seed, cha
 /* Per axis, the chunks whose span holds a painted sample. */
 typedef struct paint_t {
     float amount;
+    bool on_u; /* paint U instead of V */
     bool *touched[3];
 } paint_t;
 
 static void paint_cell(gs_sim_t *sim, size_t i, void *arg) {
     paint_t *p = arg;
-    float v = sim->v[i] + p->amount;
-    sim->v[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+    float *f = p->on_u ? sim->u : sim->v;
+    float v = f[i] + p->amount;
+    f[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
     const grid_t g = sim->grid;
     const bool periodic = g.boundary == GRID_PERIODIC;
     const int s[3] = {(int)(i % (size_t)g.nx), (int)((i / (size_t)g.nx) % (size_t)g.ny),
@@ -183,6 +194,16 @@ static void paint_cell(gs_sim_t *sim, size_t i, void *arg) {
 
 bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, float amount, char *err,
                        int err_len) {
+    const seed_brush_t b = {radius, amount, SEED_BRUSH_SPHERE, SEED_TARGET_V};
+    return seed_paint(sim, x, y, z, &b, err, err_len);
+}
+
+bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *b, char *err, int err_len) {
+    const float radius = b->radius, amount = b->amount;
+    if ((unsigned)b->shape >= SEED_BRUSH_COUNT || (unsigned)b->target >= SEED_TARGET_COUNT) {
+        err_set(err, err_len, "paint: brush shape %d or target %d is unknown", (int)b->shape, (int)b->target);
+        return false;
+    }
     grid_t g = sim->grid;
     struct { const char *name; float v, lo, hi; } chk[] = {
         {"x", x, 0.0f, (float)g.nx}, {"y", y, 0.0f, (float)g.ny}, {"z", z, 0.0f, (float)g.nz},
@@ -199,8 +220,8 @@ bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, f
         }
     }
     bool tx[CHUNK_MAX_PER_AXIS] = {0}, ty[CHUNK_MAX_PER_AXIS] = {0}, tz[CHUNK_MAX_PER_AXIS] = {0};
-    paint_t p = {amount, {tx, ty, tz}};
-    for_ball(sim, x, y, z, radius, paint_cell, &p);
+    paint_t p = {amount, b->target == SEED_TARGET_U, {tx, ty, tz}};
+    for_shape(sim, x, y, z, radius, b->shape == SEED_BRUSH_CUBE, paint_cell, &p);
     const chunk_layout_t l = sim->layout;
     for (int cz = 0; cz < l.chz; cz++) {
         if (!tz[cz]) continue;
@@ -218,6 +239,12 @@ bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, f
 
 bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, float radius, float amount,
                     char *err, int err_len) {
+    const seed_brush_t b = {radius, amount, SEED_BRUSH_SPHERE, SEED_TARGET_V};
+    return seed_paint_ray_brush(sim, origin, dir, iso, &b, err, err_len);
+}
+
+bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, const seed_brush_t *b,
+                          char *err, int err_len) {
     const grid_t g = sim->grid;
     const double hi[3] = {g.nx - 1, g.ny - 1, g.nz - 1};
     double o[3], d[3], len = 0.0;
@@ -259,7 +286,7 @@ bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], fl
             q[a] = (int)lroundf(p[a]);
         }
         if (sim->v[grid_index(g, q[0], q[1], q[2])] >= iso)
-            return seed_paint_sphere(sim, p[0], p[1], p[2], radius, amount, err, err_len);
+            return seed_paint(sim, p[0], p[1], p[2], b, err, err_len);
     }
     err_set(err, err_len, "paint: the ray meets no surface (V >= %g)", (double)iso);
     return false;

@@ -61,6 +61,20 @@ bool seed_fill(gs_sim_t *sim, struct pool_t *pool, seed_mode_t mode, uint64_t se
 bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, float amount, char *err,
                        int err_len);
 
+/* A brush: its shape (a ball of `radius`, or an axis-aligned cube of half-side
+ * `radius`), and the field it adds `amount` to (clamped to [0, 1]). */
+typedef enum seed_brush_shape_t { SEED_BRUSH_SPHERE = 0, SEED_BRUSH_CUBE = 1, SEED_BRUSH_COUNT } seed_brush_shape_t;
+typedef enum seed_paint_target_t { SEED_TARGET_V = 0, SEED_TARGET_U = 1, SEED_TARGET_COUNT } seed_paint_target_t;
+typedef struct seed_brush_t {
+    float radius, amount;
+    seed_brush_shape_t shape;
+    seed_paint_target_t target;
+} seed_brush_t;
+
+/* seed_paint_sphere with any brush (sphere + V is seed_paint_sphere, byte for byte).
+ * False with a reason (nothing changed) on a bad value or an unknown shape/target. */
+bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *brush, char *err, int err_len);
+
 /* Step of seed_paint_ray's march along the ray, in samples. */
 #define SEED_RAY_STEP 0.5
 
@@ -70,5 +84,8 @@ bool seed_paint_sphere(gs_sim_t *sim, float x, float y, float z, float radius, f
  * meets no such V paints nothing and returns false with the reason. */
 bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, float radius, float amount,
                     char *err, int err_len);
+/* seed_paint_ray with any brush (the ray test is on V whatever the brush paints). */
+bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso,
+                          const seed_brush_t *brush, char *err, int err_len);
 
 #endif

@@ -131,12 +131,58 @@ static void paint_adds_wraps_and_keeps_ranges(void **state) {
     }
 }
 
+/* A cube brush of half-side r covers |dx|,|dy|,|dz| <= r (more cells than the ball,
+ * wrapping the same way); a U brush changes U only; an unknown shape is refused. */
+static void brush_shapes_and_targets(void **state) {
+    (void)state;
+    grid_t g = {20, 20, 20, GRID_PERIODIC};
+    gs_sim_t s;
+    assert_true(gs_init(&s, g, params(), NULL, 0));
+    assert_true(seed_fill(&s, NULL, SEED_CUBE, 1, NULL, 0));
+    size_t n = grid_count(g);
+    float *u0 = malloc(n * sizeof *u0), *v0 = malloc(n * sizeof *v0);
+    memcpy(u0, s.u, n * sizeof *u0);
+    memcpy(v0, s.v, n * sizeof *v0);
+    seed_brush_t cube = {2.0f, -0.1f, SEED_BRUSH_CUBE, SEED_TARGET_U};
+    assert_true(seed_paint(&s, 1.0f, 10.0f, 10.0f, &cube, NULL, 0));
+    int changed = 0;
+    for (int z = 0; z < 20; z++)
+        for (int y = 0; y < 20; y++)
+            for (int x = 0; x < 20; x++) {
+                size_t i = grid_index(g, x, y, z);
+                int dx = x > 10 ? x - 21 : x - 1; /* wraps: x = 19 is dx = -2 */
+                bool in = abs(dx) <= 2 && abs(y - 10) <= 2 && abs(z - 10) <= 2;
+                assert_true(s.v[i] == v0[i]);
+                float want = in ? fmaxf(u0[i] - 0.1f, 0.0f) : u0[i];
+                assert_true(s.u[i] == want);
+                changed += in;
+            }
+    assert_int_equal(changed, 125);
+    /* the ball of the same radius: V, and fewer cells (33 of the 125) */
+    memcpy(s.u, u0, n * sizeof *u0);
+    seed_brush_t ball = {2.0f, 0.5f, SEED_BRUSH_SPHERE, SEED_TARGET_V};
+    assert_true(seed_paint(&s, 1.0f, 10.0f, 10.0f, &ball, NULL, 0));
+    int vchanged = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(s.u[i] == u0[i]);
+        vchanged += s.v[i] != v0[i];
+    }
+    assert_int_equal(vchanged, 33);
+    seed_brush_t bad = {2.0f, 0.5f, (seed_brush_shape_t)7, SEED_TARGET_V};
+    char err[128];
+    assert_false(seed_paint(&s, 1.0f, 10.0f, 10.0f, &bad, err, sizeof err));
+    free(u0);
+    free(v0);
+    gs_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_state_any_thread_count),
         cmocka_unit_test(modes_look_as_documented),
         cmocka_unit_test(rng_is_uniform),
         cmocka_unit_test(paint_adds_wraps_and_keeps_ranges),
+        cmocka_unit_test(brush_shapes_and_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

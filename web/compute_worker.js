@@ -26,6 +26,9 @@
 //   {type:'lab_start', threads: [counts], steps}   {type:'lab_cancel'}   (the threads lab,
 //     engine/lab.h: run in slices; meanwhile nothing that changes the simulation is taken)
 //   {type:'trace', since}  (spans ended since `since` us)   {type:'save_trace', seconds}
+//   paint and paint_ray also take the brush's schema keys (paintShape, paintTarget) and
+//   newStroke: true on the first paint of a stroke (the state before it is kept for undo)
+//   {type:'undo'}   {type:'redo'}   (the last strokes, a bounded stack)
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full}     {type:'stats', ...}
@@ -33,6 +36,9 @@
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
 //   {type:'trace', now, phases, events (Float64Array: worker, t0 us, t1 us, phase+256*depth+65536*stolen)}
+//   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area}}  (engine/stats.h;
+//     after each mesh, at most SERIES_MS apart while running)
+//   {type:'history', undo, redo}  (strokes that can be undone / redone)
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
 //     creating: inside the constructor of a thread worker)
 'use strict';
@@ -145,6 +151,75 @@ function mesh() {
   meshInFlight = true;
   lastMeshAt = performance.now();
   postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full }, [copy]);
+  if (!running || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
+}
+
+// ---- time series (engine/stats.h) and the paint history ----------------------------------
+
+const SERIES_MS = 250;   // a few rows a second while running
+let lastSeriesAt = -Infinity;
+function postSeries() {
+  lastSeriesAt = performance.now();
+  const doc = str(E._eng_stats_json());
+  if (doc) postMessage({ type: 'series', row: JSON.parse(doc) });
+}
+
+// Undo: the state (.rds bytes) before each of the last strokes; redo: the states undone.
+const UNDO_MAX = 16, UNDO_MAX_BYTES = 512 << 20;
+const history = { undo: [], redo: [], pending: null }; // pending: the state before the open stroke
+function snapshot() {
+  if (!E._eng_sim_save()) { engineError('undo snapshot'); return null; }
+  const ptr = E._eng_file_ptr() >>> 0, bytes = E._eng_file_bytes() >>> 0;
+  const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer;
+  E._eng_file_release();
+  return copy;
+}
+function restore(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const p = E._malloc(Math.max(1, bytes.length)) >>> 0;
+  if (!p) { fail('undo: out of memory'); return false; }
+  try { E.HEAPU8.set(bytes, p); return E._eng_sim_load(p, bytes.length) === 1; } finally { E._free(p); }
+}
+function pushBounded(stack, buffer) {
+  stack.push(buffer);
+  let total = stack.reduce((n, b) => n + b.byteLength, 0);
+  while (stack.length > UNDO_MAX || (stack.length > 1 && total > UNDO_MAX_BYTES)) total -= stack.shift().byteLength;
+}
+function postHistory() { postMessage({ type: 'history', undo: history.undo.length, redo: history.redo.length }); }
+function clearHistory() { history.undo = []; history.redo = []; history.pending = null; postHistory(); }
+// Before a paint: the brush settings in m, and the state kept when m opens a stroke.
+function beforePaint(m) {
+  stage(m, ['paint']);
+  E._eng_paint_set();
+  if (m.newStroke !== true) return;
+  const info = JSON.parse(str(E._eng_sim_info_json()));
+  const bytes = 8 * info.nx * info.ny * info.nz;
+  // A state bigger than half the stack's budget (past about 320^3) is not kept: no undo there.
+  history.pending = bytes <= UNDO_MAX_BYTES / 2 ? snapshot() : null;
+}
+// After a paint: the first one of a stroke that changed something makes it undoable.
+function afterPaint(ok) {
+  if (!ok) { engineError('paint refused'); return; }
+  meshDirty = true;
+  if (history.pending) {
+    pushBounded(history.undo, history.pending);
+    history.pending = null;
+    history.redo = [];
+    postHistory();
+  }
+}
+function travel(from, to, what) {
+  if (!from.length) { fail(`${what}: there is nothing to ${what}`); return; }
+  const now = snapshot();
+  if (!now) return;
+  if (!restore(from[from.length - 1])) { engineError(`${what} refused`); return; }
+  to.push(now);
+  from.pop();
+  history.pending = null;
+  pendingSteps = 0;
+  meshDirty = true;
+  postInfo();
+  postHistory();
 }
 
 function postStats(now) {
@@ -315,7 +390,7 @@ function takeFile(kind) {
 
 // ---- threads lab and timeline ----------------------------------------------------------
 
-const LAB_BUSY = new Set(['new', 'params', 'step', 'threads', 'paint', 'paint_ray', 'load', 'hash', 'save', 'lab_start']);
+const LAB_BUSY = new Set(['new', 'params', 'step', 'threads', 'paint', 'paint_ray', 'load', 'hash', 'save', 'lab_start', 'undo', 'redo']);
 
 function postLab(status, error) {
   const lab = JSON.parse(str(E._eng_lab_json()));
@@ -349,6 +424,7 @@ const handlers = {
     meshDirty = true;
     // A big new grid's first mesh is the coarsest (quick to show); the next ones refine to the budget.
     budget.level = dims[0] * dims[1] * dims[2] > 128 ** 3 ? 4 : 1;
+    clearHistory();
     postInfo();
   },
   params(m) {
@@ -393,9 +469,9 @@ const handlers = {
     postMessage({ type: 'threads', active: n });
   },
   paint(m) {
-    const ok = E._eng_sim_paint(finite(m, 'x'), finite(m, 'y'), finite(m, 'z'), finite(m, 'radius'), finite(m, 'amount'));
-    if (!ok) engineError('paint refused');
-    else meshDirty = true;
+    const at = [finite(m, 'x'), finite(m, 'y'), finite(m, 'z'), finite(m, 'radius'), finite(m, 'amount')];
+    beforePaint(m);
+    afterPaint(E._eng_sim_paint_brush(...at));
   },
   paint_ray(m) {
     const vec = (key) => {
@@ -405,11 +481,12 @@ const handlers = {
       }
       return v;
     };
-    const o = vec('origin'), d = vec('dir');
-    const ok = E._eng_sim_paint_ray(o[0], o[1], o[2], d[0], d[1], d[2], finite(m, 'radius'), finite(m, 'amount'));
-    if (!ok) engineError('paint refused');
-    else meshDirty = true;
+    const o = vec('origin'), d = vec('dir'), radius = finite(m, 'radius'), amount = finite(m, 'amount');
+    beforePaint(m);
+    afterPaint(E._eng_sim_paint_ray_brush(o[0], o[1], o[2], d[0], d[1], d[2], radius, amount));
   },
+  undo() { travel(history.undo, history.redo, 'undo'); },
+  redo() { travel(history.redo, history.undo, 'redo'); },
   hash() {
     const hex = str(E._eng_sim_hash_hex());
     if (!hex) { engineError('hash'); return; }
@@ -440,6 +517,7 @@ const handlers = {
     hasSim = true;
     meshDirty = true;
     { const i = JSON.parse(str(E._eng_sim_info_json())); budget.level = i.nx * i.ny * i.nz > 128 ** 3 ? 4 : 1; } // as for 'new'
+    clearHistory();
     postInfo();
   },
   export_mesh(m) {

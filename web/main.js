@@ -645,8 +645,9 @@ function onWorkerMessage(ev) {
       if (rd.starting && /^new/.test(m.message)) startAnyway(m.message);
       if (window.rdLab) window.rdLab.onMessage(m);
       break;
-    default: // the threads lab and timeline (web/lab.js)
+    default: // the threads lab and timeline (web/lab.js); time series, paint history (plots.js, paint.js)
       if (window.rdLab) window.rdLab.onMessage(m);
+      for (const tool of [window.rdPlots, window.rdPaint]) if (tool) tool.onMessage(m);
   }
 }
 
@@ -744,7 +745,9 @@ function startApp() {
     if (rd.worker) {
       const { values, bad } = checked(keysOf('paint'));
       if (bad.length) { refuse(bad); return; }
-      send({ type: 'paint_ray', origin, dir, radius: values.paintRadius, amount: values.paintAmount });
+      const { paintRadius: radius, paintAmount: amount, ...brush } = values; // brush: shape, target
+      send({ type: 'paint_ray', origin, dir, radius, amount, ...brush, newStroke: rd.strokeStart === true });
+      rd.strokeStart = false; // web/paint.js sets it when a stroke begins
     }
   };
   rd.onFrame = (triangles, hadNewMesh) => {
@@ -762,6 +765,7 @@ function startApp() {
       send({ type: 'mesh_taken' });
     }
     rd.triangles = triangles;
+    if (rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
     if (hadNewMesh) { // say why the view is empty, rather than showing nothing
       viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value} yet: ` +
         'press Play to let the pattern grow, or lower the isovalue.');
@@ -837,14 +841,7 @@ function wireControls() {
   // The view takes the keyboard when it is used with the mouse (R resets the camera:
   // SDL reads keys on the canvas only).
   $('canvas').addEventListener('pointerdown', () => $('canvas').focus());
-  // Alt-click paints: caught before SDL sees it (so it does not also orbit).
-  $('view').addEventListener('mousedown', (e) => {
-    if (!e.altKey || !rd.app) return;
-    e.stopPropagation();
-    e.preventDefault();
-    const r = $('canvas').getBoundingClientRect();
-    rd.app._app_paint_at((e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height);
-  }, true);
+  // Painting (Alt or paint mode, pointer events, undo/redo): web/paint.js.
   document.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }

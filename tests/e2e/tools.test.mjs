@@ -1,0 +1,260 @@
+// tools.test.mjs: the explorer's tools in the page (BROWSER=chromium or firefox).
+// Time series: the plot gets points as the simulation runs; the exported CSV parses
+// (header, numeric rows, steps increasing) and its last row equals the statistics
+// computed here from the saved state (.rds, README's layout). Painting: a pen stroke in
+// paint mode changes the state; Ctrl+Z restores the exact hash from before it and
+// Ctrl+Shift+Z the one after; a drag is one stroke; a cube brush changes a different (larger) set of cells
+// than a sphere; painting U changes U and not V; a touch stroke paints too.
+// Recording: a WebM clip is non-empty and plays (a <video> reports a duration > 0);
+// a PNG sequence downloads N files frame-0001.png ... with the PNG signature.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+
+const S = useCaddyAndBrowser();
+
+// Downloads are kept in the page (window.__downloads: {name, bytes}) instead of saved.
+async function catchDownloads(page) {
+  await page.evaluate(() => {
+    window.__downloads = [];
+    HTMLAnchorElement.prototype.click = function click() {
+      if (!this.download) return;
+      const entry = { name: this.download, bytes: null };
+      window.__downloads.push(entry);
+      fetch(this.href).then((r) => r.arrayBuffer()).then((b) => { entry.bytes = Array.from(new Uint8Array(b)); });
+    };
+  });
+}
+
+async function liveHash(page) {
+  await page.evaluate(() => { window.rd.hash = null; window.rd.worker.postMessage({ type: 'hash' }); });
+  await until(page, () => window.rd.hash !== null);
+  return page.evaluate(() => window.rd.hash.hex);
+}
+
+// The state as the page's Save state button writes it, parsed (README: .rds layout).
+async function savedState(page) {
+  await page.evaluate(() => { window.rd.lastFile = null; document.getElementById('btn-save').click(); });
+  await until(page, () => window.rd.lastFile !== null && window.rd.lastFile.kind === 'rds');
+  const bytes = Buffer.from(await page.evaluate(() => Array.from(new Uint8Array(window.rd.lastFile.buffer))));
+  assert.equal(bytes.subarray(0, 8).toString('latin1'), 'RDSTATE1');
+  const [nx, ny, nz] = [16, 20, 24].map((o) => bytes.readUInt32LE(o));
+  const n = nx * ny * nz;
+  const field = (at) => new Float32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 4 * n));
+  return { nx, ny, nz, n, step: Number(bytes.readBigUInt64LE(64)), u: field(128), v: field(128 + 4 * n) };
+}
+
+const differing = (a, b) => { let c = 0; for (let i = 0; i < a.length; i++) c += a[i] !== b[i]; return c; };
+
+test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches the saved state`, async (t) => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32`);
+  await until(page, () => window.rd.ready && window.rdPlots && window.rdPlots.points >= 5, undefined, 90000);
+  const canvases = await page.$$eval('#series-chart canvas', (c) => c.length);
+  assert.ok(canvases >= 1, 'uPlot drew the chart');
+  // Pause, then one step: the last row is the state at that step.
+  await page.evaluate(() => { if (window.rd.running) document.getElementById('btn-run').click(); });
+  await until(page, () => !window.rd.running && window.rd.stats && !window.rd.stats.running);
+  await new Promise((r) => setTimeout(r, 500));
+  const s0 = await page.evaluate(() => window.rd.info.step);
+  await page.click('#btn-step');
+  await until(page, (s) => window.rd.info.step === s + 1 && window.rdPlots.rows.length > 0 &&
+    window.rdPlots.rows[window.rdPlots.rows.length - 1].step === s + 1, s0);
+  await catchDownloads(page);
+  await page.click('#series-csv');
+  await until(page, () => window.__downloads.length === 1 && window.__downloads[0].bytes !== null);
+  const dl = await page.evaluate(() => window.__downloads[0]);
+  assert.match(dl.name, /^grayscott-32x32x32-series\.csv$/);
+  const lines = Buffer.from(dl.bytes).toString('utf8').trim().split('\n');
+  assert.equal(lines[0], 'step,meanV,maxV,minV,meanU,inside,triangles,area');
+  const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+  assert.ok(rows.length >= 5, `rows: ${rows.length}`);
+  for (const r of rows) assert.ok(r.length === 8 && r.every(Number.isFinite), `a numeric row: ${r}`);
+  for (let i = 1; i < rows.length; i++) assert.ok(rows[i][0] > rows[i - 1][0], 'steps increase');
+  const last = rows[rows.length - 1];
+  assert.equal(last[0], s0 + 1);
+
+  const st = await savedState(page);
+  assert.equal(st.step, s0 + 1, 'the saved state is at the last row\'s step');
+  let sv = 0, su = 0, hi = -Infinity, inside = 0;
+  const iso = Math.fround(await page.evaluate(() => window.rd.view.iso));
+  for (let i = 0; i < st.n; i++) { sv += st.v[i]; su += st.u[i]; hi = Math.max(hi, st.v[i]); inside += st.v[i] >= iso; }
+  const meanV = sv / st.n;
+  assert.ok(Math.abs(last[1] - meanV) <= 1e-12 * meanV, `mean V ${last[1]} vs ${meanV} from the saved state`);
+  assert.equal(last[2], hi, 'max V');
+  assert.ok(Math.abs(last[4] - su / st.n) <= 1e-12, 'mean U');
+  assert.equal(last[5], inside / st.n, 'inside fraction');
+  assert.ok(last[6] > 0 && last[7] > 0, 'triangles and area');
+  // rdsim --stats from the same start gives the same row, bit for bit (area included).
+  const info = await page.evaluate(() => window.rd.info), view = await page.evaluate(() => window.rd.view);
+  const out = execFileSync('build/native/rdsim', ['--preset', 'spots', '--size', '32', '--boundary', String(info.boundary),
+    '--seed-mode', info.seedMode, '--seed', info.seed, '--steps', String(s0 + 1), '--iso', String(view.iso),
+    '--stats', ...(view.close ? ['--mesh-close'] : [])], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(out[0], lines[0], 'rdsim --stats: the same columns');
+  assert.deepEqual(out[1].split(',').map(Number), last, 'rdsim --stats: the same numbers');
+  t.diagnostic(`${rows.length} rows; last ${lines[lines.length - 1]}; mean V from the .rds ${meanV}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: pen and touch strokes paint; undo/redo restore exact hashes; cube and U brushes`, async (t) => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32&paused=1&iso=0.2&seedMode=cube`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0 && window.rd.app &&
+    window.rdPaint && !document.getElementById('paint-mode').disabled);
+  const h0 = await liveHash(page);
+  const s0 = await savedState(page);
+  // A stroke at the middle of the view (the seeded cube is there), as a pen or finger does it.
+  const stroke = (pointerType) => page.evaluate((type) => {
+    const c = document.getElementById('canvas');
+    const r = c.getBoundingClientRect();
+    const at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, pointerId: 5, pointerType: type,
+      isPrimary: true, bubbles: true, cancelable: true, composed: true, button: 0 };
+    c.dispatchEvent(new PointerEvent('pointerdown', { ...at, buttons: 1 }));
+    c.dispatchEvent(new PointerEvent('pointerup', { ...at, buttons: 0 }));
+  }, pointerType);
+  const strokes = async (n) => until(page, (k) => window.rdPaint.undo === k, n);
+  await page.click('#paint-mode');
+  assert.equal(await page.evaluate(() => window.rdPaint.mode), true);
+  await stroke('pen');
+  await strokes(1);
+  const h1 = await liveHash(page);
+  assert.notEqual(h1, h0, `the pen stroke painted (errors: ${await page.evaluate(() => window.rd.errors.join('; '))})`);
+  const s1 = await savedState(page);
+  const sphereCells = differing(s0.v, s1.v);
+  assert.ok(sphereCells > 0 && differing(s0.u, s1.u) === 0, 'a V brush changes V only');
+
+  await page.focus('#canvas');
+  await page.keyboard.down('Control');
+  await page.keyboard.press('z');
+  await page.keyboard.up('Control');
+  await until(page, () => window.rdPaint.undo === 0 && window.rdPaint.redo === 1);
+  assert.equal(await liveHash(page), h0, 'Ctrl+Z: the exact state before the stroke');
+  await page.keyboard.down('Control');
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('z');
+  await page.keyboard.up('Shift');
+  await page.keyboard.up('Control');
+  await until(page, () => window.rdPaint.undo === 1 && window.rdPaint.redo === 0);
+  assert.equal(await liveHash(page), h1, 'Ctrl+Shift+Z: the exact state after it');
+  await page.click('#paint-undo');
+  await until(page, () => window.rdPaint.undo === 0);
+  assert.equal(await liveHash(page), h0, 'the Undo button too');
+
+  // A cube brush from the same state: the same hit point, a different (larger) set of cells.
+  await page.evaluate(() => { const e = document.getElementById('paintShape'); e.value = 'cube'; e.dispatchEvent(new Event('change')); });
+  await stroke('touch');
+  await strokes(1);
+  const h2 = await liveHash(page);
+  assert.ok(h2 !== h1 && h2 !== h0, 'the cube stroke painted something else');
+  const s2 = await savedState(page);
+  const cubeCells = differing(s0.v, s2.v);
+  assert.ok(cubeCells > sphereCells, `cube ${cubeCells} cells vs sphere ${sphereCells}`);
+  for (let i = 0; i < s0.n; i++) if (s1.v[i] !== s0.v[i]) assert.notEqual(s2.v[i], s0.v[i], 'the cube holds the ball');
+  t.diagnostic(`sphere stroke: ${sphereCells} cells, cube stroke: ${cubeCells} cells; hashes ${h0} -> ${h1}, cube ${h2}`);
+
+  // Painting U (a negative amount: U is 1 around the seed): U changes, V does not.
+  await page.keyboard.down('Control');
+  await page.keyboard.press('z');
+  await page.keyboard.up('Control');
+  await until(page, () => window.rdPaint.undo === 0);
+  await page.evaluate(() => {
+    for (const [k, v] of [['paintTarget', 'u'], ['paintAmount', '-0.5'], ['paintShape', 'sphere']]) {
+      const e = document.getElementById(k);
+      e.value = v;
+      e.dispatchEvent(new Event('change'));
+    }
+  });
+  await stroke('pen');
+  await strokes(1);
+  const s3 = await savedState(page);
+  assert.equal(differing(s0.v, s3.v), 0, 'V is as it was');
+  assert.ok(differing(s0.u, s3.u) > 0, 'U was painted');
+  assert.deepEqual(await page.evaluate(() => window.rdPaint.pointerTypes), ['pen', 'touch', 'pen']);
+
+  // A drag paints along the way and is one stroke: one undo takes all of it back.
+  await page.click('#paint-undo');
+  await until(page, () => window.rdPaint.undo === 0);
+  assert.equal(await liveHash(page), h0);
+  await page.evaluate(() => {
+    for (const [k, v] of [['paintTarget', 'v'], ['paintAmount', '0.5']]) {
+      const e = document.getElementById(k);
+      e.value = v;
+      e.dispatchEvent(new Event('change'));
+    }
+  });
+  await page.evaluate(async () => {
+    const c = document.getElementById('canvas');
+    const r = c.getBoundingClientRect();
+    const at = (dx) => ({ clientX: r.left + r.width / 2 + dx, clientY: r.top + r.height / 2, pointerId: 9, pointerType: 'pen',
+      isPrimary: true, bubbles: true, cancelable: true, composed: true, button: 0, buttons: 1 });
+    c.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+    for (const dx of [6, 12]) {
+      await new Promise((res) => setTimeout(res, 120)); // past the stroke's 50 ms spacing
+      c.dispatchEvent(new PointerEvent('pointermove', at(dx)));
+    }
+    c.dispatchEvent(new PointerEvent('pointerup', { ...at(12), buttons: 0 }));
+  });
+  await strokes(1);
+  const hDrag = await liveHash(page);
+  assert.ok(hDrag !== h1 && hDrag !== h0, 'the drag painted more than its first press');
+  assert.equal(await page.evaluate(() => window.rdPaint.undo), 1, 'one stroke');
+  await page.click('#paint-undo');
+  await until(page, () => window.rdPaint.undo === 0 && window.rdPaint.redo === 1);
+  assert.equal(await liveHash(page), h0, 'one undo takes the whole drag back');
+  // The help lists the new shortcuts.
+  const keys = await page.$$eval('#help dt', (d) => d.map((e) => e.textContent));
+  for (const k of ['Ctrl+Z', 'Ctrl+Shift+Z, Ctrl+Y', 'P']) assert.ok(keys.includes(k), `help lists ${k}`);
+  assert.deepEqual(await page.evaluate(() => window.rd.errors), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`, async (t) => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32`);
+  await until(page, () => window.rd.ready && window.rd.meshesDrawn > 2 && window.rdRecord &&
+    !document.getElementById('record-clip').disabled, undefined, 90000);
+  await catchDownloads(page);
+  await page.evaluate(() => { document.getElementById('record-seconds').value = '2'; });
+  await page.click('#record-clip');
+  await until(page, () => window.rdRecord.state === 'recording');
+  await until(page, () => document.getElementById('record-progress').value > 0.5);
+  await until(page, () => window.rdRecord.clips === 1 && window.__downloads.some((d) => d.bytes !== null),
+    undefined, 30000);
+  const clip = await page.evaluate(() => window.__downloads.find((d) => /\.webm$/.test(d.name)));
+  assert.ok(clip, 'a .webm was downloaded');
+  assert.ok(clip.bytes.length > 1000, `the clip has ${clip.bytes.length} bytes`);
+  assert.deepEqual(clip.bytes.slice(0, 4), [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (WebM) header');
+  const duration = await page.evaluate(async () => {
+    const v = document.createElement('video');
+    v.muted = true;
+    v.src = URL.createObjectURL(window.rdRecord.clip.blob);
+    document.body.appendChild(v);
+    await new Promise((resolve, reject) => {
+      v.onloadedmetadata = resolve;
+      v.onerror = () => reject(new Error(`the video failed to load: ${v.error && v.error.code}`));
+    });
+    // MediaRecorder's WebM has no duration in its header (Chromium says Infinity):
+    // a seek past the end makes the browser find it.
+    if (!Number.isFinite(v.duration)) {
+      v.currentTime = 1e9;
+      const t0 = performance.now();
+      while (!Number.isFinite(v.duration) && performance.now() - t0 < 10000) await new Promise((r) => setTimeout(r, 50));
+    }
+    const d = v.duration;
+    v.remove();
+    return d;
+  });
+  assert.ok(Number.isFinite(duration) && duration > 0, `the clip plays for ${duration} s`);
+  assert.ok(duration < 5, `about the 2 s limit: ${duration}`);
+  t.diagnostic(`clip: ${clip.bytes.length} bytes, ${await page.evaluate(() => window.rdRecord.clip.mime)}, ${duration} s`);
+
+  await page.evaluate(() => { window.__downloads.length = 0; document.getElementById('record-frames').value = '3'; });
+  await page.click('#record-png');
+  await until(page, () => window.rdRecord.state === 'idle' && window.__downloads.length === 3 &&
+    window.__downloads.every((d) => d.bytes !== null), undefined, 30000);
+  const frames = await page.evaluate(() => window.__downloads);
+  assert.deepEqual(frames.map((d) => d.name), ['frame-0001.png', 'frame-0002.png', 'frame-0003.png']);
+  for (const f of frames) assert.deepEqual(f.bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

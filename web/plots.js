@@ -1,0 +1,99 @@
+// plots.js: the "Time series" section (index.html #series). The worker sends a row of
+// the engine's statistics (engine/stats.h: mean and max of V, min V, mean U, the
+// fraction of the volume inside the isosurface, triangles and surface area of the
+// mesh) after each mesh, a few times a second while running. The page keeps the last
+// MAX_ROWS rows (a row of the same step replaces the previous one; a step count that
+// goes back, a new run, starts the series again), plots the chosen statistics over
+// steps with uPlot and exports them as CSV (the columns of STATS_CSV_HEADER).
+// Test hooks: window.rdPlots (rows, points, csv()).
+'use strict';
+
+(() => {
+  const rd = window.rd;
+  const $ = (id) => document.getElementById(id);
+  const MAX_ROWS = 5000;
+  const COLUMNS = ['step', 'meanV', 'maxV', 'minV', 'meanU', 'inside', 'triangles', 'area'];
+  const LABELS = { meanV: 'mean V', maxV: 'max V', minV: 'min V', meanU: 'mean U', inside: 'inside (V ≥ iso)',
+    triangles: 'triangles', area: 'surface area' };
+  const COLORS = { meanV: '#4285f4', maxV: '#db4437', minV: '#7baaf7', meanU: '#0f9d58', inside: '#f4b400',
+    triangles: '#a142f4', area: '#ff7043' };
+  // Scales: the fields of V and U share 0..1; counts and areas each have their own.
+  const SCALE = { meanV: 'unit', maxV: 'unit', minV: 'unit', meanU: 'unit', inside: 'unit', triangles: 'tris', area: 'area' };
+
+  const plots = (window.rdPlots = {
+    rows: [],     // {step, meanV, ...} as the engine computed them
+    points: 0,    // points in the chart's x data
+    chart: null,
+    csv,
+    onMessage,
+  });
+
+  let drawScheduled = false;
+
+  function chosen() {
+    return [...document.querySelectorAll('#series-pick input:checked')].map((el) => el.value);
+  }
+
+  function onMessage(m) {
+    if (m.type !== 'series' || !m.row || typeof m.row.step !== 'number') return;
+    const rows = plots.rows, last = rows[rows.length - 1];
+    if (last && m.row.step < last.step) rows.length = 0; // a new run (or an undo past steps)
+    if (last && rows.length && m.row.step === last.step) rows[rows.length - 1] = m.row;
+    else rows.push(m.row);
+    if (rows.length > MAX_ROWS) rows.splice(0, rows.length - MAX_ROWS);
+    const r = m.row;
+    $('series-now').textContent = `step ${r.step}: mean V ${r.meanV.toFixed(4)}, max V ${r.maxV.toFixed(3)}, ` +
+      `inside ${(100 * r.inside).toFixed(2)}%, area ${r.area.toFixed(0)}`;
+    if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); }
+  }
+
+  function draw() {
+    drawScheduled = false;
+    const el = $('series-chart');
+    if (!window.uPlot) { el.textContent = 'uPlot.iife.min.js did not load'; return; }
+    const keys = chosen();
+    const data = [plots.rows.map((r) => r.step), ...keys.map((k) => plots.rows.map((r) => r[k]))];
+    const shape = keys.join(',');
+    if (plots.chart && plots.chart.shape !== shape) { plots.chart.destroy(); plots.chart = null; }
+    if (!plots.chart) {
+      const width = Math.max(200, el.clientWidth || 280);
+      const scales = [...new Set(keys.map((k) => SCALE[k]))];
+      plots.chart = new window.uPlot({
+        width, height: 150, legend: { show: true, live: false },
+        scales: { x: { time: false } },
+        axes: [{ label: 'step' }, ...scales.map((s, i) => ({ scale: s, side: i === 0 ? 3 : 1, grid: { show: i === 0 } }))],
+        series: [{ label: 'step' }, ...keys.map((k) => ({ label: LABELS[k], stroke: COLORS[k], width: 1.5, scale: SCALE[k],
+          points: { show: false } }))],
+      }, data, el);
+      plots.chart.shape = shape;
+    } else {
+      plots.chart.setData(data);
+    }
+    plots.points = data[0].length;
+  }
+
+  // The rows as CSV: a header of COLUMNS, then one row per step (numbers as JavaScript
+  // writes them: the shortest text that reads back as the same double).
+  function csv() {
+    return [COLUMNS.join(','), ...plots.rows.map((r) => COLUMNS.map((c) => String(r[c])).join(','))].join('\n') + '\n';
+  }
+
+  function exportCsv() {
+    const url = URL.createObjectURL(new Blob([csv()], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    const i = rd.info;
+    a.href = url;
+    a.download = i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-series.csv` : 'grayscott-series.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  $('series-pick').innerHTML = COLUMNS.slice(1).map((k) =>
+    `<label><input type="checkbox" value="${k}"${k === 'meanV' || k === 'maxV' || k === 'inside' ? ' checked' : ''}> ` +
+    `${LABELS[k]}</label>`).join('');
+  $('series-pick').addEventListener('change', () => { if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); } });
+  $('series-csv').addEventListener('click', exportCsv);
+  $('series-clear').addEventListener('click', () => { plots.rows.length = 0; draw(); });
+})();

@@ -1,0 +1,147 @@
+// record.js: the "Record" section (index.html #record). A clip: MediaRecorder on the
+// canvas's captureStream (WebM, VP9 or VP8 as the browser has), started and stopped
+// by the button or ended by the time limit, with its progress shown, then downloaded.
+// Exact frames: a PNG of each of the next N frames drawn with a new mesh (or, while
+// paused, of each frame drawn), taken right after the draw (main.js rd.onFrameHook),
+// downloaded one by one as frame-0001.png, frame-0002.png, ...
+// Test hooks: window.rdRecord (state, clip {blob, mime, ms}, frames [Blob], error).
+'use strict';
+
+(() => {
+  const rd = window.rd;
+  const $ = (id) => document.getElementById(id);
+  const FPS = 30;
+
+  const rec = (window.rdRecord = {
+    state: 'idle',  // idle | recording | frames
+    clip: null,     // {blob, mime, ms} of the last clip
+    clips: 0,
+    frames: [],     // Blobs of the last PNG sequence
+    error: '',
+    mimeType,
+  });
+
+  let recorder = null, startedAt = 0, limitTimer = 0, tick = 0;
+  let wanted = 0, taken = 0, pending = 0;
+
+  function mimeType() {
+    if (!window.MediaRecorder) return '';
+    for (const t of ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm']) {
+      if (MediaRecorder.isTypeSupported(t)) return t;
+    }
+    return '';
+  }
+
+  function say(text, bad = false) {
+    const p = $('record-status');
+    p.textContent = text;
+    p.classList.toggle('bad', bad);
+    if (bad) rec.error = text;
+  }
+
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 5000);
+  }
+
+  function baseName() {
+    const i = rd.info;
+    return i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}` : 'grayscott';
+  }
+
+  function limitSeconds() {
+    const s = Number($('record-seconds').value);
+    return Number.isFinite(s) && s >= 1 && s <= 600 ? s : null;
+  }
+
+  function start() {
+    const seconds = limitSeconds();
+    if (seconds === null) { say('Time limit: a number of seconds, 1..600.', true); return; }
+    const type = mimeType();
+    const canvas = $('canvas');
+    if (!type || !canvas.captureStream) { say('This browser cannot record the canvas (MediaRecorder, WebM).', true); return; }
+    let stream;
+    try {
+      stream = canvas.captureStream(FPS);
+      recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 8e6 });
+    } catch (e) {
+      say(`Recording failed: ${e.message}`, true);
+      return;
+    }
+    const chunks = [];
+    const name = baseName();
+    recorder.ondataavailable = (e) => { if (e.data && e.data.size > 0) chunks.push(e.data); };
+    recorder.onstop = () => {
+      const ms = performance.now() - startedAt;
+      for (const t of stream.getTracks()) t.stop();
+      const blob = new Blob(chunks, { type: type.split(';')[0] });
+      rec.clip = { blob, mime: type, ms };
+      rec.clips++;
+      rec.state = 'idle';
+      clearInterval(tick);
+      clearTimeout(limitTimer);
+      $('record-progress').value = 1;
+      $('record-clip').textContent = 'Record clip';
+      if (blob.size === 0) { say('The clip is empty (nothing was drawn while recording).', true); return; }
+      say(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${name}.webm`);
+      download(blob, `${name}.webm`);
+    };
+    recorder.start(250); // a chunk every 250 ms
+    startedAt = performance.now();
+    rec.state = 'recording';
+    rec.error = '';
+    $('record-clip').textContent = 'Stop';
+    $('record-progress').max = seconds;
+    limitTimer = setTimeout(stop, seconds * 1000);
+    tick = setInterval(() => {
+      const s = (performance.now() - startedAt) / 1000;
+      $('record-progress').value = Math.min(s, seconds);
+      say(`Recording: ${s.toFixed(1)} of ${seconds} s`);
+    }, 200);
+    say(`Recording: 0.0 of ${seconds} s`);
+  }
+
+  function stop() {
+    if (recorder && recorder.state !== 'inactive') recorder.stop();
+  }
+
+  function startFrames() {
+    const n = Number($('record-frames').value);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) { say('Frames: a whole number, 1..1000.', true); return; }
+    rec.frames = [];
+    rec.error = '';
+    wanted = n;
+    taken = 0;
+    pending = 0;
+    rec.state = 'frames';
+    $('record-progress').max = n;
+    $('record-progress').value = 0;
+    say(`PNG frames: 0 of ${n}`);
+  }
+
+  // Called by main.js right after each draw, while the drawing buffer holds the frame.
+  rd.onFrameHook = (hadNewMesh) => {
+    if (rec.state !== 'frames' || taken >= wanted) return;
+    if (!hadNewMesh && rd.running) return; // one frame per mesh while it runs
+    const k = ++taken;
+    pending++;
+    $('canvas').toBlob((blob) => {
+      pending--;
+      if (!blob) { say('A frame could not be read from the canvas.', true); return; }
+      rec.frames[k - 1] = blob;
+      download(blob, `frame-${String(k).padStart(4, '0')}.png`);
+      $('record-progress').value = k;
+      say(`PNG frames: ${rec.frames.filter(Boolean).length} of ${wanted}`);
+      if (taken >= wanted && pending === 0) { rec.state = 'idle'; say(`Saved ${wanted} PNG frames (frame-0001.png …).`); }
+    }, 'image/png');
+  };
+
+  $('record-clip').addEventListener('click', () => { if (rec.state === 'recording') stop(); else if (rec.state === 'idle') start(); });
+  $('record-png').addEventListener('click', () => { if (rec.state === 'idle') startFrames(); });
+})();
