@@ -16,7 +16,7 @@
 #include "seed.h"
 #include "stats.h"
 
-static gs_params_t params(void) { return (gs_params_t){0.035f, 0.064f, 0.082f, 0.041f, 1.0f, 7}; }
+static gs_params_t params(void) { return (gs_params_t){.F = 0.035f, .k = 0.064f, .Du = 0.082f, .Dv = 0.041f, .dt = 1.0f, .stencil = 7}; }
 
 static void same_for_any_thread_count_and_near_reference(void **state) {
     (void)state;
