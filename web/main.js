@@ -206,7 +206,9 @@ function buildPanel() {
         if (p.control === 'range' || p.control === 'number') {
           input.min = String(p.uiMin);
           input.max = String(p.uiMax);
-          input.step = String(p.step);
+          // A slider never snaps a value from a preset or a link to its step (uskate's
+          // k = 0.06093 would read 0.0609); the schema's step is the number field's.
+          input.step = p.control === 'range' ? 'any' : String(p.step);
         }
         if (p.kind === 'seed') input.inputMode = 'numeric';
       }
@@ -658,7 +660,9 @@ function onWorkerMessage(ev) {
 function startAnyway(why) {
   const preset = rd.presets.find((x) => x.name === $('preset').value) || rd.presets[0];
   const live = keysOf('live');
-  const differs = live.filter((k) => floatText(check(P[k], $(k).value).value) !== floatText(preset.values[k]));
+  const shown = readControls();
+  const differs = live.filter((k) => own(preset.values, k) &&
+    floatText(check(P[k], shown[k]).value) !== floatText(check(P[k], String(preset.values[k])).value));
   if (differs.length) {
     rd.linkReplaced.push(`${differs.join(', ')} (${why}; the preset's values)`);
     applyPreset(preset.name);

@@ -71,11 +71,11 @@ test(`${BROWSER}: a link with bad values opens a running simulation, names each 
 });
 
 test(`${BROWSER}: a link whose values the engine refuses together still runs, with the preset's`, async () => {
-  // Each value is in its range, but dt = 1 is beyond the stability limit with Du = 0.5.
-  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=worms&size=24&Du=0.5&Dv=0.5&dt=1`);
+  // Each value is in its range, but worms' dt = 0.9 is beyond the stability limit with Du = 0.5.
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=worms&size=24&Du=0.5&Dv=0.5`);
   await running(page);
   const text = await message(page);
-  assert.match(text, /Du, Dv .*unstable.*the preset's values/);
+  assert.match(text, /replaced: Du, Dv \(.*unstable.*the preset's values/, 'names exactly the keys the link changed');
   const info = await page.evaluate(() => window.rd.info);
   const worms = SCHEMA.presets.find((p) => p.name === 'worms').values;
   assert.equal(info.nx, 24, 'the link\'s valid grid is kept');
@@ -123,6 +123,12 @@ test(`${BROWSER}: a valid link value the lists lack is shown, and the link repro
   const link = await linkOf(page);
   assert.equal(link.size, '40');
   assert.equal(link.F, '0.5');
+  // A slider shows a preset's value exactly (uskate's k = 0.06093 is not snapped to the
+  // slider's step), so the engine runs it and the link carries it.
+  await page.select('#preset', 'uskate');
+  await until(page, () => window.rd.info && Math.fround(window.rd.info.k) === Math.fround(0.06093));
+  assert.equal(await page.$eval('#k', (e) => e.value), '0.06093');
+  assert.equal((await linkOf(page)).k, '0.06093');
   assert.deepEqual(errors, []);
   await page.close();
 });
