@@ -24,6 +24,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "err.h"
 #include "mc_tables.h"
 #include "mesh.h"
@@ -66,6 +67,7 @@ struct mc_mesher_t {
     const float *v, *u;
     float iso;
     int scalar;
+    int colormap;
     bool close;
     const mc_tables_t *T;
     /* scratch, grown as needed */
@@ -697,6 +699,12 @@ void mc_scalar_shown_range(int scalar, float *lo, float *hi) {
 }
 
 int mc_scalar_kind(const mc_mesher_t *m) { return m->scalar; }
+int mc_colormap(const mc_mesher_t *m) { return m->colormap; }
+bool mc_set_colormap(mc_mesher_t *m, int colormap) {
+    if (colormap < 0 || colormap >= colormap_count()) return false;
+    m->colormap = colormap;
+    return true;
+}
 
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
              const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len) {

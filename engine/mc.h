@@ -73,7 +73,8 @@ void mc_scalar_shown_range(int scalar, float *lo, float *hi);
 typedef struct mc_desc_t {
     float iso;
     int scalar;         /* mc_scalar_t */
-    int close_boundary; /* zero-flux grids: 1 close with caps, 0 clip at the box; ignored if periodic */
+    int close_boundary; /* 1: close with flat caps at the box faces (zero-flux and periodic grids);
+                         * 0: zero-flux grids clip at the box, periodic ones stay open at its faces */
 } mc_desc_t;
 
 /* Counts and per-phase wall times (ms) of the last mc_mesh. */
@@ -116,6 +117,11 @@ const float *mc_positions(mc_mesher_t *m); /* 3 per vertex, grid units */
 const float *mc_normals(mc_mesher_t *m);   /* 3 per vertex, unit length */
 const float *mc_scalars(mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
 int mc_scalar_kind(const mc_mesher_t *m);  /* mc_scalar_t of the last mesh */
+/* The colormap (colormap.h index; 0, the default, from creation) the exports of this
+ * mesher's meshes colour the scalar with (meshio_encode_mc): the view's. Kept across
+ * meshes; a bad index is refused (false). */
+bool mc_set_colormap(mc_mesher_t *m, int colormap);
+int mc_colormap(const mc_mesher_t *m);
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
 mc_stats_t mc_stats(const mc_mesher_t *m);
 
