@@ -14,7 +14,7 @@
 //   {type:'init', threads}
 //   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
 //     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
-//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close)}
+//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close, colormap, slices, clip)}
 //   {type:'run', on, stopAt}   (stopAt: pause exactly at that step; 0 or absent: never)
 //   {type:'speed', stepsPerSecond}   (0: as fast as it goes)
 //   {type:'step', n} (queued, run in slices)   {type:'threads', n}
@@ -26,7 +26,8 @@
 //   {type:'trace', since}  (spans ended since `since` us)   {type:'save_trace', seconds}
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
-//   {type:'mesh', buffer, meshMs, triangles}     {type:'stats', ...}
+//   {type:'mesh', buffer, meshMs, triangles, slices: [x, y, z] (engine/slice.h blobs, null: off)}
+//   {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
@@ -118,9 +119,25 @@ function mesh() {
   const bytes = E._eng_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
   const triangles = new Uint32Array(copy, 8, 1)[0] / 3;
+  const slices = takeSlices();
   meshInFlight = true;
   lastMeshAt = performance.now();
-  postMessage({ type: 'mesh', buffer: copy, meshMs: E._eng_mesh_ms(), triangles }, [copy]);
+  postMessage({ type: 'mesh', buffer: copy, meshMs: E._eng_mesh_ms(), triangles, slices },
+    [copy, ...slices.filter((b) => b)]);
+}
+
+// The slices the view shows, built with each mesh (engine/slice.h): [x, y, z], each a
+// copy of its blob out of the heap, or null when that slice is off.
+function takeSlices() {
+  const out = [];
+  for (let a = 0; a < 3; a++) {
+    const st = E._eng_slice_build(a);
+    if (st < 0) engineError('slice');
+    if (st !== 1) { out.push(null); continue; }
+    const ptr = E._eng_slice_ptr(a) >>> 0, bytes = E._eng_slice_bytes(a) >>> 0;
+    out.push(E.HEAPU8.slice(ptr, ptr + bytes).buffer);
+  }
+  return out;
 }
 
 function postStats(now) {
