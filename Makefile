@@ -171,7 +171,7 @@ APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 
     -sEXPORTED_FUNCTIONS=_main,_app_paint_at,_app_camera_state,_app_camera_set,_app_camera_view,_app_camera_zoom,_app_set_shown_range,_app_set_colormap,_app_set_surface,_app_set_clip,_app_slice_count \
     -sEXPORTED_RUNTIME_METHODS=HEAPF32 --js-library app/app_lib.js
 # The app compiles one engine file: engine/colormap.c, the colour ramp it shares with mesh exports.
-$(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) engine/colormap.c engine/colormap.h app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
+$(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) engine/colormap.c engine/colormap.h engine/slice.h engine/mesh.h app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)
 	$(EMCC) $(APP_CFLAGS) $(DETERMINISM) -Iengine $(APP_SRC) engine/colormap.c $(APP_LDFLAGS) -o $@
 
 # ---- web root: only built files, nothing else is served ----------------------------------

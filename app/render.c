@@ -238,10 +238,11 @@ void render_set_clip(int axis, float t) {
     r.clip_t = t;
 }
 
-/* The clip plane in grid units: t across the samples, as a slice at t (slice_index). */
+/* The clip plane in grid units: at the sample a slice at t is at (slice_index), so a
+ * slice there caps the cut (slices are cut half a sample beyond it). */
 static float clip_pos(void) {
-    const float n[3] = {(float)r.mesh.nx, (float)r.mesh.ny, (float)r.mesh.nz};
-    return r.clip_axis < 0 ? 0.0f : r.clip_t * (n[r.clip_axis] - 1.0f);
+    const int n[3] = {(int)r.mesh.nx, (int)r.mesh.ny, (int)r.mesh.nz};
+    return r.clip_axis < 0 ? 0.0f : (float)slice_index(r.clip_t, n[r.clip_axis]);
 }
 
 /* Draws the slices that are on: each quad at its plane (grid units), its samples'

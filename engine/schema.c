@@ -129,31 +129,31 @@ static const schema_param_t params[] = {
     {.key = "colormap", .cli = "colormap", .label = "Colormap", .help = "the colours of the surface, the slices and the exports",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = colormap_choices, .choice_at = colormap_choice,
      .def = 0, .control = "select"},
-    {.key = "surface", .label = "show the isosurface", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0,
+    {.key = "surface", .page_only = true, .label = "show the isosurface", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0,
      .max = 1, .def = 1, .control = "checkbox"},
     /* slices (slice.h): a plane per axis, on/off and its place along the axis (0..1 of the box) */
-    {.key = "sliceField", .label = "Slices show", .help = "the field the slices colour", .kind = SCHEMA_CHOICE,
+    {.key = "sliceField", .page_only = true, .label = "Slices show", .help = "the field the slices colour", .kind = SCHEMA_CHOICE,
      .apply = SCHEMA_VIEW, .choice_count = slice_field_count, .choice_at = slice_field_at, .def = SLICE_FIELD_V,
      .control = "select"},
-    {.key = "sliceX", .label = "slice normal to x", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+    {.key = "sliceX", .page_only = true, .label = "slice normal to x", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
      .def = 0, .control = "checkbox"},
-    {.key = "sliceXPos", .label = "x", .help = "where the x slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+    {.key = "sliceXPos", .page_only = true, .label = "x", .help = "where the x slice is, 0..1 across the box", .kind = SCHEMA_REAL,
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
      .control = "range"},
-    {.key = "sliceY", .label = "slice normal to y", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+    {.key = "sliceY", .page_only = true, .label = "slice normal to y", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
      .def = 0, .control = "checkbox"},
-    {.key = "sliceYPos", .label = "y", .help = "where the y slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+    {.key = "sliceYPos", .page_only = true, .label = "y", .help = "where the y slice is, 0..1 across the box", .kind = SCHEMA_REAL,
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
      .control = "range"},
-    {.key = "sliceZ", .label = "slice normal to z", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+    {.key = "sliceZ", .page_only = true, .label = "slice normal to z", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
      .def = 0, .control = "checkbox"},
-    {.key = "sliceZPos", .label = "z", .help = "where the z slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+    {.key = "sliceZPos", .page_only = true, .label = "z", .help = "where the z slice is, 0..1 across the box", .kind = SCHEMA_REAL,
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
      .control = "range"},
-    {.key = "clip", .label = "Clip", .help = "cut the view open: what lies beyond the plane is not drawn",
+    {.key = "clip", .page_only = true, .label = "Clip", .help = "cut the view open: what lies beyond the plane is not drawn",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = clip_count, .choice_at = clip_at, .def = -1,
      .control = "select"},
-    {.key = "clipPos", .label = "clip at", .help = "where the clip plane is, 0..1 across the box", .kind = SCHEMA_REAL,
+    {.key = "clipPos", .page_only = true, .label = "clip at", .help = "where the clip plane is, 0..1 across the box", .kind = SCHEMA_REAL,
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
      .control = "range"},
     /* paint brush (seed_paint_sphere's ranges) */
@@ -343,6 +343,7 @@ static void put_param(out_t *o, const schema_param_t *p) {
     put_key_str(o, "kind", kinds[p->kind]);
     put_key_str(o, "apply", applies[p->apply]);
     put_key_str(o, "control", p->control);
+    if (p->page_only) put(o, ",\"pageOnly\":true");
     schema_value_t d = schema_default(p);
     if (p->kind == SCHEMA_SEED) put(o, ",\"default\":\"%" PRIu64 "\"", d.u);
     else if (p->kind == SCHEMA_BOOL) put(o, ",\"default\":%s", d.d != 0 ? "true" : "false");

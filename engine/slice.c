@@ -19,13 +19,6 @@ const char *slice_field_name(int field) {
     return field == SLICE_FIELD_V ? "v" : field == SLICE_FIELD_U ? "u" : NULL;
 }
 
-int slice_index(float t, int n) {
-    if (!(t > 0.0f)) return 0;
-    if (t >= 1.0f) return n - 1;
-    int i = (int)(t * (float)(n - 1) + 0.5f);
-    return i > n - 1 ? n - 1 : i;
-}
-
 void slice_dims(grid_t g, int axis, int *w, int *h) {
     const int n[3] = {g.nx, g.ny, g.nz};
     *w = n[(axis + 1) % 3];

@@ -54,8 +54,13 @@ void slice_shown_range(int field, float *lo, float *hi);
 const char *slice_field_name(int field);
 
 /* The sample index of the plane at position t in [0, 1] along an axis of n samples:
- * round(t * (n - 1)), clamped (NaN: 0). */
-int slice_index(float t, int n);
+ * round(t * (n - 1)), clamped (NaN: 0). Inline: the app places its clip plane with it. */
+static inline int slice_index(float t, int n) {
+    if (!(t > 0.0f)) return 0;
+    if (t >= 1.0f) return n - 1;
+    int i = (int)(t * (float)(n - 1) + 0.5f);
+    return i > n - 1 ? n - 1 : i;
+}
 /* Samples of the plane normal to axis (0..2) of g: *w along (axis + 1) % 3, *h along
  * (axis + 2) % 3. */
 void slice_dims(grid_t g, int axis, int *w, int *h);

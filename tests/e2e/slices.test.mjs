@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
@@ -92,7 +92,7 @@ test(`${BROWSER}: a slice shows V on the canvas, alone or with the surface, and 
 test(`${BROWSER}: a clip plane cuts the surface open and the slice at it shows the inside's colour`, async () => {
   // A cube of V in the middle (seedMode cube) from above (the top view looks down y).
   const { page, errors } = await open('preset=spots&size=40&seedMode=cube&scalar=0&colormap=grey&sliceField=v');
-  await page.evaluate(() => window.rd.app._app_camera_view(3));
+  await page.evaluate(() => { window.rd.app._app_camera_view(3); window.rd.app._app_camera_zoom(6); });
   await set(page, 'sliceY', true);
   await inForce(page, 'sliceY', true);
   const whole = await shot(page);
@@ -102,6 +102,7 @@ test(`${BROWSER}: a clip plane cuts the surface open and the slice at it shows t
   await set(page, 'clip', 'y');
   await inForce(page, 'clip', 'y');
   const cut = await shot(page);
+  if (process.env.RD_SHOTS) for (const [n, png] of [['whole', whole], ['cut', cut]]) writeFileSync(`/tmp/rd-${BROWSER}-${n}.png`, PNG.sync.write(png));
   assert.ok(differ(whole, cut) > 0.01, `the clip changes the view (${(differ(whole, cut) * 100).toFixed(2)}% differ)`);
   const after = share(cut, midGrey);
   assert.ok(after > before + 0.005, `the inside's colour appears: mid-grey pixels ${before.toFixed(4)} -> ${after.toFixed(4)}`);
