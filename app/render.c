@@ -87,9 +87,10 @@ static const float BOX_LINES[24][3] = {
     {0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1},
 };
 
-/* The view's colour ramp: engine/colormap.c's default map (the colours the mesh
- * exports carry) as a 256 x 1 RGBA8 texture of sRGB bytes, linearly filtered;
- * shaders/mesh.frag samples texel centres and linearises (pow 2.2). */
+/* The view's colour ramp: the view's map of engine/colormap.c (the default until the
+ * page says which: render_set_colormap; the colours the mesh exports carry) as a
+ * 256 x 1 RGBA8 texture of sRGB bytes, linearly filtered; shaders/mesh.frag samples
+ * texel centres and linearises (pow 2.2), shaders/slice.frag shows them as they are. */
 enum { RAMP_SIZE = 256 };
 static void fill_ramp(const colormap_t *map) {
     uint8_t rgb[RAMP_SIZE * 3], rgba[RAMP_SIZE * 4];

@@ -1,8 +1,8 @@
 /* mc: parallel, deterministic marching cubes of V, producing the mesh.h blob.
  *
  * A sample is inside when v >= iso. Only chunks whose range can hold the surface
- * are meshed (skipped exactly when max < iso or min >= iso; in zero-flux "close"
- * mode a chunk touching the box is kept while max >= iso, for its caps). Active
+ * are meshed (skipped exactly when max < iso or min >= iso; in "close" mode a chunk
+ * touching the box is kept while max >= iso, for its caps). Active
  * chunks run in parallel on the pool in two passes: classify (case bits, counts,
  * and the chunk's vertices into a scratch arena while its samples are in cache)
  * and fill (vertices copied into place, triangles), with an exclusive scan in
@@ -23,7 +23,12 @@
  * inside corners apart (mc_tables.h), so closed surfaces have every edge in
  * exactly two triangles. Zero-flux grids clip at the box or, with close_boundary,
  * add flat caps where box-face samples are inside (cap corners are extra vertices
- * at samples).
+ * at samples). Periodic grids with close_boundary get the same caps on the faces of
+ * [0, n]^3: the far faces' samples are the wrap face (sample n = sample 0, cap
+ * corners there are wrap copies placed at n), so the mesh is the closed boundary of
+ * the inside region cut by the box, exactly as on a zero-flux grid of n + 1 samples
+ * whose last plane repeats the first. Without close_boundary a periodic mesh is
+ * open at the box (closed only on the torus, below).
  *
  * Periodic grids: the surface is meshed on the torus but embedded in [0, n]^3, so
  * every triangle lies within its cell. A cell at n - 1 on axis a uses the edges at
