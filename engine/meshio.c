@@ -321,6 +321,10 @@ int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
         return 0;
     }
     size_t nv = in->vertex_count, nt = in->triangle_count;
+    if (nv > SIZE_MAX / 64 || nt > SIZE_MAX / 64) { /* the block's size below would overflow */
+        free(keys);
+        return -1;
+    }
     /* one block: new ids (nv), positions, normals, colours, indices */
     size_t bytes = nv * 4 + nv * 12 + (in->normals ? nv * 12 : 0) + (in->colors ? nv * 3 : 0) + nt * 12 + 64;
     uint8_t *block = malloc(bytes);

@@ -10,7 +10,8 @@
  *
  * The formats are one table (meshio_format_at): adding one is an entry there and its
  * encoder, both in meshio.c, and its id below. Used by rdsim --mesh (files) and the
- * WASM binding's eng_mesh_export (memory). Allocates once per export (plat_alloc);
+ * WASM binding's eng_mesh_export (memory). Allocates per export only (the file, and
+ * for meshio_encode_mc the colours and the welded copy);
  * call from the owner thread, never from pool threads (file I/O).
  */
 #ifndef MESHIO_H
