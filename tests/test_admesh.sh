@@ -50,6 +50,26 @@ for b in periodic zeroflux; do
     check "$b spots 40x32x36" --dims 40,32,36 --preset spots --steps 400 --boundary "$b" --threads 2
 done
 check "periodic mitosis 64^3, U colours" --size 64 --preset mitosis --steps 200 --threads 2 --mesh-color u
+# V exactly at the isovalue on samples (a state file holding only 0 and 1, --iso 1): every
+# crossed edge puts its vertex on a sample, where several meet; the export welds them and
+# drops the collapsed (zero-area) triangles, and the solid stays closed
+for b in 0 1; do
+    /usr/bin/python3 - "$TMP/exact$b.rds" "$b" <<'PY'
+import struct, sys
+nx, ny, nz = 24, 20, 22
+v = bytearray()
+for z in range(nz):
+    for y in range(ny):
+        for x in range(nx):
+            inside = (x - 11.3) ** 2 + (y - 9.6) ** 2 + (z - 10.2) ** 2 < 30 or 3 <= y <= 5
+            v += struct.pack('<f', 1.0 if inside else 0.0)
+u = struct.pack('<f', 1.0) * (nx * ny * nz)
+head = b'RDSTATE1' + struct.pack('<IIIIIII', 1, 128, nx, ny, nz, 7, int(sys.argv[2]))
+head += struct.pack('<fffff', 0.03, 0.06, 0.1, 0.05, 1.0) + struct.pack('<QQ', 1, 0)
+open(sys.argv[1], 'wb').write(head.ljust(128, b'\0') + u + bytes(v) + struct.pack('<Q', 0))
+PY
+    check "V at the isovalue on samples, boundary $b" --load "$TMP/exact$b.rds" --steps 0 --iso 1
+done
 # the same surface without closing is open at the box: admesh sees its boundary
 "$NATIVE" --size 48 --preset uskate --steps 300 --threads 2 --mesh "$TMP/open.stl" >/dev/null 2>&1
 admesh "$TMP/open.stl" >"$TMP/report" 2>&1
