@@ -111,7 +111,7 @@ $(NATIVE)/rdsim: engine/rdsim.c $(NATIVE)/libengine.a
 NATIVE_TESTS := $(addprefix $(NATIVE)/tests/,$(TEST_NAMES))
 ASAN_TESTS   := $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 # ThreadSanitizer runs the tests that exercise threads.
-TSAN_TESTS   := $(addprefix $(BUILD)/tsan/tests/,$(filter test_pool test_gs test_mc test_lab,$(TEST_NAMES)))
+TSAN_TESTS   := $(addprefix $(BUILD)/tsan/tests/,$(filter test_pool test_gs test_mc test_lab test_slice test_closed,$(TEST_NAMES)))
 
 native: $(NATIVE)/rdsim $(NATIVE_TESTS)
 
