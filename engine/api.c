@@ -66,6 +66,7 @@ static bool need_sim(const char *fn) {
 
 /* The slices' part of the view (defined at the end of this file). */
 static void eng_slices_init(void);
+static bool eng_slices_check(void);
 static void eng_slices_stage(void);
 static void eng_slices_json(char *buf, size_t cap);
 
@@ -220,6 +221,10 @@ API_EXPORT int eng_view_set(void) {
     if (!(v.iso >= iso->min && v.iso <= iso->max)) {
         clear_staged();
         err_set(eng.error, sizeof eng.error, "iso = %g: must be in [%g, %g]", (double)v.iso, iso->min, iso->max);
+        return 0;
+    }
+    if (!eng_slices_check()) {
+        clear_staged();
         return 0;
     }
     const schema_param_t *cm = schema_find("colormap");
@@ -581,13 +586,23 @@ static void eng_slices_init(void) {
     eng_sl.surface = schema_default(schema_find("surface")).d != 0;
 }
 
-/* Positions are checked by their rows' ranges (0..1) here: schema_parse checks reals
- * only for their grammar. An out-of-range one keeps the value in force. */
-static float pos_in_range(const char *key, float in_force) {
-    const schema_param_t *p = schema_find(key);
-    double v = staged_or(key, in_force);
-    return v >= p->min && v <= p->max ? (float)v : in_force;
+static const char *const POS_KEYS[4] = {"sliceXPos", "sliceYPos", "sliceZPos", "clipPos"};
+
+/* The staged positions against their rows' ranges (0..1): schema_parse checks reals
+ * only for their grammar. false with the reason in eng.error. */
+static bool eng_slices_check(void) {
+    for (int i = 0; i < 4; i++) {
+        const schema_param_t *p = schema_find(POS_KEYS[i]);
+        double v = staged_or(POS_KEYS[i], 0.0);
+        if (!(v >= p->min && v <= p->max)) {
+            err_set(eng.error, sizeof eng.error, "%s = %g: must be in [%g, %g]", p->key, v, p->min, p->max);
+            return false;
+        }
+    }
+    return true;
 }
+
+static float pos_in_range(const char *key, float in_force) { return (float)staged_or(key, in_force); }
 
 static void eng_slices_stage(void) {
     for (int a = 0; a < 3; a++) {

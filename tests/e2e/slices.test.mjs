@@ -85,6 +85,13 @@ test(`${BROWSER}: a slice shows V on the canvas, alone or with the surface, and 
   await set(page, 'sliceZ', false);
   await inForce(page, 'sliceZ', false);
   assert.equal(await page.evaluate(() => window.rd.app._app_slice_count()), 0, 'switched off');
+  // A position outside 0..1 sent to the worker is refused, with its range, and changes nothing.
+  const view = await page.evaluate(() => window.rd.view);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'view', sliceX: true, sliceXPos: 5 }));
+  await until(page, () => window.rd.errors.some((e) => /sliceXPos = 5: must be in \[0, 1\]/.test(e)));
+  await page.evaluate(() => { window.rdViewBefore = window.rd.view; window.rd.worker.postMessage({ type: 'view' }); });
+  await until(page, () => window.rd.view !== window.rdViewBefore); // the engine's answer: the view in force
+  assert.deepEqual(await page.evaluate(() => window.rd.view), view, 'the refused message changed nothing');
   assert.deepEqual(errors, []);
   await page.close();
 });
