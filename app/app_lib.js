@@ -1,6 +1,9 @@
 // app_lib.js: the JavaScript half of the app's platform layer (an emscripten
 // --js-library). The page (web/main.js) owns the hooks under Module.rd:
 //   Module.rd.pendingMesh : newest mesh ArrayBuffer from the compute worker, or null
+//   Module.rd.pendingSlices : [x, y, z] of the newest mesh's slices: an ArrayBuffer
+//     (engine/slice.h: 32-byte header, float32 samples), null (that slice is off) or
+//     undefined (nothing new)
 //   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh),
 //   onPaint(origin[3], dir[3]) (a view ray in grid units), onUpload(ms, bytes) (optional:
 //   the main-thread time of each mesh upload)
@@ -31,6 +34,32 @@ mergeInto(LibraryManager.library, {
     GLctx.bufferData(GLctx.ELEMENT_ARRAY_BUFFER, new Uint8Array(buf, HEADER + vbytes, ibytes), GLctx.STATIC_DRAW);
     HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
     if (rd.onUpload) rd.onUpload(performance.now() - t0, buf.byteLength);
+    return 1;
+  },
+
+  // Uploads the pending slice of axis into the given texture as R16F (filterable in
+  // WebGL2) straight from the transferred ArrayBuffer; copies its 32-byte header to
+  // headerOut. Returns 1 when one was taken, 2 when that slice is now off, 0 otherwise.
+  app_js_take_slice__deps: ['$GL'],
+  app_js_take_slice: function (axis, tex, headerOut) {
+    var rd = Module['rd'];
+    var all = rd && rd.pendingSlices;
+    if (!all || all[axis] === undefined) return 0;
+    var buf = all[axis];
+    all[axis] = undefined;
+    if (buf === null) return 2;
+    var HEADER = 32, MAGIC = 0x31434c53;
+    var h = buf.byteLength >= HEADER ? new Uint32Array(buf, 0, 8) : null;
+    if (!h || h[0] !== MAGIC || h[1] !== axis || HEADER + 4 * h[3] * h[4] !== buf.byteLength) {
+      rd.onFail('slice message malformed (' + buf.byteLength + ' bytes)');
+      return 0;
+    }
+    GLctx.bindTexture(GLctx.TEXTURE_2D, GL.textures[tex]);
+    GLctx.pixelStorei(GLctx.UNPACK_ALIGNMENT, 4);
+    GLctx.texImage2D(GLctx.TEXTURE_2D, 0, GLctx.R16F, h[3], h[4], 0, GLctx.RED, GLctx.FLOAT,
+      new Float32Array(buf, HEADER, h[3] * h[4]));
+    GLctx.bindTexture(GLctx.TEXTURE_2D, null);
+    HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
     return 1;
   },
 

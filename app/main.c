@@ -73,6 +73,14 @@ EMSCRIPTEN_KEEPALIVE void app_camera_zoom(float steps) { camera_zoom(&app.cam, s
 /* The values the colour ramp spans (the schema's range of the colouring shown). */
 EMSCRIPTEN_KEEPALIVE void app_set_shown_range(float lo, float hi) { render_set_shown_range(lo, hi); }
 
+/* The view settings the app draws (the page sends them from the view in force):
+ * the colormap by colormap.h index, the isosurface on/off, the clip plane (axis -1: off;
+ * t 0..1 across the box). */
+EMSCRIPTEN_KEEPALIVE int app_set_colormap(int index) { return render_set_colormap(index) ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void app_set_surface(int on) { render_set_surface(on != 0); }
+EMSCRIPTEN_KEEPALIVE void app_set_clip(int axis, float t) { render_set_clip(axis, t); }
+EMSCRIPTEN_KEEPALIVE int app_slice_count(void) { return render_slice_count(); }
+
 static void handle_event(const SDL_Event *e) {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:

@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "../engine/mesh.h"
+#include "../engine/slice.h"
 #include "colormap.h"
 #include "shaders.h"
 
 /* Implemented in app/app_lib.js. */
 extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out);
+extern int app_js_take_slice(int axis, unsigned texture, void *header_out);
 
 static struct {
     GLuint program, vao, vbo, ibo;
@@ -20,6 +22,15 @@ static struct {
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
+    GLint u_clip_axis, u_clip_pos;
+    /* slices (engine/slice.h): one texture per axis, drawn on a unit quad */
+    GLuint slice_program, quad_vao, quad_vbo, slice_tex[3];
+    GLint s_mvp, s_origin, s_du, s_dv, s_tex_offset, s_tex_scale, s_values, s_ramp, s_shown, s_clip_axis, s_clip_pos;
+    slice_header_t slice[3];
+    bool slice_on[3];
+    bool surface;  /* draw the isosurface (render_set_surface) */
+    int clip_axis; /* -1 off */
+    float clip_t;  /* 0..1 across the box */
 } r;
 
 static GLuint compile(GLenum type, const char *src, const char *name, char *err, int err_len) {
@@ -76,31 +87,82 @@ static const float BOX_LINES[24][3] = {
     {0, 0, 0}, {0, 0, 1}, {1, 0, 0}, {1, 0, 1}, {0, 1, 0}, {0, 1, 1}, {1, 1, 0}, {1, 1, 1},
 };
 
-/* The view's colour ramp: engine/colormap.c's default map (the colours the mesh
- * exports carry) as a 256 x 1 RGBA8 texture of sRGB bytes, linearly filtered;
- * shaders/mesh.frag samples texel centres and linearises (pow 2.2). */
+/* The view's colour ramp: the view's map of engine/colormap.c (the default until the
+ * page says which: render_set_colormap; the colours the mesh exports carry) as a
+ * 256 x 1 RGBA8 texture of sRGB bytes, linearly filtered; shaders/mesh.frag samples
+ * texel centres and linearises (pow 2.2), shaders/slice.frag shows them as they are. */
 enum { RAMP_SIZE = 256 };
-static void make_ramp(void) {
+static void fill_ramp(const colormap_t *map) {
     uint8_t rgb[RAMP_SIZE * 3], rgba[RAMP_SIZE * 4];
-    colormap_lut_rgb8(colormap_default(), RAMP_SIZE, rgb);
+    colormap_lut_rgb8(map, RAMP_SIZE, rgb);
     for (int i = 0; i < RAMP_SIZE; i++) {
         memcpy(rgba + 4 * i, rgb + 3 * i, 3);
         rgba[4 * i + 3] = 255;
     }
-    glGenTextures(1, &r.ramp);
     glBindTexture(GL_TEXTURE_2D, r.ramp);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, RAMP_SIZE, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+static void make_ramp(void) {
+    glGenTextures(1, &r.ramp);
+    glBindTexture(GL_TEXTURE_2D, r.ramp);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    fill_ramp(colormap_default());
+}
+
+bool render_set_colormap(int index) {
+    const colormap_t *map = colormap_at(index);
+    if (!map) return false;
+    fill_ramp(map);
+    return true;
+}
+
+/* The slice program, its unit quad and one texture per axis (R16F: filterable in
+ * WebGL2; app_lib.js uploads the float samples into it). */
+static bool init_slices(char *err, int err_len) {
+    r.slice_program = link_program(shader_slice_vert, shader_slice_frag, "slice", err, err_len);
+    if (!r.slice_program) return false;
+    const GLuint p = r.slice_program;
+    r.s_mvp = glGetUniformLocation(p, "u_mvp");
+    r.s_origin = glGetUniformLocation(p, "u_origin");
+    r.s_du = glGetUniformLocation(p, "u_du");
+    r.s_dv = glGetUniformLocation(p, "u_dv");
+    r.s_tex_offset = glGetUniformLocation(p, "u_tex_offset");
+    r.s_tex_scale = glGetUniformLocation(p, "u_tex_scale");
+    r.s_values = glGetUniformLocation(p, "u_values");
+    r.s_ramp = glGetUniformLocation(p, "u_ramp");
+    r.s_shown = glGetUniformLocation(p, "u_shown");
+    r.s_clip_axis = glGetUniformLocation(p, "u_clip_axis");
+    r.s_clip_pos = glGetUniformLocation(p, "u_clip_pos");
+    static const float QUAD[4][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+    glGenVertexArrays(1, &r.quad_vao);
+    glGenBuffers(1, &r.quad_vbo);
+    glBindVertexArray(r.quad_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.quad_vbo);
+    glBufferData(GL_ARRAY_BUFFER, sizeof QUAD, QUAD, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindVertexArray(0);
+    glGenTextures(3, r.slice_tex);
+    for (int a = 0; a < 3; a++) {
+        glBindTexture(GL_TEXTURE_2D, r.slice_tex[a]);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    }
     glBindTexture(GL_TEXTURE_2D, 0);
+    r.surface = true;
+    r.clip_axis = -1;
+    return true;
 }
 
 bool render_init(char *err, int err_len) {
     r.program = link_program(shader_mesh_vert, shader_mesh_frag, "mesh", err, err_len);
     r.box_program = r.program ? link_program(shader_box_vert, shader_box_frag, "box", err, err_len) : 0;
-    if (!r.program || !r.box_program) return false;
+    if (!r.program || !r.box_program || !init_slices(err, err_len)) return false;
     r.box_u_mvp = glGetUniformLocation(r.box_program, "u_mvp");
     r.box_u_size = glGetUniformLocation(r.box_program, "u_size");
     glGenVertexArrays(1, &r.box_vao);
@@ -120,6 +182,8 @@ bool render_init(char *err, int err_len) {
     r.u_ramp = glGetUniformLocation(r.program, "u_ramp");
     r.u_scalar_range = glGetUniformLocation(r.program, "u_scalar_range");
     r.u_shown_range = glGetUniformLocation(r.program, "u_shown_range");
+    r.u_clip_axis = glGetUniformLocation(r.program, "u_clip_axis");
+    r.u_clip_pos = glGetUniformLocation(r.program, "u_clip_pos");
     r.shown_lo = 0.0f, r.shown_hi = 1.0f;
     make_ramp();
 
@@ -148,7 +212,75 @@ bool render_take_mesh(void) {
     int took = app_js_take_mesh(r.vbo, r.ibo, &h);
     glBindVertexArray(0);
     if (took) r.mesh = h;
+    for (int a = 0; a < 3; a++) { /* the slices come with the mesh */
+        slice_header_t sh;
+        int st = app_js_take_slice(a, r.slice_tex[a], &sh);
+        if (st == 1) {
+            r.slice[a] = sh;
+            r.slice_on[a] = true;
+            glBindTexture(GL_TEXTURE_2D, r.slice_tex[a]);
+            GLint wrap = sh.flags & SLICE_FLAG_PERIODIC ? GL_REPEAT : GL_CLAMP_TO_EDGE;
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, wrap);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, wrap);
+            glBindTexture(GL_TEXTURE_2D, 0);
+        } else if (st == 2) {
+            r.slice_on[a] = false;
+        }
+    }
     return took != 0;
+}
+
+int render_slice_count(void) { return r.slice_on[0] + r.slice_on[1] + r.slice_on[2]; }
+
+void render_set_surface(bool on) { r.surface = on; }
+
+void render_set_clip(int axis, float t) {
+    r.clip_axis = axis >= 0 && axis < 3 && t >= 0.0f && t <= 1.0f ? axis : -1;
+    r.clip_t = t;
+}
+
+/* The clip plane in grid units: at the sample a slice at t is at (slice_index), so a
+ * slice there caps the cut (slices are cut half a sample beyond it). */
+static float clip_pos(void) {
+    const int n[3] = {(int)r.mesh.nx, (int)r.mesh.ny, (int)r.mesh.nz};
+    return r.clip_axis < 0 ? 0.0f : (float)slice_index(r.clip_t, n[r.clip_axis]);
+}
+
+/* Draws the slices that are on: each quad at its plane (grid units), its samples'
+ * texel centres on the sample points. */
+static void draw_slices(const mat4 mvp) {
+    glUseProgram(r.slice_program);
+    glUniformMatrix4fv(r.s_mvp, 1, GL_FALSE, (const float *)mvp);
+    glUniform1i(r.s_clip_axis, r.clip_axis);
+    glUniform1f(r.s_clip_pos, clip_pos());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r.ramp);
+    glUniform1i(r.s_ramp, 0);
+    glUniform1i(r.s_values, 1);
+    glBindVertexArray(r.quad_vao);
+    for (int a = 0; a < 3; a++) {
+        if (!r.slice_on[a]) continue;
+        const slice_header_t *sh = &r.slice[a];
+        const bool per = sh->flags & SLICE_FLAG_PERIODIC;
+        const int b = (a + 1) % 3, c = (a + 2) % 3;
+        const float w = (float)sh->w, h = (float)sh->h;
+        const float ew = per ? w : w - 1.0f, eh = per ? h : h - 1.0f; /* extent in grid units */
+        float origin[3] = {0, 0, 0}, du[3] = {0, 0, 0}, dv[3] = {0, 0, 0};
+        origin[a] = (float)sh->index;
+        du[b] = ew;
+        dv[c] = eh;
+        glUniform3fv(r.s_origin, 1, origin);
+        glUniform3fv(r.s_du, 1, du);
+        glUniform3fv(r.s_dv, 1, dv);
+        glUniform2f(r.s_tex_offset, 0.5f / w, 0.5f / h);
+        glUniform2f(r.s_tex_scale, ew / w, eh / h);
+        glUniform2f(r.s_shown, sh->lo, sh->hi);
+        glActiveTexture(GL_TEXTURE1);
+        glBindTexture(GL_TEXTURE_2D, r.slice_tex[a]);
+        glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    }
+    glActiveTexture(GL_TEXTURE0);
+    glBindVertexArray(0);
 }
 
 uint32_t render_triangle_count(void) { return r.mesh.index_count / 3; }
@@ -204,8 +336,12 @@ void render_draw(const camera_t *cam, int w, int h) {
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, r.ramp);
     glUniform1i(r.u_ramp, 0);
+    glUniform1i(r.u_clip_axis, r.clip_axis);
+    glUniform1f(r.u_clip_pos, clip_pos());
     glBindVertexArray(r.vao);
-    if (r.mesh.index_count > 0) glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
+    if (r.surface && r.mesh.index_count > 0)
+        glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);
+    draw_slices(mvp);
 
     glUseProgram(r.box_program);
     glUniformMatrix4fv(r.box_u_mvp, 1, GL_FALSE, (const float *)mvp);

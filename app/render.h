@@ -1,7 +1,9 @@
-/* render: the app's only GL code. Compiles the mesh shaders (printing the info log
- * on failure), owns one VAO with its vertex and index buffers, takes the meshes the
- * compute worker transferred (uploaded by app_lib.js straight from the transferred
- * ArrayBuffer, never through the app's heap) and draws them. Main thread only. */
+/* render: the app's only GL code. Compiles the mesh, box and slice shaders (printing
+ * the info log on failure), owns one VAO with its vertex and index buffers, takes the
+ * meshes and slices the compute worker transferred (uploaded by app_lib.js straight
+ * from the transferred ArrayBuffers, never through the app's heap) and draws them:
+ * the isosurface (unless switched off), up to three slices (engine/slice.h) through
+ * the same colour ramp, cut by the clip plane, and the box. Main thread only. */
 #ifndef RENDER_H
 #define RENDER_H
 
@@ -24,6 +26,17 @@ bool render_pick_ray(const camera_t *cam, float aspect, float sx, float sy, floa
 /* The values the colour ramp spans (the page sends the schema's range of the
  * colouring in use). Ignored unless lo < hi. */
 void render_set_shown_range(float lo, float hi);
+
+/* The view's colormap (engine/colormap.h index): the ramp of the surface and the slices.
+ * false (nothing changes) when out of range. */
+bool render_set_colormap(int index);
+/* Draw the isosurface or not (the slices alone). */
+void render_set_surface(bool on);
+/* The clip plane: what lies beyond t (0..1 across the samples) on axis (0..2) is not
+ * drawn; axis -1 (or t outside 0..1): no clip. */
+void render_set_clip(int axis, float t);
+/* Slices drawn now (0..3); render_take_mesh takes them with the mesh. */
+int render_slice_count(void);
 
 /* The clear colour; the browser tests compare pixels against it. */
 #define RENDER_CLEAR_R 0.06f

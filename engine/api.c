@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "chunk.h"
+#include "colormap.h"
 #include "err.h"
 #include "gs.h"
 #include "hash.h"
@@ -30,11 +31,12 @@
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
+#include "slice.h"
 #include "trace.h"
 
 #define API_EXPORT __attribute__((used, visibility("default")))
 
-enum { SCHEMA_CAP = 1 << 16, INFO_CAP = 2048, STATS_CAP = 96 * POOL_MAX_THREADS + 16, STAGED_MAX = 32 };
+enum { SCHEMA_CAP = 1 << 16, INFO_CAP = 2048, STATS_CAP = 96 * POOL_MAX_THREADS + 16, STAGED_MAX = 64 };
 
 static struct {
     pool_t *pool;
@@ -52,7 +54,7 @@ static struct {
     char error[512];
     char *schema; /* built once */
     char info[INFO_CAP];
-    char view_json[128];
+    char view_json[512];
     char stats[STATS_CAP];
     char hex[17];
 } eng;
@@ -62,6 +64,12 @@ static bool need_sim(const char *fn) {
     err_set(eng.error, sizeof eng.error, "%s: no simulation yet (call eng_sim_new or eng_sim_load)", fn);
     return false;
 }
+
+/* The slices' part of the view (defined at the end of this file). */
+static void eng_slices_init(void);
+static bool eng_slices_check(void);
+static void eng_slices_stage(void);
+static void eng_slices_json(char *buf, size_t cap);
 
 API_EXPORT const char *eng_last_error(void) { return eng.error; }
 API_EXPORT const char *eng_build_id(void) { return BUILD_ID; }
@@ -122,6 +130,8 @@ API_EXPORT int eng_init(int threads) {
     eng.view = (mc_desc_t){.iso = (float)schema_default(schema_find("iso")).d,
                            .scalar = (int)schema_default(schema_find("scalar")).d,
                            .close_boundary = schema_default(schema_find("close")).d != 0};
+    mc_set_colormap(eng.mesher, (int)schema_default(schema_find("colormap")).d);
+    eng_slices_init();
     return pool_size(eng.pool);
 }
 
@@ -209,11 +219,19 @@ API_EXPORT int eng_view_set(void) {
     const schema_param_t *sc = schema_find("scalar"), *cl = schema_find("close");
     if (eng.is_staged[sc - schema_at(0)]) v.scalar = (int)eng.staged[sc - schema_at(0)].d;
     if (eng.is_staged[cl - schema_at(0)]) v.close_boundary = eng.staged[cl - schema_at(0)].d != 0;
-    clear_staged();
     if (!(v.iso >= iso->min && v.iso <= iso->max)) {
+        clear_staged();
         err_set(eng.error, sizeof eng.error, "iso = %g: must be in [%g, %g]", (double)v.iso, iso->min, iso->max);
         return 0;
     }
+    if (!eng_slices_check()) {
+        clear_staged();
+        return 0;
+    }
+    const schema_param_t *cm = schema_find("colormap");
+    if (eng.is_staged[cm - schema_at(0)]) mc_set_colormap(eng.mesher, (int)eng.staged[cm - schema_at(0)].d);
+    eng_slices_stage(); /* the slices, the clip and the surface switch (below) */
+    clear_staged();
     eng.view = v;
     return 1;
 }
@@ -278,10 +296,13 @@ API_EXPORT const char *eng_sim_info_json(void) {
     return eng.info;
 }
 
-/* The view settings in force, by their schema keys: {iso, scalar, close}. */
+/* The view settings in force, by their schema keys: {iso, scalar, close, colormap, and
+ * the slices' (eng_slices_json)}. */
 API_EXPORT const char *eng_view_json(void) {
-    snprintf(eng.view_json, sizeof eng.view_json, "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s}",
-             (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false");
+    int at = snprintf(eng.view_json, sizeof eng.view_json,
+                      "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s,\"colormap\":\"%s\"", (double)eng.view.iso,
+                      eng.view.scalar, eng.view.close_boundary ? "true" : "false", colormap_at(mc_colormap(eng.mesher))->name);
+    eng_slices_json(eng.view_json + at, sizeof eng.view_json - (size_t)at);
     return eng.view_json;
 }
 
@@ -643,3 +664,114 @@ API_EXPORT const char *eng_stats_json(void) {
     stats_json(&s, buf, (int)sizeof buf);
     return buf;
 }
+
+/* ---- slices (engine/slice.h), the clip plane and the surface switch ---------------------
+ * View settings like the isovalue: staged by key, applied by eng_view_set, reported by
+ * eng_view_json. The engine builds the slices (eng_slice_build); the clip and the
+ * surface switch are only drawn (app/render.c), kept here so the view in force is one
+ * document. */
+
+static const char *const SLICE_ON[3] = {"sliceX", "sliceY", "sliceZ"};
+static const char *const SLICE_POS[3] = {"sliceXPos", "sliceYPos", "sliceZPos"};
+
+static struct {
+    bool on[3];
+    float pos[3];
+    int field;    /* slice_field_t */
+    int clip;     /* -1 off, else the axis */
+    float clip_pos;
+    bool surface;
+    uint8_t *blob[3]; /* the last eng_slice_build of each axis */
+    size_t cap[3], bytes[3];
+} eng_sl;
+
+static double staged_or(const char *key, double in_force) {
+    const schema_param_t *p = schema_find(key);
+    int i = (int)(p - schema_at(0));
+    return eng.is_staged[i] ? eng.staged[i].d : in_force;
+}
+
+static void eng_slices_init(void) {
+    for (int a = 0; a < 3; a++) {
+        eng_sl.on[a] = schema_default(schema_find(SLICE_ON[a])).d != 0;
+        eng_sl.pos[a] = (float)schema_default(schema_find(SLICE_POS[a])).d;
+    }
+    eng_sl.field = (int)schema_default(schema_find("sliceField")).d;
+    eng_sl.clip = (int)schema_default(schema_find("clip")).d;
+    eng_sl.clip_pos = (float)schema_default(schema_find("clipPos")).d;
+    eng_sl.surface = schema_default(schema_find("surface")).d != 0;
+}
+
+static const char *const POS_KEYS[4] = {"sliceXPos", "sliceYPos", "sliceZPos", "clipPos"};
+
+/* The staged positions against their rows' ranges (0..1): schema_parse checks reals
+ * only for their grammar. false with the reason in eng.error. */
+static bool eng_slices_check(void) {
+    for (int i = 0; i < 4; i++) {
+        const schema_param_t *p = schema_find(POS_KEYS[i]);
+        double v = staged_or(POS_KEYS[i], 0.0);
+        if (!(v >= p->min && v <= p->max)) {
+            err_set(eng.error, sizeof eng.error, "%s = %g: must be in [%g, %g]", p->key, v, p->min, p->max);
+            return false;
+        }
+    }
+    return true;
+}
+
+static float pos_in_range(const char *key, float in_force) { return (float)staged_or(key, in_force); }
+
+static void eng_slices_stage(void) {
+    for (int a = 0; a < 3; a++) {
+        eng_sl.on[a] = staged_or(SLICE_ON[a], eng_sl.on[a]) != 0;
+        eng_sl.pos[a] = pos_in_range(SLICE_POS[a], eng_sl.pos[a]);
+    }
+    eng_sl.field = (int)staged_or("sliceField", eng_sl.field);
+    eng_sl.clip = (int)staged_or("clip", eng_sl.clip);
+    eng_sl.clip_pos = pos_in_range("clipPos", eng_sl.clip_pos);
+    eng_sl.surface = staged_or("surface", eng_sl.surface) != 0;
+}
+
+static void eng_slices_json(char *buf, size_t cap) {
+    static const char *const axes[3] = {"x", "y", "z"};
+    size_t at = (size_t)snprintf(buf, cap, ",\"surface\":%s,\"sliceField\":\"%s\",\"clip\":\"%s\",\"clipPos\":%.9g",
+                                 eng_sl.surface ? "true" : "false", slice_field_name(eng_sl.field),
+                                 eng_sl.clip < 0 ? "none" : axes[eng_sl.clip], (double)eng_sl.clip_pos);
+    for (int a = 0; a < 3 && at < cap; a++)
+        at += (size_t)snprintf(buf + at, cap - at, ",\"%s\":%s,\"%s\":%.9g", SLICE_ON[a], eng_sl.on[a] ? "true" : "false",
+                               SLICE_POS[a], (double)eng_sl.pos[a]);
+    if (at < cap) snprintf(buf + at, cap - at, "}");
+}
+
+/* Builds the slice normal to axis (0 x, 1 y, 2 z) of the state, as the view says (on,
+ * position, field): 1 with its blob (slice.h) at eng_slice_ptr(axis) for
+ * eng_slice_bytes(axis) bytes; 0 when that slice is off; -1 on failure (eng_last_error). */
+API_EXPORT int eng_slice_build(int axis) {
+    if (!need_sim("eng_slice_build")) return -1;
+    if (axis < 0 || axis > 2) {
+        err_set(eng.error, sizeof eng.error, "eng_slice_build: axis must be 0..2, got %d", axis);
+        return -1;
+    }
+    eng_sl.bytes[axis] = 0;
+    if (!eng_sl.on[axis]) return 0;
+    const grid_t g = eng.sim.grid;
+    const int n[3] = {g.nx, g.ny, g.nz};
+    size_t bytes = slice_blob_bytes(g, axis);
+    if (bytes > eng_sl.cap[axis]) {
+        plat_free(eng_sl.blob[axis]);
+        eng_sl.blob[axis] = plat_alloc(bytes);
+        eng_sl.cap[axis] = eng_sl.blob[axis] ? bytes : 0;
+        if (!eng_sl.blob[axis]) {
+            err_set(eng.error, sizeof eng.error, "eng_slice_build: out of memory for %zu bytes", bytes);
+            return -1;
+        }
+    }
+    const float *field = eng_sl.field == SLICE_FIELD_U ? eng.sim.u : eng.sim.v;
+    if (!slice_extract(eng.pool, g, field, eng_sl.field, axis, slice_index(eng_sl.pos[axis], n[axis]),
+                       eng_sl.blob[axis], eng.error, (int)sizeof eng.error))
+        return -1;
+    eng_sl.bytes[axis] = bytes;
+    return 1;
+}
+
+API_EXPORT const void *eng_slice_ptr(int axis) { return axis >= 0 && axis < 3 ? eng_sl.blob[axis] : NULL; }
+API_EXPORT uint32_t eng_slice_bytes(int axis) { return axis >= 0 && axis < 3 ? (uint32_t)eng_sl.bytes[axis] : 0; }

@@ -4,8 +4,11 @@
  * free of engine dependencies) read the same table, so a PLY looks like the view.
  *
  * A map is a list of sRGB byte stops spaced evenly over t in [0, 1], interpolated
- * linearly per channel in byte space and rounded to nearest. Adding a map (magma,
- * cividis, turbo, a diverging map, grey) is one entry in colormap.c's table.
+ * linearly per channel in byte space and rounded to nearest. The maps: viridis (the
+ * default, 5 stops as since the first exports), magma, cividis, turbo, coolwarm
+ * (diverging) and grey. Adding a map is one entry in colormap.c's table: the schema's
+ * `colormap` setting lists them by name, so the page, the link and rdsim's --colormap
+ * follow.
  * Pure functions of constant data: thread-safe. */
 #ifndef COLORMAP_H
 #define COLORMAP_H
@@ -28,6 +31,9 @@ const colormap_t *colormap_at(int i);
 const colormap_t *colormap_by_name(const char *name);
 /* The default map (viridis: the colours of exported meshes and of the view). */
 const colormap_t *colormap_default(void);
+
+/* Index of map in the table (colormap_at(i) == map), or -1 when it is not one of them. */
+int colormap_index(const colormap_t *map);
 
 /* The colour of map at t (clamped to [0, 1]; NaN counts as 0) as sRGB bytes. */
 void colormap_rgb8(const colormap_t *map, float t, uint8_t out[3]);

@@ -24,6 +24,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "colormap.h"
 #include "err.h"
 #include "mc_tables.h"
 #include "mesh.h"
@@ -66,6 +67,7 @@ struct mc_mesher_t {
     const float *v, *u;
     float iso;
     int scalar;
+    int colormap;
     bool close;
     const mc_tables_t *T;
     /* scratch, grown as needed */
@@ -155,8 +157,8 @@ static inline uint32_t inside16(const float *p, float iso) {
 /* Box-surface samples of a row (close mode): a whole row on a y or z box face,
  * else only its ends on the x faces. own_x: the row's owned sample bits. */
 static inline uint32_t surf_bits(const mc_mesher_t *m, const mc_slot_t *s, int j, int k, uint32_t own_x) {
-    int y = s->y0 + j, z = s->z0 + k;
-    if (y == 0 || y == m->g.ny - 1 || z == 0 || z == m->g.nz - 1) return own_x;
+    int y = s->y0 + j, z = s->z0 + k; /* unwrapped: the far face is at the last cell's end */
+    if (y == 0 || y == grid_cells(m->g, m->g.ny) || z == 0 || z == grid_cells(m->g, m->g.nz)) return own_x;
     return (s->x0 == 0 ? 1u : 0u) | (s->last[0] ? 1u << s->w : 0u);
 }
 
@@ -422,12 +424,14 @@ static void edge_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, i
     put_vertex(dst, m->scalar != 0, id, p, n, sc);
 }
 
-/* A cap corner: the box-surface sample itself, normal along the box faces it is on. */
-static void cap_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, mc_slot_t *s) {
+/* A cap corner: the box-surface sample itself (x, y, z: wrapped), placed at P (unwrapped:
+ * on a periodic grid's far faces, the wrap copy at n), normal along the box faces it is on. */
+static void cap_vertex(mc_mesher_t *m, const vdst_t *dst, uint32_t id, int x, int y, int z, mc_slot_t *s,
+                       const int P[3]) {
     const grid_t g = m->g;
-    float p[3] = {(float)x, (float)y, (float)z}, n[3] = {0, 0, 0};
+    float p[3] = {(float)P[0], (float)P[1], (float)P[2]}, n[3] = {0, 0, 0};
     int q[3] = {x, y, z}, n3[3] = {g.nx, g.ny, g.nz};
-    for (int a = 0; a < 3; a++) n[a] = q[a] == 0 ? -1.0f : q[a] == n3[a] - 1 ? 1.0f : 0.0f;
+    for (int a = 0; a < 3; a++) n[a] = P[a] == 0 ? -1.0f : P[a] == grid_cells(g, n3[a]) ? 1.0f : 0.0f;
     float len = sqrtf(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
     for (int a = 0; a < 3; a++) n[a] /= len;
     float sc = 0.0f;
@@ -513,7 +517,7 @@ static void emit_vertices(mc_mesher_t *m, mc_slot_t *s, const vdst_t *dst, uint3
                     P[0] = s->x0 + i;
                     int x = grid_wrap(P[0], nx);
                     if (a < 3) edge_vertex(m, dst, id++, x, y, z, a, s, &R[0], &R[a == 0 ? 0 : a], P);
-                    else cap_vertex(m, dst, id++, x, y, z, s);
+                    else cap_vertex(m, dst, id++, x, y, z, s, P);
                 }
             }
         }
@@ -697,6 +701,12 @@ void mc_scalar_shown_range(int scalar, float *lo, float *hi) {
 }
 
 int mc_scalar_kind(const mc_mesher_t *m) { return m->scalar; }
+int mc_colormap(const mc_mesher_t *m) { return m->colormap; }
+bool mc_set_colormap(mc_mesher_t *m, int colormap) {
+    if (colormap < 0 || colormap >= colormap_count()) return false;
+    m->colormap = colormap;
+    return true;
+}
 
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,
              const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len) {
@@ -726,7 +736,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     m->u = u_or_null;
     m->iso = desc->iso;
     m->scalar = desc->scalar;
-    m->close = g.boundary == GRID_ZEROFLUX && desc->close_boundary;
+    m->close = desc->close_boundary != 0;
 
     /* Active chunks, in chunk order. */
     const chunk_layout_t L = m->layout;
@@ -761,7 +771,6 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
     m->stats.ranges_ms = ms_since(t0);
 
     const int cells[3] = {grid_cells(g, g.nx), grid_cells(g, g.ny), grid_cells(g, g.nz)};
-    const int nsz[3] = {g.nx, g.ny, g.nz};
     m->nslots = 0;
     for (size_t id = 0; id < nch; id++) {
         int c[3], x0[3], ext[3];
@@ -771,7 +780,7 @@ bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, cons
             chunk_span_t sp = chunk_span(c[a], cells[a]);
             x0[a] = sp.lo;
             ext[a] = sp.hi - sp.lo;
-            boundary |= m->close && (x0[a] == 0 || sp.hi == nsz[a] - 1);
+            boundary |= m->close && (x0[a] == 0 || sp.hi == cells[a]);
         }
         chunk_range_t r = ranges[id];
         if (isnan(r.min) || isnan(r.max)) {

@@ -1,8 +1,8 @@
 /* mc: parallel, deterministic marching cubes of V, producing the mesh.h blob.
  *
  * A sample is inside when v >= iso. Only chunks whose range can hold the surface
- * are meshed (skipped exactly when max < iso or min >= iso; in zero-flux "close"
- * mode a chunk touching the box is kept while max >= iso, for its caps). Active
+ * are meshed (skipped exactly when max < iso or min >= iso; in "close" mode a chunk
+ * touching the box is kept while max >= iso, for its caps). Active
  * chunks run in parallel on the pool in two passes: classify (case bits, counts,
  * and the chunk's vertices into a scratch arena while its samples are in cache)
  * and fill (vertices copied into place, triangles), with an exclusive scan in
@@ -23,7 +23,12 @@
  * inside corners apart (mc_tables.h), so closed surfaces have every edge in
  * exactly two triangles. Zero-flux grids clip at the box or, with close_boundary,
  * add flat caps where box-face samples are inside (cap corners are extra vertices
- * at samples).
+ * at samples). Periodic grids with close_boundary get the same caps on the faces of
+ * [0, n]^3: the far faces' samples are the wrap face (sample n = sample 0, cap
+ * corners there are wrap copies placed at n), so the mesh is the closed boundary of
+ * the inside region cut by the box, exactly as on a zero-flux grid of n + 1 samples
+ * whose last plane repeats the first. Without close_boundary a periodic mesh is
+ * open at the box (closed only on the torus, below).
  *
  * Periodic grids: the surface is meshed on the torus but embedded in [0, n]^3, so
  * every triangle lies within its cell. A cell at n - 1 on axis a uses the edges at
@@ -73,7 +78,8 @@ void mc_scalar_shown_range(int scalar, float *lo, float *hi);
 typedef struct mc_desc_t {
     float iso;
     int scalar;         /* mc_scalar_t */
-    int close_boundary; /* zero-flux grids: 1 close with caps, 0 clip at the box; ignored if periodic */
+    int close_boundary; /* 1: close with flat caps at the box faces (zero-flux and periodic grids);
+                         * 0: zero-flux grids clip at the box, periodic ones stay open at its faces */
 } mc_desc_t;
 
 /* Counts and per-phase wall times (ms) of the last mc_mesh. */
@@ -116,6 +122,11 @@ const float *mc_positions(mc_mesher_t *m); /* 3 per vertex, grid units */
 const float *mc_normals(mc_mesher_t *m);   /* 3 per vertex, unit length */
 const float *mc_scalars(mc_mesher_t *m);   /* 1 per vertex; NULL without scalar */
 int mc_scalar_kind(const mc_mesher_t *m);  /* mc_scalar_t of the last mesh */
+/* The colormap (colormap.h index; 0, the default, from creation) the exports of this
+ * mesher's meshes colour the scalar with (meshio_encode_mc): the view's. Kept across
+ * meshes; a bad index is refused (false). */
+bool mc_set_colormap(mc_mesher_t *m, int colormap);
+int mc_colormap(const mc_mesher_t *m);
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
 mc_stats_t mc_stats(const mc_mesher_t *m);
 

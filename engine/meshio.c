@@ -267,9 +267,105 @@ bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int er
 }
 
 void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb) {
-    const colormap_t *map = colormap_default();
+    meshio_colormap_with(NULL, s, n, lo, hi, rgb);
+}
+
+void meshio_colormap_with(const colormap_t *map, const float *s, uint32_t n, float lo, float hi, uint8_t *rgb) {
+    if (!map) map = colormap_default();
     for (uint32_t i = 0; i < n; i++)
         colormap_rgb8(map, hi > lo ? (s[i] - lo) / (hi - lo) : 0.5f, rgb + 3 * (size_t)i);
+}
+
+/* ---- welding -------------------------------------------------------------------------- */
+
+/* Sort key of a vertex for welding: its position's bits, then its index (a total order, so
+ * qsort's result does not depend on its algorithm). */
+typedef struct weld_key_t {
+    float x, y, z;
+    uint32_t id;
+} weld_key_t;
+
+static int weld_cmp(const void *pa, const void *pb) {
+    const weld_key_t *a = pa, *b = pb;
+    if (a->x != b->x) return a->x < b->x ? -1 : 1;
+    if (a->y != b->y) return a->y < b->y ? -1 : 1;
+    if (a->z != b->z) return a->z < b->z ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
+    *owned = NULL;
+    const float *P = in->positions;
+    /* Marching-cubes vertices lie on distinct cell edges, so two can only meet at a
+     * sample, a point with whole coordinates: only those are candidates. */
+    uint32_t nc = 0;
+    for (uint32_t v = 0; v < in->vertex_count; v++) {
+        const float *p = P + 3 * (size_t)v;
+        nc += floorf(p[0]) == p[0] && floorf(p[1]) == p[1] && floorf(p[2]) == p[2];
+    }
+    if (nc < 2) return 0;
+    weld_key_t *keys = malloc(sizeof *keys * nc);
+    if (!keys) return -1;
+    nc = 0;
+    for (uint32_t v = 0; v < in->vertex_count; v++) {
+        const float *p = P + 3 * (size_t)v;
+        if (floorf(p[0]) == p[0] && floorf(p[1]) == p[1] && floorf(p[2]) == p[2])
+            keys[nc++] = (weld_key_t){p[0], p[1], p[2], v};
+    }
+    qsort(keys, nc, sizeof *keys, weld_cmp);
+    bool any = false;
+    for (uint32_t i = 1; i < nc && !any; i++)
+        any = keys[i].x == keys[i - 1].x && keys[i].y == keys[i - 1].y && keys[i].z == keys[i - 1].z;
+    if (!any) {
+        free(keys);
+        return 0;
+    }
+    size_t nv = in->vertex_count, nt = in->triangle_count;
+    if (nv > SIZE_MAX / 64 || nt > SIZE_MAX / 64) { /* the block's size below would overflow */
+        free(keys);
+        return -1;
+    }
+    /* one block: new ids (nv), positions, normals, colours, indices */
+    size_t bytes = nv * 4 + nv * 12 + (in->normals ? nv * 12 : 0) + (in->colors ? nv * 3 : 0) + nt * 12 + 64;
+    uint8_t *block = malloc(bytes);
+    if (!block) {
+        free(keys);
+        return -1;
+    }
+    uint32_t *map = (uint32_t *)block;
+    float *pos = (float *)(map + nv);
+    float *nrm = in->normals ? pos + 3 * nv : NULL;
+    uint32_t *idx = (uint32_t *)((nrm ? nrm : pos) + 3 * nv);
+    uint8_t *rgb = in->colors ? (uint8_t *)(idx + 3 * nt) : NULL;
+    for (size_t v = 0; v < nv; v++) map[v] = (uint32_t)v;
+    for (uint32_t i = 1; i < nc; i++) /* each group's first (lowest) id stands for it */
+        if (keys[i].x == keys[i - 1].x && keys[i].y == keys[i - 1].y && keys[i].z == keys[i - 1].z)
+            map[keys[i].id] = map[keys[i - 1].id];
+    free(keys);
+    /* compact: the vertices that stand for themselves, in their order; a welded one
+     * takes the new id of its group's first (an earlier vertex, renumbered already) */
+    uint32_t kept = 0;
+    for (size_t v = 0; v < nv; v++) {
+        if (map[v] != v) {
+            map[v] = map[map[v]];
+            continue;
+        }
+        memcpy(pos + 3 * (size_t)kept, P + 3 * v, 12);
+        if (nrm) memcpy(nrm + 3 * (size_t)kept, in->normals + 3 * v, 12);
+        if (rgb) memcpy(rgb + 3 * (size_t)kept, in->colors + 3 * v, 3);
+        map[v] = kept++;
+    }
+    uint32_t t_out = 0;
+    for (size_t t = 0; t < nt; t++) {
+        uint32_t a = in->indices[3 * t], b = in->indices[3 * t + 1], c = in->indices[3 * t + 2];
+        a = map[a], b = map[b], c = map[c];
+        if (a == b || b == c || c == a) continue; /* zero area: its edges are its neighbours' now */
+        idx[3 * (size_t)t_out] = a, idx[3 * (size_t)t_out + 1] = b, idx[3 * (size_t)t_out + 2] = c;
+        t_out++;
+    }
+    *out = (meshio_mesh_t){pos, nrm, rgb, kept, idx, t_out};
+    *owned = block;
+    return 1;
 }
 
 bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, const char *name,
@@ -284,10 +380,19 @@ bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, co
             err_set(err, err_len, "%s: out of memory for colours", name);
             return false;
         }
-        meshio_colormap(mc_scalars(m), nv, lo, hi, rgb);
+        const colormap_t *map = colormap_at(mc_colormap(m));
+        meshio_colormap_with(map, mc_scalars(m), nv, lo, hi, rgb);
     }
-    meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)};
-    bool ok = meshio_encode(&mm, fmt, name, out, err, err_len);
+    meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)}, welded;
+    void *owned = NULL;
+    int w = meshio_weld(&mm, &welded, &owned);
+    if (w < 0) {
+        free(rgb);
+        err_set(err, err_len, "%s: out of memory for welding", name);
+        return false;
+    }
+    bool ok = meshio_encode(w ? &welded : &mm, fmt, name, out, err, err_len);
+    free(owned);
     free(rgb);
     return ok;
 }

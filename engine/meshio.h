@@ -5,11 +5,13 @@
  * PLY: vertex x y z nx ny nz [red green blue], face list (uchar count, uint
  * indices). OBJ: v (with r g b in 0..1 appended when colours are given), vn, and
  * f a//a b//b c//c. STL: facet normals from the triangle's winding, no colour.
- * Colours come from colormap.h's default map, the one the app's view shows.
+ * Colours come from a colormap.h map: the one the mesh was made with (mc_desc_t's
+ * colormap, the view's), so an export carries the colours the app's view shows.
  *
  * The formats are one table (meshio_format_at): adding one is an entry there and its
  * encoder, both in meshio.c, and its id below. Used by rdsim --mesh (files) and the
- * WASM binding's eng_mesh_export (memory). Allocates once per export (plat_alloc);
+ * WASM binding's eng_mesh_export (memory). Allocates per export only (the file, and
+ * for meshio_encode_mc the colours and the welded copy);
  * call from the owner thread, never from pool threads (file I/O).
  */
 #ifndef MESHIO_H
@@ -78,12 +80,27 @@ bool meshio_write(const char *path, const meshio_mesh_t *mesh, char *err, int er
 /* Maps scalars s[i] over [lo, hi] to the default colormap (colormap.h; RGB, 3 bytes
  * per value, into rgb). lo == hi maps everything to the middle colour. */
 void meshio_colormap(const float *s, uint32_t n, float lo, float hi, uint8_t *rgb);
+struct colormap_t;
+/* meshio_colormap with map (NULL: the default). */
+void meshio_colormap_with(const struct colormap_t *map, const float *s, uint32_t n, float lo, float hi, uint8_t *rgb);
+
+/* Welds the vertices of mesh `in` that share one float position (compared among the
+ * vertices at whole coordinates: marching-cubes vertices lie inside distinct cell edges,
+ * so two can only meet at a sample) (the first of each group
+ * stands for it; the vertices keep their order) and drops the triangles that then have
+ * two equal corners: they had zero area, and their neighbours now meet across the
+ * collapsed edge, so a closed mesh stays closed. Returns 0 when no two vertices meet
+ * (out untouched), 1 with the welded mesh in *out (its arrays in one malloc block,
+ * *owned, for the caller to free), -1 when out of memory. */
+int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned);
 
 struct mc_mesher_t;
 /* The last mesh of a marching-cubes mesher, encoded as fmt (meshio_encode): float
  * positions in grid units, normals, and colours from its scalar (over mc_scalar_shown_range,
- * as the view colours it) when it has one and
- * fmt carries colours. Call from the mesher's owner thread. */
+ * through the mesh's colormap (mc_colormap), as the view colours it) when it has one and
+ * fmt carries colours. Vertices at one float position are welded into one first and the
+ * triangles that then have two equal corners (zero area) dropped (meshio_weld), so a
+ * closed mesh stays closed and no facet is degenerate. Call from the mesher's owner thread. */
 bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, const char *name,
                       meshio_bytes_t *out, char *err, int err_len);
 /* meshio_encode_mc in the format of path's extension, then written as meshio_write does. */

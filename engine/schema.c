@@ -16,6 +16,7 @@
 #include "pool.h"
 #include "preset.h"
 #include "seed.h"
+#include "slice.h"
 
 /* The page's own limits, facts of the browser rather than of the engine: each pool
  * thread is a Web Worker holding the whole WASM module, so the page offers at most
@@ -51,6 +52,30 @@ static schema_choice_t scalar_at(int i) {
     }
     return c;
 }
+
+/* the colormaps (colormap.c's table), by name */
+static int colormap_choices(void) { return colormap_count(); }
+static schema_choice_t colormap_choice(int i) {
+    const char *name = colormap_at(i)->name;
+    return (schema_choice_t)CHOICE(name, name, name, i);
+}
+
+/* what colours a slice (slice.h), with the range its colours span */
+static int slice_field_count(void) { return SLICE_FIELD_COUNT; }
+static schema_choice_t slice_field_at(int i) {
+    schema_choice_t c = CHOICE(slice_field_name(i), slice_field_name(i), i == SLICE_FIELD_V ? "V" : "U", i);
+    float lo, hi;
+    slice_shown_range(i, &lo, &hi);
+    c.has_range = true, c.lo = lo, c.hi = hi;
+    return c;
+}
+
+/* the clip plane: off, or the half-space beyond a plane normal to x, y or z is cut away
+ * (app/render.c, in the fragment shaders) */
+static const schema_choice_t clips[] = {CHOICE("none", "none", "off", -1), CHOICE("x", "x", "x", 0),
+                                        CHOICE("y", "y", "y", 1), CHOICE("z", "z", "z", 2)};
+static int clip_count(void) { return (int)(sizeof clips / sizeof clips[0]); }
+static schema_choice_t clip_at(int i) { return clips[i]; }
 
 static int seed_mode_choices(void) { return seed_mode_count(); }
 static schema_choice_t seed_mode_choice(int i) {
@@ -131,8 +156,39 @@ static const schema_param_t params[] = {
     {.key = "scalar", .cli = "mesh-color", .label = "Colour", .help = "what colours the surface",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = scalar_count, .choice_at = scalar_at,
      .def = MC_SCALAR_U, .control = "select"},
-    {.key = "close", .cli = "mesh-close", .label = "close the surface at zero-flux walls", .kind = SCHEMA_BOOL,
+    {.key = "close", .cli = "mesh-close", .label = "close the surface at the box faces", .kind = SCHEMA_BOOL,
+     .help = "caps where the inside meets the box (zero-flux and periodic grids): a closed solid",
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .def = 1, .cli_default = "false", .control = "checkbox"},
+    {.key = "colormap", .cli = "colormap", .label = "Colormap", .help = "the colours of the surface, the slices and the exports",
+     .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = colormap_choices, .choice_at = colormap_choice,
+     .def = 0, .control = "select"},
+    {.key = "surface", .page_only = true, .label = "show the isosurface", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0,
+     .max = 1, .def = 1, .control = "checkbox"},
+    /* slices (slice.h): a plane per axis, on/off and its place along the axis (0..1 of the box) */
+    {.key = "sliceField", .page_only = true, .label = "Slices show", .help = "the field the slices colour", .kind = SCHEMA_CHOICE,
+     .apply = SCHEMA_VIEW, .choice_count = slice_field_count, .choice_at = slice_field_at, .def = SLICE_FIELD_V,
+     .control = "select"},
+    {.key = "sliceX", .page_only = true, .label = "slice normal to x", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+     .def = 0, .control = "checkbox"},
+    {.key = "sliceXPos", .page_only = true, .label = "x", .help = "where the x slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+     .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
+     .control = "range"},
+    {.key = "sliceY", .page_only = true, .label = "slice normal to y", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+     .def = 0, .control = "checkbox"},
+    {.key = "sliceYPos", .page_only = true, .label = "y", .help = "where the y slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+     .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
+     .control = "range"},
+    {.key = "sliceZ", .page_only = true, .label = "slice normal to z", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0, .max = 1,
+     .def = 0, .control = "checkbox"},
+    {.key = "sliceZPos", .page_only = true, .label = "z", .help = "where the z slice is, 0..1 across the box", .kind = SCHEMA_REAL,
+     .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
+     .control = "range"},
+    {.key = "clip", .page_only = true, .label = "Clip", .help = "cut the view open: what lies beyond the plane is not drawn",
+     .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = clip_count, .choice_at = clip_at, .def = -1,
+     .control = "select"},
+    {.key = "clipPos", .page_only = true, .label = "clip at", .help = "where the clip plane is, 0..1 across the box", .kind = SCHEMA_REAL,
+     .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
+     .control = "range"},
     /* paint brush (seed_paint_sphere's ranges) */
     {.key = "paintRadius", .label = "Radius", .unit = "samples", .kind = SCHEMA_REAL, .apply = SCHEMA_PAINT,
      .min = 0, .min_open = true, .max = SEED_PAINT_RADIUS_MAX, .ui_min = 1, .ui_max = 16, .step = 0.5, .def = 4,
@@ -326,6 +382,7 @@ static void put_param(out_t *o, const schema_param_t *p) {
     put_key_str(o, "kind", kinds[p->kind]);
     put_key_str(o, "apply", applies[p->apply]);
     put_key_str(o, "control", p->control);
+    if (p->page_only) put(o, ",\"pageOnly\":true");
     schema_value_t d = schema_default(p);
     if (p->kind == SCHEMA_SEED) put(o, ",\"default\":\"%" PRIu64 "\"", d.u);
     else if (p->kind == SCHEMA_BOOL) put(o, ",\"default\":%s", d.d != 0 ? "true" : "false");

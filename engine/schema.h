@@ -73,6 +73,9 @@ typedef struct schema_param_t {
     /* SCHEMA_LIVE: where the value lives in gs_params_t (a float, or an int when is_int) */
     size_t offset;
     bool is_int;
+    /* SCHEMA_VIEW: only how the page draws (slices, clip, the surface switch): no rdsim
+     * option, since no file depends on it ("pageOnly" in the document) */
+    bool page_only;
 } schema_param_t;
 
 /* A parsed value: d for reals, ints, choices (their code) and bools; u for the seed. */

@@ -4,7 +4,7 @@
 // arrives normalised over this mesh's own range (u_scalar_range, the mesh header's)
 // and is coloured over the fixed range of its kind (u_shown_range: mc.h's
 // mc_scalar_shown_range, from the page), so a colour means one value in every frame.
-// u_ramp (app/render.c) is engine/colormap.c's default map, the colours mesh exports
+// u_ramp (app/render.c) is the view's map of engine/colormap.c, the colours mesh exports
 // carry: 256 x 1 texels of sRGB bytes, entry i at scalar i / 255. They are made linear
 // here (pow 2.2) and the output re-applies 1/2.2, so a lit surface facing the head
 // light shows about the exported colour.
@@ -12,6 +12,7 @@ precision highp float;
 
 in vec3 v_normal;
 in vec3 v_world;
+in vec3 v_grid;
 in float v_scalar;
 
 uniform vec3 u_eye;
@@ -20,6 +21,8 @@ uniform float u_use_scalar;
 uniform vec2 u_scalar_range; // [min, max] the vertex scalar was normalised from
 uniform vec2 u_shown_range;  // [lo, hi] the colours span
 uniform sampler2D u_ramp;
+uniform int u_clip_axis;  // -1: no clip; else what lies beyond u_clip_pos on that axis is cut away
+uniform float u_clip_pos; // grid units
 
 out vec4 frag_color;
 
@@ -32,6 +35,7 @@ vec3 ramp(float t) {
 }
 
 void main() {
+    if (u_clip_axis >= 0 && v_grid[u_clip_axis] > u_clip_pos) discard; // the clip plane: cut open
     vec3 n = normalize(v_normal);
     vec3 v = normalize(u_eye - v_world);
     if (dot(n, v) < 0.0) n = -n; // two-sided: open (clipped) surfaces show their back

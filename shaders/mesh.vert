@@ -15,6 +15,7 @@ uniform float u_pos_scale; // MESH_POS_SCALE
 
 out vec3 v_normal;
 out vec3 v_world;
+out vec3 v_grid; // grid units, for the clip plane
 out float v_scalar;
 
 vec3 oct_decode(vec2 e) {
@@ -26,6 +27,7 @@ vec3 oct_decode(vec2 e) {
 void main() {
     vec4 p = vec4(a_pos / u_pos_scale, 1.0);
     v_world = (u_model * p).xyz;
+    v_grid = p.xyz;
     v_normal = mat3(u_model) * oct_decode(a_oct);
     v_scalar = a_scalar;
     gl_Position = u_mvp * p;

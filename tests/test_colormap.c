@@ -26,6 +26,7 @@
 #include "mesh.h"
 #include "meshio.h"
 #include "plat.h"
+#include "schema.h"
 
 static void expect_rgb(float t, int r, int g, int b) {
     uint8_t c[3];
@@ -287,11 +288,88 @@ static void obj_grows(void **state) {
     free(want);
 }
 
+/* The view's maps (issue 12): viridis, magma, cividis, turbo, a diverging coolwarm and
+ * grey, each by name, with its published end colours; each LUT runs from its first stop
+ * to its last; grey is linear; coolwarm's middle is a light neutral; the schema's
+ * `colormap` setting offers exactly the table, in its order (the page sends the index). */
+static void maps(void **state) {
+    (void)state;
+    static const struct {
+        const char *name;
+        uint8_t lo[3], hi[3];
+    } want[] = {{"viridis", {68, 1, 84}, {253, 231, 37}},   {"magma", {0, 0, 4}, {252, 253, 191}},
+                {"cividis", {0, 34, 78}, {254, 232, 56}},   {"turbo", {48, 18, 59}, {122, 4, 3}},
+                {"coolwarm", {59, 76, 192}, {180, 4, 38}}, {"grey", {0, 0, 0}, {255, 255, 255}}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const colormap_t *m = colormap_by_name(want[i].name);
+        if (!m) fail_msg("no map %s", want[i].name);
+        uint8_t c[3], lut[256 * 3];
+        colormap_rgb8(m, 0.0f, c);
+        assert_memory_equal(c, want[i].lo, 3);
+        colormap_rgb8(m, 1.0f, c);
+        assert_memory_equal(c, want[i].hi, 3);
+        colormap_lut_rgb8(m, 256, lut);
+        assert_memory_equal(lut, want[i].lo, 3);
+        assert_memory_equal(lut + 255 * 3, want[i].hi, 3);
+        assert_ptr_equal(colormap_at(colormap_index(m)), m);
+        assert_true(m->stop_count == 2 || m->stop_count >= 5);
+    }
+    assert_int_equal(colormap_index(NULL), -1);
+    const colormap_t *grey = colormap_by_name("grey");
+    for (int i = 0; i <= 255; i++) {
+        uint8_t c[3];
+        colormap_rgb8(grey, (float)i / 255.0f, c);
+        assert_true(c[0] == i && c[1] == i && c[2] == i);
+    }
+    uint8_t mid[3];
+    colormap_rgb8(colormap_by_name("coolwarm"), 0.5f, mid);
+    assert_true(mid[0] > 200 && abs(mid[0] - mid[1]) < 4 && abs(mid[1] - mid[2]) < 4);
+    /* turbo and magma are not viridis: their middles differ */
+    uint8_t a[3], b[3];
+    colormap_rgb8(colormap_by_name("turbo"), 0.5f, a);
+    colormap_rgb8(colormap_default(), 0.5f, b);
+    assert_memory_not_equal(a, b, 3);
+    const schema_param_t *p = schema_find("colormap");
+    assert_non_null(p);
+    assert_int_equal(p->choice_count(), colormap_count());
+    for (int i = 0; i < colormap_count(); i++) {
+        schema_choice_t ch = p->choice_at(i);
+        assert_string_equal(ch.value, colormap_at(i)->name);
+        assert_int_equal(ch.code, i);
+    }
+    assert_int_equal((int)schema_default(p).d, 0);
+}
+
+/* An export colours with the mesher's colormap (mc_set_colormap: the view's; rdsim's
+ * --colormap): every PLY colour is colormap_rgb8 of that map. A bad index is refused. */
+static void export_with_map(void **state) {
+    (void)state;
+    mc_mesher_t *m = sphere_mesh();
+    const colormap_t *map = colormap_by_name("magma");
+    assert_false(mc_set_colormap(m, colormap_count()));
+    assert_false(mc_set_colormap(m, -1));
+    assert_int_equal(mc_colormap(m), 0);
+    assert_true(mc_set_colormap(m, colormap_index(map)));
+    char err[256] = "";
+    meshio_bytes_t ply;
+    assert_true(meshio_encode_mc(m, meshio_format_from_ext("ply"), "test", &ply, err, sizeof err));
+    const char *at = strstr((const char *)ply.data, "end_header\n");
+    size_t head = (size_t)(at - (const char *)ply.data) + strlen("end_header\n");
+    const float *S = mc_scalars(m);
+    for (uint32_t i = 0; i < mc_vertex_count(m); i++) {
+        uint8_t want[3];
+        colormap_rgb8(map, S[i], want);
+        assert_memory_equal(ply.data + head + (size_t)i * 27 + 24, want, 3);
+    }
+    plat_free(ply.data);
+    mc_mesher_destroy(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(viridis_bytes), cmocka_unit_test(table),          cmocka_unit_test(lut),
         cmocka_unit_test(formats),       cmocka_unit_test(export_colours), cmocka_unit_test(encode_errors),
-        cmocka_unit_test(obj_grows),
+        cmocka_unit_test(obj_grows),     cmocka_unit_test(maps),           cmocka_unit_test(export_with_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,8 @@ usage = rdsim('--help').stdout
 for p in doc['params']:
     key, cli = p['key'], p['cli']
     if not cli:
-        check(p['apply'] == 'paint', '%s: only the paint brush has no option (page only)' % key)
+        check(p['apply'] == 'paint' or (p['apply'] == 'view' and p.get('pageOnly') is True),
+              '%s: only the paint brush and what only the page draws have no option (page only)' % key)
         continue
     check('--' + cli in usage, '--%s is in the usage text' % cli)
     if p['kind'] == 'bool':

@@ -14,7 +14,7 @@
 //   {type:'init', threads}
 //   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
 //     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
-//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close)}
+//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close, colormap, slices, clip)}
 //   {type:'run', on, stopAt}   (stopAt: pause exactly at that step; 0 or absent: never)
 //   {type:'speed', stepsPerSecond}   (0: as fast as it goes)
 //   {type:'step', n} (queued, run in slices)   {type:'threads', n}
@@ -31,7 +31,8 @@
 //   {type:'undo'}   {type:'redo'}   (the last strokes, a bounded stack)
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
-//   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full}     {type:'stats', ...}
+//   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full,
+//     slices: [x, y, z] (engine/slice.h blobs, null: off)}   {type:'stats', ...}
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
@@ -148,9 +149,11 @@ function mesh() {
   const ptr = E._eng_draw_mesh_ptr() >>> 0; // pointers and sizes arrive as signed i32
   const bytes = E._eng_draw_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
+  const slices = takeSlices();
   meshInFlight = true;
   lastMeshAt = performance.now();
-  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full }, [copy]);
+  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full, slices },
+    [copy, ...slices.filter((b) => b)]);
   if (!running || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
 }
 
@@ -220,6 +223,20 @@ function travel(from, to, what) {
   meshDirty = true;
   postInfo();
   postHistory();
+}
+
+// The slices the view shows, built with each mesh (engine/slice.h): [x, y, z], each a
+// copy of its blob out of the heap, or null when that slice is off.
+function takeSlices() {
+  const out = [];
+  for (let a = 0; a < 3; a++) {
+    const st = E._eng_slice_build(a);
+    if (st < 0) engineError('slice');
+    if (st !== 1) { out.push(null); continue; }
+    const ptr = E._eng_slice_ptr(a) >>> 0, bytes = E._eng_slice_bytes(a) >>> 0;
+    out.push(E.HEAPU8.slice(ptr, ptr + bytes).buffer);
+  }
+  return out;
 }
 
 function postStats(now) {

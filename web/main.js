@@ -413,8 +413,13 @@ function togglePanel(show = document.body.classList.contains('panel-hidden')) {
 function showLegend() {
   if (!schema) return;
   const value = rd.view ? String(rd.view.scalar) : $('scalar').value;
-  const choice = P.scalar.choices.find((c) => c.value === value);
-  const map = schema.colormaps.find((c) => c.default) || schema.colormaps[0];
+  let choice = P.scalar.choices.find((c) => c.value === value);
+  const v = rd.view || {};
+  if ((v.sliceX || v.sliceY || v.sliceZ) && (!(choice && choice.range) || v.surface === false)) // the slices' field
+    choice = P.sliceField.choices.find((c) => c.value === v.sliceField) || choice;
+  const map = schema.colormaps.find((c) => rd.view && c.name === rd.view.colormap) || // the view's colormap
+    schema.colormaps.find((c) => c.default) || schema.colormaps[0];
+  if (window.rdSlices) window.rdSlices.onView(rd.view); // web/slices.js: the app draws the same view
   const show = !!(choice && choice.range);
   $('legend').hidden = !show;
   if (!show) return;
@@ -424,7 +429,7 @@ function showLegend() {
   $('legend-hi').textContent = String(hi);
   $('legend-bar').style.background = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
   if (rd.app) rd.app._app_set_shown_range(lo, hi);
-  rd.legend = { name: choice.label, lo, hi };
+  rd.legend = { name: choice.label, lo, hi, colormap: map.name };
 }
 
 // Pinch to zoom on a touch screen (one finger orbits: SDL reads it as a mouse).
@@ -612,6 +617,7 @@ function onWorkerMessage(ev) {
       rd.meshesReceived++;
       rd.pendingMesh = m.buffer; // the app takes it on its next frame
       if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
+      rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
       break;
     case 'stats':
