@@ -149,8 +149,8 @@ function plyColours(buf) {
 
 test(`${BROWSER}: a colormap changes the view and the legend, and the exports carry its colours (rdsim --colormap)`, async () => {
   const { page, errors } = await open('preset=mitosis&size=32&seedMode=cube&seed=5&boundary=1&scalar=1');
-  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 60 }));
-  await until(page, () => window.rd.info.step === 60);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 200 }));
+  await until(page, () => window.rd.info.step === 200);
   await inForce(page, 'colormap', 'viridis');
   const viridis = await shot(page);
   const bar0 = await page.$eval('#legend-bar', (e) => e.style.background);
@@ -180,7 +180,7 @@ test(`${BROWSER}: a colormap changes the view and the legend, and the exports ca
   assert.ok(new Set(colours.map((c) => c.join(','))).size > 5, 'several colours');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-cmap-'));
   execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '32', '--preset', 'mitosis', '--seed-mode', 'cube', '--seed', '5',
-    '--boundary', 'zeroflux', '--steps', '60', '--mesh-color', 'u', '--mesh-close', '--colormap', 'magma', '--mesh', `${dir}/m.ply`]);
+    '--boundary', 'zeroflux', '--steps', '200', '--mesh-color', 'u', '--mesh-close', '--colormap', 'magma', '--mesh', `${dir}/m.ply`]);
   const cli = readFileSync(`${dir}/m.ply`);
   rmSync(dir, { recursive: true, force: true });
   assert.equal(createHash('sha256').update(buf).digest('hex'), createHash('sha256').update(cli).digest('hex'),
