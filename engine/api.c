@@ -252,27 +252,6 @@ API_EXPORT double eng_sim_step_count(void) { return eng.has_sim ? (double)eng.si
 /* Milliseconds the last eng_sim_step spent in the fused step pass. */
 API_EXPORT double eng_sim_step_ms(void) { return eng.last_timing.step_ms + eng.last_timing.ranges_ms; }
 
-/* Adds `amount` to V in a ball around sample coordinates (x, y, z). */
-API_EXPORT int eng_sim_paint(float x, float y, float z, float radius, float amount) {
-    if (!need_sim("eng_sim_paint")) return 0;
-    uint64_t t0 = pool_span_begin(eng.pool);
-    bool ok = seed_paint_sphere(&eng.sim, x, y, z, radius, amount, eng.error, (int)sizeof eng.error);
-    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
-    return ok ? 1 : 0;
-}
-
-/* Paints where a view ray (grid units: origin o, direction d) first meets V >= the
- * view's isovalue; a ray that misses the surface paints nothing (seed_paint_ray). */
-API_EXPORT int eng_sim_paint_ray(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
-                                 float amount) {
-    if (!need_sim("eng_sim_paint_ray")) return 0;
-    const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
-    uint64_t t0 = pool_span_begin(eng.pool);
-    bool ok = seed_paint_ray(&eng.sim, o, d, eng.view.iso, radius, amount, eng.error, (int)sizeof eng.error);
-    pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
-    return ok ? 1 : 0;
-}
-
 /* The simulation as JSON: nx, ny, nz, boundary, every live parameter by its schema
  * key, seedMode (when known), seed and step. */
 API_EXPORT const char *eng_sim_info_json(void) {

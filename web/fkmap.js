@@ -10,13 +10,23 @@
   const W = 320, H = 300, PAD = { l: 34, r: 6, t: 6, b: 26 };
   const NS = 'http://www.w3.org/2000/svg';
   // Pearson, "Complex patterns in a simple system", Science 261:189 (1993), Fig. 3, and
-  // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): representative (F, k) of each class
-  // (approximate: read off the published maps).
+  // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): one representative (F, k) per class.
+  // Sources, per entry:
+  //   [G] Munafo's grid page mrob.com/pub/comp/xmorphia/F<F*1e4>/F<F*1e4>-k<k*1e4>.html,
+  //       whose "Categories" line names this class at this exact (F, k);
+  //   [C] an example (F, k) from the per-class sections of Munafo's pearson-classes.html,
+  //       as copied into public Gray-Scott explorers (GitHub tables citing that page),
+  //       not read on mrob.com itself;
+  //   unverified: no source found; value kept as first written.
+  // γ [G] F220-k510; η [G] F340-k630; κ [G] F620-k630; μ [G] F500-k650 (F460-k650 also
+  // μ); ρ [G] F980-k570; ε [G] F140-k550 ([C] also gives 0.018, 0.055); α, β, ζ, θ, ι, λ,
+  // ξ, π, σ [C] (θ also [G] at F460-k610 and F820-k590; ξ also [G] at F140-k430); δ
+  // unverified. ν (Munafo) is not listed: no example (F, k) found.
   const CLASSES = [
     ['α', 0.010, 0.047], ['β', 0.026, 0.051], ['γ', 0.022, 0.051], ['δ', 0.030, 0.055],
-    ['ε', 0.018, 0.055], ['ζ', 0.022, 0.061], ['η', 0.034, 0.063], ['θ', 0.038, 0.061],
-    ['ι', 0.046, 0.0594], ['κ', 0.050, 0.063], ['λ', 0.026, 0.061], ['μ', 0.058, 0.065],
-    ['ξ', 0.010, 0.041], ['π', 0.062, 0.061], ['ρ', 0.090, 0.059], ['σ', 0.090, 0.057],
+    ['ε', 0.014, 0.055], ['ζ', 0.022, 0.061], ['η', 0.034, 0.063], ['θ', 0.038, 0.061],
+    ['ι', 0.046, 0.0594], ['κ', 0.062, 0.063], ['λ', 0.026, 0.061], ['μ', 0.050, 0.065],
+    ['ξ', 0.010, 0.041], ['π', 0.062, 0.061], ['ρ', 0.098, 0.057], ['σ', 0.090, 0.057],
   ];
   const sx = (k) => PAD.l + ((k - K0) / (K1 - K0)) * (W - PAD.l - PAD.r);
   const sy = (F) => H - PAD.b - ((F - F0) / (F1 - F0)) * (H - PAD.t - PAD.b);

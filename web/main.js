@@ -531,6 +531,7 @@ function setRunning(on) {
   send({ type: 'run', on, ...(stopAt ? { stopAt } : {}) });
 }
 
+// Saves a buffer or a Blob as a file (every download of the page goes through here).
 function download(buffer, name, mime) {
   const url = URL.createObjectURL(new Blob([buffer], { type: mime }));
   const a = document.createElement('a');
@@ -539,8 +540,9 @@ function download(buffer, name, mime) {
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
+rd.download = download;
 
 function fileName(ext) {
   const i = rd.info;

@@ -39,16 +39,8 @@
     if (bad) rec.error = text;
   }
 
-  function download(blob, name) {
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 5000);
-  }
+  // The page's one download path (main.js).
+  const download = (blob, name) => rd.download(blob, name, blob.type);
 
   function baseName() {
     const i = rd.info;
