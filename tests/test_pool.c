@@ -523,11 +523,21 @@ static void test_idle_cpu(void **state) {
             pool_parallel_for(p, 0, 100000, 16, spin_body, &sum);
         }
         sleep_ms(50); /* let spinning workers fall asleep */
-        uint64_t c0 = plat_process_cpu_ns(), t0 = plat_now_ns();
-        sleep_ms(700);
-        uint64_t c1 = plat_process_cpu_ns(), t1 = plat_now_ns();
-        double frac = (double)(c1 - c0) / (double)(t1 - t0);
-        if (frac >= 0.05) fail_msg("idle pool (phase %d) used %.1f%% of a core", phase, frac * 100.0);
+        /* The smaller of two windows: a pool that spins burns CPU in both, while a load
+         * spike elsewhere on a shared machine (or the runtime's own threads in WASM)
+         * rarely hits both. */
+        double frac = 1.0;
+        for (int w = 0; w < 2; w++) {
+            uint64_t c0 = plat_process_cpu_ns(), t0 = plat_now_ns();
+            sleep_ms(700);
+            uint64_t c1 = plat_process_cpu_ns(), t1 = plat_now_ns();
+            double f = (double)(c1 - c0) / (double)(t1 - t0);
+            frac = f < frac ? f : frac;
+        }
+        if (frac >= 0.05) {
+            pool_destroy(p); /* so the later tests get their threads (WASM pre-starts a fixed number) */
+            fail_msg("idle pool (phase %d) used %.1f%% of a core", phase, frac * 100.0);
+        }
     }
     /* And it still works afterwards (workers wake up). */
     pool_set_active(p, MAX_T);
