@@ -513,10 +513,16 @@ static void test_set_active(void **state) {
 static void test_idle_cpu(void **state) {
     (void)state;
     if (plat_process_cpu_ns() == 0) skip(); /* unknown on this platform */
+    /* The process's own idle CPU before the pool exists (in WASM the runtime's threads,
+     * about 5% of a core under Node on this machine), measured as the pool is below. */
+    uint64_t b0 = plat_process_cpu_ns(), bt0 = plat_now_ns();
+    sleep_ms(700);
+    double base = (double)(plat_process_cpu_ns() - b0) / (double)(plat_now_ns() - bt0);
     pool_t *p = make_pool(MAX_T);
     _Atomic int64_t sum = 0;
     pool_parallel_for(p, 0, 100000, 16, spin_body, &sum);
-    /* All active, then 3 of 8 active (5 parked): both pauses burn < 5% of a core. */
+    /* All active, then 3 of 8 active (5 parked): both pauses burn < 5% of a core more
+     * than the process did before the pool. */
     for (int phase = 0; phase < 2; phase++) {
         if (phase == 1) {
             pool_set_active(p, 3);
@@ -534,9 +540,10 @@ static void test_idle_cpu(void **state) {
             double f = (double)(c1 - c0) / (double)(t1 - t0);
             frac = f < frac ? f : frac;
         }
-        if (frac >= 0.05) {
+        if (frac - base >= 0.05) {
             pool_destroy(p); /* so the later tests get their threads (WASM pre-starts a fixed number) */
-            fail_msg("idle pool (phase %d) used %.1f%% of a core", phase, frac * 100.0);
+            fail_msg("idle pool (phase %d) used %.1f%% of a core (the process without it: %.1f%%)", phase,
+                     frac * 100.0, base * 100.0);
         }
     }
     /* And it still works afterwards (workers wake up). */
