@@ -86,6 +86,14 @@ static schema_value_t value_of(const char *key, bool keep_in_force) {
     return schema_default(p);
 }
 
+/* A setting's staged value, else `in_force` (the view, brush and slice settings, which
+ * the engine keeps outside gs_params_t). */
+static double staged_or(const char *key, double in_force) {
+    const schema_param_t *p = schema_find(key);
+    int i = (int)(p - schema_at(0));
+    return eng.is_staged[i] ? eng.staged[i].d : in_force;
+}
+
 /* The reaction parameters for the next apply (live settings: staged, else as above). */
 static gs_params_t staged_params(bool keep_in_force) {
     gs_params_t gp = {0};
@@ -214,11 +222,9 @@ API_EXPORT int eng_sim_set_params(void) {
 API_EXPORT int eng_view_set(void) {
     const schema_param_t *iso = schema_find("iso");
     mc_desc_t v = eng.view;
-    int i = (int)(iso - schema_at(0));
-    if (eng.is_staged[i]) v.iso = (float)eng.staged[i].d;
-    const schema_param_t *sc = schema_find("scalar"), *cl = schema_find("close");
-    if (eng.is_staged[sc - schema_at(0)]) v.scalar = (int)eng.staged[sc - schema_at(0)].d;
-    if (eng.is_staged[cl - schema_at(0)]) v.close_boundary = eng.staged[cl - schema_at(0)].d != 0;
+    v.iso = (float)staged_or("iso", v.iso);
+    v.scalar = (int)staged_or("scalar", v.scalar);
+    v.close_boundary = staged_or("close", v.close_boundary) != 0;
     if (!(v.iso >= iso->min && v.iso <= iso->max)) {
         clear_staged();
         err_set(eng.error, sizeof eng.error, "iso = %g: must be in [%g, %g]", (double)v.iso, iso->min, iso->max);
@@ -597,10 +603,8 @@ static seed_brush_t eng_brush = {0, 0, SEED_BRUSH_SPHERE, SEED_TARGET_V};
 /* Applies the staged paint settings paintShape and paintTarget (unstaged ones keep
  * what is in force) to later eng_sim_paint_brush / eng_sim_paint_ray_brush calls. */
 API_EXPORT int eng_paint_set(void) {
-    const schema_param_t *sh = schema_find("paintShape"), *tg = schema_find("paintTarget");
-    int i = (int)(sh - schema_at(0)), j = (int)(tg - schema_at(0));
-    if (eng.is_staged[i]) eng_brush.shape = (seed_brush_shape_t)eng.staged[i].d;
-    if (eng.is_staged[j]) eng_brush.target = (seed_paint_target_t)eng.staged[j].d;
+    eng_brush.shape = (seed_brush_shape_t)staged_or("paintShape", eng_brush.shape);
+    eng_brush.target = (seed_paint_target_t)staged_or("paintTarget", eng_brush.target);
     clear_staged();
     return 1;
 }
@@ -664,11 +668,6 @@ static struct {
     size_t cap[3], bytes[3];
 } eng_sl;
 
-static double staged_or(const char *key, double in_force) {
-    const schema_param_t *p = schema_find(key);
-    int i = (int)(p - schema_at(0));
-    return eng.is_staged[i] ? eng.staged[i].d : in_force;
-}
 
 static void eng_slices_init(void) {
     for (int a = 0; a < 3; a++) {
