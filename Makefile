@@ -309,13 +309,13 @@ fuzz-run: $(FUZZ_DIR)/fuzz_rds $(FUZZ_DIR)/fuzz_rds_file $(NATIVE)/rdsim
 	$(FUZZ_DIR)/fuzz_rds_file $(FUZZ_RUN) $(FUZZ_DIR)/corpus_file
 
 # Every preset alive in 3D and distinct from every other: 5000 steps from its own start at
-# 48^3 and at the page's default 96^3 (tests/presets_check.py; about 3.5 min on 2 cores, so
-# not part of `make test`; tests/test_preset.c is the fast check). PRESETS_ARGS passes
-# options on, e.g. PRESETS_ARGS="--sizes 48 --only coral,worms".
+# 48^3 and at the page's default size (tests/test_presets_alive.py, about 3.5 min on 2 cores;
+# `make test` runs it too, and tests/test_preset.c is the fast check). This target runs it
+# alone; PRESETS_ARGS passes options on, e.g. PRESETS_ARGS="--sizes 48 --only coral,worms".
 PRESETS_ARGS ?=
 .PHONY: presets-check
 presets-check: $(NATIVE)/rdsim
-	$(PYTHON) tests/presets_check.py $(PRESETS_ARGS)
+	$(PYTHON) tests/test_presets_alive.py $(PRESETS_ARGS)
 
 # browser (issue 14): the page end to end in headless Chromium (SwiftShader) and Firefox
 # under Xvfb (llvmpipe) at 64^3, 128^3 and 256^3 with 2 threads, against rdsim natively

@@ -9,7 +9,7 @@
  * 3000 at 48^3, 64^3 and 96^3) and mitosis and worms grew flipping cells. dt = 0.9 keeps
  * the same PDE (the same F, k, Du, Dv) with 10% room: Du and Dv may grow 10% before
  * gs_dt_max refuses it (tests/test_preset.c checks that room and that no cell flips),
- * and every classic lives (tests/presets_check.py: 5000 steps at 48^3 and 96^3).
+ * and every classic lives (tests/test_presets_alive.py: 5000 steps at 48^3 and 96^3).
  * Where a 2D (F, k) does not give its pattern in 3D the entry says so and uses the
  * nearest point of the same class that does. Pearson's classes (Science 261, 1993, as
  * extended and mapped by Munafo, mrob.com/pub/comp/xmorphia/pearson-classes.html) are

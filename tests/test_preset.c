@@ -2,8 +2,8 @@
  * with room below the stability limit), and every preset, started its way, keeps a
  * living pattern at 32^3: finite, V far from uniform, not dying out, and free of the
  * explicit scheme's period-2 artefact (cells flipping every step). The slow check,
- * 5000 steps at 48^3 and 96^3 with distinctness, is tests/presets_check.py
- * (make presets-check). */
+ * 5000 steps at 48^3 and the page's default size with distinctness, is
+ * tests/test_presets_alive.py (in make test). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""presets_check: every preset is alive in 3D and looks different from every other.
+"""test_presets_alive: every preset is alive in 3D and looks different from every other.
 
-For each preset (rdsim --list-presets) and each size (default 48 and 96, the page's
-default), runs build/native/rdsim --preset NAME --size N --steps 5000 from the preset's
+For each preset (rdsim --list-presets) and each size (default 48 and the page's default
+size, read from rdsim --schema: 96 today), runs build/native/rdsim --preset NAME --size N --steps 5000 from the preset's
 own start, saves the state (.rds) and continues it 1 and 20 steps. From the files
 (read here, from the README's description of the format) it measures V:
 
@@ -27,12 +27,13 @@ Alive: range > 0.1, sd > 0.01 and 0 < phi < 1 (an isosurface exists), so V is ne
   (phi, 2*q50, 2*q99, 5*iface, sign(euler)*log10(1+|euler|)/2, (log10(move+1e-6)+6)/5)
 differs between every two presets by at least MIN_DIST (Euclidean) at each size.
 
-Usage: presets_check.py [--sizes 48,96] [--steps 5000] [--threads N] [--only a,b]
-       presets_check.py --params "--F 0.03 --k 0.06 ..." (measure one setting, no check)
-Ends with "N passed, N failed"; exit status 0 only when all passed. Slow (about
-0.5 min per preset at 96^3 on two cores): `make presets-check`, not part of `make test`.
+Usage: test_presets_alive.py [--sizes 48,96] [--steps 5000] [--threads N] [--only a,b]
+       test_presets_alive.py --params "--F 0.03 --k 0.06 ..." (measure one setting, no check)
+Ends with "N passed, N failed"; exit status 0 only when all passed. Slow (about 3.5 min on two cores): part of `make test` (tools/run_tests.sh runs tests/test_*.py);
+`make presets-check` runs it alone, PRESETS_ARGS passing options.
 """
 import argparse
+import json
 import math
 import os
 import struct
@@ -158,9 +159,15 @@ def line(name, f):
                                              f['blobs'], f['holes'], f['euler'], f['move'], f['flip'], f['secs']))
 
 
+def page_default_size():
+    """The page's default grid size: the schema's (engine/schema.c owns it)."""
+    doc = json.loads(rdsim(['--schema']))
+    return int(next(p for p in doc['params'] if p['key'] == 'size')['default'])
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--sizes', default='48,96')
+    ap.add_argument('--sizes', default='48,%d' % page_default_size())
     ap.add_argument('--steps', type=int, default=5000)
     ap.add_argument('--threads', type=int, default=os.cpu_count() or 2)
     ap.add_argument('--only', default='')
