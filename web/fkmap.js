@@ -10,24 +10,39 @@
   const W = 320, H = 300, PAD = { l: 34, r: 6, t: 6, b: 26 };
   const NS = 'http://www.w3.org/2000/svg';
   // Pearson, "Complex patterns in a simple system", Science 261:189 (1993), Fig. 3, and
-  // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): one representative (F, k) per class.
-  // Sources, per entry:
-  //   [G] Munafo's grid page mrob.com/pub/comp/xmorphia/F<F*1e4>/F<F*1e4>-k<k*1e4>.html,
-  //       whose "Categories" line names this class at this exact (F, k);
-  //   [C] an example (F, k) from the per-class sections of Munafo's pearson-classes.html,
-  //       as copied into public Gray-Scott explorers (GitHub tables citing that page),
-  //       not read on mrob.com itself;
-  //   unverified: no source found; value kept as first written.
-  // γ [G] F220-k510; η [G] F340-k630; κ [G] F620-k630; μ [G] F500-k650 (F460-k650 also
-  // μ); ρ [G] F980-k570; ε [G] F140-k550 ([C] also gives 0.018, 0.055); α, β, ζ, θ, ι, λ,
-  // ξ, π, σ [C] (θ also [G] at F460-k610 and F820-k590; ξ also [G] at F140-k430); δ
-  // unverified. ν (Munafo) is not listed: no example (F, k) found.
-  const CLASSES = [
-    ['α', 0.010, 0.047], ['β', 0.026, 0.051], ['γ', 0.022, 0.051], ['δ', 0.030, 0.055],
-    ['ε', 0.014, 0.055], ['ζ', 0.022, 0.061], ['η', 0.034, 0.063], ['θ', 0.038, 0.061],
-    ['ι', 0.046, 0.0594], ['κ', 0.062, 0.063], ['λ', 0.026, 0.061], ['μ', 0.050, 0.065],
-    ['ξ', 0.010, 0.041], ['π', 0.062, 0.061], ['ρ', 0.098, 0.057], ['σ', 0.090, 0.057],
+  // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): one representative (F, k) per class,
+  // each with where it comes from and how directly (shown on hover):
+  //   first-hand: Munafo's own page for that grid point, mrob.com/pub/comp/xmorphia/<page>,
+  //     whose "Categories" line names the class at exactly this (F, k);
+  //   second-hand: the class table of soilstack/react_diffuse (systems.py, entries named
+  //     "<class>_left"/"_right"), copied from Munafo's pearson-classes.html; not read on mrob.com;
+  //   unverified: no source found that names the class at this (F, k).
+  // Where both exist the first-hand point is drawn: θ and ξ moved there from the table's
+  // (0.038, 0.061) and (0.010, 0.041). Ready's Patterns/Gray-Scott/Pearson1993.vti puts
+  // Pearson's own θ (his Fig. 2) at F 0.04, k 0.06.
+  const MX = 'mrob.com/pub/comp/xmorphia/';
+  const SOIL = 'soilstack/react_diffuse systems.py, from ' + MX + 'pearson-classes.html';
+  const CLASSES = [ // [name, F, k, status, source]
+    ['α', 0.010, 0.047, 'second-hand', SOIL + ' ("alpha_left")'],
+    ['β', 0.026, 0.051, 'second-hand', SOIL + ' ("beta_right")'],
+    ['γ', 0.022, 0.051, 'first-hand', MX + 'F220/F220-k510.html'],
+    ['δ', 0.030, 0.055, 'second-hand', SOIL + ' ("delta_left"; its "delta_right" is F 0.042, k 0.059)'],
+    ['ε', 0.014, 0.055, 'first-hand', MX + 'F140/F140-k550.html'],
+    ['ζ', 0.022, 0.061, 'second-hand', SOIL + ' ("zeta_left")'],
+    ['η', 0.034, 0.063, 'first-hand', MX + 'F340/F340-k630.html'],
+    ['θ', 0.046, 0.061, 'first-hand', MX + 'F460/F460-k610.html (also F820-k590)'],
+    ['ι', 0.046, 0.0594, 'first-hand', MX + 'F460/F460-k590.html (the page for k 0.0594)'],
+    ['κ', 0.062, 0.063, 'first-hand', MX + 'F620/F620-k630.html'],
+    ['λ', 0.026, 0.061, 'second-hand', SOIL + ' ("lambda_left")'],
+    ['μ', 0.050, 0.065, 'first-hand', MX + 'F500/F500-k650.html (also F460-k650)'],
+    ['ν', 0.070, 0.065, 'first-hand', MX + 'F700/F700-k650.html'],
+    ['ξ', 0.010, 0.035, 'first-hand', MX + 'F100/F100-k350.html (also F140-k430)'],
+    ['π', 0.062, 0.061, 'first-hand', MX + 'F620/F620-k610.html ("borderline")'],
+    ['ρ', 0.098, 0.057, 'first-hand', MX + 'F980/F980-k570.html (also F900-k590)'],
+    ['σ', 0.090, 0.057, 'unverified', 'no page or attributable table names σ here; west of ρ, whose bubbles ' +
+      'at F 0.09 span k 0.0583..0.0600 (' + MX + 'F900/F900-k590.html)'],
   ];
+  const MUNAFO = new Set(['ν', 'ξ', 'π', 'ρ', 'σ']); // the classes Munafo added to Pearson's
   const sx = (k) => PAD.l + ((k - K0) / (K1 - K0)) * (W - PAD.l - PAD.r);
   const sy = (F) => H - PAD.b - ((F - F0) / (F1 - F0)) * (H - PAD.t - PAD.b);
   const kOf = (x) => K0 + ((x - PAD.l) / (W - PAD.l - PAD.r)) * (K1 - K0);
@@ -58,11 +73,11 @@
       if (k >= K0 && k <= K1) pts.push(`${sx(k).toFixed(1)},${sy(F).toFixed(1)}`);
     }
     svg.append(el('polyline', { class: 'fk-saddle', points: pts.join(' ') }));
-    for (const [name, F, k] of CLASSES) {
-      const g = el('g', { class: 'fk-class' });
+    for (const [name, F, k, status, source] of CLASSES) { // filled: first-hand; hollow: not
+      const g = el('g', { class: `fk-class ${status}`, 'data-name': name, 'data-status': status });
       g.append(el('circle', { cx: sx(k), cy: sy(F), r: 2 }));
-      g.append(el('text', { x: sx(k) + 3, y: sy(F) - 3 }, name));
-      g.append(el('title', {}, `Pearson/Munafo class ${name}: F ${F}, k ${k}`));
+      g.append(el('text', { x: sx(k) + 3, y: sy(F) - 3 }, status === 'unverified' ? `${name}?` : name));
+      g.append(el('title', {}, `${MUNAFO.has(name) ? 'Munafo' : 'Pearson'} class ${name}: F ${F}, k ${k} (${status}: ${source})`));
       svg.append(g);
     }
     for (const p of window.rd.presets) {

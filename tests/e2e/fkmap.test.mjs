@@ -19,7 +19,14 @@ test(`${BROWSER}: the F–k map marks the presets, follows F, and a click sets F
   assert.deepEqual(labels.map((l) => l[0]), SCHEMA.presets.map((p) => p.name), 'one mark per preset');
   assert.deepEqual(labels.map((l) => l[1]), SCHEMA.presets.map((p) => p.name), 'each labelled with its name');
   assert.ok(await page.$eval('#fkmap .caption', (c) => /Pearson/.test(c.textContent) && /xmorphia/.test(c.textContent)));
-  assert.ok((await page.$$('#fkmap-svg .fk-class')).length >= 12, "Pearson's classes are marked");
+  const classes = await page.$$eval('#fkmap-svg .fk-class', (gs) => gs.map((g) => ({
+    name: g.dataset.name, status: g.dataset.status, label: g.querySelector('text').textContent, title: g.querySelector('title').textContent })));
+  assert.ok(classes.length >= 12, "Pearson's classes are marked");
+  for (const c of classes) { // hovering a class mark tells where its (F, k) comes from, and how directly
+    assert.match(c.title, new RegExp(`class ${c.name}: F [0-9.]+, k [0-9.]+ \\(${c.status}: .{12,}\\)$`), `${c.name}'s hover names its source`);
+    assert.ok(['first-hand', 'second-hand', 'unverified'].includes(c.status), `${c.name}: ${c.status}`);
+    assert.equal(c.label, c.status === 'unverified' ? `${c.name}?` : c.name, `${c.name}'s label shows whether it is verified`);
+  }
 
   // the ring follows a change of F made with the slider
   const before = await page.evaluate(() => window.rd.fkmap.cy);
