@@ -22,20 +22,11 @@
 #include "meshio.h"
 #include "plat.h"
 #include "pool.h"
-
-static pool_t *g_pool;
+#include "pool_fixture.h"
 
 static int setup(void **state) {
     (void)state;
-    char err[256];
-    pool_desc_t d = {3};
-    g_pool = pool_create(&d, err, sizeof err);
-    return g_pool ? 0 : -1;
-}
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(3);
 }
 
 static void mesh(mc_mesher_t *m, pool_t *pool, grid_t g, const float *v, float iso, int close) {
@@ -167,5 +158,5 @@ int main(void) {
         cmocka_unit_test(exports_have_no_zero_area_triangles),
         cmocka_unit_test(weld_leaves_distinct_vertices),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }

@@ -21,23 +21,13 @@
 #include "mc_fields.h"
 #include "mesh.h"
 #include "pool.h"
+#include "pool_fixture.h"
 
 enum { MAX_T = 8 };
 
-static pool_t *g_pool;
-
 static int setup(void **state) {
     (void)state;
-    pool_desc_t d = {MAX_T};
-    char err[128];
-    g_pool = pool_create(&d, err, sizeof err);
-    return g_pool ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(MAX_T);
 }
 
 static void test_levels(void **state) {
@@ -158,5 +148,5 @@ int main(void) {
         cmocka_unit_test(test_sphere_same_place),
         cmocka_unit_test(test_threads_same_bytes),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }

@@ -17,21 +17,12 @@
 
 #include "mc_fields.h"
 #include "pool.h"
+#include "pool_fixture.h"
 #include "slice.h"
-
-static pool_t *g_pool;
 
 static int setup(void **state) {
     (void)state;
-    char err[256];
-    pool_desc_t d = {3};
-    g_pool = pool_create(&d, err, sizeof err);
-    return g_pool ? 0 : -1;
-}
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(3);
 }
 
 /* A field whose value names its sample: its linear index (mcf_index; every grid here
@@ -152,5 +143,5 @@ int main(void) {
         cmocka_unit_test(large_planes_are_deterministic),
         cmocka_unit_test(positions_and_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }
