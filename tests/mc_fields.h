@@ -1,11 +1,13 @@
-/* mc_fields: analytic and random test volumes for marching cubes, shared by
- * tests/test_mc.c and bench/bench_mc.c, plus mesh checks (hash, edge census).
- * Header-only (static inline functions); the callers own every buffer. */
+/* mc_fields: test volumes (analytic, random, and any field given as a function of
+ * the sample) shared by the cmocka tests and bench/bench_mc.c, plus mesh checks
+ * (hash, edge census, closed surface). Header-only (static inline functions); the
+ * callers own every buffer. */
 #ifndef MC_FIELDS_H
 #define MC_FIELDS_H
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,14 +33,34 @@ static inline void mcf_gyroid(grid_t g, double periods, float *v) {
     }
 }
 
-/* v = r - |p - c|: inside (v >= 0) is the ball of radius r around c. */
-static inline void mcf_sphere(grid_t g, double cx, double cy, double cz, double r, float *v) {
+/* A buffer for one field of g (uninitialised); NULL if it could not allocate. */
+static inline float *mcf_alloc(grid_t g) { return malloc(grid_count(g) * sizeof(float)); }
+
+/* v at sample (x, y, z) = fn(x, y, z, ctx), for every sample of g. */
+typedef float (*mcf_fn_t)(int x, int y, int z, const void *ctx);
+static inline void mcf_fill(grid_t g, mcf_fn_t fn, const void *ctx, float *v) {
     for (int z = 0; z < g.nz; z++)
         for (int y = 0; y < g.ny; y++)
-            for (int x = 0; x < g.nx; x++) {
-                double dx = x - cx, dy = y - cy, dz = z - cz;
-                v[grid_index(g, x, y, z)] = (float)(r - sqrt(dx * dx + dy * dy + dz * dz));
-            }
+            for (int x = 0; x < g.nx; x++) v[grid_index(g, x, y, z)] = fn(x, y, z, ctx);
+}
+
+/* v = r - |p - c|: inside (v >= 0) is the ball of radius r around c. */
+typedef struct mcf_ball_t {
+    double cx, cy, cz, r;
+} mcf_ball_t;
+static inline float mcf_ball_at(int x, int y, int z, const void *ctx) {
+    const mcf_ball_t *b = ctx;
+    double dx = x - b->cx, dy = y - b->cy, dz = z - b->cz;
+    return (float)(b->r - sqrt(dx * dx + dy * dy + dz * dz));
+}
+static inline void mcf_sphere(grid_t g, double cx, double cy, double cz, double r, float *v) {
+    mcf_fill(g, mcf_ball_at, &(mcf_ball_t){cx, cy, cz, r}, v);
+}
+
+/* v = scale * (the sample's linear index): every sample of a field below 2^24 samples
+ * has its own value, exactly, so a copy of any sample says which one it copied. */
+static inline void mcf_index(grid_t g, float scale, float *v) {
+    for (size_t i = 0; i < grid_count(g); i++) v[i] = scale * (float)i;
 }
 
 /* Gray-Scott-like "spots" on a periodic grid: count Gaussian bumps of height 0.4
@@ -132,6 +154,26 @@ static inline int mcf_census(const uint32_t *idx, size_t ntri, size_t nv, mcf_ce
     for (size_t i = 0; i < nv; i++) out->unused += !used[i];
     free(und), free(dir), free(used);
     return 1;
+}
+
+/* Whether an indexed mesh is a closed surface: it has triangles, and mcf_census finds
+ * no open, nonmanifold or misoriented edge, no unused vertex and no degenerate
+ * triangle. If not (or if the census could not allocate), prints what it found to
+ * stderr. */
+static inline int mcf_closed(const uint32_t *idx, size_t ntri, size_t nv) {
+    mcf_census_t c;
+    if (!ntri) {
+        fprintf(stderr, "census: no triangles\n");
+        return 0;
+    }
+    if (!mcf_census(idx, ntri, nv, &c)) {
+        fprintf(stderr, "census: out of memory\n");
+        return 0;
+    }
+    if (!c.open && !c.nonmanifold && !c.misoriented && !c.unused && !c.degenerate) return 1;
+    fprintf(stderr, "census of %zu triangles, %zu vertices: open %zu nonmanifold %zu misoriented %zu unused %zu degenerate %zu\n",
+            ntri, nv, c.open, c.nonmanifold, c.misoriented, c.unused, c.degenerate);
+    return 0;
 }
 
 /* Area and enclosed (signed, divergence theorem) volume of a float mesh. */

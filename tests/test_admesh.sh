@@ -7,18 +7,10 @@
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 # RDSIM overrides the binary (default build/native/rdsim).
 set -u
-cd "$(dirname "$0")/.."
-NATIVE=${RDSIM:-build/native/rdsim}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/lib.sh"
 if ! command -v admesh >/dev/null; then
-    echo "FAIL admesh is not installed (bash tools/setup.sh installs it)"
-    echo "0 passed, 1 failed"
-    exit 1
+    bad "admesh is not installed (bash tools/setup.sh installs it)"
+    finish
 fi
 # field NAME: the number admesh prints after "NAME :" (the first column: as read)
 field() { sed -n "s/^$1 *: *\([0-9]*\).*/\1/p" "$TMP/report" | head -1; }
@@ -75,5 +67,4 @@ done
 admesh "$TMP/open.stl" >"$TMP/report" 2>&1
 [ "$(field "Facets with 1 disconnected edge")" -gt 0 ] && ok "periodic without --mesh-close: open at the box faces" ||
     bad "periodic without --mesh-close should be open"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -11,16 +11,7 @@
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
 # RDSIM overrides the binary (default build/native/rdsim, as make test builds it).
 set -u
-cd "$(dirname "$0")/.."
-NATIVE=${RDSIM:-build/native/rdsim}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-native() { "$NATIVE" "$@"; }
-hash_of() { native "$@" --hash 2>&1 | sed -n 's/^state_hash \([0-9a-f]\{16\}\)$/\1/p' | tail -1; }
+. "$(dirname "$0")/lib.sh"
 # expect RC TEXT ARGS...: exit status RC and TEXT in stderr
 expect() {
     local want_rc=$1 want=$2
@@ -36,7 +27,7 @@ expect() {
 # put_bytes FILE OFFSET OCTAL-ESCAPES: overwrite bytes in place
 put_bytes() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
 
-[ -x "$NATIVE" ] || { echo "missing $NATIVE (make native)"; echo "0 passed, 1 failed"; exit 1; }
+need_native
 NATIVE=$(realpath "$NATIVE")
 
 # ---- 1. --load: sizes checked before allocating ----
@@ -72,7 +63,7 @@ native --load "$TMP/step.rds" --steps 0 >/dev/null 2>"$TMP/err" && ok "step coun
 # ---- 2. atomic --save / --mesh ----
 mkdir "$TMP/out"
 native --size 8 --steps 3 --save "$TMP/out/a.rds" --mesh "$TMP/out/a.ply" >/dev/null
-h8=$(hash_of --load "$TMP/out/a.rds" --steps 0)
+h8=$(hash_of native --load "$TMP/out/a.rds" --steps 0)
 cp "$TMP/out/a.ply" "$TMP/a.ply.before"
 # a full disk: a 16 KiB file size limit; the 32^3 state (262 KB) and its mesh do not fit
 (ulimit -f 16; trap '' XFSZ; exec "$NATIVE" --size 32 --steps 3 --save "$TMP/out/a.rds" --mesh "$TMP/out/a.ply") \
@@ -82,7 +73,7 @@ rc=$?
     ok "full disk: --save fails with the reason" || bad "full disk --save: rc $rc, $(cat "$TMP/err")"
 grep -qF -- "--mesh: cannot write $TMP/out/a.ply: File too large" "$TMP/err" &&
     ok "full disk: --mesh fails with the reason" || bad "full disk --mesh: $(cat "$TMP/err")"
-[ "$(hash_of --load "$TMP/out/a.rds" --steps 0)" = "$h8" ] && ok "full disk: the previous state file is intact" ||
+[ "$(hash_of native --load "$TMP/out/a.rds" --steps 0)" = "$h8" ] && ok "full disk: the previous state file is intact" ||
     bad "the previous state file changed"
 cmp -s "$TMP/out/a.ply" "$TMP/a.ply.before" && ok "full disk: the previous mesh is intact" || bad "the previous mesh changed"
 left=$(ls -A "$TMP/out" | tr '\n' ' ')
@@ -103,13 +94,13 @@ rm "$TMP/out/link.ply"
 cmp -s "$TMP/out/a.ply" "$TMP/a.ply.before" && ok "refused runs left the mesh alone" || bad "a refused run wrote"
 
 # ---- 3. one number grammar ----
-h10=$(hash_of --size 16 --steps 5 --seed 10)
-h010=$(hash_of --size 16 --steps 5 --seed 010)
-h8s=$(hash_of --size 16 --steps 5 --seed 8)
+h10=$(hash_of native --size 16 --steps 5 --seed 10)
+h010=$(hash_of native --size 16 --steps 5 --seed 010)
+h8s=$(hash_of native --size 16 --steps 5 --seed 8)
 [ -n "$h10" ] && [ "$h010" = "$h10" ] && [ "$h010" != "$h8s" ] && ok "--seed 010 is decimal 10 (as the page reads it)" ||
     bad "--seed 010: $h010, 10: $h10, 8: $h8s"
-[ "$(hash_of --size 016 --steps 5 --seed 10)" = "$h10" ] && ok "--size 016 is 16" || bad "--size 016"
-hmax=$(hash_of --size 8 --steps 1 --seed 18446744073709551615)
+[ "$(hash_of native --size 016 --steps 5 --seed 10)" = "$h10" ] && ok "--size 016 is 16" || bad "--size 016"
+hmax=$(hash_of native --size 8 --steps 1 --seed 18446744073709551615)
 [ -n "$hmax" ] && ok "--seed 2^64-1 accepted" || bad "--seed 2^64-1 refused"
 seedr="must be a decimal integer 0..18446744073709551615"
 expect 2 "--seed  -1: $seedr" --seed " -1"
@@ -123,7 +114,7 @@ dimsr="must be X,Y,Z: three integers 8..512"
 for d in ",8,8,8" "8,8,8," "8,,8" "8, 8,8" "8,8,8,8" " 8,8,8" "8,8,+8" "8,8,08a"; do
     expect 2 "--dims $d: $dimsr" --dims "$d"
 done
-[ "$(hash_of --dims 16,16,016 --steps 5 --seed 10)" = "$h10" ] && ok "--dims 16,16,016 = --size 16" || bad "--dims 016"
+[ "$(hash_of native --dims 16,16,016 --steps 5 --seed 10)" = "$h10" ] && ok "--dims 16,16,016 = --size 16" || bad "--dims 016"
 expect 2 "--size 16 : must be 8..512" --size "16 "
 expect 2 "--threads 2x: must be an integer 1..64" --threads 2x
 expect 2 "--threads +2: must be an integer 1..64" --threads +2
@@ -135,19 +126,18 @@ for v in " 0.03" "0.03 " "+0.03" "1e" "inf" "nan" "0x1p-5" "0,03" "1e39"; do
 done
 expect 2 "--iso -inf: must be a finite decimal number" --iso -inf
 expect 2 "F = -0.1" --F -0.1 # a number, out of range: the parameter check says so
-[ "$(hash_of --size 16 --steps 5 --seed 10 --F .035 --k 0.0640)" = "$(hash_of --size 16 --steps 5 --seed 10)" ] &&
+[ "$(hash_of native --size 16 --steps 5 --seed 10 --F .035 --k 0.0640)" = "$(hash_of native --size 16 --steps 5 --seed 10)" ] &&
     ok "--F .035 --k 0.0640 = the preset's 0.035, 0.064" || bad "--F .035"
 # longer than 63 characters: refused as too long, never cut to the first 63
 z62=$(printf '0%.0s' $(seq 62))
-[ "$(hash_of --size "${z62}8" --steps 5 --seed 10)" = "$(hash_of --size 8 --steps 5 --seed 10)" ] &&
+[ "$(hash_of native --size "${z62}8" --steps 5 --seed 10)" = "$(hash_of native --size 8 --steps 5 --seed 10)" ] &&
     ok "a 63-character --size (zeros, then 8) is 8" || bad "63 characters refused"
 expect 2 "too long (64 characters, at most 63); must be 8..512" --size "0${z62}8"
 expect 2 "too long (65 characters, at most 63)" --seed "00${z62}1"
 z59=$(printf '0%.0s' $(seq 59))
-[ "$(hash_of --dims "8,8,${z59:1}8" --steps 5 --seed 10)" = "$(hash_of --size 8 --steps 5 --seed 10)" ] &&
+[ "$(hash_of native --dims "8,8,${z59:1}8" --steps 5 --seed 10)" = "$(hash_of native --size 8 --steps 5 --seed 10)" ] &&
     ok "a 63-character --dims is read whole" || bad "63-character --dims"
 expect 2 "too long (64 characters, at most 63)" --dims "8,8,${z59}8"
 expect 2 "too long (66 characters, at most 63)" --F "0.${z62}35"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

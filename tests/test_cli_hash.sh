@@ -3,22 +3,14 @@
 # the WASM build under Node (build/wasm/rdsim.js) must print the same state_hash
 # for the same run; --save/--load continues a run exactly; bad options exit 2.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
+# RDSIM overrides the native binary (default build/native/rdsim).
 set -u
-cd "$(dirname "$0")/.."
-NATIVE=build/native/rdsim
+. "$(dirname "$0")/lib.sh"
 WASM=build/wasm/rdsim.js
 export NODE_PATH=/usr/share/nodejs
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-hash_of() { "$@" --hash 2>&1 | sed -n 's/^state_hash \([0-9a-f]\{16\}\)$/\1/p' | tail -1; }
-native() { "$NATIVE" "$@"; }
 wasm() { node --no-experimental-fetch "$WASM" "$@"; }
 
-[ -x "$NATIVE" ] || { echo "missing $NATIVE (make native)"; echo "0 passed, 1 failed"; exit 1; }
+need_native
 
 # 1. thread counts
 ref=$(hash_of native --size 24 --steps 30 --seed 7 --threads 1)
@@ -90,5 +82,4 @@ else
     bad "--json: $line"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

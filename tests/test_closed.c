@@ -22,20 +22,11 @@
 #include "meshio.h"
 #include "plat.h"
 #include "pool.h"
-
-static pool_t *g_pool;
+#include "pool_fixture.h"
 
 static int setup(void **state) {
     (void)state;
-    char err[256];
-    pool_desc_t d = {3};
-    g_pool = pool_create(&d, err, sizeof err);
-    return g_pool ? 0 : -1;
-}
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(3);
 }
 
 static void mesh(mc_mesher_t *m, pool_t *pool, grid_t g, const float *v, float iso, int close) {
@@ -44,19 +35,6 @@ static void mesh(mc_mesher_t *m, pool_t *pool, grid_t g, const float *v, float i
     bool ok = mc_mesh(m, pool, g, v, NULL, NULL, &d, err, sizeof err);
     if (!ok) fprintf(stderr, "mc_mesh: %s\n", err);
     assert_true(ok);
-}
-
-static void expect_closed(const uint32_t *idx, uint32_t nt, uint32_t nv) {
-    mcf_census_t c;
-    assert_true(mcf_census(idx, nt, nv, &c));
-    if (c.open || c.nonmanifold || c.misoriented || c.degenerate)
-        fprintf(stderr, "census: open %zu nonmanifold %zu misoriented %zu degenerate %zu of %u\n", c.open,
-                c.nonmanifold, c.misoriented, c.degenerate, nt);
-    assert_true(nt > 0);
-    assert_int_equal(c.open, 0);
-    assert_int_equal(c.nonmanifold, 0);
-    assert_int_equal(c.misoriented, 0);
-    assert_int_equal(c.degenerate, 0);
 }
 
 /* Triangles with two corners at one float position (zero area). */
@@ -77,7 +55,7 @@ static void periodic_closes(void **state) {
     const int dims[][3] = {{40, 40, 40}, {33, 17, 48}, {48, 36, 20}};
     for (int c = 0; c < 3; c++) {
         grid_t g = {dims[c][0], dims[c][1], dims[c][2], GRID_PERIODIC};
-        float *v = malloc(grid_count(g) * sizeof *v);
+        float *v = mcf_alloc(g);
         assert_non_null(v);
         mcf_spots(g, 7 + (uint64_t)c, 24, 2.5, v);
         mc_mesher_t *m = mc_mesher_create();
@@ -86,7 +64,7 @@ static void periodic_closes(void **state) {
         assert_true(mcf_census(mc_indices(m), mc_triangle_count(m), mc_vertex_count(m), &open));
         assert_true(open.open > 0); /* spots are cut by the box faces */
         mesh(m, g_pool, g, v, 0.1f, 1);
-        expect_closed(mc_indices(m), mc_triangle_count(m), mc_vertex_count(m));
+        assert_true(mcf_closed(mc_indices(m), mc_triangle_count(m), mc_vertex_count(m)));
         const float *P = mc_positions(m);
         const int n[3] = {g.nx, g.ny, g.nz};
         for (uint32_t i = 0; i < 3 * mc_vertex_count(m); i++) assert_true(P[i] >= 0.0f && P[i] <= (float)n[i % 3]);
@@ -108,6 +86,16 @@ static void periodic_closes(void **state) {
     }
 }
 
+/* 1 inside a box-crossing slab and a ball, 0 outside (the field tests/test_admesh.sh
+ * writes as a state file): with iso 1 every inside sample is exactly at iso (t = 0 on
+ * every crossed edge). */
+static float slab_and_ball(int x, int y, int z, const void *ctx) {
+    (void)ctx;
+    double dx = x - 11.3, dy = y - 9.6, dz = z - 10.2;
+    bool in = dx * dx + dy * dy + dz * dz < 30.0 || (y >= 3 && y <= 5);
+    return in ? 1.0f : 0.0f;
+}
+
 /* A field exactly at the isovalue on samples (V = iso there, as a painted V clamped
  * to 1 is): edges leaving such a sample all put their vertex on it, so the raw mesh
  * has zero-area triangles; the export welds them away and stays closed, on periodic
@@ -116,17 +104,9 @@ static void exports_have_no_zero_area_triangles(void **state) {
     (void)state;
     for (int b = 0; b < 2; b++) {
         grid_t g = {24, 20, 22, b ? GRID_ZEROFLUX : GRID_PERIODIC};
-        float *v = malloc(grid_count(g) * sizeof *v);
+        float *v = mcf_alloc(g);
         assert_non_null(v);
-        /* 1 inside a box-crossing slab and a ball, 0 outside, iso 1: every inside sample is
-         * exactly at iso (t = 0 on every crossed edge) */
-        for (int z = 0; z < g.nz; z++)
-            for (int y = 0; y < g.ny; y++)
-                for (int x = 0; x < g.nx; x++) {
-                    double dx = x - 11.3, dy = y - 9.6, dz = z - 10.2;
-                    bool in = dx * dx + dy * dy + dz * dz < 30.0 || (y >= 3 && y <= 5);
-                    v[grid_index(g, x, y, z)] = in ? 1.0f : 0.0f;
-                }
+        mcf_fill(g, slab_and_ball, NULL, v);
         mc_mesher_t *m = mc_mesher_create();
         mesh(m, g_pool, g, v, 1.0f, 1);
         uint32_t raw_nt = mc_triangle_count(m), raw_nv = mc_vertex_count(m);
@@ -136,7 +116,7 @@ static void exports_have_no_zero_area_triangles(void **state) {
         assert_int_equal(meshio_weld(&in, &out, &owned), 1);
         assert_true(out.vertex_count < raw_nv && out.triangle_count < raw_nt);
         assert_int_equal(zero_area(out.positions, out.indices, out.triangle_count), 0);
-        expect_closed(out.indices, out.triangle_count, out.vertex_count);
+        assert_true(mcf_closed(out.indices, out.triangle_count, out.vertex_count));
         /* no two vertices left at one position */
         for (uint32_t i = 0; i < out.vertex_count; i++)
             for (uint32_t j = i + 1; j < out.vertex_count; j++)
@@ -158,7 +138,7 @@ static void exports_have_no_zero_area_triangles(void **state) {
 static void weld_leaves_distinct_vertices(void **state) {
     (void)state;
     grid_t g = {32, 32, 32, GRID_ZEROFLUX};
-    float *v = malloc(grid_count(g) * sizeof *v);
+    float *v = mcf_alloc(g);
     assert_non_null(v);
     mcf_sphere(g, 15.3, 16.1, 15.7, 9.2, v);
     mc_mesher_t *m = mc_mesher_create();
@@ -178,5 +158,5 @@ int main(void) {
         cmocka_unit_test(exports_have_no_zero_area_triangles),
         cmocka_unit_test(weld_leaves_distinct_vertices),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }

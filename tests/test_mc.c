@@ -26,24 +26,13 @@
 #include "mc_tables.h"
 #include "mesh.h"
 #include "pool.h"
+#include "pool_fixture.h"
 
 enum { MAX_T = 8 }; /* WASM tests: PTHREAD_POOL_SIZE=9 threads in all */
 
-static pool_t *g_pool;
-
 static int setup(void **state) {
     (void)state;
-    pool_desc_t d = {MAX_T};
-    char err[128];
-    g_pool = pool_create(&d, err, sizeof err);
-    if (!g_pool) fprintf(stderr, "pool_create: %s\n", err);
-    return g_pool ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(MAX_T);
 }
 
 /* A field with its chunk ranges. */
@@ -689,5 +678,5 @@ int main(void) {
         cmocka_unit_test(test_arena_same_result),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }

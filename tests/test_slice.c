@@ -15,31 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_fields.h"
 #include "pool.h"
+#include "pool_fixture.h"
 #include "slice.h"
-
-static pool_t *g_pool;
 
 static int setup(void **state) {
     (void)state;
-    char err[256];
-    pool_desc_t d = {3};
-    g_pool = pool_create(&d, err, sizeof err);
-    return g_pool ? 0 : -1;
-}
-static int teardown(void **state) {
-    (void)state;
-    pool_destroy(g_pool);
-    return 0;
+    return pool_fixture_open(3);
 }
 
-/* A field whose value names its sample: x + 1000 y + 1e6 z (exact in float up to 16M). */
+/* A field whose value names its sample: its linear index (mcf_index; every grid here
+ * is below 2^24 samples, so no two samples share a value). */
 static float *named_field(grid_t g) {
-    float *f = malloc(grid_count(g) * sizeof *f);
+    float *f = mcf_alloc(g);
     assert_non_null(f);
-    for (int z = 0; z < g.nz; z++)
-        for (int y = 0; y < g.ny; y++)
-            for (int x = 0; x < g.nx; x++) f[grid_index(g, x, y, z)] = (float)(x + 1000 * y + 1000000 * z);
+    mcf_index(g, 1.0f, f);
     return f;
 }
 
@@ -152,5 +143,5 @@ int main(void) {
         cmocka_unit_test(large_planes_are_deterministic),
         cmocka_unit_test(positions_and_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }
