@@ -6,22 +6,9 @@ fields, exact size, the stored hash and the printed state_hash. Ends with
 import os
 import struct
 import subprocess
-import sys
 import tempfile
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-RDSIM = os.path.join(ROOT, 'build', 'native', 'rdsim')
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        print('ok   ' + what)
-    else:
-        failed += 1
-        print('FAIL ' + what)
+from checks import RDSIM, check, finish  # tests/checks.py
 
 
 def fnv(data, h=0xcbf29ce484222325):
@@ -69,5 +56,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check(h == stored, 'stored hash = README algorithm (%016x)' % h)
         check(out.stdout.strip().splitlines()[-1] == 'state_hash %016x' % h, 'printed state_hash = README algorithm')
 
-print('%d passed, %d failed' % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

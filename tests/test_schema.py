@@ -6,24 +6,10 @@ and the schema's own "expect" text, and a setting given on the command line chan
 the state hash as the same value given through --preset does. The presets in the
 document are rdsim's (--list-presets). Ends with "N passed, N failed"."""
 import json
-import os
 import re
 import subprocess
-import sys
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-RDSIM = os.path.join(ROOT, 'build', 'native', 'rdsim')
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        print('ok   ' + what)
-    else:
-        failed += 1
-        print('FAIL ' + what)
+from checks import RDSIM, check, finish  # tests/checks.py
 
 
 def rdsim(*args):
@@ -91,5 +77,4 @@ check(state_hash() == state_hash('--preset', doc['presets'][0]['name']), 'the de
 check(rdsim('--size', str(size['min'] - 1)).returncode == 2 and rdsim('--size', str(size['max'] + 1)).returncode == 2,
       '--size outside [%d, %d] refused' % (size['min'], size['max']))
 
-print('%d passed, %d failed' % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()
