@@ -634,16 +634,16 @@ API_EXPORT int eng_sim_paint_ray_brush(float ox, float oy, float oz, float dx, f
 }
 
 /* The statistics of the state now (stats.h) at the view's isovalue, with the
- * triangle count and area of the mesh last drawn (eng_sim_mesh_at: at a coarser
- * drawing level it has fewer triangles; the full mesh may be older), as JSON (keys as
- * STATS_CSV_HEADER). */
+ * triangle count, area and level of the mesh last drawn (eng_sim_mesh_at: at a coarser
+ * drawing level it has fewer triangles and its area is an estimate in the grid's units;
+ * the full mesh may be older), as JSON (keys as STATS_CSV_HEADER). */
 API_EXPORT const char *eng_stats_json(void) {
     if (!need_sim("eng_stats_json")) return NULL;
     static char buf[512];
     stats_t s = {0};
     stats_field(&eng.sim, eng.pool, eng.view.iso, &s);
     mc_mesher_t *drawn = eng_draw.level > 1 ? eng_draw.mesher : eng.mesher;
-    if (drawn) stats_mesh(drawn, &s);
+    if (drawn) stats_mesh(drawn, eng_draw.level > 1 ? eng_draw.level : 1, &s);
     stats_json(&s, buf, (int)sizeof buf);
     return buf;
 }

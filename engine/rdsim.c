@@ -74,9 +74,10 @@ static const char *const usage_head =
     "  --hash              print a final line: state_hash <16 hex digits>\n"
     "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
     "  --stats             print the final state's statistics as two CSV lines (a header:\n"
-    "                      step,meanV,maxV,minV,meanU,inside,triangles,area; then the row),\n"
+    "                      " STATS_CSV_HEADER "; then the row),\n"
     "                      as the page's time series has them (inside: V >= --iso; the\n"
-    "                      mesh's triangles and area at --iso, --mesh-close)\n"
+    "                      mesh's triangles and area at --iso, --mesh-close; level 1: full\n"
+    "                      resolution, as every CLI mesh is)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
     "  --scaling LIST      threads lab: for each thread count of LIST (e.g. 1,2,4,8) run\n"
     "                      --steps steps from the starting state and mesh once; prints a\n"
@@ -260,7 +261,7 @@ static bool print_stats(const options_t *o, const gs_sim_t *sim, pool_t *pool, c
     if (ok) {
         stats_t st = {0};
         stats_field(sim, pool, d.iso, &st);
-        stats_mesh(m, &st);
+        stats_mesh(m, 1, &st);
         char row[512];
         stats_csv(&st, row, (int)sizeof row);
         printf("%s\n%s\n", STATS_CSV_HEADER, row);

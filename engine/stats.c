@@ -64,7 +64,7 @@ void stats_field(const gs_sim_t *sim, pool_t *pool, float iso, stats_t *out) {
     out->inside = (double)inside / cells;
 }
 
-void stats_mesh(mc_mesher_t *m, stats_t *out) {
+void stats_mesh(mc_mesher_t *m, int level, stats_t *out) {
     const uint32_t tris = mc_triangle_count(m);
     const float *p = tris ? mc_positions(m) : NULL;
     const uint32_t *idx = tris ? mc_indices(m) : NULL;
@@ -78,17 +78,18 @@ void stats_mesh(mc_mesher_t *m, stats_t *out) {
         area += 0.5 * sqrt(x * x + y * y + z * z);
     }
     out->triangles = tris;
-    out->area = area;
+    out->area = area * (double)level * (double)level; /* exact: level is 1, 2 or 4 */
+    out->level = level;
 }
 
 int stats_csv(const stats_t *s, char *buf, int len) {
-    return snprintf(buf, (size_t)len, "%" PRIu64 ",%.17g,%.17g,%.17g,%.17g,%.17g,%" PRIu32 ",%.17g", s->step,
-                    s->mean_v, s->max_v, s->min_v, s->mean_u, s->inside, s->triangles, s->area);
+    return snprintf(buf, (size_t)len, "%" PRIu64 ",%.17g,%.17g,%.17g,%.17g,%.17g,%" PRIu32 ",%.17g,%d",
+                    s->step, s->mean_v, s->max_v, s->min_v, s->mean_u, s->inside, s->triangles, s->area, s->level);
 }
 
 int stats_json(const stats_t *s, char *buf, int len) {
     return snprintf(buf, (size_t)len,
                     "{\"step\":%" PRIu64 ",\"meanV\":%.17g,\"maxV\":%.17g,\"minV\":%.17g,\"meanU\":%.17g,"
-                    "\"inside\":%.17g,\"triangles\":%" PRIu32 ",\"area\":%.17g}",
-                    s->step, s->mean_v, s->max_v, s->min_v, s->mean_u, s->inside, s->triangles, s->area);
+                    "\"inside\":%.17g,\"triangles\":%" PRIu32 ",\"area\":%.17g,\"level\":%d}",
+                    s->step, s->mean_v, s->max_v, s->min_v, s->mean_u, s->inside, s->triangles, s->area, s->level);
 }

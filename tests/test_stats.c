@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lod.h"
 #include "mc.h"
 #include "pool.h"
 #include "seed.h"
@@ -71,30 +72,48 @@ static void ball_area(void **state) {
             }
     mc_desc_t desc = {.iso = 0.5f};
     double area0 = 0;
+    uint32_t tris0 = 0;
     for (int t = 0; t <= 3; t++) {
         pool_desc_t d = {.threads = t == 0 ? 1 : t};
         pool_t *pool = t == 0 ? NULL : pool_create(&d, NULL, 0);
         mc_mesher_t *m = mc_mesher_create();
         assert_true(mc_mesh(m, pool, g, s.v, NULL, NULL, &desc, NULL, 0));
         stats_t st = {0};
-        stats_mesh(m, &st);
+        stats_mesh(m, 1, &st);
         assert_true(st.triangles > 1000);
-        if (t == 0) area0 = st.area;
+        if (t == 0) area0 = st.area, tris0 = st.triangles;
         else assert_true(st.area == area0);
         mc_mesher_destroy(m);
         pool_destroy(pool);
     }
     const double want = 4.0 * M_PI * r * r;
     assert_true(fabs(area0 - want) < 0.02 * want);
+
+    /* The page's coarse drawing meshes (lod.h, every 2nd and 4th sample) report the area
+     * in the grid's units too: near the full mesh's, with far fewer triangles. */
+    for (int level = 2; level <= 4; level *= 2) {
+        lod_t *l = lod_create();
+        mc_mesher_t *m = mc_mesher_create();
+        char err[256];
+        assert_true(lod_downsample(l, NULL, g, level, s.v, NULL, err, (int)sizeof err));
+        assert_true(mc_mesh(m, NULL, lod_coarse(l), lod_v(l), NULL, NULL, &desc, NULL, 0));
+        stats_t st = {0};
+        stats_mesh(m, level, &st);
+        assert_int_equal(st.level, level);
+        assert_true(st.triangles > 0 && st.triangles < tris0 / 2);
+        assert_true(fabs(st.area - area0) < 0.05 * area0);
+        lod_destroy(l);
+        mc_mesher_destroy(m);
+    }
     gs_free(&s);
 }
 
 static void csv_row_matches_header(void **state) {
     (void)state;
-    stats_t st = {12, 0.9, 0.1, 0.0, 0.3, 0.25, 7, 3.5};
+    stats_t st = {12, 0.9, 0.1, 0.0, 0.3, 0.25, 7, 3.5, 2};
     char buf[256];
     assert_true(stats_csv(&st, buf, sizeof buf) < (int)sizeof buf);
-    assert_string_equal(buf, "12,0.10000000000000001,0.29999999999999999,0,0.90000000000000002,0.25,7,3.5");
+    assert_string_equal(buf, "12,0.10000000000000001,0.29999999999999999,0,0.90000000000000002,0.25,7,3.5,2");
     int commas = 0;
     for (const char *c = STATS_CSV_HEADER; *c; c++) commas += *c == ',';
     int row = 0;

@@ -1,7 +1,8 @@
 // plots.js: the "Time series" section (index.html #series). The worker sends a row of
 // the engine's statistics (engine/stats.h: mean and max of V, min V, mean U, the
 // fraction of the volume inside the isosurface, triangles and surface area of the
-// mesh) after each mesh, a few times a second while running. The page keeps the last
+// mesh, and that mesh's level: 1 full resolution, 2 or 4 when drawn coarse under the
+// drawing budget, its area still in the grid's units) after each mesh, a few times a second while running. The page keeps the last
 // MAX_ROWS rows (a row of the same step replaces the previous one; a step count that
 // goes back, a new run, starts the series again), plots the chosen statistics over
 // steps with uPlot and exports them as CSV (the columns of STATS_CSV_HEADER).
@@ -12,7 +13,8 @@
   const rd = window.rd;
   const $ = (id) => document.getElementById(id);
   const MAX_ROWS = 5000;
-  const COLUMNS = ['step', 'meanV', 'maxV', 'minV', 'meanU', 'inside', 'triangles', 'area'];
+  const COLUMNS = ['step', 'meanV', 'maxV', 'minV', 'meanU', 'inside', 'triangles', 'area', 'level'];
+  const PLOTTED = COLUMNS.slice(1, -1); // the level is a column of the CSV, not a curve
   const LABELS = { meanV: 'mean V', maxV: 'max V', minV: 'min V', meanU: 'mean U', inside: 'inside (V ≥ iso)',
     triangles: 'triangles', area: 'surface area' };
   const COLORS = { meanV: '#4285f4', maxV: '#db4437', minV: '#7baaf7', meanU: '#0f9d58', inside: '#f4b400',
@@ -43,7 +45,8 @@
     if (rows.length > MAX_ROWS) rows.splice(0, rows.length - MAX_ROWS);
     const r = m.row;
     $('series-now').textContent = `step ${r.step}: mean V ${r.meanV.toFixed(4)}, max V ${r.maxV.toFixed(3)}, ` +
-      `inside ${(100 * r.inside).toFixed(2)}%, area ${r.area.toFixed(0)}`;
+      `inside ${(100 * r.inside).toFixed(2)}%, area ${r.area.toFixed(0)}` +
+      (r.level > 1 ? ` (mesh at 1/${r.level} resolution)` : '');
     if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); }
   }
 
@@ -90,7 +93,7 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  $('series-pick').innerHTML = COLUMNS.slice(1).map((k) =>
+  $('series-pick').innerHTML = PLOTTED.map((k) =>
     `<label><input type="checkbox" value="${k}"${k === 'meanV' || k === 'maxV' || k === 'inside' ? ' checked' : ''}> ` +
     `${LABELS[k]}</label>`).join('');
   $('series-pick').addEventListener('change', () => { if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); } });

@@ -70,10 +70,10 @@ test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches t
   const dl = await page.evaluate(() => window.__downloads[0]);
   assert.match(dl.name, /^grayscott-32x32x32-series\.csv$/);
   const lines = Buffer.from(dl.bytes).toString('utf8').trim().split('\n');
-  assert.equal(lines[0], 'step,meanV,maxV,minV,meanU,inside,triangles,area');
+  assert.equal(lines[0], 'step,meanV,maxV,minV,meanU,inside,triangles,area,level');
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
   assert.ok(rows.length >= 5, `rows: ${rows.length}`);
-  for (const r of rows) assert.ok(r.length === 8 && r.every(Number.isFinite), `a numeric row: ${r}`);
+  for (const r of rows) assert.ok(r.length === 9 && r.every(Number.isFinite), `a numeric row: ${r}`);
   for (let i = 1; i < rows.length; i++) assert.ok(rows[i][0] > rows[i - 1][0], 'steps increase');
   const last = rows[rows.length - 1];
   assert.equal(last[0], s0 + 1);
@@ -96,6 +96,17 @@ test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches t
     '--stats', ...(view.close ? ['--mesh-close'] : [])], { encoding: 'utf8' }).trim().split('\n');
   assert.equal(out[0], lines[0], 'rdsim --stats: the same columns');
   assert.deepEqual(out[1].split(',').map(Number), last, 'rdsim --stats: the same numbers');
+  assert.equal(last[8], 1, 'the row says its mesh is full resolution');
+
+  // Drawn coarse (the budget), a row says so, and its area is still in the grid's units.
+  await page.evaluate((t) => window.rd.worker.postMessage({ type: 'budget', full: false, triangles: t }), Math.floor(last[6] / 3));
+  await page.click('#btn-step');
+  await until(page, (s) => { const r = window.rdPlots.rows[window.rdPlots.rows.length - 1]; return r.step === s + 2 && r.level > 1; }, s0);
+  const coarse = await page.evaluate(() => window.rdPlots.rows[window.rdPlots.rows.length - 1]);
+  t.diagnostic(`coarse row: level ${coarse.level}, ${coarse.triangles} triangles, area ${coarse.area}`);
+  assert.ok(coarse.triangles < last[6] / 2, `fewer triangles drawn coarse (${coarse.triangles} vs ${last[6]})`);
+  assert.ok(Math.abs(coarse.area - last[7]) < 0.15 * last[7], `the coarse area ${coarse.area} is near the full ${last[7]}`);
+  assert.match(await page.evaluate(() => document.getElementById('series-now').textContent), /resolution/);
   t.diagnostic(`${rows.length} rows; last ${lines[lines.length - 1]}; mean V from the .rds ${meanV}`);
   assert.deepEqual(errors, []);
   await page.close();
