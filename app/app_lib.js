@@ -4,7 +4,9 @@
 //   Module.rd.pendingSlices : [x, y, z] of the newest mesh's slices: an ArrayBuffer
 //     (engine/slice.h: 32-byte header, float32 samples), null (that slice is off) or
 //     undefined (nothing new)
-//   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh),
+//   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh, drew)
+//   (every animation frame; drew: the app drew this frame, which it does only when
+//   what the view shows changed: app/main.c),
 //   onPaint(origin[3], dir[3]) (a view ray in grid units), onUpload(ms, bytes) (optional:
 //   the main-thread time of each mesh upload)
 // Mesh layout: engine/mesh.h (32-byte header, 12-byte vertices, uint32 indices).
@@ -75,7 +77,7 @@ mergeInto(LibraryManager.library, {
     if (Module['rd'] && Module['rd'].onPaint) Module['rd'].onPaint([ox, oy, oz], [dx, dy, dz]);
   },
 
-  app_js_frame: function (triangles, hadNewMesh) {
-    if (Module['rd']) Module['rd'].onFrame(triangles >>> 0, hadNewMesh !== 0);
+  app_js_frame: function (triangles, hadNewMesh, drew) {
+    if (Module['rd']) Module['rd'].onFrame(triangles >>> 0, hadNewMesh !== 0, drew !== 0);
   },
 });

@@ -1,12 +1,14 @@
 /* main: the app on the browser's main thread. SDL2 creates the WebGL2 context on
  * the page's canvas and delivers input; each animation frame takes the newest mesh
- * the compute worker sent (see render.h) and draws it. This file is the app's
+ * the compute worker sent (see render.h) and draws the view when what it shows
+ * changed (wants_draw). This file is the app's
  * platform layer: the only one that talks to emscripten. */
 #include <SDL2/SDL.h>
 #include <emscripten.h>
 #include <GLES3/gl3.h>
 #include <emscripten/html5.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "camera.h"
 #include "render.h"
@@ -14,13 +16,16 @@
 /* Implemented in app/app_lib.js. */
 extern void app_js_ready(const char *gl_version);
 extern void app_js_fail(const char *message);
-extern void app_js_frame(unsigned triangles, int had_new_mesh);
+extern void app_js_frame(unsigned triangles, int had_new_mesh, int drew);
 extern void app_js_paint(float ox, float oy, float oz, float dx, float dy, float dz);
 
 static struct {
     SDL_Window *window;
     SDL_GLContext gl;
     camera_t cam;
+    /* The last draw (frame draws only when what it would show changed): its camera and
+     * size, and draws asked for by the page (app_request_redraw, app_set_continuous). */
+    struct { bool done, asked, continuous; camera_t cam; int width, height; } drawn;
     int width, height; /* drawing buffer, device pixels */
     bool orbiting, panning;
 } app;
@@ -110,13 +115,43 @@ static void handle_event(const SDL_Event *e) {
     }
 }
 
+/* Draws the next frame even if nothing changed (the page's Picture: read the canvas
+ * right after a draw). */
+EMSCRIPTEN_KEEPALIVE void app_request_redraw(void) { app.drawn.asked = true; }
+
+/* on: draw every frame (the page records the canvas: captureStream only sees frames
+ * drawn); off: only when what the view shows changed, as by default. */
+EMSCRIPTEN_KEEPALIVE void app_set_continuous(int on) { app.drawn.continuous = on != 0; }
+
+/* Whether this frame draws: the first frame, a page's request, or a change of what the
+ * view shows (a mesh or slice taken, a view setting: render_take_changed; input; the
+ * camera, however it was moved; the drawing buffer's size, which a resize also clears).
+ * Otherwise the browser keeps showing the last frame (an animation frame that leaves
+ * the WebGL canvas alone presents nothing new), and a paused page costs next to no CPU. */
+static bool wants_draw(bool input) {
+    const bool changed = render_take_changed(); /* taken every frame */
+    return changed || input || !app.drawn.done || app.drawn.asked || app.drawn.continuous ||
+           app.width != app.drawn.width || app.height != app.drawn.height ||
+           memcmp(&app.cam, &app.drawn.cam, sizeof app.cam) != 0;
+}
+
 static void frame(void) {
     SDL_Event e;
-    while (SDL_PollEvent(&e)) handle_event(&e);
+    bool input = false;
+    while (SDL_PollEvent(&e)) {
+        handle_event(&e);
+        input = true;
+    }
     fit_canvas();
     bool fresh = render_take_mesh();
-    render_draw(&app.cam, app.width, app.height);
-    app_js_frame(render_triangle_count(), fresh);
+    bool draw = wants_draw(input);
+    if (draw) {
+        render_draw(&app.cam, app.width, app.height);
+        app.drawn.done = true, app.drawn.asked = false;
+        app.drawn.cam = app.cam;
+        app.drawn.width = app.width, app.drawn.height = app.height;
+    }
+    app_js_frame(render_triangle_count(), fresh, draw);
 }
 
 int main(void) {

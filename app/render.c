@@ -22,6 +22,7 @@ static struct {
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
+    bool changed; /* what render_draw shows changed since render_take_changed */
     GLint u_clip_axis, u_clip_pos;
     /* slices (engine/slice.h): one texture per axis, drawn on a unit quad */
     GLuint slice_program, quad_vao, quad_vbo, slice_tex[3];
@@ -118,6 +119,7 @@ bool render_set_colormap(int index) {
     const colormap_t *map = colormap_at(index);
     if (!map) return false;
     fill_ramp(map);
+    r.changed = true;
     return true;
 }
 
@@ -211,10 +213,11 @@ bool render_take_mesh(void) {
     glBindVertexArray(r.vao); /* the element buffer binding is VAO state */
     int took = app_js_take_mesh(r.vbo, r.ibo, &h);
     glBindVertexArray(0);
-    if (took) r.mesh = h;
+    if (took) r.mesh = h, r.changed = true;
     for (int a = 0; a < 3; a++) { /* the slices come with the mesh */
         slice_header_t sh;
         int st = app_js_take_slice(a, r.slice_tex[a], &sh);
+        if (st != 0) r.changed = true;
         if (st == 1) {
             r.slice[a] = sh;
             r.slice_on[a] = true;
@@ -232,11 +235,12 @@ bool render_take_mesh(void) {
 
 int render_slice_count(void) { return r.slice_on[0] + r.slice_on[1] + r.slice_on[2]; }
 
-void render_set_surface(bool on) { r.surface = on; }
+void render_set_surface(bool on) { r.surface = on, r.changed = true; }
 
 void render_set_clip(int axis, float t) {
     r.clip_axis = axis >= 0 && axis < 3 && t >= 0.0f && t <= 1.0f ? axis : -1;
     r.clip_t = t;
+    r.changed = true;
 }
 
 /* The clip plane in grid units: at the sample a slice at t is at (slice_index), so a
@@ -355,4 +359,11 @@ void render_set_shown_range(float lo, float hi) {
     if (!(hi > lo)) return; /* an empty or NaN range keeps the last one */
     r.shown_lo = lo;
     r.shown_hi = hi;
+    r.changed = true;
+}
+
+bool render_take_changed(void) {
+    const bool c = r.changed;
+    r.changed = false;
+    return c;
 }

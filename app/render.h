@@ -38,6 +38,11 @@ void render_set_clip(int axis, float t);
 /* Slices drawn now (0..3); render_take_mesh takes them with the mesh. */
 int render_slice_count(void);
 
+/* true when what render_draw shows changed since the last call (a mesh or slice taken,
+ * a render_set_* call), then false until the next change: the app draws only then
+ * (and on camera, input or size changes, app/main.c). */
+bool render_take_changed(void);
+
 /* The clear colour; the browser tests compare pixels against it. */
 #define RENDER_CLEAR_R 0.06f
 #define RENDER_CLEAR_G 0.07f

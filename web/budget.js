@@ -1,13 +1,15 @@
 // budget.js: the page's half of the drawing budget (web/compute_worker.js 'budget',
-// engine/lod.h). When a mesh is over the worker's triangle budget, or the page's frames
-// are slow (median frame interval over a second above SLOW_FRAME_MS: the budget drops to
-// half the triangles drawn), the worker meshes every 2nd or 4th sample and the view
-// says so: "drawing at ½ resolution — [full]"; the button draws full resolution from
-// then on. Exports and the hash are always full resolution (the worker's business).
+// engine/lod.h). When a mesh is over the worker's triangle budget, or the page's drawn
+// frames are slow (median interval from a drawn frame to the next over a second above
+// SLOW_FRAME_MS: the budget drops to half the triangles drawn), the worker meshes every
+// 2nd or 4th sample and the view says so: "drawing at ½ resolution — [full]"; the button
+// draws full resolution from then on. Exports and the hash are always full resolution
+// (the worker's business).
 // Also the page's timing figures for tests/e2e and bench/browser.mjs, in rd.budget:
 // firstMeshMs (performance.now() at the first drawn mesh: from navigation),
-// frameMs (median frame interval, last second), uploads ([ms, bytes] of recent mesh
-// uploads: app/app_lib.js app_js_take_mesh), level and full of the last mesh.
+// frameMs (median interval from a drawn frame to the next, over the last window with a
+// draw: the app draws only when the view changed, app/main.c), uploads ([ms, bytes] of
+// recent mesh uploads: app/app_lib.js app_js_take_mesh), level and full of the last mesh.
 'use strict';
 
 (function () {
@@ -33,22 +35,23 @@
     text.textContent = `drawing at ${state.level === 2 ? '½' : '¼'} resolution`;
   }
 
-  // Frame intervals over windows of at least WINDOW_MS; a slow median lowers the budget,
-  // but not while the page is starting (SETTLE_MS after the first mesh) nor again before
-  // the coarser mesh has had a window of its own.
+  // Frame intervals that follow a drawn frame (what a draw costs; frames that draw nothing
+  // cost next to nothing and say nothing about drawing) over windows of at least WINDOW_MS;
+  // a slow median lowers the budget, but not while the page is starting (SETTLE_MS after
+  // the first mesh) nor again before the coarser mesh has had a window of its own.
   const WINDOW_MS = 1500, SETTLE_MS = 2000;
-  let lastFrameAt = 0, since = 0, intervals = [], quietUntil = 0;
+  let drawnAt = 0, since = 0, intervals = [], quietUntil = 0;
   window.rdBudget = {
     onMesh(m) {
       state.level = m.level || 1;
       state.full = m.full === true;
       show();
     },
-    onFrame(triangles, hadNewMesh) {
+    onFrame(triangles, hadNewMesh, drew) {
       const now = performance.now();
       if (hadNewMesh && !state.firstMeshMs) { state.firstMeshMs = now; quietUntil = now + SETTLE_MS; }
-      if (lastFrameAt && document.visibilityState === 'visible') intervals.push(now - lastFrameAt);
-      lastFrameAt = now;
+      if (drawnAt && document.visibilityState === 'visible') intervals.push(now - drawnAt);
+      drawnAt = drew ? now : 0;
       if (!since) since = now;
       if (now - since < WINDOW_MS) return;
       if (intervals.length >= 1) {

@@ -25,7 +25,8 @@ const rd = (window.rd = {
   stats: null,         // latest speed figures from the worker
   meshesReceived: 0,
   meshesDrawn: 0,
-  framesDrawn: 0,
+  frames: 0,           // animation frames the app ran, drawn or not
+  framesDrawn: 0,      // frames the app drew: only when what the view shows changed (app/main.c)
   triangles: 0,
   hash: null,          // {hex, step} of the last hash request
   lastFile: null,      // {kind, buffer} of the last saved state or exported mesh
@@ -762,9 +763,10 @@ function startApp() {
       rd.strokeStart = false; // web/paint.js sets it when a stroke begins
     }
   };
-  rd.onFrame = (triangles, hadNewMesh) => {
-    rd.framesDrawn++;
-    if (window.rdBudget) window.rdBudget.onFrame(triangles, hadNewMesh);
+  rd.onFrame = (triangles, hadNewMesh, drew) => {
+    rd.frames++;
+    if (drew) rd.framesDrawn++;
+    if (window.rdBudget) window.rdBudget.onFrame(triangles, hadNewMesh, drew);
     if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
       rd.appSetUp = true;
       if (rd.linkCamera) rd.app._app_camera_set(...rd.linkCamera);
@@ -777,17 +779,17 @@ function startApp() {
       send({ type: 'mesh_taken' });
     }
     rd.triangles = triangles;
-    if (rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
+    if (drew && rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
     if (hadNewMesh) { // say why the view is empty, rather than showing nothing
       viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value} yet: ` +
         'press Play to let the pattern grow, or lower the isovalue.');
     }
     rd.ready = rd.poolSize > 0 && rd.glVersion !== '';
-    if (pictureWanted) { // right after the draw, while the drawing buffer holds the frame
+    if (pictureWanted && drew) { // right after the draw, while the drawing buffer holds the frame
       pictureWanted = false;
       $('canvas').toBlob((blob) => download(blob, fileName('png'), 'image/png'), 'image/png');
     }
-    fpsFrames++;
+    if (drew) fpsFrames++; // frames drawn per second (0 while nothing changes)
     const now = performance.now();
     if (now - fpsSince >= 1000) {
       $('stat-fps').textContent = (fpsFrames * 1000 / (now - fpsSince)).toFixed(0);
@@ -831,7 +833,12 @@ function wireControls() {
   wirePinch();
   $('btn-save').onclick = () => send({ type: 'save' });
   $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
-  $('btn-png').onclick = () => { pictureWanted = true; };
+  $('btn-png').onclick = () => { pictureWanted = true; if (rd.app) rd.app._app_request_redraw(); };
+  // The app draws only when the view changed; a page shown again draws once in case the
+  // browser let go of the last frame while it was hidden.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && rd.app) rd.app._app_request_redraw();
+  });
   $('btn-link').onclick = async () => {
     const url = location.href.split('#')[0] + settingsToHash(inForce());
     history.replaceState(null, '', url);

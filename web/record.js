@@ -4,6 +4,8 @@
 // Exact frames: a PNG of each of the next N frames drawn with a new mesh (or, while
 // paused, of each frame drawn), taken right after the draw (main.js rd.onFrameHook),
 // downloaded one by one as frame-0001.png, frame-0002.png, ...
+// The app draws only when the view changed (app/main.c); while a clip or frames are
+// recorded it draws every frame (app_set_continuous), so a paused view still records.
 // Test hooks: window.rdRecord (state, clip {blob, mime, ms}, frames [Blob], error).
 'use strict';
 
@@ -37,6 +39,12 @@
     p.textContent = text;
     p.classList.toggle('bad', bad);
     if (bad) rec.error = text;
+  }
+
+  // Draw every frame while recording (a canvas not drawn gives captureStream no frames).
+  function setState(s) {
+    rec.state = s;
+    if (rd.app) rd.app._app_set_continuous(s === 'idle' ? 0 : 1);
   }
 
   // The page's one download path (main.js).
@@ -75,7 +83,7 @@
       const blob = new Blob(chunks, { type: type.split(';')[0] });
       rec.clip = { blob, mime: type, ms };
       rec.clips++;
-      rec.state = 'idle';
+      setState('idle');
       clearInterval(tick);
       clearTimeout(limitTimer);
       $('record-progress').value = 1;
@@ -86,7 +94,7 @@
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();
-    rec.state = 'recording';
+    setState('recording');
     rec.error = '';
     $('record-clip').textContent = 'Stop';
     $('record-progress').max = seconds;
@@ -111,7 +119,7 @@
     wanted = n;
     taken = 0;
     pending = 0;
-    rec.state = 'frames';
+    setState('frames');
     $('record-progress').max = n;
     $('record-progress').value = 0;
     say(`PNG frames: 0 of ${n}`);
@@ -130,7 +138,7 @@
       download(blob, `frame-${String(k).padStart(4, '0')}.png`);
       $('record-progress').value = k;
       say(`PNG frames: ${rec.frames.filter(Boolean).length} of ${wanted}`);
-      if (taken >= wanted && pending === 0) { rec.state = 'idle'; say(`Saved ${wanted} PNG frames (frame-0001.png …).`); }
+      if (taken >= wanted && pending === 0) { setState('idle'); say(`Saved ${wanted} PNG frames (frame-0001.png …).`); }
     }, 'image/png');
   };
 

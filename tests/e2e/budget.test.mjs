@@ -2,12 +2,14 @@
 // as a person meets it (BROWSER=chromium or firefox): over the triangle budget the view
 // says "drawing at ½ resolution" and draws fewer triangles; an export meanwhile is still
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
-// triangle back. And the worker answers a pause and a hash within one stepping slice
-// while it runs at 256^3.
+// triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
+// spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
+// And the worker answers a pause and a hash within one stepping slice while it runs at 256^3.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
 const S = useCaddyAndBrowser();
@@ -62,6 +64,62 @@ test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says
   assert.deepEqual(await page.evaluate(() => [window.rd.triangles, window.rd.budget.level]), [full, 1], 'every triangle again');
   assert.equal(await note(page), '');
   assert.ok((await exportPly(page)).equals(cli), 'export after "full": still rdsim\'s bytes');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The clear colour of app/render.h as canvas bytes.
+const CLEAR = [Math.round(0.06 * 255), Math.round(0.07 * 255), Math.round(0.09 * 255)];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit drag draws`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=48&seedMode=spheres&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 48 && window.rd.meshesDrawn > 0 && window.rd.appSetUp);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 100 }));
+  await until(page, () => window.rd.info.step === 100 && window.rd.triangles > 1000 && window.rd.pendingMesh === null &&
+    window.rd.meshesDrawn === window.rd.meshesReceived);
+  await sleep(500); // the last mesh drawn, the page settled
+  const counts = () => page.evaluate(() => ({ frames: window.rd.frames, drawn: window.rd.framesDrawn }));
+  const canvas = await page.$('#canvas');
+  const shot = async () => PNG.sync.read(await canvas.screenshot({ type: 'png' }));
+  const meshShown = (png) => { // fraction of pixels clearly not the clear colour
+    let n = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      if (Math.abs(png.data[i] - CLEAR[0]) + Math.abs(png.data[i + 1] - CLEAR[1]) + Math.abs(png.data[i + 2] - CLEAR[2]) > 24) n++;
+    }
+    return n / (png.width * png.height);
+  };
+  const differ = (a, b) => {
+    let n = 0;
+    for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) > 24) n++;
+    return n / (a.width * a.height);
+  };
+
+  // Idle for a second: animation frames run, none draws; the view still shows the mesh.
+  const c0 = await counts();
+  await sleep(1200);
+  const c1 = await counts();
+  assert.ok(c1.frames - c0.frames >= 10, `the app's frames still run: ${c1.frames - c0.frames} in 1.2 s`);
+  assert.equal(c1.drawn, c0.drawn, `no frame drawn while nothing changed (${c1.frames - c0.frames} frames ran)`);
+  const idle = await shot();
+  assert.ok(meshShown(idle) > 0.03, `after idle frames the canvas still shows the mesh: ${(meshShown(idle) * 100).toFixed(2)}% of pixels differ from the clear colour`);
+  assert.equal((await counts()).drawn, c0.drawn, 'what the screenshot showed is the last frame drawn, kept');
+
+  // An orbit drag draws; the new view is kept once the drag ends.
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 40, { steps: 10 });
+  await page.mouse.up();
+  await sleep(300);
+  const c2 = await counts();
+  assert.ok(c2.drawn > c1.drawn, `the drag drew frames: ${c2.drawn - c1.drawn}`);
+  await sleep(1000);
+  const c3 = await counts();
+  assert.equal(c3.drawn, c2.drawn, 'idle again after the drag: no frame drawn');
+  const orbited = await shot();
+  assert.ok(meshShown(orbited) > 0.03, 'the orbited view shows the mesh');
+  assert.ok(differ(idle, orbited) > 0.02, `the kept frame is the orbited view: ${(differ(idle, orbited) * 100).toFixed(2)}% of pixels changed`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -6,7 +6,8 @@
 // Ctrl+Shift+Z the one after; a drag is one stroke; a cube brush changes a different (larger) set of cells
 // than a sphere; painting U changes U and not V; a touch stroke paints too.
 // Recording: a WebM clip is non-empty and plays (a <video> reports a duration > 0);
-// a PNG sequence downloads N files frame-0001.png ... with the PNG signature.
+// a PNG sequence downloads N files frame-0001.png ... with the PNG signature, paused too
+// (the app draws every frame while recording, nothing once it is done).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -270,6 +271,22 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   const frames = await page.evaluate(() => window.__downloads);
   assert.deepEqual(frames.map((d) => d.name), ['frame-0001.png', 'frame-0002.png', 'frame-0003.png']);
   for (const f of frames) assert.deepEqual(f.bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  // Paused, the view draws nothing until something changes (app/main.c); recording draws
+  // every frame, so a PNG sequence of a paused view still completes.
+  await page.click('#btn-run');
+  await until(page, () => window.rd.stats && !window.rd.stats.running && window.rd.pendingMesh === null &&
+    window.rd.meshesDrawn === window.rd.meshesReceived);
+  await new Promise((r) => setTimeout(r, 500));
+  const drawn = await page.evaluate(() => window.rd.framesDrawn);
+  await page.evaluate(() => { window.__downloads.length = 0; document.getElementById('record-frames').value = '4'; });
+  await page.click('#record-png');
+  await until(page, () => window.rdRecord.state === 'idle' && window.__downloads.length === 4 &&
+    window.__downloads.every((d) => d.bytes !== null), undefined, 30000);
+  const after = await page.evaluate(() => window.rd.framesDrawn);
+  assert.ok(after >= drawn + 4, 'paused: the sequence drew its frames');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await page.evaluate(() => window.rd.framesDrawn), after, 'once recorded, the paused view draws nothing again');
   assert.deepEqual(errors, []);
   await page.close();
 });
