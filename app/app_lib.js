@@ -8,7 +8,9 @@
 //   (every animation frame; drew: the app drew this frame, which it does only when
 //   what the view shows changed: app/main.c),
 //   onPaint(origin[3], dir[3]) (a view ray in grid units), onUpload(ms, bytes) (optional:
-//   the main-thread time of each mesh upload)
+//   the main-thread time of each mesh upload), onPlaneMoved(kind, axis, t, done) (a plane
+//   dragged with the pointer: kind 0 a slice, 1 the clip plane (render.h); axis 0..2; t its
+//   position 0..1; done at the release; web/slices.js)
 // Mesh layout: engine/mesh.h (32-byte header, 12-byte vertices, uint32 indices).
 
 mergeInto(LibraryManager.library, {
@@ -75,6 +77,10 @@ mergeInto(LibraryManager.library, {
 
   app_js_paint: function (ox, oy, oz, dx, dy, dz) {
     if (Module['rd'] && Module['rd'].onPaint) Module['rd'].onPaint([ox, oy, oz], [dx, dy, dz]);
+  },
+
+  app_js_plane_moved: function (kind, axis, t, done) {
+    if (Module['rd'] && Module['rd'].onPlaneMoved) Module['rd'].onPlaneMoved(kind, axis, t, done !== 0);
   },
 
   app_js_frame: function (triangles, hadNewMesh, drew) {

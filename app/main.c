@@ -18,6 +18,7 @@ extern void app_js_ready(const char *gl_version);
 extern void app_js_fail(const char *message);
 extern void app_js_frame(unsigned triangles, int had_new_mesh, int drew);
 extern void app_js_paint(float ox, float oy, float oz, float dx, float dy, float dz);
+extern void app_js_plane_moved(int kind, int axis, float t, int done);
 
 static struct {
     SDL_Window *window;
@@ -85,6 +86,73 @@ EMSCRIPTEN_KEEPALIVE int app_set_colormap(int index) { return render_set_colorma
 EMSCRIPTEN_KEEPALIVE void app_set_surface(int on) { render_set_surface(on != 0); }
 EMSCRIPTEN_KEEPALIVE void app_set_clip(int axis, float t) { render_set_clip(axis, t); }
 EMSCRIPTEN_KEEPALIVE int app_slice_count(void) { return render_slice_count(); }
+
+/* ---- dragging the slices and the clip plane ----------------------------------------------
+ * The page (web/slices.js) reads the pointer (Ctrl/Cmd + press, or the Move planes mode)
+ * before SDL does and calls these with the pointer at (sx, sy), 0..1 from the canvas' top
+ * left; the picking is render.c's. Each new position goes to app_js_plane_moved(kind,
+ * axis, t, done), which sends it as the plane's slider does. A clip plane capped by a
+ * slice moves with its slice (reported first), so the cap stays on the cut. */
+static struct {
+    bool active;
+    render_plane_t grab;
+    int index; /* the sample of the last position reported (at first: where it was grabbed) */
+    float t;   /* that position; -1 until one is reported */
+} drag;
+
+static float view_aspect(void) { return app.height > 0 ? (float)app.width / (float)app.height : 1.0f; }
+
+static void report_plane(float t, int done) {
+    if (drag.grab.capped) app_js_plane_moved(RENDER_PLANE_SLICE, drag.grab.axis, t, 0);
+    app_js_plane_moved(drag.grab.kind, drag.grab.axis, t, done);
+}
+
+/* Outlines the plane under the pointer (none while a drag holds one, or for sx < 0);
+ * 1 when there is one, so the page can show a "move" cursor. */
+EMSCRIPTEN_KEEPALIVE int app_plane_hover(float sx, float sy) {
+    if (drag.active) return 1;
+    render_plane_t hit;
+    if (sx < 0.0f || !render_plane_pick(&app.cam, view_aspect(), sx, sy, &hit)) {
+        render_set_highlight(-1, 0, -1.0f);
+        return 0;
+    }
+    render_set_highlight(hit.kind, hit.axis, -1.0f);
+    return 1;
+}
+
+/* Grabs the nearest plane under (sx, sy): 1 when there is one (then the page keeps the
+ * press from orbiting), 0 when there is none (nothing changes). */
+EMSCRIPTEN_KEEPALIVE int app_plane_grab(float sx, float sy) {
+    render_plane_t hit;
+    drag.active = render_plane_pick(&app.cam, view_aspect(), sx, sy, &hit);
+    if (!drag.active) return 0;
+    drag.grab = hit;
+    drag.index = hit.index;
+    drag.t = -1.0f;
+    render_set_highlight(hit.kind, hit.axis, -1.0f);
+    return 1;
+}
+
+/* Moves the grabbed plane under (sx, sy); reports the position when it changes. */
+EMSCRIPTEN_KEEPALIVE void app_plane_drag(float sx, float sy) {
+    float t;
+    int index;
+    if (!drag.active || !render_plane_follow(&app.cam, view_aspect(), sx, sy, &drag.grab, &t, &index)) return;
+    render_set_highlight(drag.grab.kind, drag.grab.axis, t);
+    if (index == drag.index) return; /* still on the same sample */
+    drag.index = index;
+    drag.t = t;
+    report_plane(t, 0);
+}
+
+/* Ends a drag: the last position is reported again with done = 1 (the page sends it
+ * whatever its throttle held back); nothing when it never moved. */
+EMSCRIPTEN_KEEPALIVE void app_plane_release(void) {
+    if (!drag.active) return;
+    drag.active = false;
+    render_set_highlight(-1, 0, -1.0f);
+    if (drag.t >= 0.0f) report_plane(drag.t, 1);
+}
 
 static void handle_event(const SDL_Event *e) {
     switch (e->type) {

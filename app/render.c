@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <GLES3/gl3.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,10 @@ extern int app_js_take_slice(int axis, unsigned texture, void *header_out);
 static struct {
     GLuint program, vao, vbo, ibo;
     GLuint box_program, box_vao, box_vbo;
-    GLint box_u_mvp, box_u_size;
+    GLint box_u_mvp, box_u_size, box_u_color;
+    GLuint hl_vao, hl_vbo; /* the highlighted plane's outline: 4 corners, grid units */
+    int hl_kind, hl_axis;  /* render_set_highlight; kind -1: none */
+    float hl_t;
     GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
@@ -167,6 +171,7 @@ bool render_init(char *err, int err_len) {
     if (!r.program || !r.box_program || !init_slices(err, err_len)) return false;
     r.box_u_mvp = glGetUniformLocation(r.box_program, "u_mvp");
     r.box_u_size = glGetUniformLocation(r.box_program, "u_size");
+    r.box_u_color = glGetUniformLocation(r.box_program, "u_color");
     glGenVertexArrays(1, &r.box_vao);
     glGenBuffers(1, &r.box_vbo);
     glBindVertexArray(r.box_vao);
@@ -174,7 +179,15 @@ bool render_init(char *err, int err_len) {
     glBufferData(GL_ARRAY_BUFFER, sizeof BOX_LINES, BOX_LINES, GL_STATIC_DRAW);
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
+    glGenVertexArrays(1, &r.hl_vao);
+    glGenBuffers(1, &r.hl_vbo);
+    glBindVertexArray(r.hl_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
+    glBufferData(GL_ARRAY_BUFFER, 12 * sizeof(float), NULL, GL_DYNAMIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
     glBindVertexArray(0);
+    r.hl_kind = -1;
     r.u_mvp = glGetUniformLocation(r.program, "u_mvp");
     r.u_model = glGetUniformLocation(r.program, "u_model");
     r.u_pos_scale = glGetUniformLocation(r.program, "u_pos_scale");
@@ -315,6 +328,155 @@ bool render_pick_ray(const camera_t *cam, float aspect, float sx, float sy, floa
     return true;
 }
 
+/* ---- planes the pointer moves (render.h) ------------------------------------------------ */
+
+static void grid_dims(int n[3]) { n[0] = (int)r.mesh.nx, n[1] = (int)r.mesh.ny, n[2] = (int)r.mesh.nz; }
+
+/* The extent of the drawn slice of axis a in grid units along b = (a + 1) % 3 and
+ * c = (a + 2) % 3 (draw_slices' quad). */
+static void slice_extent(int a, float *eb, float *ec) {
+    const slice_header_t *sh = &r.slice[a];
+    const bool per = sh->flags & SLICE_FLAG_PERIODIC;
+    *eb = per ? (float)sh->w : (float)sh->w - 1.0f;
+    *ec = per ? (float)sh->h : (float)sh->h - 1.0f;
+}
+
+/* Where the ray o + s d meets the plane normal to axis at pos: s > 0 and the point p. */
+static bool ray_plane(const float o[3], const float d[3], int axis, float pos, float *s, float p[3]) {
+    if (fabsf(d[axis]) < 1e-12f) return false;
+    *s = (pos - o[axis]) / d[axis];
+    if (!(*s > 0.0f)) return false;
+    for (int i = 0; i < 3; i++) p[i] = o[i] + *s * d[i];
+    p[axis] = pos;
+    return true;
+}
+
+/* p on the plane normal to a lies within [0, eb] x [0, ec] of its other two axes. */
+static bool within(const float p[3], int a, float eb, float ec) {
+    const float pb = p[(a + 1) % 3], pc = p[(a + 2) % 3];
+    return pb >= 0.0f && pb <= eb && pc >= 0.0f && pc <= ec;
+}
+
+bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit) {
+    float o[3], d[3], p[3], s;
+    if (!render_pick_ray(cam, aspect, sx, sy, o, d)) return false;
+    int n[3];
+    grid_dims(n);
+    const float clip = clip_pos();
+    render_plane_t best = {.kind = -1};
+    float best_s = INFINITY;
+    if (r.clip_axis >= 0) { /* the clip plane within the box (a slice there is its cap) */
+        const int a = r.clip_axis;
+        if (ray_plane(o, d, a, clip, &s, p) && within(p, a, (float)n[(a + 1) % 3], (float)n[(a + 2) % 3])) {
+            best = (render_plane_t){.kind = RENDER_PLANE_CLIP, .axis = a, .index = (int)clip};
+            best.capped = r.slice_on[a] && (int)r.slice[a].index == best.index;
+            memcpy(best.at, p, sizeof p);
+            best_s = s;
+        }
+    }
+    for (int a = 0; a < 3; a++) {
+        if (!r.slice_on[a]) continue;
+        const float pos = (float)r.slice[a].index;
+        if (r.clip_axis == a && (best.capped || pos > clip + 0.5f)) continue; /* the cap, or cut away */
+        float eb, ec;
+        slice_extent(a, &eb, &ec);
+        if (!ray_plane(o, d, a, pos, &s, p) || !(s < best_s) || !within(p, a, eb, ec)) continue;
+        if (r.clip_axis >= 0 && p[r.clip_axis] > clip + 0.5f) continue; /* cut away there (slice.frag) */
+        best = (render_plane_t){.kind = RENDER_PLANE_SLICE, .axis = a, .index = (int)r.slice[a].index};
+        memcpy(best.at, p, sizeof p);
+        best_s = s;
+    }
+    if (best.kind < 0) return false;
+    const float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]), cosine = d[best.axis] / len;
+    best.along_screen = 1.0f - cosine * cosine < 0.06f; /* within about 14 degrees of the view ray */
+    best.sx = sx, best.sy = sy;
+    *hit = best;
+    return true;
+}
+
+/* The shortest decimal t (at most 6 digits) that slice_index maps to sample i of n, so
+ * the link reads sliceZPos=0.43 rather than 0.425531924. */
+static float position_of(int i, int n) {
+    if (n <= 1 || i <= 0) return 0.0f;
+    if (i >= n - 1) return 1.0f;
+    const double exact = (double)i / (double)(n - 1);
+    double scale = 10.0;
+    for (int digits = 1; digits <= 6; digits++, scale *= 10.0) {
+        const float t = (float)(round(exact * scale) / scale);
+        if (slice_index(t, n) == i) return t;
+    }
+    return (float)exact;
+}
+
+bool render_plane_follow(const camera_t *cam, float aspect, float sx, float sy, const render_plane_t *grab, float *t,
+                         int *index) {
+    float o[3], d[3];
+    if (!render_pick_ray(cam, aspect, sx, sy, o, d)) return false;
+    int n[3];
+    grid_dims(n);
+    const int a = grab->axis;
+    float x = grab->at[a]; /* the plane's new place along its normal, grid units */
+    if (grab->along_screen) { /* up pushes the plane away from the camera */
+        const float longest = (float)glm_max(glm_max(n[0], n[1]), n[2]);
+        x += (grab->sy - sy) * longest * (d[a] > 0.0f ? 1.0f : -1.0f);
+    } else { /* the point of the line grab->at + u e_a nearest the ray o + s d */
+        const float len = sqrtf(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        float w[3], dw = 0.0f;
+        for (int i = 0; i < 3; i++) {
+            d[i] /= len;
+            w[i] = grab->at[i] - o[i];
+            dw += d[i] * w[i];
+        }
+        const float b = d[a], denom = 1.0f - b * b;
+        if (denom > 1e-6f) x += (b * dw - w[a]) / denom;
+    }
+    const float hi = (float)(n[a] - 1);
+    x = x > 0.0f ? (x < hi ? x : hi) : 0.0f; /* also NaN -> 0 */
+    *index = (int)(x + 0.5f);
+    *t = position_of(*index, n[a]);
+    return true;
+}
+
+void render_set_highlight(int kind, int axis, float t) {
+    const int k = (kind == RENDER_PLANE_SLICE || kind == RENDER_PLANE_CLIP) && axis >= 0 && axis < 3 ? kind : -1;
+    if (k == r.hl_kind && (k < 0 || (axis == r.hl_axis && t == r.hl_t))) return; /* nothing to redraw */
+    r.hl_kind = k;
+    r.hl_axis = axis;
+    r.hl_t = t;
+    r.changed = true;
+}
+
+/* The highlighted plane's outline, bright and over everything (the box program is bound). */
+static void draw_highlight(void) {
+    const int a = r.hl_axis;
+    if (r.hl_kind < 0 || (r.hl_kind == RENDER_PLANE_SLICE ? !r.slice_on[a] : r.clip_axis != a)) return;
+    int n[3];
+    grid_dims(n);
+    const bool placed = r.hl_t >= 0.0f && r.hl_t <= 1.0f;
+    float eb = (float)n[(a + 1) % 3], ec = (float)n[(a + 2) % 3], pos;
+    if (r.hl_kind == RENDER_PLANE_SLICE) {
+        slice_extent(a, &eb, &ec);
+        pos = placed ? (float)slice_index(r.hl_t, n[a]) : (float)r.slice[a].index;
+    } else {
+        pos = placed ? (float)slice_index(r.hl_t, n[a]) : clip_pos();
+    }
+    const float uv[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
+    float corners[4][3];
+    for (int k = 0; k < 4; k++) {
+        corners[k][a] = pos;
+        corners[k][(a + 1) % 3] = uv[k][0] * eb;
+        corners[k][(a + 2) % 3] = uv[k][1] * ec;
+    }
+    glUniform3f(r.box_u_size, 1.0f, 1.0f, 1.0f);
+    glUniform3f(r.box_u_color, 1.0f, 1.0f, 1.0f);
+    glBindVertexArray(r.hl_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof corners, corners);
+    glDisable(GL_DEPTH_TEST);
+    glDrawArrays(GL_LINE_LOOP, 0, 4);
+    glEnable(GL_DEPTH_TEST);
+}
+
 void render_draw(const camera_t *cam, int w, int h) {
     glViewport(0, 0, w, h);
     glClearColor(RENDER_CLEAR_R, RENDER_CLEAR_G, RENDER_CLEAR_B, 1.0f);
@@ -350,8 +512,10 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUseProgram(r.box_program);
     glUniformMatrix4fv(r.box_u_mvp, 1, GL_FALSE, (const float *)mvp);
     glUniform3f(r.box_u_size, (float)r.mesh.nx, (float)r.mesh.ny, (float)r.mesh.nz);
+    glUniform3f(r.box_u_color, 0.36f, 0.40f, 0.48f);
     glBindVertexArray(r.box_vao);
     glDrawArrays(GL_LINES, 0, 24);
+    draw_highlight();
     glBindVertexArray(0);
 }
 

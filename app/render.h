@@ -3,7 +3,9 @@
  * meshes and slices the compute worker transferred (uploaded by app_lib.js straight
  * from the transferred ArrayBuffers, never through the app's heap) and draws them:
  * the isosurface (unless switched off), up to three slices (engine/slice.h) through
- * the same colour ramp, cut by the clip plane, and the box. Main thread only. */
+ * the same colour ramp, cut by the clip plane, and the box. It also picks the plane
+ * (a slice or the clip plane) under the pointer, follows a drag of it and outlines it
+ * (render_plane_*). Main thread only. */
 #ifndef RENDER_H
 #define RENDER_H
 
@@ -42,6 +44,33 @@ int render_slice_count(void);
  * a render_set_* call), then false until the next change: the app draws only then
  * (and on camera, input or size changes, app/main.c). */
 bool render_take_changed(void);
+/* The planes a person can drag with the pointer (app/main.c): a slice that is on, or
+ * the clip plane. Positions are the view's: t in 0..1 across the box, the plane at the
+ * sample slice_index(t, n) (engine/slice.h). */
+/* The kinds' values cross to web/slices.js (app_js_plane_moved's kind). */
+typedef enum render_plane_kind_t { RENDER_PLANE_SLICE = 0, RENDER_PLANE_CLIP = 1 } render_plane_kind_t;
+typedef struct render_plane_t {
+    int kind;          /* render_plane_kind_t */
+    int axis;          /* the plane's normal: 0 x, 1 y, 2 z */
+    int index;         /* the sample it sits at */
+    bool capped;       /* the clip plane with a slice of its axis at it (the cap) */
+    bool along_screen; /* the normal points at the camera: follow the pointer's height */
+    float at[3];       /* where the view ray met it, grid units */
+    float sx, sy;      /* the pointer there, 0..1 from the view's top left */
+} render_plane_t;
+/* The nearest plane the view ray through (sx, sy) meets where it is drawn: a slice
+ * that is on (where the clip does not cut it away), or the clip plane within the box
+ * (the cap when a slice sits at it). false (hit untouched) when it meets none. */
+bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit);
+/* The position that puts a grabbed plane under (sx, sy): along its normal, to the point
+ * of the line through the grab point nearest the view ray (along_screen: the pointer's
+ * height, one view height per box); the nearest sample (*index, clamped to the box), as
+ * the shortest decimal t in 0..1 with that slice_index. false when there is no mesh. */
+bool render_plane_follow(const camera_t *cam, float aspect, float sx, float sy, const render_plane_t *grab, float *t,
+                         int *index);
+/* Outlines one plane brightly (the one under the pointer or being dragged) at position
+ * t (outside 0..1: where it is drawn now); kind -1: none. */
+void render_set_highlight(int kind, int axis, float t);
 
 /* The clear colour; the browser tests compare pixels against it. */
 #define RENDER_CLEAR_R 0.06f

@@ -33,6 +33,9 @@
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full,
 //     slices: [x, y, z] (engine/slice.h blobs, null: off)}   {type:'stats', ...}
+//   {type:'slices', slices}  (as a mesh's, without one: a view change that only the slices
+//     need, e.g. a slice dragged; a change the app alone draws (clip, colormap, surface) sends
+//     no mesh either, only the view)
 //   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
@@ -83,6 +86,8 @@ let running = false;
 let loopScheduled = false;
 let meshInFlight = false; // a mesh was sent and the app has not taken it yet
 let meshDirty = true;     // state or view changed since the last mesh
+let slicesDirty = false;  // only the slices' settings changed since the last mesh or slices
+let lastSlicesAt = 0;
 let lastMeshAt = 0;
 let stepsPerCall = 1;
 let pendingSteps = 0;     // steps asked for by 'step' messages and not yet run
@@ -150,6 +155,7 @@ function mesh() {
   const bytes = E._eng_draw_mesh_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer; // the one copy out of the heap
   const slices = takeSlices();
+  slicesDirty = false; // they come with the mesh
   meshInFlight = true;
   lastMeshAt = performance.now();
   postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full, slices },
@@ -224,6 +230,19 @@ function travel(from, to, what) {
   postInfo();
   postHistory();
 }
+
+// The slices alone (a view change only they need): at most one message every SLICES_MS.
+const SLICES_MS = 16;
+function postSlices() {
+  slicesDirty = false;
+  lastSlicesAt = performance.now();
+  const slices = takeSlices();
+  postMessage({ type: 'slices', slices }, slices.filter((b) => b));
+}
+// View settings by what a change of them needs: the slices only, or nothing the worker
+// builds (the app draws them from the view: app/render.c); any other needs a new mesh.
+const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField']);
+const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'surface']);
 
 // The slices the view shows, built with each mesh (engine/slice.h): [x, y, z], each a
 // copy of its blob out of the heap, or null when that slice is off.
@@ -305,6 +324,7 @@ function loop() {
   const now = performance.now();
   if (!hasSim) return;
   if (meshDirty && !meshInFlight && now - lastMeshAt >= (running ? MESH_INTERVAL_MS : 0)) mesh();
+  else if (slicesDirty && !meshDirty && now - lastSlicesAt >= SLICES_MS) postSlices();
   if (now - rate.since >= 500) postStats(now);
   schedule();
 }
@@ -321,7 +341,7 @@ function reachedStop() {
 // Keeps the loop alive while there is work; a paused, meshed state schedules nothing.
 function schedule() {
   if (loopScheduled || !hasSim) return;
-  if (labRunning || running || pendingSteps > 0 || meshDirty) {
+  if (labRunning || running || pendingSteps > 0 || meshDirty || slicesDirty) {
     loopScheduled = true;
     const waitForRate = running && maxRate > 0 && rateBudget < 1;
     setTimeout(loop, waitForRate ? Math.min(100, 1000 / maxRate) : running || pendingSteps > 0 ? 0 : 5);
@@ -451,9 +471,13 @@ const handlers = {
     postInfo(); // the page shows what is in force, refused or not
   },
   view(m) {
+    const was = JSON.parse(str(E._eng_view_json()));
     stage(m, ['view']);
     if (!E._eng_view_set()) { engineError('view refused'); return; }
-    meshDirty = true;
+    const now = JSON.parse(str(E._eng_view_json()));
+    const changed = Object.keys(now).filter((k) => now[k] !== was[k]);
+    if (changed.some((k) => !SLICE_SETTINGS.has(k) && !DRAWN_SETTINGS.has(k))) meshDirty = true;
+    else if (changed.some((k) => SLICE_SETTINGS.has(k))) slicesDirty = true;
     postView();
   },
   run(m) {

@@ -623,6 +623,9 @@ function onWorkerMessage(ev) {
       rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
       break;
+    case 'slices': // only the slices changed (a slice moved): the app takes them as a mesh's
+      rd.pendingSlices = m.slices;
+      break;
     case 'stats':
       showWorkers(rd.stats && rd.stats.pool, m.pool);
       rd.stats = m;

@@ -4,7 +4,12 @@
 // surface open and the slice at the plane shows the inside's colour; choosing a
 // colormap changes the view's colours and the legend, and an exported PLY carries that
 // map's colours (colormap_rgb8 of the schema's stops), byte for byte rdsim's with
-// --colormap; a closed export of a periodic grid is rdsim --mesh-close's.
+// --colormap; a closed export of a periodic grid is rdsim --mesh-close's. Dragging the
+// planes: a Ctrl-drag on a slice moves it along its normal (the view in force, its slider,
+// its label and the link follow, the pixels change) and never orbits; a Ctrl-drag off
+// every plane changes nothing (a plain drag there orbits); the clip plane drags the same
+// way, and with a slice capping it both move; a plane facing the camera follows the
+// pointer's height; Move planes drags with a touch, no Ctrl.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -28,14 +33,17 @@ const set = (page, id, value) => page.evaluate((i, v) => {
 
 // Waits until the view in force has key = value (reals to 1e-6) and the meshes (with
 // their slices) sent since are drawn, then a little longer for the frame.
+// (A change only the slices need brings the slices without a mesh: they are taken too.)
 async function inForce(page, key, value) {
   await until(page, ([k, v]) => {
     const w = window.rd.view && window.rd.view[k];
     return typeof v === 'number' ? Math.abs(w - v) < 1e-6 : w === v;
   }, [key, value]);
-  await until(page, () => window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh);
+  const drawn = () => window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh &&
+    (!window.rd.pendingSlices || window.rd.pendingSlices.every((b) => b === undefined));
+  await until(page, drawn);
   await new Promise((r) => setTimeout(r, 500));
-  await until(page, () => window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh);
+  await until(page, drawn);
 }
 
 const shot = async (page) => PNG.sync.read(await (await page.$('#canvas')).screenshot({ type: 'png' }));
@@ -208,6 +216,233 @@ test(`${BROWSER}: a closed STL of a periodic grid is rdsim --mesh-close's, byte 
   assert.equal(pageSha, createHash('sha256').update(cli).digest('hex'), 'the page\'s STL is rdsim\'s');
   assert.match(report, /Facets with 1 disconnected edge\s*:\s*0\s/, 'admesh: no boundary edge');
   assert.match(report, /Degenerate facets\s*:\s*0\s/, 'admesh: no degenerate facet');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// ---- dragging the planes -------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const camera = (page) => page.evaluate(() => {
+  const at = window.rd.app._app_camera_state() >>> 2;
+  return Array.from(window.rd.app.HEAPF32.subarray(at, at + 6));
+});
+const positions = (page) => page.evaluate(() => {
+  const v = window.rd.view;
+  return { sliceXPos: v.sliceXPos, sliceYPos: v.sliceYPos, sliceZPos: v.sliceZPos, clipPos: v.clipPos };
+});
+// What a person sees of one position: the view in force, the slider, its label and the link.
+const shown = (page, key) => page.evaluate((k) => ({
+  view: window.rd.view[k],
+  slider: document.getElementById(k).value,
+  label: document.querySelector(`output[for="${k}"]`).textContent,
+  link: new URLSearchParams(location.hash.slice(1)).get(k),
+}), key);
+// Waits until the last position sent for key (the release sends it at once) is in force and drawn.
+async function dragInForce(page, key) {
+  await sleep(100);
+  const text = await page.evaluate((k) => window.rdSlices.sent[k], key);
+  assert.ok(text !== undefined, `a position was sent for ${key}`);
+  await inForce(page, key, Math.fround(Number(text)));
+}
+// The page point nearest the canvas centre inside a solid patch (13 x 13 px) of pixels that
+// differ between two shots (where something was drawn).
+async function patchPoint(page, a, b) {
+  const box = await (await page.$('#canvas')).boundingBox();
+  const diff = (x, y) => {
+    const i = 4 * (y * a.width + x);
+    return Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 30;
+  };
+  let best = null;
+  for (let y = 8; y < a.height - 8; y += 2) {
+    for (let x = 8; x < a.width - 8; x += 2) {
+      let solid = true;
+      for (let dy = -6; dy <= 6 && solid; dy += 3) for (let dx = -6; dx <= 6 && solid; dx += 3) solid = diff(x + dx, y + dy);
+      const r = (x - a.width / 2) ** 2 + (y - a.height / 2) ** 2;
+      if (solid && (!best || r < best.r)) best = { x, y, r };
+    }
+  }
+  assert.ok(best, 'something is drawn');
+  return { x: box.x + (best.x + 0.5) * box.width / a.width, y: box.y + (best.y + 0.5) * box.height / a.height };
+}
+const centre = async (page) => {
+  const box = await (await page.$('#canvas')).boundingBox();
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+// A mouse drag from `from` by (dx, dy) px in small moves, Ctrl held when `ctrl`.
+async function drag(page, from, dx, dy, ctrl = true) {
+  await page.mouse.move(from.x + 1, from.y);
+  if (ctrl) await page.keyboard.down('Control');
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 15; i++) {
+    await page.mouse.move(from.x + (dx * i) / 15, from.y + (dy * i) / 15);
+    await sleep(25);
+  }
+  await page.mouse.up();
+  if (ctrl) await page.keyboard.up('Control');
+}
+// Near-white pixels: the outline of the plane under the pointer (the box lines are grey-blue).
+const white = (r, g, b) => r > 235 && g > 235 && b > 235;
+// In the default three-quarter view (yaw 0.7, pitch 0.45) +x points right on the screen and
+// +z left: a drag to the right moves an x plane up its axis and a z plane down its axis.
+
+test(`${BROWSER}: a Ctrl-drag moves a slice along its normal, as its slider does; off every plane it changes nothing`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=48&seedMode=cube&seed=3&surface=false');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 300 }));
+  await until(page, () => window.rd.info.step === 300);
+  const cam0 = await camera(page);
+  assert.ok(Math.abs(cam0[0] - 0.7) < 1e-6 && Math.abs(cam0[1] - 0.45) < 1e-6, `the default view: ${cam0}`);
+  await inForce(page, 'surface', false);
+  const empty = await shot(page);
+  await set(page, 'sliceZ', true);
+  await inForce(page, 'sliceZ', true);
+  const at50 = await shot(page);
+  const on = await patchPoint(page, empty, at50);
+  const meshes = await page.evaluate(() => window.rd.meshesReceived);
+
+  // Ctrl held over the slice: it is outlined and the cursor says it can be moved.
+  await page.mouse.move(on.x + 1, on.y);
+  await page.keyboard.down('Control');
+  await page.mouse.move(on.x, on.y);
+  await until(page, () => window.rdSlices.hover === true);
+  assert.equal(await page.$eval('#canvas', (c) => getComputedStyle(c).cursor), 'grab');
+  await sleep(300);
+  const outlined = await shot(page);
+  assert.ok(share(outlined, white) > share(at50, white) + 0.0005,
+    `the slice is outlined: white pixels ${share(at50, white).toFixed(4)} -> ${share(outlined, white).toFixed(4)}`);
+  await page.keyboard.up('Control');
+  await until(page, () => window.rdSlices.hover === false);
+
+  // The drag: +z is to the left on the screen.
+  await drag(page, on, -90, 0);
+  await dragInForce(page, 'sliceZPos');
+  const z1 = await shown(page, 'sliceZPos');
+  assert.ok(z1.view > 0.55 && z1.view <= 1, `the slice moved up z: sliceZPos 0.5 -> ${z1.view}`);
+  assert.equal(Math.fround(Number(z1.slider)), Math.fround(z1.view), 'the slider shows the position in force');
+  assert.equal(z1.label, z1.slider, 'and its label');
+  assert.equal(Math.fround(Number(z1.link)), Math.fround(z1.view), 'the link carries it');
+  assert.ok(z1.slider.length <= 6, `a short position: ${z1.slider}`);
+  const moved = await shot(page);
+  assert.ok(differ(at50, moved) > 0.02, `the slice's pixels changed (${(differ(at50, moved) * 100).toFixed(2)}% differ)`);
+  assert.deepEqual(await camera(page), cam0, 'a Ctrl-drag on a plane does not orbit');
+  const s = await page.evaluate(() => ({ ...window.rdSlices, sent: undefined }));
+  assert.equal(s.drags, 1);
+  assert.ok(s.sends >= 1 && s.sends <= s.moves, `sends throttled: ${s.sends} sends for ${s.moves} moves`);
+  assert.equal(await page.evaluate(() => window.rd.meshesReceived), meshes, 'moving a slice does not re-mesh the surface');
+  // The slice at the new place is the one the worker cut there: back with the slider, the same pixels.
+  await set(page, 'sliceZPos', 0.5);
+  await inForce(page, 'sliceZPos', 0.5);
+  const back = await shot(page);
+  if (process.env.RD_SHOTS) for (const [n, png] of [['at50', at50], ['moved', moved], ['back', back], ['outlined', outlined]]) writeFileSync(`/tmp/rd-${BROWSER}-${n}.png`, PNG.sync.write(png));
+  assert.ok(differ(at50, back) < 0.002, `the slider puts it back where it was (${differ(at50, back)})`);
+
+  // Back the other way (right: down z) to the canvas' right edge, past the box: clamped at 0.
+  const box = await (await page.$('#canvas')).boundingBox();
+  const from = await patchPoint(page, empty, at50);
+  await drag(page, from, box.x + box.width - 3 - from.x, 0);
+  await dragInForce(page, 'sliceZPos');
+  assert.equal((await shown(page, 'sliceZPos')).view, 0, 'dragged past the box: clamped to 0');
+
+  // Off every plane (a corner of the view), a Ctrl-drag changes nothing; a plain drag there orbits.
+  const corner = { x: box.x + 12, y: box.y + 12 };
+  const before = { cam: await camera(page), pos: await positions(page), sends: await page.evaluate(() => window.rdSlices.sends) };
+  await drag(page, corner, 120, 60);
+  await sleep(400);
+  assert.deepEqual(await camera(page), before.cam, 'a Ctrl-drag on nothing does not orbit');
+  assert.deepEqual(await positions(page), before.pos, 'nor move a plane');
+  assert.equal(await page.evaluate(() => window.rdSlices.sends), before.sends, 'nor send anything');
+  await drag(page, corner, 120, 60, false);
+  await until(page, (c) => { const at = window.rd.app._app_camera_state() >>> 2; return window.rd.app.HEAPF32[at] !== c; }, before.cam[0]);
+  assert.deepEqual(await positions(page), before.pos, 'a plain drag orbits and moves no plane');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the clip plane drags the same way; a slice capping it moves with it`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=48&seedMode=cube&seed=3&clip=x');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 300 }));
+  await until(page, () => window.rd.info.step === 300);
+  await inForce(page, 'clip', 'x');
+  const cam0 = await camera(page);
+  const cut50 = await shot(page);
+  // The clip plane at 0.5 passes through the box's centre, which the camera looks at.
+  await drag(page, await centre(page), -70, 0); // +x is to the right: down x, over the blob in the middle
+  await dragInForce(page, 'clipPos');
+  const c1 = await shown(page, 'clipPos');
+  assert.ok(c1.view < 0.45 && c1.view >= 0, `the clip plane moved down x: clipPos 0.5 -> ${c1.view}`);
+  assert.equal(Math.fround(Number(c1.slider)), Math.fround(c1.view), 'the slider shows it');
+  assert.equal(Math.fround(Number(c1.link)), Math.fround(c1.view), 'the link carries it');
+  const cut1 = await shot(page);
+  if (process.env.RD_SHOTS) for (const [n, png] of [['cut50', cut50], ['cut1', cut1]]) writeFileSync(`/tmp/rd-${BROWSER}-${n}.png`, PNG.sync.write(png));
+  assert.ok(differ(cut50, cut1) > 0.005, `the cut moved (${(differ(cut50, cut1) * 100).toFixed(2)}% differ)`);
+  assert.deepEqual(await camera(page), cam0, 'no orbit');
+
+  // A slice at the clip plane caps the cut: grabbing the cap moves both.
+  await set(page, 'sliceXPos', c1.view);
+  await inForce(page, 'sliceXPos', c1.view);
+  await set(page, 'sliceX', true);
+  await inForce(page, 'sliceX', true);
+  await drag(page, await centre(page), 60, 0);
+  await dragInForce(page, 'clipPos');
+  await dragInForce(page, 'sliceXPos');
+  const c2 = await shown(page, 'clipPos'), s2 = await shown(page, 'sliceXPos');
+  assert.ok(c2.view > c1.view, `the clip plane moved up x: ${c1.view} -> ${c2.view}`);
+  assert.equal(s2.view, c2.view, 'the capping slice moved with it');
+  assert.equal(Math.fround(Number(s2.slider)), Math.fround(s2.view), 'its slider too');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a plane facing the camera follows the pointer's height: up pushes it away`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=48&seedMode=cube&seed=3&surface=false&sliceY=true');
+  await page.evaluate(() => window.rd.app._app_camera_view(3)); // the top view looks down y
+  await inForce(page, 'sliceY', true);
+  await drag(page, await centre(page), 0, -60);
+  await dragInForce(page, 'sliceYPos');
+  const y1 = (await shown(page, 'sliceYPos')).view;
+  assert.ok(y1 < 0.45 && y1 > 0.2, `up moved the slice away, down y: 0.5 -> ${y1}`);
+  await drag(page, await centre(page), 0, 120);
+  await dragInForce(page, 'sliceYPos');
+  const y2 = (await shown(page, 'sliceYPos')).view;
+  assert.ok(y2 > y1 + 0.1, `down brought it back up y: ${y1} -> ${y2}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: Move planes (the toggle or M) drags a plane with a touch, no Ctrl`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=48&seedMode=cube&seed=3&surface=false&sliceX=true');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 300 }));
+  await until(page, () => window.rd.info.step === 300);
+  await inForce(page, 'sliceX', true);
+  const cam0 = await camera(page);
+  // A touch drag from the middle of the view (the x slice at 0.5 passes through it).
+  const touch = (dx) => page.evaluate((d) => {
+    const c = document.getElementById('canvas');
+    const r = c.getBoundingClientRect();
+    const ev = (type, x, buttons) => c.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: r.top + r.height / 2,
+      pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true, composed: true, button: 0, buttons }));
+    const x0 = r.left + r.width / 2;
+    ev('pointerdown', x0, 1);
+    for (let i = 1; i <= 10; i++) ev('pointermove', x0 + (d * i) / 10, 1);
+    ev('pointerup', x0 + d, 0);
+  }, dx);
+  await touch(80);
+  await sleep(400);
+  assert.equal((await positions(page)).sliceXPos, 0.5, 'without Move planes a touch does not move the plane');
+  await page.click('#plane-mode');
+  assert.equal(await page.evaluate(() => window.rdSlices.mode), true, 'the toggle turns it on');
+  assert.equal(await page.$eval('#plane-mode', (b) => b.getAttribute('aria-pressed')), 'true');
+  await touch(80); // +x is to the right
+  await dragInForce(page, 'sliceXPos');
+  const x1 = await shown(page, 'sliceXPos');
+  assert.ok(x1.view > 0.55, `the touch moved the slice up x: 0.5 -> ${x1.view}`);
+  assert.equal(Math.fround(Number(x1.slider)), Math.fround(x1.view), 'its slider follows');
+  assert.deepEqual(await page.evaluate(() => window.rdSlices.pointerTypes), ['touch']);
+  assert.deepEqual(await camera(page), cam0, 'no orbit');
+  await page.focus('#canvas');
+  await page.keyboard.press('m');
+  assert.equal(await page.evaluate(() => window.rdSlices.mode), false, 'M turns it off');
   assert.deepEqual(errors, []);
   await page.close();
 });
