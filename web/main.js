@@ -563,6 +563,7 @@ function onWorkerMessage(ev) {
       break;
     case 'ready': {
       rd.stage = 'ready';
+      if (window.rdBudget) window.rdBudget.startBudget(); // software GL: a smaller drawing budget
       say('');
       rd.engineStarts++;
       rd.poolSize = m.poolSize;
@@ -772,6 +773,7 @@ function startApp() {
     if (window.rdBudget) window.rdBudget.onFrame(triangles, hadNewMesh, drew);
     if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
       rd.appSetUp = true;
+      if (window.rdBudget) window.rdBudget.startBudget(); // software GL: a smaller drawing budget
       if (rd.linkCamera) rd.app._app_camera_set(...rd.linkCamera);
       showLegend();
       followCamera();

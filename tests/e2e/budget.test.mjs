@@ -4,7 +4,8 @@
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
 // triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
 // spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
-// And the worker answers a pause and a hash within one stepping slice while it runs at 256^3.
+// The worker answers a pause and a hash within one stepping slice while it runs at 256^3.
+// On software GL (the test browsers) the page opens with a small budget and says why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -150,6 +151,33 @@ test(`${BROWSER}: at 256^3 the running worker answers pause and hash within one 
   const bound = 24 + 2 * (st.stepMs + st.meshMs) + 1000;
   assert.ok(times.pause < bound, `pause answered in ${times.pause.toFixed(0)} ms (bound ${bound.toFixed(0)}: step ${st.stepMs.toFixed(0)} ms, mesh ${st.meshMs.toFixed(0)} ms)`);
   assert.ok(times.hash < bound, `hash answered in ${times.hash.toFixed(0)} ms (bound ${bound.toFixed(0)})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: on software GL the page opens with a small drawing budget and says why; "full" still draws everything`, async () => {
+  // The page's defaults (96^3 spots: about half a million triangles at full resolution).
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#paused=1`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.meshesDrawn === window.rd.meshesReceived &&
+    window.rd.pendingMesh === null, undefined, 90000);
+  const b = await page.evaluate(() => ({ renderer: window.rd.budget.renderer, software: window.rd.budget.software }));
+  // The test browsers draw in software (Chromium: SwiftShader, Firefox under Xvfb: llvmpipe).
+  assert.match(b.renderer, /swiftshader|llvmpipe/i, `the renderer found: ${b.renderer}`);
+  assert.equal(b.software, true);
+  // The budget goes to each engine once the app's context is known (the first mesh may
+  // come before the app, then the next one is coarse).
+  await until(page, () => window.rd.budget.level > 1 && window.rd.meshesDrawn === window.rd.meshesReceived &&
+    window.rd.pendingMesh === null);
+  await new Promise((r) => setTimeout(r, 300));
+  const [tris, level] = await page.evaluate(() => [window.rd.triangles, window.rd.budget.level]);
+  assert.ok(level > 1 && tris > 0 && tris <= 50000, `drawn coarse: level ${level}, ${tris} triangles`);
+  assert.match(await note(page), /drawing at (½|¼) resolution — full/);
+  assert.match(await page.$eval('#budget-note', (n) => n.title), /software GL/);
+  await page.click('#btn-budget-full');
+  await until(page, () => window.rd.budget.level === 1 && window.rd.budget.full && window.rd.pendingMesh === null &&
+    window.rd.meshesDrawn === window.rd.meshesReceived, undefined, 90000);
+  const all = await page.evaluate(() => window.rd.triangles);
+  assert.ok(all > 4 * tris, `full resolution on request: ${all} triangles`);
   assert.deepEqual(errors, []);
   await page.close();
 });
