@@ -7,7 +7,8 @@
 //   the worker's full-resolution mesh ms vs native; the main thread's ms per received
 //   mesh (the app's upload, app/app_lib.js) and per drawn frame (median frame interval
 //   while it draws every frame);
-//   mesh bytes per frame and event-loop lag while running live with meshing (the
+//   mesh bytes per frame, event-loop lag and the share of time spent meshing (the most
+//   an overlap of meshing with stepping could gain) while running live with meshing (the
 //   drawing budget on); time from navigation to the first drawn mesh; time from a
 //   control change (the isovalue slider) to the first frame drawn from it; pause
 //   latency (a 'run' off to its answer) while live; CPU used while paused and idle
@@ -201,6 +202,10 @@ async function scenario(browser, url, n) {
       meshMs: meshes.length ? sum(meshes.map((m) => m[2])) / meshes.length : 0,
       bytesPerFrame: frames ? sum(meshes.map((m) => m[0])) / frames : 0,
       fps: frames / seconds,
+      // The worker's share of the live window spent meshing (the phase an overlap with
+      // stepping would hide): bounds what any overlap can gain, 1 / (1 - share), when both
+      // phases already keep every core busy.
+      meshShare: sum(meshes.map((m) => m[2])) / (seconds * 1000),
       uploadMs: ups.length ? sum(ups.map((u) => u[0])) / ups.length : 0,
       frameMs: rd.budget.frameMs,
       lagP95: lags.length ? lags[Math.floor(0.95 * (lags.length - 1))] : 0,
@@ -253,6 +258,9 @@ for (const { r, native, wasm } of results) {
   row(`${b}_live_frame_ms`, r.live.frameMs, 0, 'median drawn frame interval', 'ms');
   row(`${b}_live_upload_ms_per_mesh`, r.live.uploadMs, 0, `${r.live.meshes} meshes`, 'ms');
   row(`${b}_live_mesh_ms`, r.live.meshMs, 0, 'drawn (budgeted) mesh', 'ms');
+  row(`${b}_live_mesh_share`, r.live.meshShare, 0, 'of the live window spent meshing', 'fraction');
+  row(`${b}_overlap_ceiling`, 1 / Math.max(1e-9, 1 - Math.min(r.live.meshShare, 0.999)), 1.3,
+    'issue 14 target 1.3x (serial loop)', 'x');
   row(`${b}_live_lag_p95_ms`, r.live.lagP95, 0, 'event-loop lag p95', 'ms');
   row(`${b}_pause_latency_ms`, r.live.pauseMs, 0, "'run' off to its answer", 'ms');
   if (r.errors.length) console.log(`  page errors: ${r.errors.join(' | ')}`);

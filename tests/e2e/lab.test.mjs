@@ -23,6 +23,8 @@ test(`${BROWSER}: the threads lab for 1..3 threads matches rdsim --scaling and l
     return page.evaluate(() => window.rd.hash);
   };
   const before = await liveHash();
+  // The lab fills its list when its timeline poll first sees the engine (every POLL_MS).
+  await until(page, () => document.getElementById('lab-threads').value !== '');
   assert.equal(await page.$eval('#lab-threads', (e) => e.value), '1,2,3', 'default list: 1..pool size');
   await page.evaluate((k) => {
     document.getElementById('lab-steps').value = String(k);
