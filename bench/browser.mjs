@@ -1,6 +1,6 @@
 // browser.mjs: the product measured end to end (issue 14). The real page from Caddy
 // (tests/e2e/server.mjs) in headless Chromium and in Firefox under Xvfb
-// (tests/e2e/browser.mjs), at 64^3, 128^3 and 256^3 with 2 threads, the "spots" preset:
+// (tests/e2e/browser.mjs), at 64^3, 96^3 (the page's default), 128^3 and 256^3 with 2 threads, the "spots" preset:
 //   paused stepping ({type:'step', n} only; meshes kept empty by an isovalue V never
 //   reaches) vs the native CLI and the WASM CLI under Node at the same size, steps and
 //   threads (rdsim --scaling 2 --json: steps/s and the mesh of the same state);
@@ -16,7 +16,8 @@
 // Prints the ours / peer / ratio table of the other benches and writes
 // build/bench/browser.json. Run by `make bench` as two processes (one per browser,
 // Firefox under xvfb-run), each appending its rows: --browser chromium|firefox --json FILE.
-// BENCH_BROWSER_SIZES (e.g. "64,128") and BENCH_BROWSER_LIVE_S override the defaults.
+// BENCH_BROWSER_SIZES (e.g. "64,128"), BENCH_BROWSER_THREADS and BENCH_BROWSER_LIVE_S override
+// the defaults (96^3 is the page's default size, where issue 14 sets its lag target).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,9 +29,9 @@ const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[
 const BROWSER = process.env.BROWSER || 'chromium';
 const JSON_OUT = opt('--json', path.join(ROOT, 'build/bench/browser.json'));
 const APPEND = args.includes('--append');
-const THREADS = 2;
-const SIZES = (process.env.BENCH_BROWSER_SIZES || '64,128,256').split(',').map(Number);
-const STEPS = { 64: 120, 128: 24, 256: 4 }; // a few seconds each on two shared cores
+const THREADS = Number(process.env.BENCH_BROWSER_THREADS || 2);
+const SIZES = (process.env.BENCH_BROWSER_SIZES || '64,96,128,256').split(',').map(Number);
+const STEPS = { 64: 120, 96: 50, 128: 24, 256: 4 }; // a few seconds each on two shared cores
 const LIVE_S = Number(process.env.BENCH_BROWSER_LIVE_S || 4);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -122,7 +123,7 @@ async function scenario(browser, url, n) {
     window.rd.worker.postMessage({ type: 'view', iso: 0.25 });
     await got; // the first mesh of a state sizes the mesher's scratch (mc.h): time the second
     const again = window.bb.msg('mesh', (m) => m.level === 1);
-    window.rd.worker.postMessage({ type: 'view', iso: 0.25 });
+    window.rd.worker.postMessage({ type: 'budget', full: true }); // re-meshes (a view that changes nothing does not)
     const m = await again;
     const before = window.rd.budget.uploads.length;
     for (let i = 0; i < 200 && window.rd.budget.uploads.length === before; i++) await window.bb.frame();
