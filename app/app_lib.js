@@ -1,6 +1,8 @@
 // app_lib.js: the JavaScript half of the app's platform layer (an emscripten
 // --js-library). The page (web/main.js) owns the hooks under Module.rd:
 //   Module.rd.pendingMesh : newest mesh ArrayBuffer from the compute worker, or null
+//   Module.rd.pendingMeshGrid : [level, nx, ny, nz] of that mesh: drawn from every level-th
+//     sample (web/compute_worker.js, engine/lod.h) of the nx x ny x nz simulation grid
 //   Module.rd.pendingSlices : [x, y, z] of the newest mesh's slices: an ArrayBuffer
 //     (engine/slice.h: 32-byte header, float32 samples), null (that slice is off) or
 //     undefined (nothing new)
@@ -16,13 +18,18 @@
 mergeInto(LibraryManager.library, {
   // Uploads the pending mesh straight from the transferred ArrayBuffer into the
   // given GL buffers, so its bytes never pass through the app's heap; only the
-  // 32-byte header is copied to headerOut. Returns 1 if a mesh was taken.
+  // 32-byte header is copied to headerOut. Returns 0 if no mesh was taken, else the
+  // level it was meshed at (1, 2 or 4); a coarse mesh's header then names the simulation
+  // grid (pendingMeshGrid), not the coarse one its positions are in.
   app_js_take_mesh__deps: ['$GL'],
   app_js_take_mesh: function (vbo, ibo, headerOut) {
     var rd = Module['rd'];
     var buf = rd && rd.pendingMesh;
     if (!buf) return 0;
     rd.pendingMesh = null;
+    var grid = rd.pendingMeshGrid || [1];
+    rd.pendingMeshGrid = null;
+    var level = grid[0];
     var HEADER = 32, VERTEX = 12, MAGIC = 0x3148534d;
     if (buf.byteLength < HEADER) { rd.onFail('mesh message too short: ' + buf.byteLength + ' bytes'); return 0; }
     var h = new Uint32Array(buf, 0, 8);
@@ -37,8 +44,14 @@ mergeInto(LibraryManager.library, {
     GLctx.bindBuffer(GLctx.ELEMENT_ARRAY_BUFFER, GL.buffers[ibo]);
     GLctx.bufferData(GLctx.ELEMENT_ARRAY_BUFFER, new Uint8Array(buf, HEADER + vbytes, ibytes), GLctx.STATIC_DRAW);
     HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
+    if (level !== 1) {
+      var ok = (level === 2 || level === 4) && grid.length === 4;
+      for (var a = 0; ok && a < 3; a++) ok = grid[a + 1] >= h[3 + a] && grid[a + 1] <= level * h[3 + a];
+      if (!ok) { rd.onFail('mesh message: level ' + level + ' does not fit grid ' + grid.slice(1).join('x')); return 0; }
+      HEAPU32.set(grid.slice(1), (headerOut >> 2) + 3); // nx, ny, nz: the simulation grid's
+    }
     if (rd.onUpload) rd.onUpload(performance.now() - t0, buf.byteLength);
-    return 1;
+    return level;
   },
 
   // Uploads the pending slice of axis into the given texture as R16F (filterable in

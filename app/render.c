@@ -12,7 +12,7 @@
 #include "shaders.h"
 
 /* Implemented in app/app_lib.js. */
-extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out);
+extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out); /* 0, or the level */
 extern int app_js_take_slice(int axis, unsigned texture, void *header_out);
 
 static struct {
@@ -25,7 +25,9 @@ static struct {
     GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
-    mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none */
+    mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none; nx, ny, nz
+                           the simulation grid's, also for a coarse mesh (app_js_take_mesh) */
+    int level;          /* that mesh's positions are in units of `level` samples (1, 2 or 4) */
     bool changed; /* what render_draw shows changed since render_take_changed */
     GLint u_clip_axis, u_clip_pos;
     /* slices (engine/slice.h): one texture per axis, drawn on a unit quad */
@@ -226,7 +228,7 @@ bool render_take_mesh(void) {
     glBindVertexArray(r.vao); /* the element buffer binding is VAO state */
     int took = app_js_take_mesh(r.vbo, r.ibo, &h);
     glBindVertexArray(0);
-    if (took) r.mesh = h, r.changed = true;
+    if (took) r.mesh = h, r.level = took, r.changed = true;
     for (int a = 0; a < 3; a++) { /* the slices come with the mesh */
         slice_header_t sh;
         int st = app_js_take_slice(a, r.slice_tex[a], &sh);
@@ -493,7 +495,7 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUseProgram(r.program);
     glUniformMatrix4fv(r.u_mvp, 1, GL_FALSE, (const float *)mvp);
     glUniformMatrix4fv(r.u_model, 1, GL_FALSE, (const float *)model);
-    glUniform1f(r.u_pos_scale, (float)MESH_POS_SCALE);
+    glUniform1f(r.u_pos_scale, (float)MESH_POS_SCALE / (float)(r.level > 0 ? r.level : 1)); /* grid units */
     glUniform3fv(r.u_eye, 1, eye);
     glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
     glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);

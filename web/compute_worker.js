@@ -162,7 +162,11 @@ function mesh() {
   slicesDirty = false; // they come with the mesh
   meshInFlight = true;
   lastMeshAt = performance.now();
-  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, full: budget.full, slices },
+  // A coarse mesh (level 2 or 4) is in the coarse grid's units; the app draws it in the
+  // simulation grid's, as the slices, the clip plane and paint rays are (grid: its dims).
+  const info = JSON.parse(str(E._eng_sim_info_json()));
+  const grid = [info.nx, info.ny, info.nz];
+  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, grid, full: budget.full, slices },
     [copy, ...slices.filter((b) => b)]);
   if (!running || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
 }

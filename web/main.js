@@ -620,6 +620,7 @@ function onWorkerMessage(ev) {
     case 'mesh':
       rd.meshesReceived++;
       rd.pendingMesh = m.buffer; // the app takes it on its next frame
+      rd.pendingMeshGrid = [m.level || 1, ...(m.grid || [])]; // its level and the grid it stands for
       if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
       rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;

@@ -104,6 +104,43 @@ test(`${BROWSER}: a slice shows V on the canvas, alone or with the surface, and 
   await page.close();
 });
 
+test(`${BROWSER}: drawn coarse (the budget), the surface, the slices and the box stay in one frame`, async () => {
+  // A coarse mesh's positions are in the coarse grid's units; the app draws it in the
+  // simulation grid's, where the slices (always full resolution) and the clip plane are.
+  const { page, errors } = await open('preset=mitosis&size=48&seedMode=cube&seed=3');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 300 }));
+  await until(page, () => window.rd.info.step === 300 && window.rd.triangles > 0);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'budget', full: true }));
+  await set(page, 'surface', false);
+  await inForce(page, 'surface', false);
+  await set(page, 'sliceZ', true);
+  await inForce(page, 'sliceZ', true);
+  const fine = await shot(page);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'budget', full: false, triangles: 1000 }));
+  await until(page, () => window.rd.budget.level > 1 && window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh);
+  await new Promise((r) => setTimeout(r, 500));
+  // (the budget's notice lies over the view: kept out of the pictures compared)
+  await page.evaluate(() => { document.getElementById('budget-note').style.visibility = 'hidden'; });
+  const coarse = await shot(page);
+  // The slice and the box alone: the same picture whatever the surface's level.
+  assert.ok(differ(fine, coarse) < 0.005, `the slice and box do not move with the level (${(differ(fine, coarse) * 100).toFixed(2)}% differ)`);
+  // The surface alone: the coarse one lies where the fine one does (most pixels agree).
+  await set(page, 'sliceZ', false);
+  await inForce(page, 'sliceZ', false);
+  const none = await shot(page);
+  await set(page, 'surface', true);
+  await inForce(page, 'surface', true);
+  const coarseBoth = await shot(page);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'budget', full: true }));
+  await until(page, () => window.rd.budget.level === 1 && window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh);
+  await new Promise((r) => setTimeout(r, 500));
+  const fineBoth = await shot(page);
+  const d = differ(fineBoth, coarseBoth), covered = differ(none, fineBoth);
+  assert.ok(covered > 0.01 && d < 0.5 * covered, `the coarse surface covers the fine one's place (${(d * 100).toFixed(2)}% differ, the surface covers ${(covered * 100).toFixed(2)}%)`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test(`${BROWSER}: a clip plane cuts the surface open and the slice at it shows the inside's colour`, async () => {
   // A cube of V in the middle (seedMode cube) from above (the top view looks down y).
   const { page, errors } = await open('preset=spots&size=40&seedMode=cube&scalar=0&colormap=grey&sliceField=v');
