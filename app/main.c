@@ -123,9 +123,13 @@ EMSCRIPTEN_KEEPALIVE int app_plane_hover(float sx, float sy) {
 /* Grabs the nearest plane under (sx, sy): 1 when there is one (then the page keeps the
  * press from orbiting), 0 when there is none (nothing changes). */
 EMSCRIPTEN_KEEPALIVE int app_plane_grab(float sx, float sy) {
+    if (drag.active) return 1; /* one drag at a time: a second press keeps the first */
     render_plane_t hit;
     drag.active = render_plane_pick(&app.cam, view_aspect(), sx, sy, &hit);
-    if (!drag.active) return 0;
+    if (!drag.active) {
+        render_set_highlight(-1, 0, -1.0f);
+        return 0;
+    }
     drag.grab = hit;
     drag.index = hit.index;
     drag.t = -1.0f;
@@ -192,27 +196,25 @@ EMSCRIPTEN_KEEPALIVE void app_request_redraw(void) { app.drawn.asked = true; }
 EMSCRIPTEN_KEEPALIVE void app_set_continuous(int on) { app.drawn.continuous = on != 0; }
 
 /* Whether this frame draws: the first frame, a page's request, or a change of what the
- * view shows (a mesh or slice taken, a view setting: render_take_changed; input; the
- * camera, however it was moved; the drawing buffer's size, which a resize also clears).
+ * view shows (a mesh or slice taken, a view setting or the plane outline:
+ * render_take_changed; the camera, however it was moved: an orbit, pan, zoom or reset
+ * and the page's camera calls alike; the drawing buffer's size, which a resize also
+ * clears). Input as such draws nothing: moving the pointer over a paused view is free.
  * Otherwise the browser keeps showing the last frame (an animation frame that leaves
  * the WebGL canvas alone presents nothing new), and a paused page costs next to no CPU. */
-static bool wants_draw(bool input) {
+static bool wants_draw(void) {
     const bool changed = render_take_changed(); /* taken every frame */
-    return changed || input || !app.drawn.done || app.drawn.asked || app.drawn.continuous ||
+    return changed || !app.drawn.done || app.drawn.asked || app.drawn.continuous ||
            app.width != app.drawn.width || app.height != app.drawn.height ||
            memcmp(&app.cam, &app.drawn.cam, sizeof app.cam) != 0;
 }
 
 static void frame(void) {
     SDL_Event e;
-    bool input = false;
-    while (SDL_PollEvent(&e)) {
-        handle_event(&e);
-        input = true;
-    }
+    while (SDL_PollEvent(&e)) handle_event(&e);
     fit_canvas();
     bool fresh = render_take_mesh();
-    bool draw = wants_draw(input);
+    bool draw = wants_draw();
     if (draw) {
         render_draw(&app.cam, app.width, app.height);
         app.drawn.done = true, app.drawn.asked = false;

@@ -1,7 +1,8 @@
 /* slice: an axis-aligned plane of samples of V or U, as data for the view.
  *
  * The worker extracts each plane the view shows (up to one per axis) into a small
- * buffer, a SLICE BLOB, and transfers it with the mesh; the app uploads the samples as
+ * buffer, a SLICE BLOB, and transfers it with the mesh (or alone when only slices
+ * changed); the app uploads the samples as
  * a one-channel texture and draws it on a quad at the plane's place in the box,
  * through the colormap (shaders/slice.frag). A blob is
  *   slice_header_t (32 bytes) | w * h float32 samples, row by row

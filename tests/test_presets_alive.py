@@ -45,8 +45,7 @@ import time
 import numpy as np
 from scipy import ndimage
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-RDSIM = os.path.join(ROOT, 'build', 'native', 'rdsim')
+from checks import RDSIM, check, counts, finish  # tests/checks.py
 ISO = 0.25
 MIN_DIST = 0.1
 FLIP_MAX = 0.1
@@ -182,12 +181,6 @@ def main():
         names = [ln.split()[0] for ln in rdsim(['--list-presets']).splitlines() if ln.strip()]
         if o.only:
             names = [n for n in names if n in o.only.split(',')]
-        passed = failed = 0
-
-        def check(ok, what):
-            nonlocal passed, failed
-            passed, failed = passed + bool(ok), failed + (not ok)
-            print(('ok   ' if ok else 'FAIL ') + what, flush=True)
         for s in sizes:
             print('=== %d^3, %d steps' % (s, o.steps), flush=True)
             fs = {}
@@ -210,12 +203,11 @@ def main():
                     if d < MIN_DIST:
                         check(False, '%s and %s distinct at %d^3 (distance %.3f < %g)' % (a, b, s, d, MIN_DIST))
                     else:
-                        passed += 1
+                        counts['passed'] += 1  # every pair apart: counted, not printed
             if len(names) > 1:
                 print('closest pair at %d^3: %s / %s, distance %.3f (at least %g required)'
                       % (s, worst[1], worst[2], worst[0], MIN_DIST), flush=True)
-        print('%d passed, %d failed' % (passed, failed))
-        return 0 if failed == 0 and passed > 0 else 1
+    finish()
 
 
 if __name__ == '__main__':

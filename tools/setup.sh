@@ -20,7 +20,7 @@ did=0  # set when a step had work to do
 # --- 1. Debian packages --------------------------------------------------------
 PKGS=(emscripten caddy libcglm-dev chromium firefox-esr xvfb xauth libcmocka-dev
       cmake make gcc g++ libtbb-dev libomp-dev clang llvm libclang-rt-14-dev hyperfine
-      python3-numpy python3-skimage python3-vtk9 dpkg-dev xz-utils admesh)
+      python3-numpy python3-scipy python3-skimage python3-vtk9 dpkg-dev xz-utils admesh)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -42,7 +42,8 @@
   function startBudget() {
     if (!rd.worker || rd.stage !== 'ready' || budgetedWorker === rd.worker || !rd.app || !detect()) return;
     budgetedWorker = rd.worker;
-    if (state.software && !state.full) rd.worker.postMessage({ type: 'budget', triangles: SOFTWARE_TRIANGLES });
+    if (state.full) rd.worker.postMessage({ type: 'budget', full: true }); // a restart keeps "full"
+    else if (state.software) rd.worker.postMessage({ type: 'budget', triangles: SOFTWARE_TRIANGLES });
   }
 
   const note = document.createElement('p');

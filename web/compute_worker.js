@@ -40,7 +40,7 @@
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
 //   {type:'trace', now, phases, events (Float64Array: worker, t0 us, t1 us, phase+256*depth+65536*stolen)}
-//   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area}}  (engine/stats.h;
+//   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area, level}}  (engine/stats.h;
 //     after each mesh, at most SERIES_MS apart while running)
 //   {type:'history', undo, redo}  (strokes that can be undone / redone)
 //   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
@@ -252,7 +252,8 @@ function postSlices() {
 const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField']);
 const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'surface']);
 
-// The slices the view shows, built with each mesh (engine/slice.h): [x, y, z], each a
+// The slices the view shows, built with each mesh and alone when only they changed
+// (engine/slice.h): [x, y, z], each a
 // copy of its blob out of the heap, or null when that slice is off.
 function takeSlices() {
   const out = [];

@@ -823,7 +823,8 @@ function wireControls() {
   $('btn-reset').onclick = () => newSimulation();
   $('preset').onchange = () => { applyPreset($('preset').value); newSimulation(); };
   // Each setting is sent when it applies: live ones at once (sliders while they move),
-  // view ones to the next mesh; reset ones wait for Reset; the brush for the next paint.
+  // view ones at once (the worker re-meshes, rebuilds only the slices, or neither, as the
+  // setting needs); reset ones wait for Reset; the brush for the next paint.
   for (const p of schema.params) {
     const el = $(p.key);
     if (p.control === 'range') el.addEventListener('input', () => writeControls({}));

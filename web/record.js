@@ -133,7 +133,12 @@
     pending++;
     $('canvas').toBlob((blob) => {
       pending--;
-      if (!blob) { say('A frame could not be read from the canvas.', true); return; }
+      if (!blob) { // the sequence ends here (and with it the continuous drawing it asked for)
+        taken = wanted;
+        if (pending === 0) setState('idle');
+        say(`PNG frames: frame ${k} could not be read from the canvas; stopped.`, true);
+        return;
+      }
       rec.frames[k - 1] = blob;
       download(blob, `frame-${String(k).padStart(4, '0')}.png`);
       $('record-progress').value = k;

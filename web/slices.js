@@ -120,6 +120,11 @@
   document.addEventListener('pointerdown', (e) => {
     if (e.target !== canvas || !rd.app || !rd.worker || e.altKey || !(modifier(e) || slices.mode)) return;
     if (e.pointerType === 'mouse' && e.button !== 0) return;
+    if (active !== null) { // a second finger while one drags: not a new grab (nor a pinch)
+      e.stopPropagation();
+      e.preventDefault();
+      return;
+    }
     const grabbed = rd.app._app_plane_grab(...at(e)) === 1;
     if (!grabbed && !modifier(e)) return; // move mode off every plane: the press orbits (or paints)
     e.stopPropagation();
@@ -167,8 +172,9 @@
     document.addEventListener(type, block, { capture: true, passive: false });
   }
 
-  // macOS reads Ctrl + press as a right click: no context menu over a drag.
-  canvas.addEventListener('contextmenu', (e) => { if (active !== null) e.preventDefault(); });
+  // macOS reads Ctrl + press as a right click: no context menu over a drag, nor for a
+  // Ctrl + press (which grabs a plane or does nothing).
+  canvas.addEventListener('contextmenu', (e) => { if (active !== null || e.ctrlKey) e.preventDefault(); });
   $('plane-mode').addEventListener('click', () => setMode(!slices.mode));
   const onKey = (e) => {
     if (e.key === 'Control' || e.key === 'Meta') { hover(e.type === 'keydown' || slices.mode); return; }

@@ -403,6 +403,7 @@ test(`${BROWSER}: the clip plane drags the same way; a slice capping it moves wi
   await inForce(page, 'clip', 'x');
   const cam0 = await camera(page);
   const cut50 = await shot(page);
+  const meshes0 = await page.evaluate(() => window.rd.meshesReceived);
   // The clip plane at 0.5 passes through the box's centre, which the camera looks at.
   await drag(page, await centre(page), -70, 0); // +x is to the right: down x, over the blob in the middle
   await dragInForce(page, 'clipPos');
@@ -414,6 +415,7 @@ test(`${BROWSER}: the clip plane drags the same way; a slice capping it moves wi
   if (process.env.RD_SHOTS) for (const [n, png] of [['cut50', cut50], ['cut1', cut1]]) writeFileSync(`/tmp/rd-${BROWSER}-${n}.png`, PNG.sync.write(png));
   assert.ok(differ(cut50, cut1) > 0.005, `the cut moved (${(differ(cut50, cut1) * 100).toFixed(2)}% differ)`);
   assert.deepEqual(await camera(page), cam0, 'no orbit');
+  assert.equal(await page.evaluate(() => window.rd.meshesReceived), meshes0, 'the clip is drawn, not meshed: no new mesh');
 
   // A slice at the clip plane caps the cut: grabbing the cap moves both.
   await set(page, 'sliceXPos', c1.view);
