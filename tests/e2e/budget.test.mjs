@@ -106,8 +106,15 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   assert.ok(meshShown(idle) > 0.03, `after idle frames the canvas still shows the mesh: ${(meshShown(idle) * 100).toFixed(2)}% of pixels differ from the clear colour`);
   assert.equal((await counts()).drawn, c0.drawn, 'what the screenshot showed is the last frame drawn, kept');
 
-  // An orbit drag draws; the new view is kept once the drag ends.
+  // The pointer moving over the view (no button) changes nothing shown: nothing drawn.
   const box = await canvas.boundingBox();
+  const hovered = await counts();
+  await page.mouse.move(box.x + 20, box.y + 20);
+  await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20, { steps: 20 });
+  await sleep(300);
+  assert.equal((await counts()).drawn, hovered.drawn, 'moving the pointer over a paused view draws nothing');
+
+  // An orbit drag draws; the new view is kept once the drag ends.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 40, { steps: 10 });
