@@ -39,6 +39,17 @@ const rd = (window.rd = {
 });
 
 const $ = (id) => document.getElementById(id);
+// The pointer tools' on/off buttons (Paint mode: web/paint.js, Move planes: web/slices.js):
+// one tool at a time; `on` shows the button pressed and gives the view the tool's cursor
+// class. Each tool registers its setMode(on) here, so turning one on turns the others off.
+rd.tools = {};
+rd.showTool = (name, buttonId, viewClass, on) => {
+  const b = $(buttonId);
+  b.setAttribute('aria-pressed', String(on));
+  b.classList.toggle('on', on);
+  $('view').classList.toggle(viewClass, on);
+  if (on) for (const [other, setMode] of Object.entries(rd.tools)) if (other !== name) setMode(false);
+};
 const esc = (s) => String(s).replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // The note in the middle of the view (empty: hidden). Each text shown is kept in rd.viewNotes.

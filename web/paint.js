@@ -34,12 +34,11 @@
   }
 
   function setMode(on) {
+    if (paint.mode === on) return;
     paint.mode = on;
-    const b = $('paint-mode');
-    b.setAttribute('aria-pressed', String(on));
-    b.classList.toggle('on', on);
-    view.classList.toggle('painting', on);
+    rd.showTool('paint', 'paint-mode', 'painting', on);
   }
+  rd.tools.paint = setMode;
 
   // Caught before SDL and the pinch code see it (so painting does not also orbit).
   view.addEventListener('pointerdown', (e) => {

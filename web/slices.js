@@ -108,13 +108,12 @@
   }
 
   function setMode(on) {
+    if (slices.mode === on) return;
     slices.mode = on;
-    const b = $('plane-mode');
-    b.setAttribute('aria-pressed', String(on));
-    b.classList.toggle('on', on);
-    view.classList.toggle('moving-planes', on);
+    rd.showTool('planes', 'plane-mode', 'moving-planes', on);
     hover(on);
   }
+  rd.tools.planes = setMode;
 
   // Caught on the document, before the view's listeners (paint.js, the pinch) and SDL.
   document.addEventListener('pointerdown', (e) => {

@@ -482,6 +482,15 @@ test(`${BROWSER}: Move planes (the toggle or M) drags a plane with a touch, no C
   await page.focus('#canvas');
   await page.keyboard.press('m');
   assert.equal(await page.evaluate(() => window.rdSlices.mode), false, 'M turns it off');
+  // One pointer tool at a time: Paint mode and Move planes turn each other off.
+  await page.click('#paint-mode');
+  assert.equal(await page.evaluate(() => window.rdPaint.mode), true, 'paint mode on');
+  await page.click('#plane-mode');
+  assert.deepEqual(await page.evaluate(() => [window.rdSlices.mode, window.rdPaint.mode]), [true, false], 'Move planes turns paint mode off');
+  assert.equal(await page.$eval('#paint-mode', (b) => b.getAttribute('aria-pressed')), 'false');
+  await page.click('#paint-mode');
+  assert.deepEqual(await page.evaluate(() => [window.rdSlices.mode, window.rdPaint.mode]), [false, true], 'and paint mode Move planes');
+  assert.equal(await page.evaluate(() => document.getElementById('view').classList.contains('moving-planes')), false);
   assert.deepEqual(errors, []);
   await page.close();
 });
