@@ -5,7 +5,9 @@
 // drawing budget, its area still in the grid's units) after each mesh, a few times a second while running. The page keeps the last
 // MAX_ROWS rows (a row of the same step replaces the previous one; a step count that
 // goes back, a new run, starts the series again), plots the chosen statistics over
-// steps with uPlot and exports them as CSV (the columns of STATS_CSV_HEADER).
+// steps with uPlot and exports them as CSV: the columns are the row's keys, in the
+// engine's order (stats_json writes them as STATS_CSV_HEADER names them), so the CSV
+// follows the engine; only how each statistic is drawn (label, colour, scale) is here.
 // Test hooks: window.rdPlots (rows, points, csv()).
 'use strict';
 
@@ -13,14 +15,13 @@
   const rd = window.rd;
   const $ = (id) => document.getElementById(id);
   const MAX_ROWS = 5000;
-  const COLUMNS = ['step', 'meanV', 'maxV', 'minV', 'meanU', 'inside', 'triangles', 'area', 'level'];
-  const PLOTTED = COLUMNS.slice(1, -1); // the level is a column of the CSV, not a curve
   const LABELS = { meanV: 'mean V', maxV: 'max V', minV: 'min V', meanU: 'mean U', inside: 'inside (V ≥ iso)',
     triangles: 'triangles', area: 'surface area' };
   const COLORS = { meanV: '#4285f4', maxV: '#db4437', minV: '#7baaf7', meanU: '#0f9d58', inside: '#f4b400',
     triangles: '#a142f4', area: '#ff7043' };
   // Scales: the fields of V and U share 0..1; counts and areas each have their own.
   const SCALE = { meanV: 'unit', maxV: 'unit', minV: 'unit', meanU: 'unit', inside: 'unit', triangles: 'tris', area: 'area' };
+  const PLOTTED = Object.keys(LABELS); // the statistics one can plot (step is x; level only a CSV column)
 
   const plots = (window.rdPlots = {
     rows: [],     // {step, meanV, ...} as the engine computed them
@@ -75,10 +76,11 @@
     plots.points = data[0].length;
   }
 
-  // The rows as CSV: a header of COLUMNS, then one row per step (numbers as JavaScript
+  // The rows as CSV: a header of the rows' keys, then one row per step (numbers as JavaScript
   // writes them: the shortest text that reads back as the same double).
   function csv() {
-    return [COLUMNS.join(','), ...plots.rows.map((r) => COLUMNS.map((c) => String(r[c])).join(','))].join('\n') + '\n';
+    const columns = plots.rows.length ? Object.keys(plots.rows[0]) : [];
+    return [columns.join(','), ...plots.rows.map((r) => columns.map((c) => String(r[c])).join(','))].join('\n') + '\n';
   }
 
   function exportCsv() {
