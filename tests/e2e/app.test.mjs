@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { startPlainServer } from './server.mjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { drawnAt, drawnShare, solidPoint } from './pixels.mjs';
 
-// The clear colour of app/render.h in 8-bit sRGB-free form (the canvas is not gamma-mapped).
-const CLEAR = [Math.round(0.06 * 255), Math.round(0.07 * 255), Math.round(0.09 * 255)];
 
 // Caddy and the browser, started before the tests and stopped after them.
 const S = useCaddyAndBrowser();
@@ -27,12 +26,7 @@ async function waitForMesh(page) {
 async function meshCoverage(page) {
   const canvas = await page.$('#canvas');
   const png = PNG.sync.read(await canvas.screenshot({ type: 'png' }));
-  let differ = 0;
-  for (let i = 0; i < png.data.length; i += 4) {
-    const d = Math.abs(png.data[i] - CLEAR[0]) + Math.abs(png.data[i + 1] - CLEAR[1]) + Math.abs(png.data[i + 2] - CLEAR[2]);
-    if (d > 24) differ++;
-  }
-  return { fraction: differ / (png.width * png.height), width: png.width, height: png.height };
+  return { fraction: drawnShare(png, 24), width: png.width, height: png.height };
 }
 
 test(`${BROWSER}: isolated page, pool size reported, mesh drawn, no console errors`, async () => {
@@ -202,23 +196,12 @@ test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, asyn
   const canvas = await page.$('#canvas');
   const box = await canvas.boundingBox();
   const png = PNG.sync.read(await canvas.screenshot({ type: 'png' }));
-  let best = null;
-  const drawn = (x, y) => {
-    const i = 4 * (y * png.width + x);
-    return Math.abs(png.data[i] - CLEAR[0]) + Math.abs(png.data[i + 1] - CLEAR[1]) + Math.abs(png.data[i + 2] - CLEAR[2]) > 60;
-  };
-  for (let y = 8; y < png.height - 8; y += 2) {
-    for (let x = 8; x < png.width - 8; x += 2) {
-      // Inside a solid patch of surface (not on a thin line of the bounding box).
-      let solid = true;
-      for (let dy = -6; dy <= 6 && solid; dy += 3) for (let dx = -6; dx <= 6 && solid; dx += 3) solid = drawn(x + dx, y + dy);
-      const r = (x - png.width / 2) ** 2 + (y - png.height / 2) ** 2;
-      if (solid && (!best || r < best.r)) best = { x, y, r };
-    }
-  }
-  assert.ok(best, 'the surface is drawn somewhere');
+  // Inside a solid patch of surface (not on a thin line of the bounding box).
+  const drawn = (x, y) => drawnAt(png, x, y, 60);
+  const at = solidPoint(png, box, drawn);
+  assert.ok(at, 'the surface is drawn somewhere');
   await page.keyboard.down('Alt');
-  await page.mouse.click(box.x + (best.x + 0.5) * box.width / png.width, box.y + (best.y + 0.5) * box.height / png.height);
+  await page.mouse.click(at.x, at.y);
   await page.keyboard.up('Alt');
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { differ as differOf, drawnShare } from './pixels.mjs';
 
 const S = useCaddyAndBrowser();
 
@@ -69,8 +70,6 @@ test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says
   await page.close();
 });
 
-// The clear colour of app/render.h as canvas bytes.
-const CLEAR = [Math.round(0.06 * 255), Math.round(0.07 * 255), Math.round(0.09 * 255)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit drag draws`, async () => {
@@ -83,18 +82,8 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   const counts = () => page.evaluate(() => ({ frames: window.rd.frames, drawn: window.rd.framesDrawn }));
   const canvas = await page.$('#canvas');
   const shot = async () => PNG.sync.read(await canvas.screenshot({ type: 'png' }));
-  const meshShown = (png) => { // fraction of pixels clearly not the clear colour
-    let n = 0;
-    for (let i = 0; i < png.data.length; i += 4) {
-      if (Math.abs(png.data[i] - CLEAR[0]) + Math.abs(png.data[i + 1] - CLEAR[1]) + Math.abs(png.data[i + 2] - CLEAR[2]) > 24) n++;
-    }
-    return n / (png.width * png.height);
-  };
-  const differ = (a, b) => {
-    let n = 0;
-    for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) > 24) n++;
-    return n / (a.width * a.height);
-  };
+  const meshShown = (png) => drawnShare(png, 24); // fraction of pixels clearly not the clear colour
+  const differ = (a, b) => differOf(a, b, 24, 2);
 
   // Idle for a second: animation frames run, none draws; the view still shows the mesh.
   const c0 = await counts();

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { differ, share, solidPoint } from './pixels.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const S = useCaddyAndBrowser();
@@ -47,20 +48,6 @@ async function inForce(page, key, value) {
 }
 
 const shot = async (page) => PNG.sync.read(await (await page.$('#canvas')).screenshot({ type: 'png' }));
-// Fraction of pixels whose colours differ clearly between two shots.
-const differ = (a, b) => {
-  let n = 0;
-  for (let i = 0; i < a.data.length; i += 4) {
-    if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 30) n++;
-  }
-  return n / (a.width * a.height);
-};
-// Fraction of pixels that pass test(r, g, b).
-const share = (png, test) => {
-  let n = 0;
-  for (let i = 0; i < png.data.length; i += 4) if (test(png.data[i], png.data[i + 1], png.data[i + 2])) n++;
-  return n / (png.width * png.height);
-};
 
 async function open(hash) {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#${hash}&paused=1`);
@@ -290,17 +277,9 @@ async function patchPoint(page, a, b) {
     const i = 4 * (y * a.width + x);
     return Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 30;
   };
-  let best = null;
-  for (let y = 8; y < a.height - 8; y += 2) {
-    for (let x = 8; x < a.width - 8; x += 2) {
-      let solid = true;
-      for (let dy = -6; dy <= 6 && solid; dy += 3) for (let dx = -6; dx <= 6 && solid; dx += 3) solid = diff(x + dx, y + dy);
-      const r = (x - a.width / 2) ** 2 + (y - a.height / 2) ** 2;
-      if (solid && (!best || r < best.r)) best = { x, y, r };
-    }
-  }
-  assert.ok(best, 'something is drawn');
-  return { x: box.x + (best.x + 0.5) * box.width / a.width, y: box.y + (best.y + 0.5) * box.height / a.height };
+  const at = solidPoint(a, box, diff);
+  assert.ok(at, 'something is drawn');
+  return at;
 }
 const centre = async (page) => {
   const box = await (await page.$('#canvas')).boundingBox();
