@@ -252,6 +252,18 @@ API_EXPORT int eng_sim_step(int n) {
     return (int)(eng.sim.step - before);
 }
 
+/* Runs up to n steps for about ms milliseconds (gs_step_for: it may return inside a step,
+ * which the next call finishes). Returns the steps completed, or -1 - that number when
+ * stepping stopped on an error (eng_last_error says why). */
+API_EXPORT int eng_sim_step_for(int n, double ms) {
+    if (!need_sim("eng_sim_step_for")) return -1;
+    int64_t done = 0;
+    memset(&eng.last_timing, 0, sizeof eng.last_timing);
+    bool ok = trace_gs_step_for(&eng.sim, eng.pool, n, ms < 0 ? 0 : ms, &done, &eng.last_timing, eng.error,
+                                (int)sizeof eng.error);
+    return ok ? (int)done : -1 - (int)done;
+}
+
 /* The step count (exact in a double: at most GS_STEP_MAX = 2^53 - 1). */
 API_EXPORT double eng_sim_step_count(void) { return eng.has_sim ? (double)eng.sim.step : 0.0; }
 

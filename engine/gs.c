@@ -362,6 +362,7 @@ bool gs_set_params(gs_sim_t *sim, gs_params_t p, char *err, int err_len) {
     if (!gs_params_valid_on(p, sim->grid, err, err_len)) return false;
     sim->params = p;
     map_tables(sim);
+    gs_sweep_drop(sim);
     return true;
 }
 
@@ -376,8 +377,11 @@ bool gs_set_boundary(gs_sim_t *sim, pool_t *pool, grid_boundary_t b, char *err, 
 }
 
 void gs_refresh_ranges(gs_sim_t *sim, pool_t *pool) {
+    gs_sweep_drop(sim);
     chunk_compute_ranges(pool, sim->grid, sim->v, sim->ranges);
 }
+
+void gs_sweep_drop(gs_sim_t *sim) { sim->sweep_steps = sim->sweep_done = 0; }
 
 /* ---- the fused pass ----------------------------------------------------------------- */
 typedef struct step_job_t {
@@ -801,6 +805,7 @@ bool gs_set_block_steps(gs_sim_t *sim, int steps, char *err, int err_len) {
     }
     sim->block_steps = t;
     sim->block_steps_set = steps;
+    gs_sweep_drop(sim);
     return true;
 }
 
@@ -897,49 +902,83 @@ static void finish_sweep(gs_sim_t *sim, pool_t *pool, int steps) {
     sim->step += (uint64_t)steps;
 }
 
-/* T steps in one sweep; false when a flag was raised anywhere (nothing changed then). */
-static bool block_sweep(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing) {
-    uint64_t t0 = plat_now_ns();
-    block_job_t bj = {
-        .j = step_job(sim), .steps = T, .scratch = sim->block_scratch,
-        .block_floats = (size_t)(sim->block_cap - 1) * 6 * ring_plane(sim->grid), .ring = ring_plane(sim->grid),
-        .block_bad = sim->block_bad,
-    };
-    int nb = block_count(sim->grid);
-    pool_parallel_for(pool, 0, nb, 1, block_body, &bj);
-    uint64_t t1 = plat_now_ns();
-    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
-    uint8_t any = 0;
-    for (int z = 0; z < sim->grid.nz; z++) any |= sim->plane_bad[z];
-    for (int b = 0; b < nb; b++) any |= sim->block_bad[b];
-    if (any) return false;
-    finish_sweep(sim, pool, T);
-    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
-    return true;
+/* Units of a sweep of T steps: z planes (T == 1) or blocks. */
+static int sweep_units(const gs_sim_t *sim, int T) { return T > 1 ? block_count(sim->grid) : sim->grid.nz; }
+
+/* Units [a, b) of the sweep of T steps in progress. */
+static void sweep_run(gs_sim_t *sim, pool_t *pool, int T, int a, int b) {
+    if (T > 1) {
+        block_job_t bj = {
+            .j = step_job(sim), .steps = T, .scratch = sim->block_scratch,
+            .block_floats = (size_t)(sim->block_cap - 1) * 6 * ring_plane(sim->grid),
+            .ring = ring_plane(sim->grid), .block_bad = sim->block_bad,
+        };
+        pool_parallel_for(pool, a, b, 1, block_body, &bj);
+    } else {
+        step_job_t j = step_job(sim);
+        pool_parallel_for(pool, a, b, 1, step_body, &j);
+    }
 }
 
-/* One step (the one-pass path); false, state kept, on a non-finite value. */
-static bool one_step(gs_sim_t *sim, pool_t *pool, gs_timing_t *timing, char *err, int err_len) {
-    uint64_t t0 = plat_now_ns();
-    step_job_t j = step_job(sim);
-    pool_parallel_for(pool, 0, sim->grid.nz, 1, step_body, &j);
-    uint64_t t1 = plat_now_ns();
-    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+/* A non-finite value in plane z of the step being made: the guard's message. */
+static bool step_refused(gs_sim_t *sim, char *err, int err_len) {
     for (int z = 0; z < sim->grid.nz; z++) {
         if (sim->plane_bad[z] && plane_nonfinite(sim->grid, sim->u_next, sim->v_next, z) >= 0) {
             err_set(err, err_len,
                     "step %llu produced a non-finite value (NaN or Inf) in plane z=%d; "
                     "stopped, state kept at step %llu (try a smaller dt)",
                     (unsigned long long)(sim->step + 1), z, (unsigned long long)sim->step);
-            return false;
+            return true;
         }
     }
+    return false;
+}
+
+/* One step (the one-pass path); false, state kept, on a non-finite value. */
+static bool one_step(gs_sim_t *sim, pool_t *pool, gs_timing_t *timing, char *err, int err_len) {
+    uint64_t t0 = plat_now_ns();
+    sweep_run(sim, pool, 1, 0, sim->grid.nz);
+    uint64_t t1 = plat_now_ns();
+    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+    if (step_refused(sim, err, err_len)) return false;
     finish_sweep(sim, pool, 1);
     if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
     return true;
 }
 
+/* The sweep of T steps has all its units: checks and makes it the state. A flag in a
+ * blocked sweep re-runs its T steps one at a time from the state before it (unchanged:
+ * a sweep writes only the other buffer), so the guard stops where the one-step path
+ * does. Returns the steps made; *ok false on a refused step. */
+static int sweep_finish(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing, bool *ok, char *err,
+                        int err_len) {
+    uint64_t t1 = plat_now_ns();
+    *ok = true;
+    if (T == 1) {
+        if (step_refused(sim, err, err_len)) return *ok = false, 0;
+    } else {
+        uint8_t any = 0;
+        for (int z = 0; z < sim->grid.nz; z++) any |= sim->plane_bad[z];
+        for (int b = 0; b < block_count(sim->grid); b++) any |= sim->block_bad[b];
+        if (any) {
+            for (int q = 0; q < T; q++)
+                if (!one_step(sim, pool, timing, err, err_len)) return *ok = false, q;
+            return T;
+        }
+    }
+    finish_sweep(sim, pool, T);
+    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
+    return T;
+}
+
 bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
+    int64_t done;
+    return gs_step_for(sim, pool, n, -1.0, &done, timing, err, err_len);
+}
+
+bool gs_step_for(gs_sim_t *sim, pool_t *pool, int64_t n, double budget_ms, int64_t *done, gs_timing_t *timing,
+                 char *err, int err_len) {
+    *done = 0;
     if (timing) memset(timing, 0, sizeof *timing);
     if (n < 0) {
         err_set(err, err_len, "steps = %lld: must be >= 0", (long long)n);
@@ -949,15 +988,39 @@ bool gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *
     /* The counter stops at GS_STEP_MAX: run only the steps up to it. */
     uint64_t room = sim->step < GS_STEP_MAX ? GS_STEP_MAX - sim->step : 0;
     int64_t todo = (uint64_t)n > room ? (int64_t)room : n;
+    if (sim->sweep_steps > todo) gs_sweep_drop(sim); /* more steps than asked for: not finished */
+    bool timed = budget_ms >= 0 && budget_ms < 1e12;
+    uint64_t deadline = timed ? plat_now_ns() + (uint64_t)(budget_ms * 1e6) : 0;
+    int least = pool ? pool_active(pool) : 1; /* a batch keeps every thread busy */
     for (int64_t s = 0; s < todo;) {
-        int T = (int64_t)sim->block_steps < todo - s ? sim->block_steps : (int)(todo - s);
-        if (T > 1 && block_sweep(sim, pool, T, timing)) {
-            s += T;
-            continue;
+        if (!sim->sweep_steps) {
+            sim->sweep_steps = (int64_t)sim->block_steps < todo - s ? sim->block_steps : (int)(todo - s);
+            sim->sweep_done = 0;
         }
-        /* one step at a time (T == 1, or a flag in the sweep: from the state before it) */
-        for (int q = 0; q < T; q++, s++)
-            if (!one_step(sim, pool, timing, err, err_len)) return false;
+        int T = sim->sweep_steps, units = sweep_units(sim, T), batch = units - sim->sweep_done;
+        uint64_t t0 = plat_now_ns();
+        if (timed) {
+            double fit = sim->unit_steps == T && sim->unit_ns > 0
+                             ? (double)(deadline > t0 ? deadline - t0 : 0) / sim->unit_ns
+                             : (double)(units / 8); /* no measure yet: a first eighth */
+            int want = fit < (double)least ? least : fit < (double)batch ? (int)fit : batch;
+            batch = want < batch ? want : batch;
+        }
+        sweep_run(sim, pool, T, sim->sweep_done, sim->sweep_done + batch);
+        uint64_t t1 = plat_now_ns();
+        if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
+        sim->unit_ns = (double)(t1 - t0) / batch;
+        sim->unit_steps = T;
+        sim->sweep_done += batch;
+        if (sim->sweep_done == units) {
+            gs_sweep_drop(sim);
+            bool ok;
+            int made = sweep_finish(sim, pool, T, timing, &ok, err, err_len);
+            *done += made;
+            s += made;
+            if (!ok) return false;
+        }
+        if (timed && s < todo && plat_now_ns() >= deadline) return true;
     }
     if (todo < n) {
         err_set(err, err_len,

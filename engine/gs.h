@@ -95,6 +95,11 @@ typedef struct gs_sim_t {
     int block_cap;               /* the rings hold block_cap steps (>= block_steps) */
     float *block_scratch;        /* per block: (block_cap-1) steps x 3 planes x (u, v) */
     uint8_t *block_bad;          /* per block: non-finite seen in an intermediate step */
+    /* a sweep in progress (gs_step_for returned inside it): sweep_steps steps (0: none),
+     * its units (planes for one step, blocks for more) [0, sweep_done) already in
+     * u_next/v_next; unit_ns: the time one unit of a sweep of unit_steps took last */
+    int sweep_steps, sweep_done, unit_steps;
+    double unit_ns;
     /* parameter map (params.map): F per row (ny floats), k per column (nx floats) */
     float *map_F, *map_k;
 } gs_sim_t;
@@ -198,6 +203,22 @@ bool gs_set_boundary(gs_sim_t *sim, struct pool_t *pool, grid_boundary_t b, char
  * false with a reason ("step counter at its limit"); the steps that ran are kept.
  * timing (may be NULL) receives the summed phase times. */
 bool gs_step(gs_sim_t *sim, struct pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len);
+
+/* gs_step that returns once budget_ms has passed (budget_ms < 0: no limit, gs_step), even
+ * inside a step: a sweep is computed in batches of its independent units (z planes of
+ * one step, or blocks of T steps, below), each batch sized from the time the last unit
+ * took, the clock read between batches. The units done wait in the other buffer, which
+ * holds nothing else, and the next call goes on with them; the state (u, v, ranges,
+ * step), its hash and any mesh of it stay those of the last whole step meanwhile. The
+ * result is bit for bit gs_step's. At least one batch runs per call. *done receives the
+ * steps completed (also on failure). Anything that changes the state or the parameters
+ * (gs_set_*, seeding, painting, loading, gs_refresh_ranges) drops the sweep in progress,
+ * so a change takes effect at the next step exactly as between gs_step calls. */
+bool gs_step_for(gs_sim_t *sim, struct pool_t *pool, int64_t n, double budget_ms, int64_t *done,
+                 gs_timing_t *timing, char *err, int err_len);
+/* Drops a sweep in progress (its units are recomputed when stepping goes on). For code
+ * that writes u/v or their ranges directly without gs_refresh_ranges. */
+void gs_sweep_drop(gs_sim_t *sim);
 
 /* Temporal blocking. gs_step runs T steps per sweep over memory: z is cut into blocks
  * of GS_BLOCK_PLANES output planes (fixed indices: the partition never depends on the

@@ -33,6 +33,7 @@ struct lab_t {
 
 static void restore(lab_t *lab) {
     gs_sim_t *s = lab->sim;
+    gs_sweep_drop(s);
     memcpy(s->u, lab->u, lab->cells * sizeof(float));
     memcpy(s->v, lab->v, lab->cells * sizeof(float));
     memcpy(s->ranges, lab->ranges, lab->nranges * sizeof(chunk_range_t));

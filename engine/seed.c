@@ -221,6 +221,7 @@ bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *b,
     }
     bool tx[CHUNK_MAX_PER_AXIS] = {0}, ty[CHUNK_MAX_PER_AXIS] = {0}, tz[CHUNK_MAX_PER_AXIS] = {0};
     paint_t p = {amount, b->target == SEED_TARGET_U, {tx, ty, tz}};
+    gs_sweep_drop(sim); /* the state changes: a step in progress starts again */
     for_shape(sim, x, y, z, radius, b->shape == SEED_BRUSH_CUBE, paint_cell, &p);
     const chunk_layout_t l = sim->layout;
     for (int cz = 0; cz < l.chz; cz++) {

@@ -11,12 +11,18 @@
 #include "hash.h"
 #include "plat.h"
 
-bool trace_gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
+bool trace_gs_step_for(gs_sim_t *sim, pool_t *pool, int64_t n, double budget_ms, int64_t *done, gs_timing_t *timing,
+                       char *err, int err_len) {
     static const int phases[] = {POOL_PHASE_STEP, POOL_PHASE_MERGE};
     pool_phase_begin_seq(pool, POOL_SEQ_BY_BODY, phases, 2);
-    bool ok = gs_step(sim, pool, n, timing, err, err_len);
+    bool ok = gs_step_for(sim, pool, n, budget_ms, done, timing, err, err_len);
     pool_phase_end(pool);
     return ok;
+}
+
+bool trace_gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len) {
+    int64_t done;
+    return trace_gs_step_for(sim, pool, n, -1.0, &done, timing, err, err_len);
 }
 
 bool trace_mc_mesh(mc_mesher_t *m, pool_t *pool, grid_t g, const float *v, const float *u_or_null,

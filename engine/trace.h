@@ -29,6 +29,8 @@
 #include "seed.h"
 
 bool trace_gs_step(gs_sim_t *sim, pool_t *pool, int64_t n, gs_timing_t *timing, char *err, int err_len);
+bool trace_gs_step_for(gs_sim_t *sim, pool_t *pool, int64_t n, double budget_ms, int64_t *done, gs_timing_t *timing,
+                       char *err, int err_len);
 bool trace_mc_mesh(mc_mesher_t *m, pool_t *pool, grid_t g, const float *v, const float *u_or_null,
                    const chunk_range_t *ranges, const mc_desc_t *desc, char *err, int err_len);
 uint64_t trace_hash_state(pool_t *pool, grid_t g, const void *u, const void *v);

@@ -525,6 +525,138 @@ static void blocked_changes_between_calls(void **state) {
     pool_destroy(pool);
 }
 
+/* ---- stepping in parts (gs_step_for) ------------------------------------------------- */
+/* Runs gs_step_for with no time to spare (one batch a call) until the sim is at step
+ * `to`; checks on the way that a call returning inside a step left the state as it was
+ * (the last whole step's). Returns how many calls returned inside a step. */
+static int step_in_parts(gs_sim_t *s, pool_t *pool, uint64_t to) {
+    int inside = 0;
+    uint64_t h = hash_state(NULL, s->grid, s->u, s->v);
+    for (int calls = 0; s->step < to; calls++) {
+        if (calls > 100000) fail_msg("gs_step_for makes no progress");
+        int64_t done = -1;
+        uint64_t before = s->step;
+        char err[256];
+        if (!gs_step_for(s, pool, (int64_t)(to - s->step), 0.0, &done, NULL, err, (int)sizeof err))
+            fail_msg("gs_step_for: %s", err);
+        assert_true(s->step == before + (uint64_t)done);
+        if (done > 0) h = hash_state(NULL, s->grid, s->u, s->v);
+        if (s->sweep_steps) {
+            inside++;
+            assert_true(hash_state(NULL, s->grid, s->u, s->v) == h);
+        }
+    }
+    return inside;
+}
+
+/* Leaves a step half made: one call with room to spare that must return inside it. */
+static void leave_inside(gs_sim_t *s, pool_t *pool) {
+    int64_t done = -1;
+    assert_true(gs_step_for(s, pool, 1000, 0.0, &done, NULL, NULL, 0));
+    assert_int_equal(done, 0);
+    assert_true(s->sweep_steps != 0 && s->sweep_done > 0);
+}
+
+/* Steps made in parts (returning inside steps and blocked sweeps) give gs_step's state
+ * and chunk ranges bit for bit: T = 1, 2, 4, every stencil and boundary, 1..4 threads. */
+static void stepping_in_parts_matches_whole(void **state) {
+    (void)state;
+    const int dims[][3] = {{17, 9, 23}, {33, 20, 18}, {16, 12, 70}, {9, 31, 101}};
+    const int Ts[] = {1, 2, 4};
+    for (int th = 1; th <= 4; th++) {
+        pool_t *pool = make_pool(th);
+        int inside = 0;
+        for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++)
+            for (int ti = 0; ti < 3; ti++) {
+                int b = (int)(d + (size_t)ti) % 2, stencil = (int[]){7, 19, 27}[(th + (int)d + ti) % 3];
+                grid_t g = {dims[d][0], dims[d][1], dims[d][2], (grid_boundary_t)b};
+                gs_sim_t ref, s;
+                uint64_t h0 = run_blocked(&ref, g, params(stencil), Ts[ti], pool, 9, 300 + d);
+                assert_true(gs_init(&s, g, params(stencil), NULL, 0));
+                assert_true(gs_set_block_steps(&s, Ts[ti], NULL, 0));
+                lively(&s, NULL, 300 + d);
+                inside += step_in_parts(&s, pool, 9);
+                if (hash_state(NULL, g, s.u, s.v) != h0)
+                    fail_msg("%dx%dx%d boundary %d stencil %d T %d %d threads: stepped in parts, the state differs",
+                             g.nx, g.ny, g.nz, b, stencil, Ts[ti], th);
+                assert_memory_equal(s.ranges, ref.ranges, chunk_count(s.layout) * sizeof(chunk_range_t));
+                gs_free(&s);
+                gs_free(&ref);
+            }
+        assert_true(inside > 0);
+        pool_destroy(pool);
+    }
+}
+
+/* A parameter change, painting, a new T and seeding inside a step drop the half-made
+ * step: each takes effect at the next step, as between whole gs_step calls. The guard
+ * stops stepping in parts at the same step, with the same message and state. */
+static void changes_inside_a_step(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(2);
+    grid_t g = {21, 19, 100, GRID_ZEROFLUX}; /* 4 blocks, 100 planes: a batch is never all */
+    gs_params_t p2 = params(27), p3 = params(19);
+    p2.F = 0.03f;
+    uint64_t h[2];
+    for (int c = 0; c < 2; c++) {
+        gs_sim_t s;
+        assert_true(gs_init(&s, g, params(7), NULL, 0));
+        assert_true(gs_set_block_steps(&s, c ? 4 : 1, NULL, 0));
+        lively(&s, pool, 12);
+        if (c) step_in_parts(&s, pool, 5), leave_inside(&s, pool);
+        else assert_true(gs_step(&s, pool, 5, NULL, NULL, 0));
+        assert_true(gs_set_params(&s, p2, NULL, 0));
+        assert_int_equal(s.sweep_steps, 0);
+        if (c) step_in_parts(&s, pool, 11), leave_inside(&s, pool);
+        else assert_true(gs_step(&s, pool, 6, NULL, NULL, 0));
+        assert_true(seed_paint_sphere(&s, 10.0f, 9.0f, 60.0f, 4.0f, 0.5f, NULL, 0));
+        assert_int_equal(s.sweep_steps, 0);
+        if (c) step_in_parts(&s, pool, 18), leave_inside(&s, pool), assert_true(gs_set_block_steps(&s, 2, NULL, 0));
+        else assert_true(gs_step(&s, pool, 7, NULL, NULL, 0));
+        assert_int_equal(s.sweep_steps, 0);
+        assert_true(gs_set_params(&s, p3, NULL, 0));
+        if (c) step_in_parts(&s, pool, 21);
+        else assert_true(gs_step(&s, pool, 3, NULL, NULL, 0));
+        assert_true(s.step == 21);
+        h[c] = hash_state(NULL, g, s.u, s.v);
+        /* seeding inside a step: the next steps start from the new state */
+        if (c) leave_inside(&s, pool);
+        assert_true(seed_fill(&s, pool, SEED_NOISE, 5, NULL, 0));
+        assert_int_equal(s.sweep_steps, 0);
+        if (c) step_in_parts(&s, pool, 3);
+        else assert_true(gs_step(&s, pool, 3, NULL, NULL, 0));
+        h[c] ^= hash_state(NULL, g, s.u, s.v) * 3;
+        gs_free(&s);
+    }
+    assert_true(h[0] == h[1]);
+    /* the guard, in parts */
+    for (int T = 1; T <= 4; T += 3) {
+        char e0[256] = "", e1[256] = "";
+        gs_sim_t ref, s;
+        for (int c = 0; c < 2; c++) {
+            gs_sim_t *x = c ? &s : &ref;
+            assert_true(gs_init(x, g, params(7), NULL, 0));
+            assert_true(gs_set_block_steps(x, T, NULL, 0));
+            lively(x, pool, 3);
+            x->v[grid_index(g, 5, 6, 71)] = 1e12f;
+            gs_refresh_ranges(x, pool);
+        }
+        assert_false(gs_step(&ref, pool, 40, NULL, e0, 256));
+        int64_t done = 0;
+        for (int calls = 0; s.step < 40; calls++) {
+            assert_true(calls < 10000);
+            if (!gs_step_for(&s, pool, 40 - (int64_t)s.step, 0.0, &done, NULL, e1, 256)) break;
+        }
+        assert_string_equal(e1, e0);
+        assert_true(s.step == ref.step && s.step < 40);
+        assert_true(hash_state(NULL, g, s.u, s.v) == hash_state(NULL, g, ref.u, ref.v));
+        assert_memory_equal(s.ranges, ref.ranges, chunk_count(s.layout) * sizeof(chunk_range_t));
+        gs_free(&s);
+        gs_free(&ref);
+    }
+    pool_destroy(pool);
+}
+
 static void block_steps_refused_out_of_range(void **state) {
     (void)state;
     gs_sim_t s;
@@ -557,6 +689,8 @@ int main(void) {
         cmocka_unit_test(nan_guard_in_a_block),
         cmocka_unit_test(blocked_changes_between_calls),
         cmocka_unit_test(block_steps_refused_out_of_range),
+        cmocka_unit_test(stepping_in_parts_matches_whole),
+        cmocka_unit_test(changes_inside_a_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

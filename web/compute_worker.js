@@ -93,14 +93,13 @@ let meshDirty = true;     // state or view changed since the last mesh
 let slicesDirty = false;  // only the slices' settings changed since the last mesh or slices
 let lastSlicesAt = 0;
 let lastMeshAt = 0;
-let stepsPerCall = 1;
 let pendingSteps = 0;     // steps asked for by 'step' messages and not yet run
 let stopAt = 0;           // while running: pause when the step count reaches it (0: never)
 let maxRate = 0;          // steps per second while running (0: no limit)
 let rateBudget = 0;       // steps the rate limit allows now
 let rateSince = 0;        // when rateBudget was last topped up
 let labRunning = false;   // a threads lab holds the simulation (engine/lab.h)
-const rate = { since: performance.now(), steps: 0, stepMs: 0 };
+const rate = { since: performance.now(), steps: 0, stepMs: 0, sliceMaxMs: 0 }; // sliceMaxMs: the longest stepping slice
 
 const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
 const fail = (message) => postMessage({ type: 'error', message });
@@ -278,38 +277,48 @@ function postStats(now) {
     stepsPerSec: secs > 0 ? rate.steps / secs : 0,
     cellsPerSec: secs > 0 ? (rate.steps * cells) / secs : 0,
     stepMs: rate.steps > 0 ? rate.stepMs / rate.steps : 0,
+    sliceMaxMs: rate.sliceMaxMs, // the longest stepping slice since the last stats (messages wait that long)
     meshMs: E._eng_draw_mesh_ms(), // the drawn mesh's (coarse under the budget)
     pool: JSON.parse(str(E._eng_pool_stats_json())),
   });
   rate.since = now;
   rate.steps = 0;
   rate.stepMs = 0;
+  rate.sliceMaxMs = 0;
 }
 
-// Runs `n` steps; false when the simulation stopped on a non-finite value.
-function step(n) {
-  const done = E._eng_sim_step(n);
+// Runs up to `n` steps for about `ms` milliseconds: the engine stops between batches of
+// a step's planes (or blocks) when the time is up, even inside a step, and goes on with
+// it at the next call (gs_step_for), so one slice stays short even at 512^3, where one
+// step takes longer than a slice. The state shown, hashed and saved meanwhile is the
+// last whole step's. Returns the steps made, or -1 when the simulation stopped on a
+// non-finite value.
+function step(n, ms) {
+  const r = E._eng_sim_step_for(n, ms);
+  const done = r < 0 ? -1 - r : r;
   rate.steps += done;
   rate.stepMs += E._eng_sim_step_ms();
   if (done > 0) meshDirty = true;
-  if (done < n) {
+  if (r < 0) {
     running = false;
     engineError('simulation stopped');
     postInfo();
-    return false;
+    return -1;
   }
-  return true;
+  return done;
 }
 
-// One stepping slice: runs (while running, or while steps are pending) in batches
-// sized so that one call takes a few milliseconds, for at most SLICE_MS, then meshes
-// when due and returns to the event loop, where waiting messages are served.
+const STEPS_PER_CALL_MAX = 1 << 20; // while running: the slice's time, not a count, ends a call
+
+// One stepping slice: runs (while running, or while steps are pending) for at most
+// SLICE_MS, then meshes when due and returns to the event loop, where waiting messages
+// are served.
 function loop() {
   loopScheduled = false;
   if (labRunning) { labSlice(); schedule(); return; }
   const start = performance.now();
-  while ((running || pendingSteps > 0) && performance.now() - start < SLICE_MS) {
-    let n = running ? stepsPerCall : Math.min(stepsPerCall, pendingSteps);
+  for (let left = SLICE_MS; (running || pendingSteps > 0) && left > 0; left = SLICE_MS - (performance.now() - start)) {
+    let n = running ? STEPS_PER_CALL_MAX : Math.min(STEPS_PER_CALL_MAX, pendingSteps);
     if (running && stopAt > 0) n = Math.min(n, stopAt - E._eng_sim_step_count());
     if (running && maxRate > 0) {
       const now = performance.now();
@@ -317,20 +326,18 @@ function loop() {
       rateSince = now;
       n = Math.min(n, Math.floor(rateBudget));
       if (n < 1) break; // wait for the budget (schedule() comes back soon)
-      rateBudget -= n;
     }
     if (running && n < 1) { reachedStop(); break; }
-    const t0 = performance.now();
-    const ok = step(n);
-    if (!running) pendingSteps = ok ? pendingSteps - n : 0;
-    if (!ok) break;
-    const ms = performance.now() - t0;
-    if (ms < 4 && stepsPerCall < 64) stepsPerCall *= 2;
-    else if (ms > 16 && stepsPerCall > 1) stepsPerCall >>= 1;
-    if (!running && pendingSteps === 0) postInfo(); // a 'step' request is done
+    const limited = running && maxRate > 0;
+    const done = step(n, left);
+    if (limited) rateBudget -= Math.max(done, 0);
+    if (!running) pendingSteps = done >= 0 ? pendingSteps - done : 0;
+    if (done < 0) break;
+    if (!running && pendingSteps === 0 && done > 0) postInfo(); // a 'step' request is done
     if (running && stopAt > 0 && E._eng_sim_step_count() >= stopAt) { reachedStop(); break; }
   }
   const now = performance.now();
+  rate.sliceMaxMs = Math.max(rate.sliceMaxMs, now - start);
   if (!hasSim) return;
   if (meshDirty && !meshInFlight && now - lastMeshAt >= (running ? MESH_INTERVAL_MS : 0)) mesh();
   else if (slicesDirty && !meshDirty && now - lastSlicesAt >= SLICES_MS) postSlices();
@@ -540,9 +547,11 @@ const handlers = {
   undo() { travel(history.undo, history.redo, 'undo'); },
   redo() { travel(history.redo, history.undo, 'redo'); },
   hash() {
+    const t0 = performance.now();
     const hex = str(E._eng_sim_hash_hex());
     if (!hex) { engineError('hash'); return; }
-    postMessage({ type: 'hash', hex, step: JSON.parse(str(E._eng_sim_info_json())).step });
+    // ms: the hashing itself (about a second for the 1 GiB of a 512^3 state)
+    postMessage({ type: 'hash', hex, step: JSON.parse(str(E._eng_sim_info_json())).step, ms: performance.now() - t0 });
   },
   save() {
     if (!E._eng_sim_save()) { engineError('save'); return; }

@@ -4,7 +4,8 @@
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
 // triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
 // spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
-// The worker answers a pause and a hash within one stepping slice while it runs at 256^3.
+// The worker answers a pause and a hash within one stepping slice while it runs at 256^3
+// and at 512^3, where one step takes longer than a slice (the engine stops inside it).
 // On software GL (the test browsers) the page opens with a small budget and says why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,35 +122,60 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   await page.close();
 });
 
-test(`${BROWSER}: at 256^3 the running worker answers pause and hash within one stepping slice`, async () => {
-  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=256`);
-  await until(page, () => window.rd.info && window.rd.info.nx === 256 && window.rd.stats && window.rd.stats.running &&
-    window.rd.stats.step > 2, undefined, 120000);
-  // Round trips measured in the page, with the worker busy stepping (and meshing).
-  const times = await page.evaluate(async () => {
-    const w = window.rd.worker;
-    const answer = (type, send) => new Promise((resolve) => {
-      const t0 = performance.now();
-      const on = (e) => {
-        if (e.data && e.data.type === type) { w.removeEventListener('message', on); resolve(performance.now() - t0); }
+for (const n of [256, 512]) {
+  test(`${BROWSER}: at ${n}^3 the running worker answers pause and hash within one stepping slice`, async () => {
+    const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=${n}`);
+    await until(page, () => window.rd.info && window.rd.stats && window.rd.stats.running && window.rd.stats.step > 2,
+      undefined, 240000);
+    assert.equal(await page.evaluate(() => window.rd.info.nx), n);
+    // Round trips measured in the page, with the worker busy stepping (and meshing); the
+    // worker's stats of 4 s of running before them: its longest slice, a step's time.
+    const { times, st } = await page.evaluate(async () => {
+      const w = window.rd.worker;
+      const seen = { stepMs: 0, sliceMaxMs: 0, meshMs: 0 };
+      const onStats = (e) => {
+        const d = e.data;
+        if (!d || d.type !== 'stats' || !d.running) return;
+        seen.stepMs = Math.max(seen.stepMs, d.stepMs);
+        seen.sliceMaxMs = Math.max(seen.sliceMaxMs, d.sliceMaxMs);
+        seen.meshMs = Math.max(seen.meshMs, d.meshMs);
       };
-      w.addEventListener('message', on);
-      send();
+      w.addEventListener('message', onStats);
+      await new Promise((r) => setTimeout(r, 4000));
+      w.removeEventListener('message', onStats);
+      const answer = (type, send) => new Promise((resolve) => {
+        const t0 = performance.now();
+        const on = (e) => {
+          if (e.data && e.data.type === type) {
+            w.removeEventListener('message', on);
+            resolve({ ms: performance.now() - t0, own: e.data.ms || 0 }); // own: the worker's time on it
+          }
+        };
+        w.addEventListener('message', on);
+        send();
+      });
+      const hash = await answer('hash', () => w.postMessage({ type: 'hash' }));
+      const pause = await answer('stats', () => w.postMessage({ type: 'run', on: false }));
+      return { times: { hash, pause }, st: seen };
     });
-    const hash = await answer('hash', () => w.postMessage({ type: 'hash' }));
-    const pause = await answer('stats', () => w.postMessage({ type: 'run', on: false }));
-    return { hash, pause };
+    // A message waits for the slice in progress (24 ms of stepping, the engine stopping
+    // inside a step when the time is up) and at most one mesh (coarse: the budget). The
+    // step's own time is not in the bound: at 512^3 one step takes longer than a slice.
+    // The hash's bound adds the hashing itself (the worker's measure: a second at 512^3).
+    const bound = 24 + 2 * st.meshMs + 1000; // + a second for the main thread's own work
+    const why = `step ${st.stepMs.toFixed(0)} ms, longest slice ${st.sliceMaxMs.toFixed(0)} ms, mesh ${st.meshMs.toFixed(0)} ms`;
+    assert.ok(times.pause.ms < bound, `pause answered in ${times.pause.ms.toFixed(0)} ms (bound ${bound.toFixed(0)}: ${why})`);
+    assert.ok(times.hash.ms < bound + times.hash.own,
+      `hash answered in ${times.hash.ms.toFixed(0)} ms (bound ${bound.toFixed(0)} + hashing ${times.hash.own.toFixed(0)}: ${why})`);
+    if (n === 512) {
+      // one step is several slices: stepping stops inside steps and goes on with them
+      // (without that, a slice holds at least one whole step: longest slice >= a step)
+      assert.ok(st.stepMs > st.sliceMaxMs, `slices shorter than a step (${why})`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
   });
-  // One slice: 24 ms of stepping, but never less than one step call (one step at 256^3:
-  // stepsPerCall halves to 1 when calls take over 16 ms), then at most one mesh (coarse:
-  // the budget). Bound: that, twice over, plus a second for the main thread's own work.
-  const st = await page.evaluate(() => window.rd.stats);
-  const bound = 24 + 2 * (st.stepMs + st.meshMs) + 1000;
-  assert.ok(times.pause < bound, `pause answered in ${times.pause.toFixed(0)} ms (bound ${bound.toFixed(0)}: step ${st.stepMs.toFixed(0)} ms, mesh ${st.meshMs.toFixed(0)} ms)`);
-  assert.ok(times.hash < bound, `hash answered in ${times.hash.toFixed(0)} ms (bound ${bound.toFixed(0)})`);
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+}
 
 test(`${BROWSER}: on software GL the page opens with a small drawing budget and says why; "full" still draws everything`, async () => {
   // The page's defaults (96^3 spots: about half a million triangles at full resolution).
