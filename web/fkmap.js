@@ -43,6 +43,7 @@
       'at F 0.09 span k 0.0583..0.0600 (' + MX + 'F900/F900-k590.html)'],
   ];
   const MUNAFO = new Set(['ν', 'ξ', 'π', 'ρ', 'σ']); // the classes Munafo added to Pearson's
+  document.getElementById('fkmap-munafo').textContent = [...MUNAFO].join(', '); // the caption's list
   const sx = (k) => PAD.l + ((k - K0) / (K1 - K0)) * (W - PAD.l - PAD.r);
   const sy = (F) => H - PAD.b - ((F - F0) / (F1 - F0)) * (H - PAD.t - PAD.b);
   const kOf = (x) => K0 + ((x - PAD.l) / (W - PAD.l - PAD.r)) * (K1 - K0);

@@ -27,6 +27,10 @@ test(`${BROWSER}: the F–k map marks the presets, follows F, and a click sets F
     assert.ok(['first-hand', 'second-hand', 'unverified'].includes(c.status), `${c.name}: ${c.status}`);
     assert.equal(c.label, c.status === 'unverified' ? `${c.name}?` : c.name, `${c.name}'s label shows whether it is verified`);
   }
+  // the caption names the classes whose marks say Munafo's (one list, in web/fkmap.js)
+  const munafo = classes.filter((c) => /^Munafo class/.test(c.title)).map((c) => c.name);
+  assert.ok(munafo.length >= 4, `Munafo's classes marked: ${munafo}`);
+  assert.equal(await page.$eval('#fkmap-munafo', (s) => s.textContent), munafo.join(', '));
 
   // the ring follows a change of F made with the slider
   const before = await page.evaluate(() => window.rd.fkmap.cy);

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { differ as differOf } from './pixels.mjs';
 
 // Caddy and the browser, started before the tests and stopped after them.
 const S = useCaddyAndBrowser();
@@ -177,12 +178,7 @@ test(`${BROWSER}: after the mouse orbits the view, R resets the camera`, async (
   await page.evaluate(() => document.getElementById('btn-hash').focus()); // the keyboard is elsewhere
   const canvas = await page.$('#canvas');
   const shot = async () => { await new Promise((r) => setTimeout(r, 400)); return canvas.screenshot({ type: 'png' }); };
-  const differ = (a, b) => {
-    const pa = PNG.sync.read(a), pb = PNG.sync.read(b);
-    let n = 0;
-    for (let i = 0; i < pa.data.length; i += 4) if (Math.abs(pa.data[i] - pb.data[i]) + Math.abs(pa.data[i + 1] - pb.data[i + 1]) > 24) n++;
-    return n / (pa.width * pa.height);
-  };
+  const differ = (a, b) => differOf(PNG.sync.read(a), PNG.sync.read(b), 24, 2); // red and green, as before
   const start = await shot();
   const box = await canvas.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
