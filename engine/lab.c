@@ -27,7 +27,6 @@ struct lab_t {
     int count, row;   /* rows, the one running */
     bool started;     /* rows[row] has its state restored and threads set */
     int64_t left;     /* steps of rows[row] still to run */
-    int64_t batch;    /* steps per gs_step call */
     bool finished;    /* the live state is back */
 };
 
@@ -96,7 +95,6 @@ lab_t *lab_create(gs_sim_t *sim, pool_t *pool, const lab_desc_t *d, char *err, i
     lab->step = sim->step;
     lab->count = d->count;
     for (int i = 0; i < d->count; i++) lab->rows[i] = (lab_row_t){.threads = d->threads[i], .steps = steps};
-    lab->batch = 1;
     /* One untimed mesh first: a mesher's first call sizes its scratch, which would
      * otherwise count against the first row. */
     if (!trace_mc_mesh(lab->mesher, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &lab->view, err,
@@ -141,18 +139,18 @@ lab_status_t lab_advance(lab_t *lab, double budget_ms, char *err, int err_len) {
             lab->started = true;
         }
         if (lab->left > 0) {
-            int64_t n = lab->batch < lab->left ? lab->batch : lab->left;
+            /* the rest of the budget (gs_step_for: it may stop inside a step, which the
+             * next call finishes; a row's steps all end in whole sweeps) */
             uint64_t t0 = plat_now_ns();
-            bool ok = trace_gs_step(lab->sim, lab->pool, n, NULL, err, err_len);
-            double ms = (double)(plat_now_ns() - t0) * 1e-6;
+            double rest = budget_ms - (double)(t0 - start) * 1e-6;
+            int64_t done = 0;
+            bool ok = trace_gs_step_for(lab->sim, lab->pool, lab->left, rest > 0 ? rest : 0, &done, NULL, err, err_len);
+            r->step_ms += (double)(plat_now_ns() - t0) * 1e-6;
             if (!ok) {
                 finish(lab);
                 return LAB_FAILED;
             }
-            r->step_ms += ms;
-            lab->left -= n;
-            if (ms < budget_ms / 8 && lab->batch < 1024) lab->batch *= 2;
-            else if (ms > budget_ms / 2 && lab->batch > 1) lab->batch /= 2;
+            lab->left -= done;
         } else {
             if (!close_row(lab, r, err, err_len)) {
                 finish(lab);

@@ -54,7 +54,8 @@ typedef struct lab_t lab_t;
 /* Checks the description and snapshots sim's state. NULL on a bad description or
  * out of memory (reason in err); nothing changes then. */
 lab_t *lab_create(gs_sim_t *sim, pool_t *pool, const lab_desc_t *desc, char *err, int err_len);
-/* Runs the lab for about budget_ms (at least one step or the mesh of a row).
+/* Runs the lab for about budget_ms (at least one batch of a step, which may stop inside the
+ * step and go on at the next call: gs_step_for, or the mesh of a row).
  * LAB_DONE after the last row, LAB_FAILED when a step failed (reason in err): in both
  * cases the live state and the active count are back as they were. */
 lab_status_t lab_advance(lab_t *lab, double budget_ms, char *err, int err_len);
