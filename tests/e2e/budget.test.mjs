@@ -4,6 +4,7 @@
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
 // triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
 // spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
+// Slow frames (each animation frame made to cost 150 ms) lower the budget; "full" lifts it.
 // The worker answers a pause and a hash within one stepping slice while it runs at 256^3
 // and at 512^3, where one step takes longer than a slice (the engine stops inside it).
 // On software GL (the test browsers) the page opens with a small budget and says why.
@@ -118,6 +119,37 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   const orbited = await shot();
   assert.ok(meshShown(orbited) > 0.03, 'the orbited view shows the mesh');
   assert.ok(differ(idle, orbited) > 0.02, `the kept frame is the orbited view: ${(differ(idle, orbited) * 100).toFixed(2)}% of pixels changed`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: slow frames lower the drawing budget (the frame-time rule), the note says so, and "full" lifts it`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=64`);
+  await until(page, () => window.rd.stats && window.rd.stats.running && window.rd.meshesDrawn > 3 && window.rd.triangles > 4000 &&
+    window.rd.budget.level === 1, undefined, 60000);
+  const before = await page.evaluate(() => window.rd.budget.lowered);
+  // Every animation frame now costs 150 ms (a slow GPU, as far as the page can tell).
+  await page.evaluate(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    window.rdSlowFrames = true;
+    window.requestAnimationFrame = (cb) => raf((t) => {
+      const until = performance.now() + (window.rdSlowFrames ? 150 : 0);
+      while (performance.now() < until) { /* busy */ }
+      cb(t);
+    });
+  });
+  await until(page, (b) => window.rd.budget.lowered > b && window.rd.budget.level > 1, before, 60000);
+  const slow = await page.evaluate(() => ({ frameMs: window.rd.budget.frameMs, level: window.rd.budget.level }));
+  assert.ok(slow.frameMs > 100, `the page measured slow frames: ${slow.frameMs.toFixed(0)} ms`);
+  assert.match(await note(page), /drawing at (½|¼) resolution — full/);
+  await page.click('#btn-budget-full');
+  await until(page, () => window.rd.budget.full && window.rd.budget.level === 1, undefined, 60000);
+  assert.equal(await note(page), '', 'full resolution: no notice');
+  // "full" holds even while frames stay slow
+  const lowered = await page.evaluate(() => window.rd.budget.lowered);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.deepEqual(await page.evaluate(() => [window.rd.budget.level, window.rd.budget.lowered]), [1, lowered]);
+  await page.evaluate(() => { window.rdSlowFrames = false; });
   assert.deepEqual(errors, []);
   await page.close();
 });
