@@ -155,7 +155,7 @@ test(`${BROWSER}: slow frames lower the drawing budget (the frame-time rule), th
 });
 
 for (const n of [256, 512]) {
-  test(`${BROWSER}: at ${n}^3 the running worker answers pause and hash within one stepping slice`, async () => {
+  test(`${BROWSER}: at ${n}^3 the running worker answers pause and hash within one stepping slice`, async (t) => {
     const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=${n}`);
     await until(page, () => window.rd.info && window.rd.stats && window.rd.stats.running && window.rd.stats.step > 2,
       undefined, 240000);
@@ -196,6 +196,7 @@ for (const n of [256, 512]) {
     // The hash's bound adds the hashing itself (the worker's measure: a second at 512^3).
     const bound = 24 + 2 * st.meshMs + 1000; // + a second for the main thread's own work
     const why = `step ${st.stepMs.toFixed(0)} ms, longest slice ${st.sliceMaxMs.toFixed(0)} ms, mesh ${st.meshMs.toFixed(0)} ms`;
+    t.diagnostic(`pause ${times.pause.ms.toFixed(0)} ms, hash ${times.hash.ms.toFixed(0)} ms (hashing ${times.hash.own.toFixed(0)}): ${why}`);
     assert.ok(times.pause.ms < bound, `pause answered in ${times.pause.ms.toFixed(0)} ms (bound ${bound.toFixed(0)}: ${why})`);
     assert.ok(times.hash.ms < bound + times.hash.own,
       `hash answered in ${times.hash.ms.toFixed(0)} ms (bound ${bound.toFixed(0)} + hashing ${times.hash.own.toFixed(0)}: ${why})`);
