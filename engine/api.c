@@ -242,16 +242,6 @@ API_EXPORT int eng_view_set(void) {
     return 1;
 }
 
-/* Runs n steps. Returns the number of steps run (n, or fewer when a step went
- * non-finite: then the last good state is kept and eng_last_error says why). */
-API_EXPORT int eng_sim_step(int n) {
-    if (!need_sim("eng_sim_step")) return 0;
-    uint64_t before = eng.sim.step;
-    memset(&eng.last_timing, 0, sizeof eng.last_timing);
-    trace_gs_step(&eng.sim, eng.pool, n, &eng.last_timing, eng.error, (int)sizeof eng.error);
-    return (int)(eng.sim.step - before);
-}
-
 /* Runs up to n steps for about ms milliseconds (gs_step_for: it may return inside a step,
  * which the next call finishes). Returns the steps completed, or -1 - that number when
  * stepping stopped on an error (eng_last_error says why). */
@@ -267,7 +257,7 @@ API_EXPORT int eng_sim_step_for(int n, double ms) {
 /* The step count (exact in a double: at most GS_STEP_MAX = 2^53 - 1). */
 API_EXPORT double eng_sim_step_count(void) { return eng.has_sim ? (double)eng.sim.step : 0.0; }
 
-/* Milliseconds the last eng_sim_step spent in the fused step pass. */
+/* Milliseconds the last eng_sim_step_for spent stepping (the fused pass and the range merge). */
 API_EXPORT double eng_sim_step_ms(void) { return eng.last_timing.step_ms + eng.last_timing.ranges_ms; }
 
 /* The simulation as JSON: nx, ny, nz, boundary, every live parameter by its schema

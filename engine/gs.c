@@ -643,16 +643,17 @@ static bool step_refused(gs_sim_t *sim, char *err, int err_len) {
     return false;
 }
 
+static int sweep_finish(gs_sim_t *sim, pool_t *pool, int T, gs_timing_t *timing, bool *ok, char *err,
+                        int err_len);
+
 /* One step (the one-pass path); false, state kept, on a non-finite value. */
 static bool one_step(gs_sim_t *sim, pool_t *pool, gs_timing_t *timing, char *err, int err_len) {
     uint64_t t0 = plat_now_ns();
     sweep_run(sim, pool, 1, 0, sim->grid.nz);
-    uint64_t t1 = plat_now_ns();
-    if (timing) timing->step_ms += (double)(t1 - t0) * 1e-6;
-    if (step_refused(sim, err, err_len)) return false;
-    finish_sweep(sim, pool, 1);
-    if (timing) timing->ranges_ms += (double)(plat_now_ns() - t1) * 1e-6;
-    return true;
+    if (timing) timing->step_ms += (double)(plat_now_ns() - t0) * 1e-6;
+    bool ok;
+    sweep_finish(sim, pool, 1, timing, &ok, err, err_len);
+    return ok;
 }
 
 /* The sweep of T steps has all its units: checks and makes it the state. A flag in a
