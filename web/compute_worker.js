@@ -11,7 +11,8 @@
 // text, and the engine parses and checks it (ranges, stability) as rdsim does.
 // Page -> worker (every message is checked; a bad one gets {type:'error'} and
 // changes nothing):
-//   {type:'init', threads}
+//   {type:'init', threads, ports}  (ports: one MessagePort per pool thread but this one, at least
+//     one, each to a thread worker the page started: web/thread_worker.js)
 //   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
 //     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
 //   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close, colormap, slices, clip)}
@@ -43,37 +44,43 @@
 //   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area, level}}  (engine/stats.h;
 //     after each mesh, at most SERIES_MS apart while running)
 //   {type:'history', undo, redo}  (strokes that can be undone / redone)
-//   {type:'progress', stage, threadWorkers, creating}   (start-up stages, for the page to show;
-//     creating: inside the constructor of a thread worker)
+//   {type:'progress', stage, threadWorkers}   (start-up stages, for the page to show)
 'use strict';
 
 importScripts('engine.js');
 
-// Start-up diagnostics: the engine's thread workers, as emscripten creates them, and
-// which of them have loaded the WASM module. The page shows the stage while it waits,
-// so a start that stalls says where (and the page's watchdog knows what to do).
+// The engine's thread workers. The page starts them (web/thread_worker.js: Firefox can
+// hang for good in `new Worker()` called from a worker) and hands this worker one
+// MessagePort to each in the init message; emscripten's pthread code, which creates its
+// pool with `new Worker(url)` and then uses only postMessage, onmessage, onerror and
+// terminate, gets a stand-in per port (ThreadPort). Start-up diagnostics: how many were
+// taken and how many have loaded the WASM module; the page shows the stage while it waits.
 const threadWorkers = { created: 0, loaded: 0, failed: 0 };
-{
-  const NativeWorker = self.Worker;
-  self.Worker = function ThreadWorker(url, options) {
-    // Firefox can hang inside this constructor while another page's engine workers are
-    // being torn down; the page restarts a start that stays at this stage (main.js).
-    postMessage({ type: 'progress', stage: `creating thread worker ${threadWorkers.created + 1}`, threadWorkers, creating: true });
-    const w = new NativeWorker(url, options);
-    threadWorkers.created++;
-    let seen = false;
-    w.addEventListener('message', (e) => {
-      if (!seen && e.data && e.data.cmd === 'loaded') {
-        seen = true;
+let threadPorts = []; // from the init message, taken in order
+
+class ThreadPort {
+  constructor(port) {
+    this.port = port;
+    this.onerror = null; // the page sees a thread worker's errors (its onerror)
+    port.onmessage = (e) => {
+      if (this.onmessage) this.onmessage(e);
+      if (!this.seen && e.data && e.data.cmd === 'loaded') {
+        this.seen = true;
         threadWorkers.loaded++;
         postMessage({ type: 'progress', stage: `loading the engine: ${threadWorkers.loaded} of ${threadWorkers.created} thread workers ready`, threadWorkers });
       }
-    });
-    w.addEventListener('error', () => { threadWorkers.failed++; });
-    return w;
-  };
-  self.Worker.prototype = NativeWorker.prototype;
+    };
+    this.onmessage = null;
+    this.seen = false;
+  }
+  postMessage(message, transfer) { this.port.postMessage(message, transfer || []); }
+  terminate() { this.port.close(); } // the page terminates the worker itself with the engine
 }
+self.Worker = function ThreadWorker() {
+  if (!threadPorts.length) throw new Error('the engine asked for more thread workers than the page started');
+  threadWorkers.created++;
+  return new ThreadPort(threadPorts.shift());
+};
 
 const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while running
 const SLICE_MS = 24;         // stepping time per slice before messages are served
@@ -368,9 +375,14 @@ function schedule() {
 
 async function init(m) {
   const threads = int(m, 'threads', 1, 64);
+  const want = Math.max(1, threads - 1); // emscripten's pool holds at least one
+  if (!Array.isArray(m.ports) || m.ports.length !== want || !m.ports.every((p) => p instanceof MessagePort)) {
+    throw new Error(`init: ports must hold ${want} MessagePorts (one per thread worker)`);
+  }
+  threadPorts = m.ports.slice();
   postMessage({ type: 'progress', stage: 'loading the engine', threadWorkers });
   const options = {
-    poolThreads: threads - 1, // pre-started Web Workers for the pool (PTHREAD_POOL_SIZE)
+    poolThreads: threadPorts.length, // the thread workers the page started (PTHREAD_POOL_SIZE)
     mainScriptUrlOrBlob: new URL('engine.js', self.location.href).href,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),

@@ -569,7 +569,6 @@ function onWorkerMessage(ev) {
       rd.stage = m.stage;
       if (!rd.meshesDrawn) viewNote(`Starting the engine: ${m.stage}…`);
       if (m.threadWorkers) rd.threadWorkers = m.threadWorkers;
-      rd.creatingSince = m.creating ? performance.now() : 0;
       say(`Engine: ${m.stage}…`);
       break;
     case 'ready': {
@@ -708,7 +707,6 @@ function linkMessage() {
 
 const START_ATTEMPTS = 5;
 const START_TIMEOUT_MS = 15000;   // a normal start takes about a second
-const CREATE_STALL_MS = 3000;     // creating one thread worker takes milliseconds
 
 // One bar per pool thread: its busy share since the previous stats message, and
 // how many tasks it stole from others in that time.
@@ -723,31 +721,48 @@ function showWorkers(before, now) {
   }).join('');
 }
 
-// The compute worker's start is watched. Firefox (153) can hang for good inside the
-// constructor of one of the engine's thread workers while the engine workers of a page
-// that just closed (a reload, a closed tab) are still being torn down: seen in 3-7 of
-// 15 starts in a row at ?threads=9, and in none of 15 when each start waited 3 s after
-// the previous page closed (tests/e2e/starts.mjs --gap-ms 3000). So a start that stays
-// in that constructor for CREATE_STALL_MS, or has not reported ready after
-// START_TIMEOUT_MS, is abandoned and tried again with a fresh worker.
-function startWorker(threads, attempt = 1) {
+// The engine: the compute worker and, for a pool of n threads, n - 1 thread workers
+// (emscripten pthreads, web/thread_worker.js), all started here and joined by one
+// MessageChannel each, the compute worker holding one end of every channel. Firefox (153)
+// can hang for good inside `new Worker()` when a worker creates the workers itself (as
+// emscripten does): seen at one of the 15 constructors in 5 of 12 starts at ?threads=16,
+// in a fresh browser too (tests/e2e/starts.mjs). Started by the page, none hung.
+function startEngineWorkers(threads) {
   const worker = new Worker('compute_worker.js');
+  const threadWorkers = [], ports = [];
+  // One per pool thread but the compute worker's own; at least one, as emscripten's pool
+  // (PTHREAD_POOL_SIZE in the Makefile) always holds one and waits for it to load.
+  for (let i = 0; i < Math.max(1, threads - 1); i++) {
+    const t = new Worker('thread_worker.js');
+    const channel = new MessageChannel();
+    t.postMessage({ port: channel.port1 }, [channel.port1]);
+    t.onerror = (e) => showProblem('An engine thread failed', `<p>${esc(e.message || 'engine.worker.js could not be loaded')}.</p>`);
+    threadWorkers.push(t);
+    ports.push(channel.port2);
+  }
+  const terminate = worker.terminate.bind(worker);
+  worker.terminate = () => { terminate(); for (const t of threadWorkers) t.terminate(); };
+  worker.postMessage({ type: 'init', threads, ports }, ports);
+  return worker;
+}
+
+// The engine's start is watched: one that has not reported ready after START_TIMEOUT_MS
+// is abandoned and tried again with fresh workers.
+function startWorker(threads, attempt = 1) {
+  const worker = startEngineWorkers(threads);
   rd.worker = worker;
   rd.startAttempts = attempt;
-  rd.creatingSince = 0;
   worker.onmessage = onWorkerMessage;
   worker.onerror = (e) => showProblem('The compute worker failed',
     `<p>${esc(e.message || 'engine.js could not be loaded')}. Rebuild and serve with <code>make serve</code>.</p>`);
   // Stop the engine and its thread workers as soon as the page goes away.
   window.addEventListener('pagehide', () => worker.terminate());
-  worker.postMessage({ type: 'init', threads });
   const errorsBefore = rd.errors.length;
   const started = performance.now();
   const watch = setInterval(() => {
     if (rd.poolSize || rd.worker !== worker || rd.errors.length > errorsBefore) { clearInterval(watch); return; }
     const now = performance.now();
-    const stuck = (rd.creatingSince && now - rd.creatingSince > CREATE_STALL_MS) || now - started > START_TIMEOUT_MS;
-    if (!stuck) return;
+    if (now - started <= START_TIMEOUT_MS) return;
     clearInterval(watch);
     worker.terminate();
     rd.stalls.push({ stage: rd.stage, threadWorkers: rd.threadWorkers, ms: Math.round(now - started) });

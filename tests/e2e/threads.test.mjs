@@ -52,6 +52,7 @@ test(`${BROWSER}: every pool size 1..16 starts`, async (t) => {
     const { page, errors, rd } = await start(n, '#size=32&paused=1');
     assert.equal(rd.poolSize, n, `?threads=${n}`);
     assert.deepEqual(errors, [], `console errors at ?threads=${n}`);
+    assert.equal(rd.attempts, 1, `?threads=${n} started only after ${rd.attempts - 1} watchdog restart(s)`);
     started.push(`${n}:${rd.attempts}`);
     await page.close();
   }
