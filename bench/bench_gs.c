@@ -10,12 +10,17 @@
  *       runs `CMD --only N T` (one round of that case in bench_gs.cjs), so the two
  *       builds alternate like the other sides; or, with --wasm FILE, figures that
  *       bench_gs.cjs --emit wrote earlier (then best rounds are compared).
+ *   (d) the kernel's own ceiling: each thread steps its own 64 x 64 x 16 grid (U, V and
+ *       their next buffers: 1 MB, in its L2), where memory does not limit it: what any
+ *       blocking of this kernel could reach at most; rows gs_in_cache_*.
  * Figures are medians of ROUNDS runs; the sides alternate within a round.
  *
  * Native: bench_gs [--json FILE] [--wasm-cmd CMD | --wasm FILE] [--quick] [--block T]
- * WASM:   bench_gs.cjs --only N THREADS [--block T] | --emit FILE [--quick]   (our side only, BENCH_NO_PEERS)
+ * WASM:   bench_gs.cjs --only N THREADS [--block T] | --in-cache THREADS | --emit FILE [--quick]
+ *         (our side only, BENCH_NO_PEERS)
  * --block T: steps per sweep of the blocked rows (default 0: the engine's choice). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +94,56 @@ typedef struct result_t {
 
 static int steps_for(int n, bool quick) { return quick ? 2 : n == 128 ? 20 : 6; }
 
+/* (d): each of `threads` threads steps its own 64 x 64 x 16 grid (serially: no pool, no
+ * join per step, which on so small a grid would cost more than the step), all at once;
+ * cells/s of them together, median of ROUNDS. */
+enum { IN_CACHE_STEPS = 1000 };
+typedef struct in_cache_t {
+    gs_sim_t sim;
+    int steps;
+    pthread_barrier_t *start;
+    double secs;
+} in_cache_t;
+
+static void *in_cache_thread(void *arg) {
+    in_cache_t *c = arg;
+    pthread_barrier_wait(c->start);
+    uint64_t t0 = plat_now_ns();
+    gs_step(&c->sim, NULL, c->steps, NULL, NULL, 0);
+    c->secs = (double)(plat_now_ns() - t0) * 1e-9;
+    return NULL;
+}
+
+static double in_cache_rate(int threads_n, gs_params_t p, bool quick, char *err, int err_len) {
+    grid_t g = {64, 64, 16, GRID_PERIODIC};
+    in_cache_t c[2];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)threads_n);
+    for (int i = 0; i < threads_n; i++) {
+        if (!gs_init(&c[i].sim, g, p, err, err_len)) return 0;
+        seed_fill(&c[i].sim, NULL, SEED_SPHERES, 1, NULL, 0);
+        gs_set_block_steps(&c[i].sim, 1, NULL, 0);
+        gs_step(&c[i].sim, NULL, 10, NULL, NULL, 0); /* warm-up */
+        c[i].steps = quick ? 20 : IN_CACHE_STEPS;
+        c[i].start = &start;
+    }
+    double r[ROUNDS];
+    for (int round = 0; round < ROUNDS; round++) {
+        pthread_t t[2];
+        for (int i = 1; i < threads_n; i++) pthread_create(&t[i], NULL, in_cache_thread, &c[i]);
+        in_cache_thread(&c[0]);
+        double slowest = c[0].secs;
+        for (int i = 1; i < threads_n; i++) {
+            pthread_join(t[i], NULL);
+            if (c[i].secs > slowest) slowest = c[i].secs;
+        }
+        r[round] = (double)grid_count(g) * c[0].steps * threads_n / slowest;
+    }
+    for (int i = 0; i < threads_n; i++) gs_free(&c[i].sim);
+    pthread_barrier_destroy(&start);
+    return median(r, ROUNDS);
+}
+
 /* One measured round of one case, for a caller that interleaves it with its own
  * rounds (the native bench runs the WASM build this way). */
 static int only_case(int n, int threads_n, bool quick, int block) {
@@ -127,10 +182,12 @@ static int only_case(int n, int threads_n, bool quick, int block) {
 }
 
 #ifndef BENCH_NO_PEERS
-/* Runs `cmd --only n t [--quick]` and returns the cells/s it prints (0 on failure). */
+/* Runs `cmd --only n t [--quick]` (or, n == 0, `cmd --in-cache t`) and returns the
+ * cells/s it prints (0 on failure). */
 static double run_other(const char *cmd, int n, int t, bool quick, int block) {
     char line[1024];
-    snprintf(line, sizeof line, "%s --only %d %d --block %d%s", cmd, n, t, block, quick ? " --quick" : "");
+    if (n) snprintf(line, sizeof line, "%s --only %d %d --block %d%s", cmd, n, t, block, quick ? " --quick" : "");
+    else snprintf(line, sizeof line, "%s --in-cache %d%s", cmd, t, quick ? " --quick" : "");
     FILE *f = popen(line, "r");
     double v = 0;
     if (!f) return 0;
@@ -145,24 +202,32 @@ static double run_other(const char *cmd, int n, int t, bool quick, int block) {
 int main(int argc, char **argv) {
     const char *json = NULL, *wasm = NULL, *emit = NULL, *wasm_cmd = NULL;
     bool quick = false;
-    int only_n = 0, only_t = 0, block = 0, only_block = 1;
+    int only_n = 0, only_t = 0, block = 0, only_block = 1, in_cache_t = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json") && i + 1 < argc) json = argv[++i];
         else if (!strcmp(argv[i], "--wasm") && i + 1 < argc) wasm = argv[++i];
         else if (!strcmp(argv[i], "--emit") && i + 1 < argc) emit = argv[++i];
         else if (!strcmp(argv[i], "--wasm-cmd") && i + 1 < argc) wasm_cmd = argv[++i];
         else if (!strcmp(argv[i], "--only") && i + 2 < argc) only_n = atoi(argv[++i]), only_t = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--in-cache") && i + 1 < argc) in_cache_t = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--quick")) quick = true;
         else if (!strcmp(argv[i], "--block") && i + 1 < argc) block = only_block = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: bench_gs [--json FILE] [--wasm FILE | --wasm-cmd CMD] [--emit FILE] [--quick] [--block T]\n"
                             "       bench_gs --only N THREADS [--block T]   (one round of one case; prints cells_per_s;\n"
-                            "                                                T steps per sweep, default 1)\n");
+                            "                                                T steps per sweep, default 1)\n"
+                            "       bench_gs --in-cache THREADS (1 or 2)     (the kernel in L2; prints cells_per_s)\n");
             return 2;
         }
     }
     if (only_n) return only_case(only_n, only_t, quick, only_block);
     char err[256];
+    if (in_cache_t == 1 || in_cache_t == 2) {
+        double v = in_cache_rate(in_cache_t, preset_find("spots")->params, quick, err, (int)sizeof err);
+        if (v <= 0) fprintf(stderr, "bench_gs: %s\n", err);
+        printf("cells_per_s %.6g\n", v);
+        return v > 0 ? 0 : 1;
+    }
     /* No pool outlives its case: an idle pool's threads would compete for the cores. */
 #ifdef BENCH_NO_PEERS
     triad_t tr = {NULL, NULL, NULL};
@@ -175,6 +240,19 @@ int main(int argc, char **argv) {
     for (int64_t i = 0; i < TRIAD_N; i++) tr.b[i] = 1.0f, tr.c[i] = 2.0f, tr.a[i] = 0.0f;
 #endif
     const gs_params_t p = preset_find("spots")->params;
+#ifndef BENCH_NO_PEERS
+    double in_cache[2] = {0, 0}, in_cache_wasm[2] = {0, 0};
+    for (int ti = 0; ti < 2; ti++) {
+        if (wasm_cmd) in_cache_wasm[ti] = run_other(wasm_cmd, 0, threads[ti], quick, 0);
+        in_cache[ti] = in_cache_rate(threads[ti], p, quick, err, (int)sizeof err);
+        if (in_cache[ti] <= 0) {
+            fprintf(stderr, "bench_gs: in-cache step: %s\n", err);
+            return 1;
+        }
+        fprintf(stderr, "  in cache (64x64x16 per thread) %d thread(s): %.0f Mcells/s\n", threads[ti],
+                in_cache[ti] / 1e6);
+    }
+#endif
     result_t res[2][2];
     for (int si = 0; si < 2; si++) {
         int n = sizes[si];
@@ -367,6 +445,25 @@ int main(int argc, char **argv) {
                     ROW(name, wasm_blk[si][ti], r->blk_best, "native blocked, best rounds (ours = WASM/Node)", "cells/s");
             }
         }
+#ifndef BENCH_NO_PEERS
+    /* (d): the kernel's ceiling against the roofline (the most any blocking of it could
+     * reach), and how close the 256^3 steps come to it. */
+    for (int ti = 0; ti < 2; ti++) {
+        char name[64], pname[64];
+        const result_t *r = &res[1][ti];
+        snprintf(name, sizeof name, "gs_in_cache_%dt_vs_roofline", threads[ti]);
+        snprintf(pname, sizeof pname, "triad roofline (%d^3 rounds)", sizes[1]);
+        ROW(name, in_cache[ti], r->roof, pname, "cells/s");
+        snprintf(name, sizeof name, "gs_%d_%dt_vs_in_cache", sizes[1], threads[ti]);
+        ROW(name, r->ours, in_cache[ti], "kernel in L2 (64x64x16 per thread)", "cells/s");
+        snprintf(name, sizeof name, "gs_blocked_%d_%dt_vs_in_cache", sizes[1], threads[ti]);
+        ROW(name, r->blk, in_cache[ti], "kernel in L2 (64x64x16 per thread)", "cells/s");
+        if (in_cache_wasm[ti] > 0) {
+            snprintf(name, sizeof name, "gs_in_cache_%dt_wasm_vs_native", threads[ti]);
+            ROW(name, in_cache_wasm[ti], in_cache[ti], "native kernel in L2 (ours = WASM/Node)", "cells/s");
+        }
+    }
+#endif
     if (js) {
         fprintf(js, "\n]\n");
         fclose(js);
