@@ -55,7 +55,7 @@ importScripts('engine.js');
 // pool with `new Worker(url)` and then uses only postMessage, onmessage, onerror and
 // terminate, gets a stand-in per port (ThreadPort). Start-up diagnostics: how many were
 // taken and how many have loaded the WASM module; the page shows the stage while it waits.
-const threadWorkers = { created: 0, loaded: 0, failed: 0 };
+const threadWorkers = { created: 0, loaded: 0 };
 let threadPorts = []; // from the init message, taken in order
 
 class ThreadPort {

@@ -13,7 +13,7 @@ const rd = (window.rd = {
   startAttempts: 0,    // compute workers started (more than 1 after a stalled start)
   viewNotes: [],       // texts shown in the middle of the view
   stalls: [],          // {stage, threadWorkers} of each start the watchdog abandoned
-  threadWorkers: null, // {created, loaded, failed}: the engine's thread workers while it starts
+  threadWorkers: null, // {created, loaded}: the engine's thread workers while it starts
   engineStarts: 0,     // engines started in this page (restarts give memory back)
   heapBytes: 0,        // the engine's WASM heap as last reported
   activeThreads: 0,

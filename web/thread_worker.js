@@ -1,6 +1,6 @@
 // thread_worker.js: one of the engine's pool threads (an emscripten pthread worker),
 // started by the page rather than by the compute worker, and talking to the compute
-// worker over the MessagePort the page hands it (web/main.js, startThreadWorkers).
+// worker over the MessagePort the page hands it (web/main.js, startEngineWorkers).
 //
 // Why: Firefox (ESR 153, seen here) can hang for good inside `new Worker()` when a worker
 // creates a worker: 5 of 12 starts at ?threads=16 hung at one of the 15 constructors,
