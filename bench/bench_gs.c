@@ -117,10 +117,14 @@ static void *in_cache_thread(void *arg) {
 static double in_cache_rate(int threads_n, gs_params_t p, bool quick, char *err, int err_len) {
     grid_t g = {64, 64, 16, GRID_PERIODIC};
     in_cache_t c[2];
+    for (int i = 0; i < threads_n; i++)
+        if (!gs_init(&c[i].sim, g, p, err, err_len)) {
+            while (i-- > 0) gs_free(&c[i].sim);
+            return 0;
+        }
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, (unsigned)threads_n);
     for (int i = 0; i < threads_n; i++) {
-        if (!gs_init(&c[i].sim, g, p, err, err_len)) return 0;
         seed_fill(&c[i].sim, NULL, SEED_SPHERES, 1, NULL, 0);
         gs_set_block_steps(&c[i].sim, 1, NULL, 0);
         gs_step(&c[i].sim, NULL, 10, NULL, NULL, 0); /* warm-up */
