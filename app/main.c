@@ -7,6 +7,7 @@
 #include <emscripten.h>
 #include <GLES3/gl3.h>
 #include <emscripten/html5.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,20 +29,40 @@ static struct {
      * size, and draws asked for by the page (app_request_redraw, app_set_continuous). */
     struct { bool done, asked, continuous; camera_t cam; int width, height; } drawn;
     int width, height; /* drawing buffer, device pixels */
+    float pixel_scale; /* drawing buffer per device pixel, each way (app_set_pixel_scale) */
     bool orbiting, panning;
-} app;
+} app = {.pixel_scale = 1.0f};
 
-/* Keeps the drawing buffer at the canvas' CSS size times the device pixel ratio. */
+/* Keeps the drawing buffer at the canvas' CSS size times the device pixel ratio, times
+ * the page's pixel scale (the browser stretches a smaller buffer over the canvas). */
 static void fit_canvas(void) {
     double css_w = 0, css_h = 0;
     emscripten_get_element_css_size("#canvas", &css_w, &css_h);
-    double dpr = emscripten_get_device_pixel_ratio();
+    double dpr = emscripten_get_device_pixel_ratio() * (double)app.pixel_scale;
     int w = (int)(css_w * dpr + 0.5), h = (int)(css_h * dpr + 0.5);
-    if (w > 0 && h > 0 && (w != app.width || h != app.height)) {
-        app.width = w;
-        app.height = h;
+    w = w < 1 && css_w > 0 ? 1 : w, h = h < 1 && css_h > 0 ? 1 : h;
+    if (w <= 0 || h <= 0) return;
+    /* SDL sets the buffer to the CSS size times the pixel ratio on a resize event (and a
+     * new size clears it): read what it is, not only what was set. */
+    int cur_w = 0, cur_h = 0;
+    emscripten_get_canvas_element_size("#canvas", &cur_w, &cur_h);
+    if (cur_w != w || cur_h != h) {
         emscripten_set_canvas_element_size("#canvas", w, h);
+        app.drawn.asked = true; /* cleared: draw again, even at the size drawn last */
     }
+    app.width = w;
+    app.height = h;
+}
+
+/* The drawing buffer's size per device pixel, each way: 1 draws every device pixel; less
+ * (the page's drawing budget, web/budget.js: software GL reads every frame's pixels back)
+ * draws fewer and the browser scales them up. Clamped to [APP_PIXEL_SCALE_MIN, 1]; NaN
+ * is 1. The next frame resizes the buffer and draws. Returns the scale in force. */
+#define APP_PIXEL_SCALE_MIN 0.25f
+EMSCRIPTEN_KEEPALIVE float app_set_pixel_scale(float s) {
+    if (isnan(s)) s = 1.0f;
+    app.pixel_scale = s < APP_PIXEL_SCALE_MIN ? APP_PIXEL_SCALE_MIN : s > 1.0f ? 1.0f : s;
+    return app.pixel_scale;
 }
 
 /* Called by the page on Alt-click at (sx, sy), 0..1 from the canvas' top left:

@@ -21,7 +21,9 @@
 //   {type:'step', n} (queued, run in slices)   {type:'threads', n}
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
-//   {type:'mesh_taken'}  (the app uploaded the last mesh: the next one may come)
+//   {type:'mesh_taken', hold}  (the app uploaded the last mesh: the next one may come; hold:
+//     true: it draws now and the stepping waits, the cores left to the drawing, until
+//     {type:'drawn'} (the page's main thread free again) or HOLD_MAX_MS)
 //   {type:'budget', triangles, full}  (the drawing budget: coarser meshes over `triangles`;
 //     full: true draws full resolution; both optional)
 //   {type:'lab_start', threads: [counts], steps}   {type:'lab_cancel'}   (the threads lab,
@@ -96,6 +98,17 @@ let loopScheduled = false;
 const nextSlice = new MessageChannel();
 nextSlice.port1.onmessage = () => loop();
 let meshInFlight = false; // a mesh was sent and the app has not taken it yet
+// Stepping held while the page draws the mesh it took (mesh_taken hold) until 'drawn' or this time.
+const HOLD_MAX_MS = 100;
+let holdUntil = 0, holdFrom = 0;
+// A hold ends: its time counts in the stats (heldMs, holds; timedOut: no 'drawn' came).
+function endHold(now, timedOut) {
+  rate.heldMs += now - holdFrom;
+  rate.holds++;
+  if (timedOut) rate.holdsTimedOut++;
+  holdUntil = holdFrom = 0;
+}
+let loopTimer = 0; // a loop() waiting on setTimeout (schedule), 0: none
 let meshDirty = true;     // state or view changed since the last mesh
 let slicesDirty = false;  // only the slices' settings changed since the last mesh or slices
 let lastSlicesAt = 0;
@@ -106,7 +119,8 @@ let maxRate = 0;          // steps per second while running (0: no limit)
 let rateBudget = 0;       // steps the rate limit allows now
 let rateSince = 0;        // when rateBudget was last topped up
 let labRunning = false;   // a threads lab holds the simulation (engine/lab.h)
-const rate = { since: performance.now(), steps: 0, stepMs: 0, sliceMaxMs: 0 }; // sliceMaxMs: the longest stepping slice
+// sliceMaxMs: the longest stepping slice; heldMs, holds, holdsTimedOut: stepping held for the page's drawing
+const rate = { since: performance.now(), steps: 0, stepMs: 0, sliceMaxMs: 0, heldMs: 0, holds: 0, holdsTimedOut: 0 };
 
 const str = (ptr) => (ptr ? E.UTF8ToString(ptr) : '');
 const fail = (message) => postMessage({ type: 'error', message });
@@ -286,12 +300,15 @@ function postStats(now) {
     stepMs: rate.steps > 0 ? rate.stepMs / rate.steps : 0,
     sliceMaxMs: rate.sliceMaxMs, // the longest stepping slice since the last stats (messages wait that long)
     meshMs: E._eng_draw_mesh_ms(), // the drawn mesh's (coarse under the budget)
+    heldShare: secs > 0 ? rate.heldMs / 1000 / secs : 0, // of the time, stepping held for the drawing
+    holds: rate.holds, holdsTimedOut: rate.holdsTimedOut,
     pool: JSON.parse(str(E._eng_pool_stats_json())),
   });
   rate.since = now;
   rate.steps = 0;
   rate.stepMs = 0;
   rate.sliceMaxMs = 0;
+  rate.heldMs = rate.holds = rate.holdsTimedOut = 0;
 }
 
 // Runs up to `n` steps for about `ms` milliseconds: the engine stops between batches of
@@ -324,6 +341,8 @@ function loop() {
   loopScheduled = false;
   if (labRunning) { labSlice(); schedule(); return; }
   const start = performance.now();
+  if (holdUntil > start) { schedule(); return; } // the page is drawing: the cores are its
+  if (holdUntil) endHold(start, true);
   for (let left = SLICE_MS; (running || pendingSteps > 0) && left > 0; left = SLICE_MS - (performance.now() - start)) {
     let n = running ? STEPS_PER_CALL_MAX : Math.min(STEPS_PER_CALL_MAX, pendingSteps);
     if (running && stopAt > 0) n = Math.min(n, stopAt - E._eng_sim_step_count());
@@ -367,9 +386,10 @@ function schedule() {
   if (labRunning || running || pendingSteps > 0 || meshDirty || slicesDirty) {
     loopScheduled = true;
     const waitForRate = running && maxRate > 0 && rateBudget < 1;
-    const delay = waitForRate ? Math.min(100, 1000 / maxRate) : running || pendingSteps > 0 ? 0 : 5;
+    const held = holdUntil - performance.now();
+    const delay = held > 0 ? held : waitForRate ? Math.min(100, 1000 / maxRate) : running || pendingSteps > 0 ? 0 : 5;
     if (delay === 0) nextSlice.port2.postMessage(0); // at once, after the messages waiting
-    else setTimeout(loop, delay);
+    else loopTimer = setTimeout(() => { loopTimer = 0; loop(); }, delay);
   }
 }
 
@@ -400,7 +420,7 @@ async function init(m) {
 }
 
 const own = (obj, key) => typeof key === 'string' && Object.prototype.hasOwnProperty.call(obj, key);
-const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'budget', 'run', 'speed', 'trace', 'save_trace', 'lab_cancel']);
+const NO_SIM_NEEDED = new Set(['new', 'load', 'view', 'threads', 'mesh_taken', 'drawn', 'budget', 'run', 'speed', 'trace', 'save_trace', 'lab_cancel']);
 const param = (key) => schema.params.find((p) => p.key === key);
 
 // The text the engine stages for setting p from message m: checks the field's shape
@@ -601,8 +621,16 @@ const handlers = {
     if (!withCString(m.format, (p) => E._eng_mesh_export(p))) { engineError('mesh export'); return; }
     takeFile(m.format);
   },
-  mesh_taken() {
+  mesh_taken(m) {
+    if (m.hold !== undefined && typeof m.hold !== 'boolean') throw new Error('mesh_taken: hold must be true or false');
     meshInFlight = false;
+    if (m.hold && !holdUntil) holdFrom = performance.now(), holdUntil = holdFrom + HOLD_MAX_MS;
+  },
+  drawn() {
+    if (!holdUntil) return;
+    endHold(performance.now(), false);
+    if (loopTimer) { clearTimeout(loopTimer); loopTimer = 0; loopScheduled = false; } // the held wait ends now
+    schedule();
   },
   budget(m) {
     // {type:'budget', triangles?, full?}: the drawing budget (see mesh()); a change re-meshes.

@@ -808,7 +808,7 @@ function startApp() {
     }
     if (hadNewMesh) {
       rd.meshesDrawn++;
-      send({ type: 'mesh_taken' });
+      send({ type: 'mesh_taken', hold: window.rdBudget ? window.rdBudget.holdsDrawing() : false });
     }
     rd.triangles = triangles;
     if (drew && rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
@@ -820,6 +820,7 @@ function startApp() {
     if (pictureWanted && drew) { // right after the draw, while the drawing buffer holds the frame
       pictureWanted = false;
       $('canvas').toBlob((blob) => download(blob, fileName('png'), 'image/png'), 'image/png');
+      if (window.rdBudget) window.rdBudget.pictureFrame(false); // drawn at every pixel: back to the budget's
     }
     if (drew) fpsFrames++; // frames drawn per second (0 while nothing changes)
     const now = performance.now();
@@ -866,7 +867,11 @@ function wireControls() {
   wirePinch();
   $('btn-save').onclick = () => send({ type: 'save' });
   $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
-  $('btn-png').onclick = () => { pictureWanted = true; if (rd.app) rd.app._app_request_redraw(); };
+  $('btn-png').onclick = () => {
+    pictureWanted = true;
+    if (window.rdBudget) window.rdBudget.pictureFrame(true); // every pixel, whatever the drawing budget
+    if (rd.app) rd.app._app_request_redraw();
+  };
   // The app draws only when the view changed; a page shown again draws once in case the
   // browser let go of the last frame while it was hidden.
   document.addEventListener('visibilitychange', () => {

@@ -25,7 +25,7 @@ async function waitForMesh(page) {
 // Fraction of the canvas' pixels that differ clearly from the clear colour.
 async function meshCoverage(page) {
   const canvas = await page.$('#canvas');
-  const png = PNG.sync.read(await canvas.screenshot({ type: 'png' }));
+  const png = PNG.sync.read(await canvas.screenshot({ type: 'png', captureBeyondViewport: false }));
   return { fraction: drawnShare(png, 24), width: png.width, height: png.height };
 }
 
@@ -136,13 +136,15 @@ test(`${BROWSER}: bad messages and unstable parameters are refused and change no
   await post({ type: 'new', nx: 4096, ny: 8, nz: 8, boundary: 0, stencil: 7, F: 0.03, k: 0.06, Du: 0.1, Dv: 0.05, dt: 1, seed: '1', seedMode: 'cube' });
   await post({ type: 'no_such_thing' });
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'load', buffer: new ArrayBuffer(100) }));
-  await until(page, () => window.rd.errors.length >= 5);
+  await post({ type: 'mesh_taken', hold: 'yes' });
+  await until(page, () => window.rd.errors.length >= 6);
   const errs = await page.evaluate(() => window.rd.errors);
   assert.match(errs[0], /F must be a number/);
   assert.match(errs[1], /parameters refused.*(dt|stab)/i);
   assert.match(errs[2], /nx must be a number in 8\.\.512/);
   assert.match(errs[3], /unknown message type/);
   assert.match(errs[4], /load refused/);
+  assert.match(errs[5], /mesh_taken: hold must be true or false/);
   await post({ type: 'hash' });
   await until(page, () => window.rd.hash !== null);
   const after = await page.evaluate(() => window.rd.info);
@@ -195,7 +197,7 @@ test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, asyn
   // Click where the surface is drawn: the drawn pixel nearest the canvas centre.
   const canvas = await page.$('#canvas');
   const box = await canvas.boundingBox();
-  const png = PNG.sync.read(await canvas.screenshot({ type: 'png' }));
+  const png = PNG.sync.read(await canvas.screenshot({ type: 'png', captureBeyondViewport: false }));
   // Inside a solid patch of surface (not on a thin line of the bounding box).
   const drawn = (x, y) => drawnAt(png, x, y, 60);
   const at = solidPoint(png, box, drawn);

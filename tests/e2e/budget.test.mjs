@@ -4,10 +4,13 @@
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
 // triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
 // spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
-// Slow frames (each animation frame made to cost 150 ms) lower the budget; "full" lifts it.
+// Slow frames (each animation frame made to cost 150 ms) lower the pixels, then the
+// triangles; "full" lifts both.
 // The worker answers a pause and a hash within one stepping slice while it runs at 256^3
 // and at 512^3, where one step takes longer than a slice (the engine stops inside it).
-// On software GL (the test browsers) the page opens with a small budget and says why.
+// On software GL (the test browsers) the page opens with a small budget (SwiftShader: and half
+// the pixels) and says why. Frames that hold the main thread after the draw (the pixel rule)
+// halve the pixels; Picture still saves every pixel; "full" lifts it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -38,7 +41,7 @@ test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says
   await new Promise((r) => setTimeout(r, 300)); // the last mesh (of step 200) drawn
   const full = await page.evaluate(() => window.rd.triangles);
   assert.ok(full > 4000, `a mesh worth budgeting: ${full} triangles`);
-  assert.equal(await note(page), '', 'no notice at full resolution');
+  assert.doesNotMatch(await note(page), /resolution/, 'no notice of resolution while the mesh is full'); // (software GL: fewer pixels)
 
   const file = `/tmp/rd-budget-${process.pid}.ply`;
   execFileSync('build/native/rdsim', ['--preset', 'spots', '--size', '64', '--seed-mode', 'spheres', '--steps', '200',
@@ -50,7 +53,7 @@ test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says
   await page.evaluate((t) => window.rd.worker.postMessage({ type: 'budget', triangles: t }), Math.floor(full / 3));
   await until(page, () => window.rd.budget.level === 2 && window.rd.pendingMesh === null && window.rd.meshesDrawn === window.rd.meshesReceived);
   await new Promise((r) => setTimeout(r, 200));
-  assert.match(await note(page), /drawing at ½ resolution — full/);
+  assert.match(await note(page), /^drawing at ½ resolution(, [½¼] of the pixels)? — full$/);
   const coarse = await page.evaluate(() => window.rd.triangles);
   assert.ok(coarse > 0 && coarse <= full / 3, `fewer triangles: ${coarse} of ${full}`);
   assert.ok(await page.$eval('#budget-note', (n) => { const r = n.getBoundingClientRect(); return r.width > 0 && r.top >= 0; }), 'the notice is on screen');
@@ -83,7 +86,7 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   await sleep(500); // the last mesh drawn, the page settled
   const counts = () => page.evaluate(() => ({ frames: window.rd.frames, drawn: window.rd.framesDrawn }));
   const canvas = await page.$('#canvas');
-  const shot = async () => PNG.sync.read(await canvas.screenshot({ type: 'png' }));
+  const shot = async () => PNG.sync.read(await canvas.screenshot({ type: 'png', captureBeyondViewport: false }));
   const meshShown = (png) => drawnShare(png, 24); // fraction of pixels clearly not the clear colour
   const differ = (a, b) => differOf(a, b, 24, 2);
 
@@ -142,9 +145,10 @@ test(`${BROWSER}: slow frames lower the drawing budget (the frame-time rule), th
     });
   });
   await until(page, (b) => window.rd.budget.lowered > b && window.rd.budget.level > 1, before, 60000);
-  const slow = await page.evaluate(() => ({ frameMs: window.rd.budget.frameMs, level: window.rd.budget.level }));
+  const slow = await page.evaluate(() => ({ frameMs: window.rd.budget.frameMs, level: window.rd.budget.level, pixels: window.rd.budget.pixels }));
   assert.ok(slow.frameMs > 100, `the page measured slow frames: ${slow.frameMs.toFixed(0)} ms`);
-  assert.match(await note(page), /drawing at (½|¼) resolution — full/);
+  assert.equal(slow.pixels, 0.25, 'fewer pixels first (down to a quarter), then fewer triangles');
+  assert.match(await note(page), /^drawing at (½|¼) resolution, ¼ of the pixels — full$/);
   await page.click('#btn-budget-full');
   await until(page, () => window.rd.budget.full && window.rd.budget.level === 1, undefined, 60000);
   assert.equal(await note(page), '', 'full resolution: no notice');
@@ -235,13 +239,153 @@ test(`${BROWSER}: on software GL the page opens with a small drawing budget and 
   await new Promise((r) => setTimeout(r, 300));
   const [tris, level] = await page.evaluate(() => [window.rd.triangles, window.rd.budget.level]);
   assert.ok(level > 1 && tris > 0 && tris <= 50000, `drawn coarse: level ${level}, ${tris} triangles`);
-  assert.match(await note(page), /drawing at (½|¼) resolution — full/);
   assert.match(await page.$eval('#budget-note', (n) => n.title), /software GL/);
+  const small = await buffer(page);
+  if (/swiftshader/i.test(b.renderer)) {
+    // Chromium reads each SwiftShader frame back while the page waits: half the pixels,
+    // the drawing buffer stretched over the canvas.
+    assert.match(await note(page), /^drawing at (½|¼) resolution, (½|¼) of the pixels — full$/);
+    assert.ok(small.pixels <= 0.5 && small.drawn <= 0.55 * small.device && small.drawn >= 0.2 * small.device,
+      `drawn at ${small.pixels} of the pixels: ${small.drawn} of ${small.device}`);
+  } else { // llvmpipe in Firefox: the main thread does not wait on it, every pixel is drawn
+    assert.match(await note(page), /^drawing at (½|¼) resolution — full$/);
+    assert.deepEqual([small.pixels, small.drawn], [1, small.device]);
+  }
   await page.click('#btn-budget-full');
   await until(page, () => window.rd.budget.level === 1 && window.rd.budget.full && window.rd.pendingMesh === null &&
     window.rd.meshesDrawn === window.rd.meshesReceived, undefined, 90000);
   const all = await page.evaluate(() => window.rd.triangles);
   assert.ok(all > 4 * tris, `full resolution on request: ${all} triangles`);
+  const whole = await buffer(page);
+  assert.deepEqual([whole.pixels, whole.drawn], [1, whole.device], 'every pixel on request');
+  assert.equal(await note(page), '');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The canvas' drawing buffer and its device pixels (CSS size times the pixel ratio).
+const buffer = (page) => page.evaluate(() => {
+  const c = document.getElementById('canvas'), r = c.getBoundingClientRect(), d = window.devicePixelRatio;
+  return { drawn: c.width * c.height, device: Math.round(r.width * d) * Math.round(r.height * d), pixels: window.rd.budget.pixels };
+});
+
+// The Picture button's PNG (the page hands it to an <a download>): decoded.
+async function picture(page) {
+  const bytes = await page.evaluate(async () => {
+    const made = new Promise((resolve) => {
+      const create = URL.createObjectURL;
+      URL.createObjectURL = (blob) => {
+        URL.createObjectURL = create;
+        resolve(blob.arrayBuffer());
+        return create.call(URL, blob);
+      };
+    });
+    document.getElementById('btn-png').click();
+    return Array.from(new Uint8Array(await made));
+  });
+  return PNG.sync.read(Buffer.from(bytes));
+}
+
+test(`${BROWSER}: frames that hold the main thread after the draw halve the pixels drawn, the note says so, and "full" lifts it`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=48&seedMode=spheres`);
+  await until(page, () => window.rd.stats && window.rd.stats.running && window.rd.meshesDrawn > 3 && window.rd.appSetUp, undefined, 60000);
+  const before = await page.evaluate(() => ({ pixels: window.rd.budget.pixels, lowered: window.rd.budget.pixelsLowered,
+    width: document.getElementById('canvas').width }));
+  // Each drawn frame now holds the main thread 120 ms after the draw (as the software
+  // compositor's read-back of a big canvas does), which the page measures.
+  await page.evaluate(() => {
+    const inner = window.rd.onFrame;
+    window.rdSlowCommit = true;
+    window.rd.onFrame = (t, h, drew) => {
+      inner(t, h, drew);
+      const until = performance.now() + (window.rdSlowCommit && drew ? 120 : 0);
+      while (performance.now() < until) { /* busy */ }
+    };
+  });
+  await until(page, (b) => window.rd.budget.pixelsLowered > b.lowered && window.rd.budget.pixels < b.pixels, before, 60000);
+  const slow = await page.evaluate(() => ({ blockMs: window.rd.budget.blockMs, pixels: window.rd.budget.pixels }));
+  assert.ok(slow.blockMs > 60, `the page measured the frames holding it: ${slow.blockMs.toFixed(0)} ms`);
+  assert.ok(slow.pixels <= before.pixels / 2, `pixels halved: ${before.pixels} to ${slow.pixels}`);
+  await until(page, (w) => document.getElementById('canvas').width < 0.75 * w, before.width);
+  assert.match(await note(page), /(½|¼) of the pixels — full$/);
+  // Picture is still every pixel and shows the view; then the budget's buffer again.
+  await page.evaluate(() => { window.rdSlowCommit = false; }); // (no lowering while it is taken)
+  const small = await buffer(page);
+  const pic = await picture(page);
+  assert.equal(pic.width * pic.height, small.device, `Picture at every device pixel: ${pic.width}x${pic.height} (drawn ${small.drawn})`);
+  assert.ok(drawnShare(pic, 24) > 0.03, 'the picture shows the mesh');
+  await until(page, () => { // the budget's buffer again (the rule may have halved it once more meanwhile)
+    const c = document.getElementById('canvas'), k = window.devicePixelRatio * Math.sqrt(window.rd.budget.pixels);
+    return window.rd.budget.pixels < 1 && Math.abs(c.width - c.getBoundingClientRect().width * k) <= 1;
+  });
+  await page.evaluate(() => { window.rdSlowCommit = true; });
+  await page.click('#btn-budget-full');
+  await until(page, () => window.rd.budget.full && window.rd.budget.pixels === 1 && window.rd.budget.level === 1, undefined, 60000);
+  await until(page, () => {
+    const c = document.getElementById('canvas');
+    return c.width === Math.round(c.getBoundingClientRect().width * window.devicePixelRatio);
+  });
+  assert.equal(await note(page), '', 'every pixel: no notice');
+  // "full" holds while the frames stay slow
+  const lowered = await page.evaluate(() => window.rd.budget.pixelsLowered);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.deepEqual(await page.evaluate(() => [window.rd.budget.pixels, window.rd.budget.pixelsLowered]), [1, lowered]);
+  await page.evaluate(() => { window.rdSlowCommit = false; });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the worker holds its stepping while the page draws (SwiftShader) and goes on when the frame is done`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=48&seedMode=spheres`);
+  await until(page, () => window.rd.stats && window.rd.stats.running && window.rd.meshesDrawn > 3 && window.rd.appSetUp, undefined, 60000);
+  // The page's own holds over 3 s of running: SwiftShader's frames are drawn (in the GPU
+  // process, on the pool's cores) while the page waits, so the worker stops stepping until
+  // each frame is done; llvmpipe in Firefox keeps the page free, so nothing is held.
+  const seen = await page.evaluate(async () => {
+    const got = { holds: 0, timedOut: 0, held: 0, n: 0 };
+    const on = (e) => {
+      if (e.data.type !== 'stats' || !e.data.running) return;
+      got.holds += e.data.holds; got.timedOut += e.data.holdsTimedOut; got.held += e.data.heldShare; got.n++;
+    };
+    window.rd.worker.addEventListener('message', on);
+    await new Promise((r) => setTimeout(r, 3000));
+    window.rd.worker.removeEventListener('message', on);
+    return { ...got, readback: window.rd.budget.readback, renderer: window.rd.budget.renderer };
+  });
+  if (seen.readback) {
+    assert.ok(seen.holds >= 5 && seen.timedOut <= seen.holds / 4, `holds while drawing: ${JSON.stringify(seen)}`);
+    assert.ok(seen.held / seen.n > 0 && seen.held / seen.n < 0.9, `a share of the time held: ${JSON.stringify(seen)}`);
+  } else {
+    assert.equal(seen.holds, 0, `${seen.renderer}: no hold`);
+  }
+  // The protocol itself, the page's own holds off: a hold stops the stepping until 'drawn'
+  // (or HOLD_MAX_MS, 100 ms, when none comes); each hash reports the step it saw.
+  const r = await page.evaluate(async () => {
+    window.rdBudget.holdsDrawing = () => false;
+    const w = window.rd.worker;
+    const hash = () => new Promise((resolve) => {
+      const on = (e) => { if (e.data.type === 'hash') { w.removeEventListener('message', on); resolve(e.data.step); } };
+      w.addEventListener('message', on);
+      w.postMessage({ type: 'hash' });
+    });
+    const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+    await sleep(200); // a hold of the page's own in flight ends
+    w.postMessage({ type: 'mesh_taken', hold: true });
+    const t0 = performance.now(), s1 = await hash();
+    await sleep(30);
+    const s2 = await hash(), within = performance.now() - t0;
+    w.postMessage({ type: 'drawn' });
+    await sleep(150);
+    const s3 = await hash();
+    w.postMessage({ type: 'mesh_taken', hold: true }); // no 'drawn': it ends by itself
+    const s4 = await hash();
+    await sleep(400);
+    const s5 = await hash();
+    return { s1, s2, s3, s4, s5, within };
+  });
+  if (r.within < 90) assert.equal(r.s2, r.s1, `no step while held (${JSON.stringify(r)})`);
+  assert.ok(r.s3 > r.s2, `stepping goes on after 'drawn' (${JSON.stringify(r)})`);
+  assert.ok(r.s5 > r.s4, `a hold with no 'drawn' ends by itself (${JSON.stringify(r)})`);
   assert.deepEqual(errors, []);
   await page.close();
 });

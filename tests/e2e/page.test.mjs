@@ -177,7 +177,7 @@ test(`${BROWSER}: after the mouse orbits the view, R resets the camera`, async (
   await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.app);
   await page.evaluate(() => document.getElementById('btn-hash').focus()); // the keyboard is elsewhere
   const canvas = await page.$('#canvas');
-  const shot = async () => { await new Promise((r) => setTimeout(r, 400)); return canvas.screenshot({ type: 'png' }); };
+  const shot = async () => { await new Promise((r) => setTimeout(r, 400)); return canvas.screenshot({ type: 'png', captureBeyondViewport: false }); };
   const differ = (a, b) => differOf(PNG.sync.read(a), PNG.sync.read(b), 24, 2); // red and green, as before
   const start = await shot();
   const box = await canvas.boundingBox();
