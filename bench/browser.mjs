@@ -8,8 +8,8 @@
 //   mesh (the app's upload, app/app_lib.js) and per drawn frame (median frame interval
 //   while it draws every frame);
 //   mesh bytes per frame, event-loop lag, the main thread's time held after each drawn
-//   frame (web/budget.js: what the pixel budget reads), the share of time the worker held its
-//   stepping for the drawing (SwiftShader) and the share of time spent meshing (the most
+//   frame (web/budget.js: what the pixel budget reads), the share of time the worker held half
+//   its threads for the drawing (SwiftShader) and the share of time spent meshing (the most
 //   an overlap of meshing with stepping could gain) while running live with meshing (the
 //   drawing budget on); time from navigation to the first drawn mesh; time from a
 //   control change (the isovalue slider) to the first frame drawn from it; pause
@@ -221,7 +221,7 @@ async function scenario(browser, url, n) {
       uploadMs: ups.length ? sum(ups.map((u) => u[0])) / ups.length : 0,
       frameMs: rd.budget.frameMs,
       lagP95: lags.length ? lags[Math.floor(0.95 * (lags.length - 1))] : 0,
-      heldShare: held.length ? sum(held) / held.length : 0, // stepping held while the page draws (SwiftShader)
+      heldShare: held.length ? sum(held) / held.length : 0, // stepping on half its threads while the page draws (SwiftShader)
       blockMs: rd.budget.blockMs, // the main thread held per drawn frame after the draw (median)
       pixels: rd.budget.pixels, // share of the canvas' pixels drawn (the budget's)
       pauseMs,
@@ -277,7 +277,7 @@ for (const { r, native, wasm } of results) {
   row(`${b}_overlap_ceiling`, 1 / Math.max(1e-9, 1 - Math.min(r.live.meshShare, 0.999)), 1.3,
     'issue 14 target 1.3x (serial loop)', 'x');
   row(`${b}_live_block_ms`, r.live.blockMs, 0, `held after a draw, ${r.live.pixels} of pixels`, 'ms');
-  row(`${b}_live_stepping_held`, r.live.heldShare, 0, 'of the time: the pool waits on drawing', 'fraction');
+  row(`${b}_live_stepping_held`, r.live.heldShare, 0, 'of the time: half the threads, for drawing', 'fraction');
   row(`${b}_live_lag_p95_ms`, r.live.lagP95, 0, 'event-loop lag p95', 'ms');
   row(`${b}_pause_latency_ms`, r.live.pauseMs, 0, "'run' off to its answer", 'ms');
   if (r.errors.length) console.log(`  page errors: ${r.errors.join(' | ')}`);

@@ -136,8 +136,8 @@
       show();
     },
     // main.js, as it tells the worker a drawn frame took its mesh: whether the worker should
-    // hold its stepping until the frame is done ('drawn', sent above). SwiftShader draws in
-    // the browser's GPU process while the page waits for it, on the cores the pool steps on.
+    // step on half its threads until the frame is done ('drawn', sent above). SwiftShader
+    // draws in the browser's GPU process while the page waits, on the cores the pool steps on.
     holdsDrawing() {
       holding = state.readback && blockFrom > 0;
       return holding;
