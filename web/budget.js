@@ -40,7 +40,7 @@
   // So SwiftShader starts at READBACK_PIXELS, and anywhere the drawn frames hold the main
   // thread past SLOW_BLOCK_MS (the median over a window of at least SLOW_BLOCK_FRAMES drawn
   // frames, from the end of the draw to the next task the page runs) the pixels halve,
-  // down to PIXELS_MIN (slow frames lower the triangles: SLOW_FRAME_MS above).
+  // down to PIXELS_MIN, then the triangles (as for slow frames: onFrame below).
   const READBACK_PIXELS = 0.5;
   const READBACK_GL = /swiftshader/i;
   const PIXELS_MIN = 0.25;
@@ -121,7 +121,7 @@
   // software GL, the read-back): from the end of the app's frame to the next task.
   let blockFrom = 0, blocks = [];
   const blockPort = new MessageChannel();
-  let holding = false; // the worker holds its stepping while this frame is drawn (holdsDrawing)
+  let holding = false; // the worker steps on half its threads while this frame is drawn (holdsDrawing)
   blockPort.port1.onmessage = () => {
     if (blockFrom && document.visibilityState === 'visible') blocks.push(performance.now() - blockFrom);
     blockFrom = 0;
