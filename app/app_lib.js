@@ -8,7 +8,8 @@
 //     undefined (nothing new)
 //   Module.rd.onReady(glVersion), onFail(message), onFrame(triangles, hadNewMesh, drew)
 //   (every animation frame; drew: the app drew this frame, which it does only when
-//   what the view shows changed: app/main.c),
+//   what the view shows changed: app/main.c), onAsleep() (optional: the app's frames stop
+//   until something wakes it, _app_wake: app/main.c),
 //   onPaint(origin[3], dir[3]) (a view ray in grid units), onUpload(ms, bytes) (optional:
 //   the main-thread time of each mesh upload), onPlaneMoved(kind, axis, t, done) (a plane
 //   dragged with the pointer: kind 0 a slice, 1 the clip plane (render.h); axis 0..2; t its
@@ -94,6 +95,10 @@ mergeInto(LibraryManager.library, {
 
   app_js_plane_moved: function (kind, axis, t, done) {
     if (Module['rd'] && Module['rd'].onPlaneMoved) Module['rd'].onPlaneMoved(kind, axis, t, done !== 0);
+  },
+
+  app_js_asleep: function () {
+    if (Module['rd'] && Module['rd'].onAsleep) Module['rd'].onAsleep();
   },
 
   app_js_frame: function (triangles, hadNewMesh, drew) {

@@ -1,7 +1,8 @@
 /* main: the app on the browser's main thread. SDL2 creates the WebGL2 context on
  * the page's canvas and delivers input; each animation frame takes the newest mesh
  * the compute worker sent (see render.h) and draws the view when what it shows
- * changed (wants_draw). This file is the app's
+ * changed (wants_draw). A frame with nothing to do puts the loop to sleep until the
+ * page or an exported call wakes it (app_wake). This file is the app's
  * platform layer: the only one that talks to emscripten. */
 #include <SDL2/SDL.h>
 #include <emscripten.h>
@@ -20,6 +21,7 @@ extern void app_js_fail(const char *message);
 extern void app_js_frame(unsigned triangles, int had_new_mesh, int drew);
 extern void app_js_paint(float ox, float oy, float oz, float dx, float dy, float dz);
 extern void app_js_plane_moved(int kind, int axis, float t, int done);
+extern void app_js_asleep(void);
 
 static struct {
     SDL_Window *window;
@@ -31,7 +33,25 @@ static struct {
     int width, height; /* drawing buffer, device pixels */
     float pixel_scale; /* drawing buffer per device pixel, each way (app_set_pixel_scale) */
     bool orbiting, panning;
+    bool asleep; /* the main loop is paused: no animation frames until app_wake */
+    bool woken;  /* app_wake was called since the frame began: the next frame has work */
 } app = {.pixel_scale = 1.0f};
+
+/* ---- sleeping between changes -------------------------------------------------------------
+ * An animation frame that neither draws nor has input to read costs the page little, but
+ * not nothing: at 60 a second it took 7 % of a core in Chromium and, more, it wakes the
+ * main thread of a machine whose cores the compute worker's pool is using (paused stepping
+ * at 128^3 on two threads: 319-346 steps/s with the loop running, 397-410 with it asleep).
+ * So the first frame with nothing to do pauses the loop; what can change the view wakes
+ * it: every exported call below that changes what is drawn, and the page (web/main.js)
+ * for what arrives outside them: a mesh or slice from the worker, input on the canvas,
+ * a new canvas size. */
+EMSCRIPTEN_KEEPALIVE void app_wake(void) {
+    app.woken = true;
+    if (!app.asleep) return;
+    app.asleep = false;
+    emscripten_resume_main_loop();
+}
 
 /* Keeps the drawing buffer at the canvas' CSS size times the device pixel ratio, times
  * the page's pixel scale (the browser stretches a smaller buffer over the canvas). */
@@ -60,6 +80,7 @@ static void fit_canvas(void) {
  * is 1. The next frame resizes the buffer and draws. Returns the scale in force. */
 #define APP_PIXEL_SCALE_MIN 0.25f
 EMSCRIPTEN_KEEPALIVE float app_set_pixel_scale(float s) {
+    app_wake();
     if (isnan(s)) s = 1.0f;
     app.pixel_scale = s < APP_PIXEL_SCALE_MIN ? APP_PIXEL_SCALE_MIN : s > 1.0f ? 1.0f : s;
     return app.pixel_scale;
@@ -88,24 +109,41 @@ EMSCRIPTEN_KEEPALIVE const float *app_camera_state(void) {
 /* Sets the camera (a link's); 0 when a value is not finite. */
 EMSCRIPTEN_KEEPALIVE int app_camera_set(float yaw, float pitch, float distance, float tx, float ty, float tz) {
     const vec3 t = {tx, ty, tz};
+    app_wake();
     return camera_set(&app.cam, yaw, pitch, distance, t) ? 1 : 0;
 }
 
 /* An axis view (camera_view_t: 0 default, 1 front, 2 side, 3 top); zoom by wheel steps (pinch). */
 EMSCRIPTEN_KEEPALIVE void app_camera_view(int view) {
+    app_wake();
     if (view >= CAMERA_VIEW_DEFAULT && view <= CAMERA_VIEW_TOP) camera_view(&app.cam, (camera_view_t)view);
 }
-EMSCRIPTEN_KEEPALIVE void app_camera_zoom(float steps) { camera_zoom(&app.cam, steps); }
+EMSCRIPTEN_KEEPALIVE void app_camera_zoom(float steps) {
+    app_wake();
+    camera_zoom(&app.cam, steps);
+}
 
 /* The values the colour ramp spans (the schema's range of the colouring shown). */
-EMSCRIPTEN_KEEPALIVE void app_set_shown_range(float lo, float hi) { render_set_shown_range(lo, hi); }
+EMSCRIPTEN_KEEPALIVE void app_set_shown_range(float lo, float hi) {
+    app_wake();
+    render_set_shown_range(lo, hi);
+}
 
 /* The view settings the app draws (the page sends them from the view in force):
  * the colormap by colormap.h index, the isosurface on/off, the clip plane (axis -1: off;
  * t 0..1 across the box). */
-EMSCRIPTEN_KEEPALIVE int app_set_colormap(int index) { return render_set_colormap(index) ? 1 : 0; }
-EMSCRIPTEN_KEEPALIVE void app_set_surface(int on) { render_set_surface(on != 0); }
-EMSCRIPTEN_KEEPALIVE void app_set_clip(int axis, float t) { render_set_clip(axis, t); }
+EMSCRIPTEN_KEEPALIVE int app_set_colormap(int index) {
+    app_wake();
+    return render_set_colormap(index) ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE void app_set_surface(int on) {
+    app_wake();
+    render_set_surface(on != 0);
+}
+EMSCRIPTEN_KEEPALIVE void app_set_clip(int axis, float t) {
+    app_wake();
+    render_set_clip(axis, t);
+}
 EMSCRIPTEN_KEEPALIVE int app_slice_count(void) { return render_slice_count(); }
 
 /* ---- dragging the slices and the clip plane ----------------------------------------------
@@ -131,6 +169,7 @@ static void report_plane(float t, int done) {
 /* Outlines the plane under the pointer (none while a drag holds one, or for sx < 0);
  * 1 when there is one, so the page can show a "move" cursor. */
 EMSCRIPTEN_KEEPALIVE int app_plane_hover(float sx, float sy) {
+    app_wake();
     if (drag.active) return 1;
     render_plane_t hit;
     if (sx < 0.0f || !render_plane_pick(&app.cam, view_aspect(), sx, sy, &hit)) {
@@ -144,6 +183,7 @@ EMSCRIPTEN_KEEPALIVE int app_plane_hover(float sx, float sy) {
 /* Grabs the nearest plane under (sx, sy): 1 when there is one (then the page keeps the
  * press from orbiting), 0 when there is none (nothing changes). */
 EMSCRIPTEN_KEEPALIVE int app_plane_grab(float sx, float sy) {
+    app_wake();
     if (drag.active) return 1; /* one drag at a time: a second press keeps the first */
     render_plane_t hit;
     drag.active = render_plane_pick(&app.cam, view_aspect(), sx, sy, &hit);
@@ -160,6 +200,7 @@ EMSCRIPTEN_KEEPALIVE int app_plane_grab(float sx, float sy) {
 
 /* Moves the grabbed plane under (sx, sy); reports the position when it changes. */
 EMSCRIPTEN_KEEPALIVE void app_plane_drag(float sx, float sy) {
+    app_wake();
     float t;
     int index;
     if (!drag.active || !render_plane_follow(&app.cam, view_aspect(), sx, sy, &drag.grab, &t, &index)) return;
@@ -173,6 +214,7 @@ EMSCRIPTEN_KEEPALIVE void app_plane_drag(float sx, float sy) {
 /* Ends a drag: the last position is reported again with done = 1 (the page sends it
  * whatever its throttle held back); nothing when it never moved. */
 EMSCRIPTEN_KEEPALIVE void app_plane_release(void) {
+    app_wake();
     if (!drag.active) return;
     drag.active = false;
     render_set_highlight(-1, 0, -1.0f);
@@ -210,11 +252,17 @@ static void handle_event(const SDL_Event *e) {
 
 /* Draws the next frame even if nothing changed (the page's Picture: read the canvas
  * right after a draw). */
-EMSCRIPTEN_KEEPALIVE void app_request_redraw(void) { app.drawn.asked = true; }
+EMSCRIPTEN_KEEPALIVE void app_request_redraw(void) {
+    app_wake();
+    app.drawn.asked = true;
+}
 
 /* on: draw every frame (the page records the canvas: captureStream only sees frames
  * drawn); off: only when what the view shows changed, as by default. */
-EMSCRIPTEN_KEEPALIVE void app_set_continuous(int on) { app.drawn.continuous = on != 0; }
+EMSCRIPTEN_KEEPALIVE void app_set_continuous(int on) {
+    app_wake();
+    app.drawn.continuous = on != 0;
+}
 
 /* Whether this frame draws: the first frame, a page's request, or a change of what the
  * view shows (a mesh or slice taken, a view setting or the plane outline:
@@ -232,7 +280,9 @@ static bool wants_draw(void) {
 
 static void frame(void) {
     SDL_Event e;
-    while (SDL_PollEvent(&e)) handle_event(&e);
+    int events = 0;
+    app.woken = false;
+    while (SDL_PollEvent(&e)) handle_event(&e), events++;
     fit_canvas();
     bool fresh = render_take_mesh();
     bool draw = wants_draw();
@@ -243,6 +293,13 @@ static void frame(void) {
         app.drawn.width = app.width, app.drawn.height = app.height;
     }
     app_js_frame(render_triangle_count(), fresh, draw);
+    /* Asleep when this frame had nothing to do and nothing during it (the page's budget
+     * setting the pixel scale in app_js_frame, say) asked for the next. */
+    if (!draw && !fresh && events == 0 && !app.woken && !app.drawn.continuous) {
+        app.asleep = true; /* nothing to do: no frames until app_wake */
+        emscripten_pause_main_loop();
+        app_js_asleep();
+    }
 }
 
 int main(void) {

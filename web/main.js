@@ -27,6 +27,8 @@ const rd = (window.rd = {
   meshesDrawn: 0,
   frames: 0,           // animation frames the app ran, drawn or not
   framesDrawn: 0,      // frames the app drew: only when what the view shows changed (app/main.c)
+  appAsleep: false,    // the app's frames stopped: nothing changed since its last (app/main.c app_wake)
+  appSleeps: 0,        // times it went to sleep
   triangles: 0,
   hash: null,          // {hex, step} of the last hash request
   lastFile: null,      // {kind, buffer} of the last saved state or exported mesh
@@ -620,6 +622,7 @@ function onWorkerMessage(ev) {
       rd.view = m.view;
       showInForce();
       showLegend();
+      wakeApp(); // its next frame sees the engine ready (rd.ready)
       break;
     case 'stopped':
       rd.running = false;
@@ -629,14 +632,16 @@ function onWorkerMessage(ev) {
       break;
     case 'mesh':
       rd.meshesReceived++;
-      rd.pendingMesh = m.buffer; // the app takes it on its next frame
+      rd.pendingMesh = m.buffer; // the app takes it on its next frame (woken below)
       rd.pendingMeshGrid = [m.level || 1, ...(m.grid || [])]; // its level and the grid it stands for
       if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
       rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
+      wakeApp();
       break;
     case 'slices': // only the slices changed (a slice moved): the app takes them as a mesh's
       rd.pendingSlices = m.slices;
+      wakeApp();
       break;
     case 'stats':
       showWorkers(rd.stats && rd.stats.pool, m.pool);
@@ -781,8 +786,36 @@ function startWorker(threads, attempt = 1) {
 
 let pictureWanted = false;
 
+// The app's frames sleep while nothing changes (app/main.c): what reaches it other than
+// through its own calls wakes it here, a mesh or slice from the worker, input SDL reads on
+// the canvas (and the release of a drag anywhere), a new canvas size.
+function wakeApp() { if (rd.app) rd.app._app_wake(); }
+
+function wakeAppOnInput() {
+  const canvas = $('canvas'), opts = { capture: true, passive: true };
+  for (const t of ['pointerdown', 'pointermove', 'pointerup', 'pointerenter', 'pointerleave', 'wheel',
+    'touchstart', 'touchmove', 'touchend', 'touchcancel', 'keydown', 'keyup', 'focus', 'blur']) {
+    canvas.addEventListener(t, wakeApp, opts);
+  }
+  for (const t of ['pointerup', 'mouseup']) document.addEventListener(t, wakeApp, opts);
+  window.addEventListener('resize', wakeApp);
+  if (window.ResizeObserver) new ResizeObserver(wakeApp).observe(canvas); // a panel shown or hidden
+}
+
 function startApp() {
-  let fpsFrames = 0, fpsSince = performance.now();
+  let fpsFrames = 0, fpsSince = performance.now(), fpsIdle = 0;
+  wakeAppOnInput();
+  rd.onAsleep = () => {
+    rd.appAsleep = true;
+    rd.appSleeps++;
+    clearTimeout(fpsIdle); // still asleep a second later: no frames drawn per second
+    fpsIdle = setTimeout(() => {
+      if (!rd.appAsleep) return;
+      $('stat-fps').textContent = '0';
+      fpsFrames = 0;
+      fpsSince = performance.now();
+    }, 1000);
+  };
   rd.onReady = (glVersion) => { rd.glVersion = glVersion; };
   rd.onFail = (message) => showProblem('The 3D view failed', `<p>${esc(message)}</p>`);
   rd.onPaint = (origin, dir) => {
@@ -796,6 +829,7 @@ function startApp() {
   };
   rd.onFrame = (triangles, hadNewMesh, drew) => {
     rd.frames++;
+    rd.appAsleep = false;
     if (drew) rd.framesDrawn++;
     if (window.rdBudget) window.rdBudget.onFrame(triangles, hadNewMesh, drew);
     if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
@@ -835,7 +869,7 @@ function startApp() {
   script.src = 'app.js';
   script.onload = () => {
     createApp({ canvas: $('canvas'), rd, print: (t) => console.log(t), printErr: (t) => console.warn(t) })
-      .then((app) => { rd.app = app; })
+      .then((app) => { rd.app = app; app._app_wake(); })
       .catch((e) => rd.onFail(e && e.message ? e.message : String(e)));
   };
   script.onerror = () => showProblem('app.js failed to load', '<p>Rebuild and serve with <code>make serve</code>.</p>');

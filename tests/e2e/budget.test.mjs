@@ -2,8 +2,9 @@
 // as a person meets it (BROWSER=chromium or firefox): over the triangle budget the view
 // says "drawing at ½ resolution" and draws fewer triangles; an export meanwhile is still
 // the full-resolution mesh (the same bytes as rdsim --mesh); the "full" button brings every
-// triangle back. A paused page that nothing changes draws nothing (app/main.c: no CPU
-// spent redrawing the same view) and still shows the mesh; an orbit drag draws again.
+// triangle back. A paused page that nothing changes runs no animation frames at all (the
+// app's loop sleeps: app/main.c app_wake) and still shows the mesh; the pointer wakes it
+// without a draw, an orbit drag draws, a new canvas size (the panel hidden) gets a new buffer.
 // Slow frames (each animation frame made to cost 150 ms) lower the pixels, then the
 // triangles; "full" lifts both.
 // The worker answers a pause and a hash within one stepping slice while it runs at 256^3
@@ -77,25 +78,29 @@ test(`${BROWSER}: over the triangle budget the page draws at ½ resolution, says
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit drag draws`, async () => {
+test(`${BROWSER}: a paused, idle page runs no frames yet shows the mesh; input wakes it, an orbit drag draws, a resize redraws`, async () => {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=48&seedMode=spheres&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 48 && window.rd.meshesDrawn > 0 && window.rd.appSetUp);
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 100 }));
   await until(page, () => window.rd.info.step === 100 && window.rd.triangles > 1000 && window.rd.pendingMesh === null &&
     window.rd.meshesDrawn === window.rd.meshesReceived);
   await sleep(500); // the last mesh drawn, the page settled
-  const counts = () => page.evaluate(() => ({ frames: window.rd.frames, drawn: window.rd.framesDrawn }));
+  const counts = () => page.evaluate(() => ({ frames: window.rd.frames, drawn: window.rd.framesDrawn,
+    asleep: window.rd.appAsleep, sleeps: window.rd.appSleeps, fps: document.getElementById('stat-fps').textContent }));
   const canvas = await page.$('#canvas');
   const shot = async () => PNG.sync.read(await canvas.screenshot({ type: 'png', captureBeyondViewport: false }));
   const meshShown = (png) => drawnShare(png, 24); // fraction of pixels clearly not the clear colour
   const differ = (a, b) => differOf(a, b, 24, 2);
 
-  // Idle for a second: animation frames run, none draws; the view still shows the mesh.
+  // Idle for a second: the app's loop sleeps, no animation frame runs (none would draw);
+  // the view still shows the mesh, and the page says 0 frames drawn per second.
   const c0 = await counts();
   await sleep(1200);
   const c1 = await counts();
-  assert.ok(c1.frames - c0.frames >= 10, `the app's frames still run: ${c1.frames - c0.frames} in 1.2 s`);
-  assert.equal(c1.drawn, c0.drawn, `no frame drawn while nothing changed (${c1.frames - c0.frames} frames ran)`);
+  assert.ok(c0.asleep && c1.asleep, 'the app sleeps while nothing changes');
+  assert.equal(c1.frames, c0.frames, `no animation frames while asleep: ${c1.frames - c0.frames} ran in 1.2 s`);
+  assert.equal(c1.drawn, c0.drawn, 'no frame drawn while nothing changed');
+  assert.equal(c1.fps, '0', 'the page shows 0 frames drawn per second');
   const idle = await shot();
   assert.ok(meshShown(idle) > 0.03, `after idle frames the canvas still shows the mesh: ${(meshShown(idle) * 100).toFixed(2)}% of pixels differ from the clear colour`);
   assert.equal((await counts()).drawn, c0.drawn, 'what the screenshot showed is the last frame drawn, kept');
@@ -106,7 +111,10 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   await page.mouse.move(box.x + 20, box.y + 20);
   await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20, { steps: 20 });
   await sleep(300);
-  assert.equal((await counts()).drawn, hovered.drawn, 'moving the pointer over a paused view draws nothing');
+  const moved = await counts();
+  assert.ok(moved.frames > hovered.frames, 'the pointer woke the app: its frames read the input');
+  assert.equal(moved.drawn, hovered.drawn, 'moving the pointer over a paused view draws nothing');
+  assert.ok(moved.asleep && moved.sleeps > hovered.sleeps, 'and it sleeps again once the pointer rests');
 
   // An orbit drag draws; the new view is kept once the drag ends.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -119,9 +127,28 @@ test(`${BROWSER}: a paused, idle page draws nothing yet shows the mesh; an orbit
   await sleep(1000);
   const c3 = await counts();
   assert.equal(c3.drawn, c2.drawn, 'idle again after the drag: no frame drawn');
+  assert.ok(c3.asleep, 'and asleep');
   const orbited = await shot();
   assert.ok(meshShown(orbited) > 0.03, 'the orbited view shows the mesh');
   assert.ok(differ(idle, orbited) > 0.02, `the kept frame is the orbited view: ${(differ(idle, orbited) * 100).toFixed(2)}% of pixels changed`);
+
+  // The panel hidden from the keyboard while the app sleeps (no pointer event to wake it):
+  // the canvas grows, and the app wakes (the page's ResizeObserver), takes a buffer of the
+  // new size and draws it.
+  const size = () => page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { w: c.width, h: c.height, cssW: c.clientWidth, drawn: window.rd.framesDrawn };
+  });
+  const s0 = await size();
+  assert.ok((await counts()).asleep, 'asleep before the panel is hidden');
+  await page.focus('#btn-panel');
+  await page.keyboard.press('Enter');
+  await until(page, (w) => document.getElementById('canvas').clientWidth > w, s0.cssW);
+  await until(page, (w) => document.getElementById('canvas').width > w && window.rd.appAsleep, s0.w);
+  const s1 = await size();
+  assert.ok(s1.drawn > s0.drawn, `the new buffer was drawn: ${s0.w}x${s0.h} -> ${s1.w}x${s1.h}`);
+  assert.ok(meshShown(await shot()) > 0.03, 'the wider view shows the mesh');
+  await page.keyboard.press('Enter'); // the panel back
   assert.deepEqual(errors, []);
   await page.close();
 });
