@@ -3,7 +3,8 @@
 // (tests/e2e/browser.mjs), at 64^3, 96^3 (the page's default), 128^3 and 256^3 with 2 threads, the "spots" preset:
 //   paused stepping ({type:'step', n} only; meshes kept empty by an isovalue V never
 //   reaches) vs the native CLI and the WASM CLI under Node at the same size, steps and
-//   threads (rdsim --scaling 2 --json: steps/s and the mesh of the same state);
+//   threads (rdsim --scaling 2 --json: steps/s and the mesh of the same state), the three
+//   timed in turn, medians of ROUNDS rounds;
 //   the worker's full-resolution mesh ms vs native; the main thread's ms per received
 //   mesh (the app's upload, app/app_lib.js) and per drawn frame (median frame interval
 //   while it draws every frame);
@@ -35,6 +36,7 @@ const THREADS = Number(process.env.BENCH_BROWSER_THREADS || 2);
 const SIZES = (process.env.BENCH_BROWSER_SIZES || '64,96,128,256').split(',').map(Number);
 const STEPS = { 64: 600, 96: 200, 128: 100, 256: 12 }; // about a second each in the page on two shared cores
 const LIVE_S = Number(process.env.BENCH_BROWSER_LIVE_S || 4);
+const ROUNDS = 3; // paused stepping: page, native, Node in turn, medians (scenario())
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // rdsim (native or WASM under Node) --scaling 2,2: steps/s and the mesh ms of the same state,
@@ -113,19 +115,30 @@ async function scenario(browser, url, n) {
   await sleep(300);
   // The same steps once untimed first: the browser compiles WASM with a quick baseline
   // tier and swaps in optimised code after a while (V8's Liftoff, then TurboFan): the
-  // first hundred steps at 128^3 ran at 206 steps/s, the next at 322 and 396.
-  r.stepsPerS = await page.evaluate(async (k) => {
-    const run = async () => {
-      const s0 = window.rd.info.step;
-      const done = window.bb.msg('info', (m) => m.info.step >= s0 + k);
-      const t0 = performance.now();
-      window.rd.worker.postMessage({ type: 'step', n: k });
-      await done;
-      return k / ((performance.now() - t0) / 1000);
-    };
-    await run();
-    return run();
+  // first hundred steps at 128^3 ran at 206 steps/s, the next at 322 and 396. Then
+  // ROUNDS rounds of the page, native rdsim and rdsim.js under Node one after the other,
+  // each figure the median of its rounds: the shared machine's speed drifts by a third
+  // within a minute, so peers timed at other moments made ratios of 0.6-1.2 for the same code.
+  const pageRun = () => page.evaluate(async (k) => {
+    const s0 = window.rd.info.step;
+    const done = window.bb.msg('info', (m) => m.info.step >= s0 + k);
+    const t0 = performance.now();
+    window.rd.worker.postMessage({ type: 'step', n: k });
+    await done;
+    return k / ((performance.now() - t0) / 1000);
   }, steps);
+  await pageRun();
+  const rounds = { page: [], native: [], wasm: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    rounds.page.push(await pageRun());
+    rounds.native.push(cli([path.join(ROOT, 'build/native/rdsim')], n, steps));
+    rounds.wasm.push(cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, steps));
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  r.stepsPerS = median(rounds.page);
+  r.native = { ...rounds.native[0], stepsPerS: median(rounds.native.map((x) => x.stepsPerS)) };
+  r.wasm = { ...rounds.wasm[0], stepsPerS: median(rounds.wasm.map((x) => x.stepsPerS)) };
+  r.rounds = { page: rounds.page, native: rounds.native.map((x) => x.stepsPerS), wasm: rounds.wasm.map((x) => x.stepsPerS) };
 
   // The full-resolution mesh of that state, in the worker; its upload on the main thread.
   const mesh = await page.evaluate(async () => {
@@ -245,10 +258,8 @@ const browser = await launch();
 const results = [];
 try {
   for (const n of SIZES) {
-    const native = cli([path.join(ROOT, 'build/native/rdsim')], n, STEPS[n] || 4);
-    const wasm = cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, STEPS[n] || 4);
     const r = await scenario(browser, server.url, n);
-    results.push({ r, native, wasm });
+    results.push({ r, native: r.native, wasm: r.wasm });
   }
 } finally {
   await browser.close();
@@ -262,6 +273,8 @@ for (const { r, native, wasm } of results) {
   const b = `browser_${BROWSER}_${r.n}`;
   row(`${b}_steps_vs_native`, r.stepsPerS, native.stepsPerS, 'rdsim native --threads 2', 'steps/s');
   row(`${b}_steps_vs_wasm_node`, r.stepsPerS, wasm.stepsPerS, 'rdsim.js under Node', 'steps/s');
+  console.log(`  ${ROUNDS} rounds (page / native / Node steps/s): ${r.rounds.page.map((x, i) =>
+    `${x.toFixed(0)}/${r.rounds.native[i].toFixed(0)}/${r.rounds.wasm[i].toFixed(0)}`).join(', ')}`);
   row(`${b}_mesh_ms_vs_native`, r.meshMs, native.meshMs, `rdsim native (${native.triangles === r.triangles ? 'same' : 'OTHER'} mesh)`, 'ms');
   row(`${b}_upload_ms_per_mesh`, r.uploadMs, 0, `${(r.meshBytes / 1e6).toFixed(2)} MB, ${r.triangles} tris`, 'ms');
   row(`${b}_frame_ms_paused`, r.frameMsPaused, 0, 'median frame interval, redrawn', 'ms');

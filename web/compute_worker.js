@@ -85,7 +85,7 @@ self.Worker = function ThreadWorker() {
   return new ThreadPort(threadPorts.shift());
 };
 
-const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while running
+const MESH_INTERVAL_MS = 66; // at most ~15 meshes a second while stepping (running or asked steps)
 const SLICE_MS = 24;         // stepping time per slice before messages are served
 const MAX_STEP_REQUEST = 1e9; // steps one 'step' message (or several queued) may ask for
 
@@ -196,8 +196,14 @@ function mesh() {
   const grid = [info.nx, info.ny, info.nz];
   postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, grid, full: budget.full, slices },
     [copy, ...slices.filter((b) => b)]);
-  if (!running || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
+  if (!stepping() || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
 }
+
+// Steps are being made: running, or steps asked for ('step') still to run. Meshes and time
+// series rows then come at most every MESH_INTERVAL_MS and SERIES_MS, as the state moves on;
+// at rest, at once. (Meshing after each slice of asked steps took a fifth of their time at
+// 256^3: the chunk min/max and the series' statistics each read the whole grid.)
+function stepping() { return running || pendingSteps > 0; }
 
 // ---- time series (engine/stats.h) and the paint history ----------------------------------
 
@@ -373,7 +379,7 @@ function loop() {
   const now = performance.now();
   rate.sliceMaxMs = Math.max(rate.sliceMaxMs, now - start);
   if (!hasSim) return;
-  if (meshDirty && !meshInFlight && now - lastMeshAt >= (running ? MESH_INTERVAL_MS : 0)) mesh();
+  if (meshDirty && !meshInFlight && now - lastMeshAt >= (stepping() ? MESH_INTERVAL_MS : 0)) mesh();
   else if (slicesDirty && !meshDirty && now - lastSlicesAt >= SLICES_MS) postSlices();
   if (now - rate.since >= 500) postStats(now);
   schedule();
