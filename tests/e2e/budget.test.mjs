@@ -9,6 +9,7 @@
 // triangles; "full" lifts both.
 // The worker answers a pause and a hash within one stepping slice while it runs at 256^3
 // and at 512^3, where one step takes longer than a slice (the engine stops inside it).
+// Steps asked for while paused mesh at the running rate, and the last one is shown.
 // On software GL (the test browsers) the page opens with a small budget (SwiftShader: and half
 // the pixels) and says why. Frames that hold the main thread after the draw (the pixel rule)
 // halve the pixels; Picture still saves every pixel; "full" lifts it.
@@ -243,6 +244,38 @@ for (const n of [256, 512]) {
     await page.close();
   });
 }
+
+test(`${BROWSER}: steps asked for while paused mesh at the running rate, not after every slice, and the last step is shown`, async () => {
+  // 48^3 with an isovalue V never reaches: each mesh is empty and quick to draw, so the
+  // drawing does not pace the meshes (on slow software GL it did, at larger grids).
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=48&seedMode=spheres&paused=1&iso=0.99`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 48 && window.rd.meshesDrawn > 0 && window.rd.pendingMesh === null);
+  const N = 3000;
+  const got = await page.evaluate(async (N) => {
+    const rd = window.rd, w = rd.worker;
+    const meshes = [];
+    let doneAt = 0;
+    const on = (e) => {
+      if (e.data.type === 'mesh') meshes.push(performance.now());
+      if (e.data.type === 'info' && e.data.info.step >= N && !doneAt) doneAt = performance.now();
+    };
+    w.addEventListener('message', on);
+    const t0 = performance.now();
+    w.postMessage({ type: 'step', n: N });
+    while (!doneAt || !meshes.some((t) => t >= doneAt)) await new Promise((r) => setTimeout(r, 20));
+    w.removeEventListener('message', on);
+    return { ms: doneAt - t0, during: meshes.filter((t) => t < doneAt).length, after: meshes.filter((t) => t >= doneAt).length };
+  }, N);
+  // compute_worker.js MESH_INTERVAL_MS (66): at most one mesh per interval while the steps
+  // run (one after each 24 ms slice before), then one of the state they end in.
+  const bound = Math.floor(got.ms / 66) + 1;
+  assert.ok(got.during <= bound, `${got.during} meshes in ${got.ms.toFixed(0)} ms of asked steps (at most ${bound})`);
+  assert.ok(got.after >= 1, 'a mesh of the last step follows');
+  await until(page, () => window.rd.meshesDrawn === window.rd.meshesReceived && window.rd.pendingMesh === null);
+  assert.equal(await page.evaluate(() => window.rd.info.step), N);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test(`${BROWSER}: on software GL the page opens with a small drawing budget and says why; "full" still draws everything`, async (t) => {
   // The page's defaults (96^3 spots: about half a million triangles at full resolution).
