@@ -41,9 +41,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // rdsim (native or WASM under Node) --scaling 2,2: steps/s and the mesh ms of the same state,
 // from the second run (warmed, as the page's timed run is: see scenario()).
-function cli(cmd, n, steps) {
+function cli(cmd, n, steps, extra = []) {
   const argv = [...cmd, '--preset', 'spots', '--seed-mode', 'spheres', '--size', String(n), '--steps', String(steps),
-    '--threads', String(THREADS), '--scaling', `${THREADS},${THREADS}`, '--json'];
+    '--threads', String(THREADS), '--scaling', `${THREADS},${THREADS}`, ...extra, '--json'];
   const out = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
   const row = JSON.parse(out.trim().split('\n').pop());
   return { stepsPerS: row.steps_per_s, meshMs: row.mesh_ms, triangles: row.triangles, hash: row.state_hash };
@@ -139,6 +139,10 @@ async function scenario(browser, url, n) {
   r.native = { ...rounds.native[0], stepsPerS: median(rounds.native.map((x) => x.stepsPerS)) };
   r.wasm = { ...rounds.wasm[0], stepsPerS: median(rounds.wasm.map((x) => x.stepsPerS)) };
   r.rounds = { page: rounds.page, native: rounds.native.map((x) => x.stepsPerS), wasm: rounds.wasm.map((x) => x.stepsPerS) };
+  // Native rdsim meshes the same state: as many steps from the same start as the page made,
+  // closed at the box faces as the page's surface is by default (schema 'close').
+  r.pageStep = await page.evaluate(() => window.rd.info.step);
+  r.nativeMesh = cli([path.join(ROOT, 'build/native/rdsim')], n, r.pageStep, ['--mesh-close']);
 
   // The full-resolution mesh of that state, in the worker; its upload on the main thread.
   const mesh = await page.evaluate(async () => {
@@ -275,7 +279,8 @@ for (const { r, native, wasm } of results) {
   row(`${b}_steps_vs_wasm_node`, r.stepsPerS, wasm.stepsPerS, 'rdsim.js under Node', 'steps/s');
   console.log(`  ${ROUNDS} rounds (page / native / Node steps/s): ${r.rounds.page.map((x, i) =>
     `${x.toFixed(0)}/${r.rounds.native[i].toFixed(0)}/${r.rounds.wasm[i].toFixed(0)}`).join(', ')}`);
-  row(`${b}_mesh_ms_vs_native`, r.meshMs, native.meshMs, `rdsim native (${native.triangles === r.triangles ? 'same' : 'OTHER'} mesh)`, 'ms');
+  const nm = r.nativeMesh;
+  row(`${b}_mesh_ms_vs_native`, r.meshMs, nm.meshMs, `rdsim native (${nm.triangles === r.triangles ? 'same' : 'OTHER'} mesh)`, 'ms');
   row(`${b}_upload_ms_per_mesh`, r.uploadMs, 0, `${(r.meshBytes / 1e6).toFixed(2)} MB, ${r.triangles} tris`, 'ms');
   row(`${b}_frame_ms_paused`, r.frameMsPaused, 0, 'median frame interval, redrawn', 'ms');
   row(`${b}_first_mesh_ms`, r.firstMeshMs, 0, 'navigation to first mesh', 'ms');
