@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 import { checkTrace } from './trace_check.mjs';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const S = useCaddyAndBrowser();
 const K = 20;
@@ -80,6 +81,18 @@ test(`${BROWSER}: the timeline has a lane per worker, and Save trace gives a val
     window.rd.worker.postMessage({ type: 'hash' });
   });
   await until(page, () => window.rd.hash !== null && window.rd.info.step === 200 && window.rd.meshesDrawn > 1);
+  // Scrolled out of view, the timeline is not polled (nothing asked of the worker, nothing
+  // redrawn); scrolled to, it is polled again and shows the spans.
+  await page.$eval('#btn-run', (e) => e.scrollIntoView({ block: 'start' }));
+  await until(page, () => {
+    const r = document.getElementById('lab-timeline').getBoundingClientRect();
+    return r.top >= innerHeight || r.bottom <= 0;
+  });
+  await sleep(400); // an answer in flight lands
+  const away = await page.evaluate(() => window.rdLab.trace.polls);
+  await sleep(1200);
+  assert.equal(await page.evaluate(() => window.rdLab.trace.polls), away, 'no polls while the timeline is out of view');
+  await page.$eval('#lab-timeline', (e) => e.scrollIntoView({ block: 'center' }));
   const polls = await page.evaluate(() => window.rdLab.trace.polls);
   await until(page, (p) => window.rdLab.trace.polls > p + 2 && window.rdLab.trace.events.length > 0, polls);
   const tl = await page.evaluate(() => ({ workers: window.rdLab.trace.workers, shares: window.rdLab.shares,
