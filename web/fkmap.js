@@ -1,7 +1,8 @@
 // fkmap: the F–k map of the Gray–Scott parameter plane (k along x, F up), in the panel.
 // Marks Pearson's classes (and Munafo's additions), the saddle-node line, every preset
 // (rd.presets: schema.json's presets, values.F / values.k), the parameter map's ranges
-// when it is on, and the (F, k) in force (rd.info, followed live). A click sets F and k
+// when it is on, and the (F, k) in force (rd.info, followed at each 'rd:info' event of
+// main.js, not by a timer: an idle page runs nothing). A click sets F and k
 // through the page's own path: the #F and #k controls and their input event (main.js
 // sendParams), so the engine checks them and the link follows what it reports.
 'use strict';
@@ -134,7 +135,8 @@
     const box = document.getElementById('fkmap-box');
     if (!box || !window.rd || !window.rd.presets || !window.rd.presets.length) { setTimeout(start, 100); return; }
     build(box);
-    setInterval(update, 100);
+    update();
+    window.addEventListener('rd:info', update); // main.js: each new rd.info
   }
   start();
 })();

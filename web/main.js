@@ -607,6 +607,7 @@ function onWorkerMessage(ev) {
     case 'info':
       rd.info = m.info;
       rd.heapBytes = m.heapBytes;
+      window.dispatchEvent(new Event('rd:info')); // web/fkmap.js follows the (F, k) in force
       rd.starting = false;
       $('stat-step').textContent = String(m.info.step);
       if (rd.loading) { // the panel and the link now describe the loaded grid
