@@ -4,7 +4,7 @@
 //   paused stepping ({type:'step', n} only; meshes kept empty by an isovalue V never
 //   reaches) vs the native CLI and the WASM CLI under Node at the same size, steps and
 //   threads (rdsim --scaling 2 --json: steps/s and the mesh of the same state), the three
-//   timed in turn, medians of ROUNDS rounds;
+//   timed in turn from the same states, medians of ROUNDS rounds;
 //   the worker's full-resolution mesh ms vs native; the main thread's ms per received
 //   mesh (the app's upload, app/app_lib.js) and per drawn frame (median frame interval
 //   while it draws every frame);
@@ -22,7 +22,8 @@
 // BENCH_BROWSER_SIZES (e.g. "64,128"), BENCH_BROWSER_THREADS and BENCH_BROWSER_LIVE_S override
 // the defaults (96^3 is the page's default size, where issue 14 sets its lag target).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { launch, openPage, until } from '../tests/e2e/browser.mjs';
 import { ROOT, startCaddy } from '../tests/e2e/server.mjs';
@@ -41,8 +42,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // rdsim (native or WASM under Node) --scaling 2,2: steps/s and the mesh ms of the same state,
 // from the second run (warmed, as the page's timed run is: see scenario()).
-function cli(cmd, n, steps, extra = []) {
-  const argv = [...cmd, '--preset', 'spots', '--seed-mode', 'spheres', '--size', String(n), '--steps', String(steps),
+// from: a .rds state to start from (its grid and parameters) instead of the seeded start.
+function cli(cmd, n, steps, extra = [], from = '') {
+  const start = from ? ['--load', from] : ['--preset', 'spots', '--seed-mode', 'spheres', '--size', String(n)];
+  const argv = [...cmd, ...start, '--steps', String(steps),
     '--threads', String(THREADS), '--scaling', `${THREADS},${THREADS}`, ...extra, '--json'];
   const out = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
   const row = JSON.parse(out.trim().split('\n').pop());
@@ -119,6 +122,11 @@ async function scenario(browser, url, n) {
   // ROUNDS rounds of the page, native rdsim and rdsim.js under Node one after the other,
   // each figure the median of its rounds: the shared machine's speed drifts by a third
   // within a minute, so peers timed at other moments made ratios of 0.6-1.2 for the same code.
+  // Each round's peers step the very states the page steps in it (a native run saves the
+  // page's starting state; the states are the same bits everywhere): a step's time depends
+  // on the state (subnormal V at the fronts of a young pattern: 256^3 from step 36 ran at
+  // 51-65 steps/s natively against 96-106 from the seed), so peers timed from the seed
+  // while the page stepped later states made 0.73-0.89 at 256^3 and 1.0-1.4 at 128^3.
   const pageRun = () => page.evaluate(async (k) => {
     const s0 = window.rd.info.step;
     const done = window.bb.msg('info', (m) => m.info.step >= s0 + k);
@@ -128,17 +136,33 @@ async function scenario(browser, url, n) {
     return k / ((performance.now() - t0) / 1000);
   }, steps);
   await pageRun();
-  const rounds = { page: [], native: [], wasm: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    rounds.page.push(await pageRun());
-    rounds.native.push(cli([path.join(ROOT, 'build/native/rdsim')], n, steps));
-    rounds.wasm.push(cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, steps));
+  const rounds = { page: [], native: [], wasm: [], hash: [] };
+  const state = path.join(os.tmpdir(), `rd-bench-${process.pid}-${n}.rds`);
+  try {
+    for (let i = 0; i < ROUNDS; i++) {
+      const from = await page.evaluate(() => window.rd.info.step);
+      execFileSync(path.join(ROOT, 'build/native/rdsim'), ['--preset', 'spots', '--seed-mode', 'spheres', '--size', String(n),
+        '--steps', String(from), '--threads', String(THREADS), '--save', state]);
+      rounds.page.push(await pageRun());
+      rounds.hash.push(await page.evaluate(async () => { // the page's state after the round
+        window.rd.hash = null;
+        window.rd.worker.postMessage({ type: 'hash' });
+        while (!window.rd.hash) await new Promise((r) => setTimeout(r, 10));
+        return window.rd.hash.hex;
+      }));
+      rounds.native.push(cli([path.join(ROOT, 'build/native/rdsim')], n, steps, [], state));
+      rounds.wasm.push(cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, steps, [], state));
+    }
+  } finally {
+    rmSync(state, { force: true });
   }
   const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   r.stepsPerS = median(rounds.page);
   r.native = { ...rounds.native[0], stepsPerS: median(rounds.native.map((x) => x.stepsPerS)) };
   r.wasm = { ...rounds.wasm[0], stepsPerS: median(rounds.wasm.map((x) => x.stepsPerS)) };
   r.rounds = { page: rounds.page, native: rounds.native.map((x) => x.stepsPerS), wasm: rounds.wasm.map((x) => x.stepsPerS) };
+  // every round's peers ended on the page's state (native and WASM alike)
+  r.sameStates = rounds.hash.every((h, i) => h === rounds.native[i].hash && h === rounds.wasm[i].hash);
   // Native rdsim meshes the same state: as many steps from the same start as the page made,
   // closed at the box faces as the page's surface is by default (schema 'close').
   r.pageStep = await page.evaluate(() => window.rd.info.step);
@@ -275,8 +299,9 @@ console.log(`browser bench: ${BROWSER}, ${THREADS} threads, WebGL renderer: ${gl
 console.log(`${'case'.padEnd(40)} ${'ours'.padStart(12)} ${'peer'.padStart(12)} ${'peer_name'.padEnd(30)} ${'ratio'.padStart(8)}`);
 for (const { r, native, wasm } of results) {
   const b = `browser_${BROWSER}_${r.n}`;
-  row(`${b}_steps_vs_native`, r.stepsPerS, native.stepsPerS, 'rdsim native --threads 2', 'steps/s');
-  row(`${b}_steps_vs_wasm_node`, r.stepsPerS, wasm.stepsPerS, 'rdsim.js under Node', 'steps/s');
+  const same = r.sameStates ? 'same states' : 'OTHER states';
+  row(`${b}_steps_vs_native`, r.stepsPerS, native.stepsPerS, `rdsim native --threads 2 (${same})`, 'steps/s');
+  row(`${b}_steps_vs_wasm_node`, r.stepsPerS, wasm.stepsPerS, `rdsim.js under Node (${same})`, 'steps/s');
   console.log(`  ${ROUNDS} rounds (page / native / Node steps/s): ${r.rounds.page.map((x, i) =>
     `${x.toFixed(0)}/${r.rounds.native[i].toFixed(0)}/${r.rounds.wasm[i].toFixed(0)}`).join(', ')}`);
   const nm = r.nativeMesh;
