@@ -1,9 +1,13 @@
 /* peer_gs_omp: the benchmark's peer, a straightforward OpenMP C Gray-Scott step
  * (7-point, periodic): one loop nest over z, y, x with wrapped neighbour indices,
- * `#pragma omp parallel for` over z. Same arithmetic grouping as gs.h, so its
+ * `#pragma omp parallel for` over z. Same arithmetic grouping as gs.h (and its flush of
+ * tiny V), so its
  * result can be checked against ours bit for bit. Built with -fopenmp. */
+#include <math.h>
 #include <omp.h>
 #include <stddef.h>
+
+#include "gs.h" /* GS_V_FLUSH */
 
 void peer_gs_threads(int n) { omp_set_num_threads(n); }
 
@@ -28,7 +32,8 @@ void peer_gs_step(int nx, int ny, int nz, const float *u, const float *v, float 
                 float lv = ((v[r + xm] + v[r + xp]) + (v[iym] + v[iyp])) + (v[izm] + v[izp]) - 6.0f * vc;
                 float uvv = (uc * vc) * vc;
                 u2[i] = uc + dt * (((Du * lu) - uvv) + (F * (1.0f - uc)));
-                v2[i] = vc + dt * (((Dv * lv) + uvv) - (Fk * vc));
+                float vn = vc + dt * (((Dv * lv) + uvv) - (Fk * vc));
+                v2[i] = fabsf(vn) < GS_V_FLUSH ? 0.0f : vn; /* NaN: false, kept */
             }
         }
     }

@@ -139,6 +139,8 @@ static inline __attribute__((always_inline)) fvec vec_step(const rows_t *rows, c
     fvec dv = ((lv * k.Dv) + r) - (vc * (fk ? vld(fk + x) : k.Fk)); /* fk: the map's F+k row */
     fvec un = uc + du * k.dt;
     fvec vn = vc + dv * k.dt;
+    ivec tiny = (fvec)((ivec)vn & 0x7fffffff) < vsplat(GS_V_FLUSH); /* gs.h: |v'| < GS_V_FLUSH is +0 */
+    vn = (fvec)((ivec)vn & ~tiny);
     vst(o->u + x, un);
     vst(o->v + x, vn);
     if (o->copy) vst(o->vbuf + x, vn);

@@ -3,6 +3,8 @@
 #ifndef GS_REF_H
 #define GS_REF_H
 
+#include <math.h>
+
 #include "gs.h"
 
 static inline int ref_nb(int i, int n, bool periodic) {
@@ -42,7 +44,8 @@ static inline void ref_step(grid_t g, gs_params_t p, const float *u, const float
                 float du = ((p.Du * lu) - r) + (p.F * (1.0f - uc));
                 float dv = ((p.Dv * lv) + r) - (Fk * vc);
                 u2[i] = uc + p.dt * du;
-                v2[i] = vc + p.dt * dv;
+                float vn = vc + p.dt * dv;
+                v2[i] = fabsf(vn) < GS_V_FLUSH ? 0.0f : vn; /* NaN: false, kept */
             }
 }
 

@@ -169,6 +169,54 @@ static void constants_stay_constant(void **state) {
         }
 }
 
+/* One step of a uniform V = w (U = 1, so L = 0) in gs.h's order, without the flush. */
+static float uniform_v_step(gs_params_t p, float w) {
+    float r = (1.0f * w) * w;
+    float dv = ((p.Dv * 0.0f) + r) - ((p.F + p.k) * w);
+    return w + p.dt * dv;
+}
+
+/* A new V below GS_V_FLUSH in magnitude is exactly +0 (either sign), one at or above it is
+ * kept as computed, for every stencil and boundary, on one thread and three, one step per
+ * pass and four; V decaying from above the threshold reaches +0 at the step the scalar
+ * arithmetic first falls below it. */
+static void tiny_v_flushed_to_zero(void **state) {
+    (void)state;
+    pool_t *pool = make_pool(3);
+    for (int b = 0; b < 2; b++)
+        for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8))
+            for (int T = 1; T <= 4; T += 3)
+                for (int threaded = 0; threaded < 2; threaded++) {
+                    grid_t g = {21, 17, 11, (grid_boundary_t)b};
+                    gs_params_t p = params(st);
+                    gs_sim_t s;
+                    assert_true(gs_init(&s, g, p, NULL, 0));
+                    assert_true(gs_set_block_steps(&s, T, NULL, 0));
+                    /* the scalar decay of w0: the step it first falls below the threshold */
+                    const float w0 = 0x1p-46f;
+                    float w = w0;
+                    int below = 0;
+                    while (fabsf(w) >= GS_V_FLUSH) w = uniform_v_step(p, w), below++;
+                    assert_true(below > 2 && below < 60);
+                    for (int sign = 1; sign >= -1; sign -= 2) {
+                        for (size_t i = 0; i < grid_count(g); i++) s.u[i] = 1.0f, s.v[i] = (float)sign * w0;
+                        gs_refresh_ranges(&s, NULL);
+                        float want = (float)sign * w0;
+                        for (int k = 0; k < below + T;) { /* T steps a call: a sweep of T */
+                            assert_true(gs_step(&s, threaded ? pool : NULL, T, NULL, NULL, 0));
+                            for (int j = 0; j < T; j++, k++) {
+                                want = uniform_v_step(p, want);
+                                if (k + 1 >= below) assert_true(fabsf(want) < GS_V_FLUSH), want = 0.0f;
+                            }
+                            for (size_t i = 0; i < grid_count(g); i++)
+                                assert_true(s.v[i] == want && !signbit(s.v[i]) == (want == 0.0f || sign > 0));
+                        }
+                    }
+                    gs_free(&s);
+                }
+    pool_destroy(pool);
+}
+
 /* Eigenvalue of each stencil for the separable mode with per-axis cosines c[3]. */
 static double eigen(int stencil, const double c[3]) {
     double f6 = 2 * ((c[0] - 1) + (c[1] - 1) + (c[2] - 1));
@@ -678,6 +726,7 @@ int main(void) {
         cmocka_unit_test(big_grid_matches_reference),
         cmocka_unit_test(same_hash_any_thread_count),
         cmocka_unit_test(constants_stay_constant),
+        cmocka_unit_test(tiny_v_flushed_to_zero),
         cmocka_unit_test(eigenvalues_of_cosine_modes),
         cmocka_unit_test(boundaries_differ_as_specified),
         cmocka_unit_test(set_params_and_boundary_at_run_time),
