@@ -124,8 +124,9 @@ async function scenario(browser, url, n) {
   // within a minute, so peers timed at other moments made ratios of 0.6-1.2 for the same code.
   // Each round's peers step the very states the page steps in it (a native run saves the
   // page's starting state; the states are the same bits everywhere): a step's time depends
-  // on the state (subnormal V at the fronts of a young pattern: 256^3 from step 36 ran at
-  // 51-65 steps/s natively against 96-106 from the seed), so peers timed from the seed
+  // on the state (subnormal V at the fronts of a young pattern, before the step set tiny V
+  // to 0, gs.h GS_V_FLUSH: 256^3 from step 36 ran at 51-65 steps/s natively against 96-106
+  // from the seed), so peers timed from the seed
   // while the page stepped later states made 0.73-0.89 at 256^3 and 1.0-1.4 at 128^3.
   const pageRun = () => page.evaluate(async (k) => {
     const s0 = window.rd.info.step;
@@ -145,10 +146,9 @@ async function scenario(browser, url, n) {
         '--steps', String(from), '--threads', String(THREADS), '--save', state]);
       rounds.page.push(await pageRun());
       rounds.hash.push(await page.evaluate(async () => { // the page's state after the round
-        window.rd.hash = null;
+        const got = window.bb.msg('hash');
         window.rd.worker.postMessage({ type: 'hash' });
-        while (!window.rd.hash) await new Promise((r) => setTimeout(r, 10));
-        return window.rd.hash.hex;
+        return (await got).hex;
       }));
       rounds.native.push(cli([path.join(ROOT, 'build/native/rdsim')], n, steps, [], state));
       rounds.wasm.push(cli(['node', '--no-experimental-fetch', path.join(ROOT, 'build/wasm/rdsim.js')], n, steps, [], state));

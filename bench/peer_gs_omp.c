@@ -1,8 +1,7 @@
 /* peer_gs_omp: the benchmark's peer, a straightforward OpenMP C Gray-Scott step
  * (7-point, periodic): one loop nest over z, y, x with wrapped neighbour indices,
  * `#pragma omp parallel for` over z. Same arithmetic grouping as gs.h (and its flush of
- * tiny V), so its
- * result can be checked against ours bit for bit. Built with -fopenmp. */
+ * tiny V), so its result can be checked against ours bit for bit. Built with -fopenmp. */
 #include <math.h>
 #include <omp.h>
 #include <stddef.h>
