@@ -10,9 +10,10 @@
  *       runs `CMD --only N T` (one round of that case in bench_gs.cjs), so the two
  *       builds alternate like the other sides; or, with --wasm FILE, figures that
  *       bench_gs.cjs --emit wrote earlier (then best rounds are compared).
- *   (d) the kernel's own ceiling: each thread steps its own 64 x 64 x 16 grid (U, V and
- *       their next buffers: 1 MB, in its L2), where memory does not limit it: what any
- *       blocking of this kernel could reach at most; rows gs_in_cache_*.
+ *   (d) the kernel's own ceiling: each thread steps its own 256 x 16 x 16 grid (U, V and
+ *       their next buffers: 1 MB, in its L2; rows as long as 256^3's, so as many of its
+ *       vectors are at a row's ends), where memory does not limit it: about what any
+ *       blocking of this kernel could reach; rows gs_in_cache_*.
  * Figures are medians of ROUNDS runs; the sides alternate within a round.
  *
  * Native: bench_gs [--json FILE] [--wasm-cmd CMD | --wasm FILE] [--quick] [--block T]
@@ -94,10 +95,11 @@ typedef struct result_t {
 
 static int steps_for(int n, bool quick) { return quick ? 2 : n == 128 ? 20 : 6; }
 
-/* (d): each of `threads` threads steps its own 64 x 64 x 16 grid (serially: no pool, no
+/* (d): each of `threads` threads steps its own IN_CACHE_LABEL grid (serially: no pool, no
  * join per step, which on so small a grid would cost more than the step), all at once;
  * cells/s of them together, median of ROUNDS. */
-enum { IN_CACHE_STEPS = 1000 };
+enum { IN_CACHE_STEPS = 1000, IN_CACHE_NX = 256, IN_CACHE_NY = 16, IN_CACHE_NZ = 16 };
+#define IN_CACHE_LABEL "256x16x16"
 typedef struct in_cache_t {
     gs_sim_t sim;
     int steps;
@@ -115,7 +117,7 @@ static void *in_cache_thread(void *arg) {
 }
 
 static double in_cache_rate(int threads_n, gs_params_t p, bool quick, char *err, int err_len) {
-    grid_t g = {64, 64, 16, GRID_PERIODIC};
+    grid_t g = {IN_CACHE_NX, IN_CACHE_NY, IN_CACHE_NZ, GRID_PERIODIC};
     in_cache_t c[2];
     for (int i = 0; i < threads_n; i++)
         if (!gs_init(&c[i].sim, g, p, err, err_len)) {
@@ -253,7 +255,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_gs: in-cache step: %s\n", err);
             return 1;
         }
-        fprintf(stderr, "  in cache (64x64x16 per thread) %d thread(s): %.0f Mcells/s\n", threads[ti],
+        fprintf(stderr, "  in cache (" IN_CACHE_LABEL " per thread) %d thread(s): %.0f Mcells/s\n", threads[ti],
                 in_cache[ti] / 1e6);
     }
 #endif
@@ -459,9 +461,9 @@ int main(int argc, char **argv) {
         snprintf(pname, sizeof pname, "triad roofline (%d^3 rounds)", sizes[1]);
         ROW(name, in_cache[ti], r->roof, pname, "cells/s");
         snprintf(name, sizeof name, "gs_%d_%dt_vs_in_cache", sizes[1], threads[ti]);
-        ROW(name, r->ours, in_cache[ti], "kernel in L2 (64x64x16 per thread)", "cells/s");
+        ROW(name, r->ours, in_cache[ti], "kernel in L2 (" IN_CACHE_LABEL " per thread)", "cells/s");
         snprintf(name, sizeof name, "gs_blocked_%d_%dt_vs_in_cache", sizes[1], threads[ti]);
-        ROW(name, r->blk, in_cache[ti], "kernel in L2 (64x64x16 per thread)", "cells/s");
+        ROW(name, r->blk, in_cache[ti], "kernel in L2 (" IN_CACHE_LABEL " per thread)", "cells/s");
         if (in_cache_wasm[ti] > 0) {
             snprintf(name, sizeof name, "gs_in_cache_%dt_wasm_vs_native", threads[ti]);
             ROW(name, in_cache_wasm[ti], in_cache[ti], "native kernel in L2 (ours = WASM/Node)", "cells/s");

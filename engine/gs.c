@@ -76,6 +76,19 @@ static double lambda_max(int stencil) {
     }
 }
 
+/* gs.h's coefficients (g: the stencil's scale, rounded to float). */
+gs_coefs_t gs_coefs(gs_params_t p, float F, float k) {
+    float g = p.stencil == 19 ? 1.0f / 6.0f : p.stencil == 27 ? 1.0f / 30.0f : 1.0f;
+    gs_coefs_t c;
+    c.dt = p.dt;
+    c.kU = (p.dt * p.Du) * g;
+    c.kV = (p.dt * p.Dv) * g;
+    c.dF = p.dt * F;
+    c.Au = 1.0f - c.dF;
+    c.Bv = 1.0f - (p.dt * (F + k));
+    return c;
+}
+
 float gs_stability_limit(int stencil) {
     double lam = lambda_max(stencil);
     return lam > 0 ? (float)(2.0 / lam) : 0.0f;
@@ -357,7 +370,8 @@ typedef struct step_job_t {
     float *un, *vn;
     chunk_range_t *plane_ranges;
     uint8_t *plane_bad;
-    float Du, Dv, F, Fk, dt;
+    gs_params_t p;  /* for the parameter map's per-row coefficients */
+    gs_coefs_t c;   /* the plain step's coefficients (gs_coefs of p.F, p.k) */
     int stencil;
     bool stream;
     const float *mapF, *mapk; /* the parameter map's F per row, k per column; NULL: off */
@@ -589,8 +603,7 @@ static step_job_t step_job(const gs_sim_t *sim) {
     step_job_t j = {
         .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
         .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
-        .Du = sim->params.Du, .Dv = sim->params.Dv, .F = sim->params.F,
-        .Fk = sim->params.F + sim->params.k, .dt = sim->params.dt,
+        .p = sim->params, .c = gs_coefs(sim->params, sim->params.F, sim->params.k),
         .stencil = sim->params.stencil,
         .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
         .mapF = sim->params.map ? sim->map_F : NULL, .mapk = sim->params.map ? sim->map_k : NULL,

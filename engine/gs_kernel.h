@@ -20,7 +20,7 @@
 #define vmax GSK(vmax)
 #define ld_m1 GSK(ld_m1)
 #define ld_p1 GSK(ld_p1)
-#define laplacian GSK(laplacian)
+#define lap GSK(lap)
 #define row_out_t GSK(row_out_t)
 #define coef_t GSK(coef_t)
 #define vec_step GSK(vec_step)
@@ -96,9 +96,9 @@ static inline __attribute__((always_inline)) fvec ld_p1(const float *r, int x, b
     return SHIFT_IN_RIGHT(vld(r + x), vsplat(r[rw])); /* x == nx - VW */
 }
 
-/* Laplacian of one field at vector x (operation order as documented in gs.h). */
-static inline __attribute__((always_inline)) fvec laplacian(const float *const rw[3][3], int x, bool el,
-                                                               bool er, int lw, int rwi, int stencil, fvec c) {
+/* The unscaled Laplacian L' of one field at vector x (operation order as documented in gs.h). */
+static inline __attribute__((always_inline)) fvec lap(const float *const rw[3][3], int x, bool el, bool er,
+                                                         int lw, int rwi, int stencil, fvec c) {
 #define C(dz, dy) vld(rw[(dz) + 1][(dy) + 1] + x)
 #define H(dz, dy) (ld_m1(rw[(dz) + 1][(dy) + 1], x, el, lw) + ld_p1(rw[(dz) + 1][(dy) + 1], x, er, rwi))
     fvec fs = (H(0, 0) + (C(0, -1) + C(0, 1))) + (C(-1, 0) + C(1, 0));
@@ -106,9 +106,9 @@ static inline __attribute__((always_inline)) fvec laplacian(const float *const r
     if (stencil == 7) return f6;
     fvec es = ((H(0, -1) + H(0, 1)) + (H(-1, 0) + H(1, 0))) + ((C(-1, -1) + C(-1, 1)) + (C(1, -1) + C(1, 1)));
     fvec e12 = es - c * 12.0f;
-    if (stencil == 19) return ((f6 + f6) + e12) * (1.0f / 6.0f);
+    if (stencil == 19) return (f6 + f6) + e12;
     fvec cs = (H(-1, -1) + H(-1, 1)) + (H(1, -1) + H(1, 1));
-    return (((cs - c * 8.0f) + e12 * 3.0f) + f6 * 14.0f) * (1.0f / 30.0f);
+    return ((cs - c * 8.0f) + e12 * 3.0f) + f6 * 14.0f;
 #undef C
 #undef H
 }
@@ -121,24 +121,23 @@ typedef struct row_out_t {
 
 /* Coefficients as local vectors (kept in registers, not reloaded after stores). */
 typedef struct coef_t {
-    fvec Du, Dv, F, Fk, dt;
+    fvec kU, kV, dF, Au, Bv, dt;
 } coef_t;
 
 /* One vector of VW cells; returns the new v. `bad` accumulates u' * v': it stays
  * finite unless a value is Inf or NaN (Inf * 0 and NaN give NaN) or the values are
  * huge (the product or the sum overflows); a plane so flagged is then checked
- * exactly (plane_nonfinite). (A multiply: the adders are the busier units.) */
+ * exactly (plane_nonfinite). (A multiply: the adders are the busier units.)
+ * bv: the map's Bv row (gs.h), or NULL: k.Bv. */
 static inline __attribute__((always_inline)) fvec vec_step(const rows_t *rows, coef_t k, int x, bool el, bool er,
                                                             int lw, int rwi, const row_out_t *o, int stencil,
-                                                            fvec *bad, const float *fk) {
+                                                            fvec *bad, const float *bv) {
     fvec uc = vld(rows->u[1][1] + x), vc = vld(rows->v[1][1] + x);
-    fvec lu = laplacian(rows->u, x, el, er, lw, rwi, stencil, uc);
-    fvec lv = laplacian(rows->v, x, el, er, lw, rwi, stencil, vc);
-    fvec r = (uc * vc) * vc;
-    fvec du = ((lu * k.Du) - r) + ((1.0f - uc) * k.F);
-    fvec dv = ((lv * k.Dv) + r) - (vc * (fk ? vld(fk + x) : k.Fk)); /* fk: the map's F+k row */
-    fvec un = uc + du * k.dt;
-    fvec vn = vc + dv * k.dt;
+    fvec lu = lap(rows->u, x, el, er, lw, rwi, stencil, uc);
+    fvec lv = lap(rows->v, x, el, er, lw, rwi, stencil, vc);
+    fvec q = (vc * vc) * k.dt;
+    fvec un = (uc * (k.Au - q)) + ((lu * k.kU) + k.dF);
+    fvec vn = ((vc * (bv ? vld(bv + x) : k.Bv)) + (lv * k.kV)) + (uc * q);
     ivec tiny = (fvec)((ivec)vn & 0x7fffffff) < vsplat(GS_V_FLUSH); /* gs.h: |v'| < GS_V_FLUSH is +0 */
     vn = (fvec)((ivec)vn & ~tiny);
     vst(o->u + x, un);
@@ -148,28 +147,29 @@ static inline __attribute__((always_inline)) fvec vec_step(const rows_t *rows, c
     return vn;
 }
 
-VINLINE coef_t coefs(const step_job_t *j) {
-    coef_t k = {vsplat(j->Du), vsplat(j->Dv), vsplat(j->F), vsplat(j->Fk), vsplat(j->dt)};
+/* The step's coefficients; with the map (c != NULL) this row's. */
+VINLINE coef_t coefs(const step_job_t *j, const gs_coefs_t *row) {
+    const gs_coefs_t *c = row ? row : &j->c;
+    coef_t k = {vsplat(c->kU), vsplat(c->kV), vsplat(c->dF), vsplat(c->Au), vsplat(c->Bv), vsplat(c->dt)};
     return k;
 }
 
 /* Any nx: the new v row also lands in vbuf for the separate chunk reduction. */
-/* fk, Fy: the parameter map's F+k row and F of this row (NULL, unused: the plain step). */
+/* bv, rc: the parameter map's Bv row and this row's coefficients (NULL: the plain step). */
 static inline __attribute__((always_inline)) fvec row_step(const step_job_t *j, const rows_t *rows,
                                                             const row_out_t *o, int stencil, fvec bad,
-                                                            const float *fk, float Fy) {
+                                                            const float *bv, const gs_coefs_t *rc) {
     int nx = j->g.nx;
     bool periodic = j->g.boundary == GRID_PERIODIC;
     int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
-    coef_t k = coefs(j);
-    if (fk) k.F = vsplat(Fy);
+    coef_t k = coefs(j, rc);
     if (nx == VW) {
-        vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, &bad, fk);
+        vec_step(rows, k, 0, true, true, lw, rwi, o, stencil, &bad, bv);
         return bad;
     }
-    vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, &bad, fk);
-    for (int x = VW; x < nx - VW; x += VW) vec_step(rows, k, x, false, false, lw, rwi, o, stencil, &bad, fk);
-    vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, &bad, fk);
+    vec_step(rows, k, 0, true, false, lw, rwi, o, stencil, &bad, bv);
+    for (int x = VW; x < nx - VW; x += VW) vec_step(rows, k, x, false, false, lw, rwi, o, stencil, &bad, bv);
+    vec_step(rows, k, nx - VW, false, true, lw, rwi, o, stencil, &bad, bv);
     return bad;
 }
 
@@ -198,12 +198,12 @@ static inline __attribute__((always_inline)) void run_step(const step_job_t *j, 
                                                            const row_out_t *o, int stencil, fvec *bad, int s,
                                                            bool el, bool er, int lw, int rwi, fvec *amin,
                                                            fvec *amax, const int *cys, int ncy, run_acc_t *ra,
-                                                           const float *fk) {
+                                                           const float *bv) {
     enum { RUN = CHUNK_CELLS / VW };
     fvec smin = vsplat(0.0f), smax = smin;
     for (int q = 0; q < RUN; q++) {
         int x = s * CHUNK_CELLS + q * VW;
-        fvec vn = vec_step(rows, k, x, el && q == 0, er && q == RUN - 1, lw, rwi, o, stencil, bad, fk);
+        fvec vn = vec_step(rows, k, x, el && q == 0, er && q == RUN - 1, lw, rwi, o, stencil, bad, bv);
         if (q == 0) {
             if (s > 0) { /* the previous column is complete with this run's first sample */
                 fvec xs = vsplat(vn[0]);
@@ -223,20 +223,19 @@ static inline __attribute__((always_inline)) void run_step(const step_job_t *j, 
 static inline __attribute__((always_inline)) fvec row_step_fused(const step_job_t *j, const rows_t *rows,
                                                                   const row_out_t *o, int stencil, fvec bad,
                                                                   fvec *amin, fvec *amax, const int *cys, int ncy,
-                                                                  const float *fk, float Fy) {
+                                                                  const float *bv, const gs_coefs_t *rc) {
     int nx = j->g.nx, nruns = nx / CHUNK_CELLS;
     bool periodic = j->g.boundary == GRID_PERIODIC;
     int lw = periodic ? nx - 1 : 0, rwi = periodic ? 0 : nx - 1;
-    coef_t k = coefs(j);
-    if (fk) k.F = vsplat(Fy);
+    coef_t k = coefs(j, rc);
     run_acc_t ra = {vsplat(0.0f), vsplat(0.0f), 0.0f};
     if (nruns == 1) {
-        run_step(j, rows, k, o, stencil, &bad, 0, true, true, lw, rwi, amin, amax, cys, ncy, &ra, fk);
+        run_step(j, rows, k, o, stencil, &bad, 0, true, true, lw, rwi, amin, amax, cys, ncy, &ra, bv);
     } else {
-        run_step(j, rows, k, o, stencil, &bad, 0, true, false, lw, rwi, amin, amax, cys, ncy, &ra, fk);
+        run_step(j, rows, k, o, stencil, &bad, 0, true, false, lw, rwi, amin, amax, cys, ncy, &ra, bv);
         for (int s = 1; s < nruns - 1; s++)
-            run_step(j, rows, k, o, stencil, &bad, s, false, false, lw, rwi, amin, amax, cys, ncy, &ra, fk);
-        run_step(j, rows, k, o, stencil, &bad, nruns - 1, false, true, lw, rwi, amin, amax, cys, ncy, &ra, fk);
+            run_step(j, rows, k, o, stencil, &bad, s, false, false, lw, rwi, amin, amax, cys, ncy, &ra, bv);
+        run_step(j, rows, k, o, stencil, &bad, nruns - 1, false, true, lw, rwi, amin, amax, cys, ncy, &ra, bv);
     }
     if (periodic) {
         fvec xs = vsplat(ra.first);
@@ -259,7 +258,7 @@ static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil
     fvec amax[CHUNK_MAX_PER_AXIS * CHUNK_MAX_PER_AXIS] __attribute__((aligned(32)));
     float vbuf[GRID_MAX_SIDE + 2 * CHUNK_CELLS] __attribute__((aligned(32)));
     float ubuf[GRID_MAX_SIDE] __attribute__((aligned(32)));
-    float fkbuf[GRID_MAX_SIDE] __attribute__((aligned(32))); /* the map's F+k of this row */
+    float bvbuf[GRID_MAX_SIDE] __attribute__((aligned(32))); /* the map's Bv of this row (gs.h) */
     bool map = j->mapF != NULL;
     for (int i = 0; i < chx * chy; i++) {
         amin[i] = vsplat(INFINITY);
@@ -288,33 +287,39 @@ static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil
         o.v = stream ? vbuf : io->vn + out_off;
         int cys[2];
         int ncy = chunk_of_sample(y, chy, periodic, cys);
-        if (map) { /* the parameter map: this row's F and F+k per cell (gs.h), the same operations */
-            float Fy = j->mapF[y];
-            for (int x = 0; x < nx; x++) fkbuf[x] = Fy + j->mapk[x];
+        gs_coefs_t rcb, *rc = map ? &rcb : NULL; /* the map: this row's coefficients, Bv per cell (gs.h) */
+        if (map) {
+            rcb = gs_coefs(j->p, j->mapF[y], 0.0f);
+            fvec one = vsplat(1.0f), dt = vsplat(rcb.dt), Fr = vsplat(j->mapF[y]);
+            for (int x = 0;; x += VW) { /* the last vector ends at nx (it may overlap the one before) */
+                if (x > nx - VW) x = nx - VW;
+                vst(bvbuf + x, one - (dt * (Fr + vld(j->mapk + x))));
+                if (x == nx - VW) break;
+            }
             if (fused) {
                 switch (stencil) {
-                case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
-                case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
-                default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, fkbuf, Fy); break;
+                case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, bvbuf, rc); break;
+                case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, bvbuf, rc); break;
+                default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, bvbuf, rc); break;
                 }
             } else {
                 switch (stencil) {
-                case 7: bad = row_step(j, &rows, &o, 7, bad, fkbuf, Fy); break;
-                case 19: bad = row_step(j, &rows, &o, 19, bad, fkbuf, Fy); break;
-                default: bad = row_step(j, &rows, &o, 27, bad, fkbuf, Fy); break;
+                case 7: bad = row_step(j, &rows, &o, 7, bad, bvbuf, rc); break;
+                case 19: bad = row_step(j, &rows, &o, 19, bad, bvbuf, rc); break;
+                default: bad = row_step(j, &rows, &o, 27, bad, bvbuf, rc); break;
                 }
             }
         } else if (fused) {
             switch (stencil) {
-            case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
-            case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
-            default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, NULL, 0.0f); break;
+            case 7: bad = row_step_fused(j, &rows, &o, 7, bad, amin, amax, cys, ncy, NULL, NULL); break;
+            case 19: bad = row_step_fused(j, &rows, &o, 19, bad, amin, amax, cys, ncy, NULL, NULL); break;
+            default: bad = row_step_fused(j, &rows, &o, 27, bad, amin, amax, cys, ncy, NULL, NULL); break;
             }
         } else {
             switch (stencil) {
-            case 7: bad = row_step(j, &rows, &o, 7, bad, NULL, 0.0f); break;
-            case 19: bad = row_step(j, &rows, &o, 19, bad, NULL, 0.0f); break;
-            default: bad = row_step(j, &rows, &o, 27, bad, NULL, 0.0f); break;
+            case 7: bad = row_step(j, &rows, &o, 7, bad, NULL, NULL); break;
+            case 19: bad = row_step(j, &rows, &o, 19, bad, NULL, NULL); break;
+            default: bad = row_step(j, &rows, &o, 27, bad, NULL, NULL); break;
             }
         }
         if (stream) {
@@ -370,7 +375,7 @@ static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil
 #undef vmax
 #undef ld_m1
 #undef ld_p1
-#undef laplacian
+#undef lap
 #undef row_out_t
 #undef coef_t
 #undef vec_step

@@ -169,11 +169,46 @@ static void constants_stay_constant(void **state) {
         }
 }
 
-/* One step of a uniform V = w (U = 1, so L = 0) in gs.h's order, without the flush. */
+/* The background U = 1, V = 0 stays exactly so (gs.h: u' = (1 - dF) + dF rounds to 1)
+ * for every stencil and boundary, with and without the parameter map, at F and dt whose
+ * product has low bits that 1 - dF must round away, and at dF >= 1/2. */
+static void background_stays_exact(void **state) {
+    (void)state;
+    const float Fs[] = {0.0f, 0.0123457f, 0.0367f, 0.0621f, 0.1f, 0.299f, 0.7777f};
+    const float dts[] = {1.0f, 0.9f, 0.3337f, 0.0101f};
+    int checked = 0, rounded = 0;
+    for (int b = 0; b < 2; b++)
+        for (int st = 7; st <= 27; st += (st == 7 ? 12 : 8))
+            for (size_t fi = 0; fi < sizeof Fs / sizeof Fs[0]; fi++)
+                for (size_t di = 0; di < sizeof dts / sizeof dts[0]; di++)
+                    for (int map = 0; map < 2; map++) {
+                        gs_params_t p = params(st);
+                        p.F = Fs[fi], p.k = 0.061f;
+                        p.dt = dts[di];
+                        if ((double)p.dt > gs_dt_max(p)) continue;
+                        p.map = map, p.F_min = p.F, p.F_max = p.F + 0.05f, p.k_min = 0.03f, p.k_max = 0.07f;
+                        grid_t g = {16, 9, 8, (grid_boundary_t)b};
+                        gs_sim_t s;
+                        if (!gs_init(&s, g, p, NULL, 0)) continue; /* a map corner past the limit */
+                        float dF = p.dt * p.F;
+                        rounded += (1.0f - dF) + 0.0f != 1.0f - (double)dF;
+                        for (size_t i = 0; i < grid_count(g); i++) s.u[i] = 1.0f, s.v[i] = 0.0f;
+                        gs_refresh_ranges(&s, NULL);
+                        assert_true(gs_step(&s, NULL, 5, NULL, NULL, 0));
+                        for (size_t i = 0; i < grid_count(g); i++)
+                            if (s.u[i] != 1.0f || s.v[i] != 0.0f || signbit(s.v[i]))
+                                fail_msg("boundary %d stencil %d F %g dt %g map %d: cell %zu u %a v %a", b, st,
+                                         (double)p.F, (double)p.dt, map, i, (double)s.u[i], (double)s.v[i]);
+                        checked++;
+                        gs_free(&s);
+                    }
+    if (checked < 100 || rounded < 10) fail_msg("%d cases, 1 - dF rounded in %d", checked, rounded);
+}
+
+/* One step of a uniform V = w (U = 1, so L' = 0) in gs.h's order, without the flush. */
 static float uniform_v_step(gs_params_t p, float w) {
-    float r = (1.0f * w) * w;
-    float dv = ((p.Dv * 0.0f) + r) - ((p.F + p.k) * w);
-    return w + p.dt * dv;
+    float q = (w * w) * p.dt, Bv = 1.0f - (p.dt * (p.F + p.k));
+    return ((w * Bv) + 0.0f) + (1.0f * q);
 }
 
 /* A new V below GS_V_FLUSH in magnitude is exactly +0 (either sign), one at or above it is
@@ -726,6 +761,7 @@ int main(void) {
         cmocka_unit_test(big_grid_matches_reference),
         cmocka_unit_test(same_hash_any_thread_count),
         cmocka_unit_test(constants_stay_constant),
+        cmocka_unit_test(background_stays_exact),
         cmocka_unit_test(tiny_v_flushed_to_zero),
         cmocka_unit_test(eigenvalues_of_cosine_modes),
         cmocka_unit_test(boundaries_differ_as_specified),
