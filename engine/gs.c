@@ -370,9 +370,8 @@ typedef struct step_job_t {
     float *un, *vn;
     chunk_range_t *plane_ranges;
     uint8_t *plane_bad;
-    gs_params_t p;  /* for the parameter map's per-row coefficients */
+    gs_params_t p;  /* the step's parameters (p.stencil; the map's per-row coefficients) */
     gs_coefs_t c;   /* the plain step's coefficients (gs_coefs of p.F, p.k) */
-    int stencil;
     bool stream;
     const float *mapF, *mapk; /* the parameter map's F per row, k per column; NULL: off */
 } step_job_t;
@@ -426,7 +425,8 @@ static inline void prefetch_ahead(const step_job_t *j, const plane_io_t *io, int
 #endif
 
 /* One plane of one step; returns its non-finite flag (see vec_step in gs_kernel.h). */
-static uint8_t plane_step(const step_job_t *j, const plane_io_t *io, int stencil) {
+static uint8_t plane_step(const step_job_t *j, const plane_io_t *io) {
+    int stencil = j->p.stencil;
 #if defined(__wasm_simd128__)
     return plane_step_4(j, io, stencil);
 #elif defined(__AVX512F__)
@@ -450,7 +450,7 @@ static void step_body(void *ctx, int64_t begin, int64_t end, int worker) {
             io.u[a] = j->u + off;
             io.v[a] = j->v + off;
         }
-        j->plane_bad[z] = plane_step(j, &io, j->stencil);
+        j->plane_bad[z] = plane_step(j, &io);
     }
 }
 
@@ -584,13 +584,13 @@ static void block_body(void *ctx, int64_t begin, int64_t end, int worker) {
                     io.vn = j->vn + (size_t)p * plane;
                     io.ranges = j->plane_ranges + (size_t)p * per_plane;
                     io.stream = j->stream;
-                    j->plane_bad[p] = plane_step(j, &io, j->stencil);
+                    j->plane_bad[p] = plane_step(j, &io);
                 } else {
                     io.un = RING(t, 0, p);
                     io.vn = RING(t, 1, p);
                     io.ranges = NULL;
                     io.stream = false;
-                    bad |= plane_step(j, &io, j->stencil);
+                    bad |= plane_step(j, &io);
                 }
             }
         }
@@ -604,7 +604,6 @@ static step_job_t step_job(const gs_sim_t *sim) {
         .g = sim->grid, .l = sim->layout, .u = sim->u, .v = sim->v, .un = sim->u_next, .vn = sim->v_next,
         .plane_ranges = sim->plane_ranges, .plane_bad = sim->plane_bad,
         .p = sim->params, .c = gs_coefs(sim->params, sim->params.F, sim->params.k),
-        .stencil = sim->params.stencil,
         .stream = GS_HAVE_STREAM && grid_count(sim->grid) * 16 >= GS_STREAM_MIN_BYTES,
         .mapF = sim->params.map ? sim->map_F : NULL, .mapk = sim->params.map ? sim->map_k : NULL,
     };
