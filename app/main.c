@@ -97,6 +97,21 @@ EMSCRIPTEN_KEEPALIVE int app_paint_at(float sx, float sy) {
     return 1;
 }
 
+/* For the page's probe (web/probe.js, engine/probe.h): the view ray through (sx, sy),
+ * 0..1 from the canvas' top left, and the slice drawn there: 10 floats, origin[3],
+ * dir[3] (grid units), the slice's axis (-1: none) and where the ray meets it[3]; valid
+ * until the next call. NULL when there is no mesh to aim at. */
+EMSCRIPTEN_KEEPALIVE const float *app_probe_ray(float sx, float sy) {
+    static float out[10];
+    float aspect = app.height > 0 ? (float)app.width / (float)app.height : 1.0f;
+    if (!render_pick_ray(&app.cam, aspect, sx, sy, out, out + 3)) return NULL;
+    render_plane_t hit;
+    bool slice = render_slice_pick(&app.cam, aspect, sx, sy, &hit);
+    out[6] = slice ? (float)hit.axis : -1.0f;
+    for (int a = 0; a < 3; a++) out[7 + a] = slice ? hit.at[a] : 0.0f;
+    return out;
+}
+
 /* The camera for the page's link: yaw, pitch, distance, target x, y, z (6 floats,
  * valid until the next call). */
 EMSCRIPTEN_KEEPALIVE const float *app_camera_state(void) {

@@ -359,7 +359,8 @@ static bool within(const float p[3], int a, float eb, float ec) {
     return pb >= 0.0f && pb <= eb && pc >= 0.0f && pc <= ec;
 }
 
-bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit) {
+/* render_plane_pick; clip_too false: slices only (render_slice_pick). */
+static bool plane_pick(const camera_t *cam, float aspect, float sx, float sy, bool clip_too, render_plane_t *hit) {
     float o[3], d[3], p[3], s;
     if (!render_pick_ray(cam, aspect, sx, sy, o, d)) return false;
     int n[3];
@@ -367,7 +368,7 @@ bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, re
     const float clip = clip_pos();
     render_plane_t best = {.kind = -1};
     float best_s = INFINITY;
-    if (r.clip_axis >= 0) { /* the clip plane within the box (a slice there is its cap) */
+    if (clip_too && r.clip_axis >= 0) { /* the clip plane within the box (a slice there is its cap) */
         const int a = r.clip_axis;
         if (ray_plane(o, d, a, clip, &s, p) && within(p, a, (float)n[(a + 1) % 3], (float)n[(a + 2) % 3])) {
             best = (render_plane_t){.kind = RENDER_PLANE_CLIP, .axis = a, .index = (int)clip};
@@ -394,6 +395,14 @@ bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, re
     best.sx = sx, best.sy = sy;
     *hit = best;
     return true;
+}
+
+bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit) {
+    return plane_pick(cam, aspect, sx, sy, true, hit);
+}
+
+bool render_slice_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit) {
+    return plane_pick(cam, aspect, sx, sy, false, hit);
 }
 
 /* The shortest decimal t (at most 6 digits) that slice_index maps to sample i of n, so

@@ -62,6 +62,10 @@ typedef struct render_plane_t {
  * that is on (where the clip does not cut it away), or the clip plane within the box
  * (the cap when a slice sits at it). false (hit untouched) when it meets none. */
 bool render_plane_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit);
+/* The nearest slice drawn under (sx, sy), as render_plane_pick but never the clip plane
+ * (which shows nothing of its own: what is visible there is a slice, the cap, or what
+ * lies behind); for the probe (app/main.c app_probe_ray). */
+bool render_slice_pick(const camera_t *cam, float aspect, float sx, float sy, render_plane_t *hit);
 /* The position that puts a grabbed plane under (sx, sy): along its normal, to the point
  * of the line through the grab point nearest the view ray (along_screen: the pointer's
  * height, one view height per box); the nearest sample (*index, clamped to the box), as

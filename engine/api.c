@@ -28,6 +28,7 @@
 #include "plat.h"
 #include "pool.h"
 #include "preset.h"
+#include "probe.h"
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
@@ -755,3 +756,39 @@ API_EXPORT int eng_slice_build(int axis) {
 
 API_EXPORT const void *eng_slice_ptr(int axis) { return axis >= 0 && axis < 3 ? eng_sl.blob[axis] : NULL; }
 API_EXPORT uint32_t eng_slice_bytes(int axis) { return axis >= 0 && axis < 3 ? (uint32_t)eng_sl.bytes[axis] : 0; }
+
+/* What the view shows along the ray o + t d (grid units, the app's render_pick_ray) and
+ * the state there (engine/probe.h), with the view in force: its isovalue, the surface
+ * switch and the clip plane. plane_axis: -1, or the slice under the pointer (the app's
+ * render_plane_pick) met at (px, py, pz). JSON {"kind":"surface"|"slice"|"none",
+ * "step", and but for none "axis" ("x".., or null: the surface), "x","y","z","u","v"
+ * (%.9g: the state's floats)};
+ * NULL on bad input (eng_last_error). */
+API_EXPORT const char *eng_sim_probe_ray(float ox, float oy, float oz, float dx, float dy, float dz, int plane_axis,
+                                         float px, float py, float pz) {
+    if (!need_sim("eng_sim_probe_ray")) return NULL;
+    static char buf[512];
+    const grid_t g = eng.sim.grid;
+    const int n[3] = {g.nx, g.ny, g.nz};
+    probe_desc_t d = {.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_sl.clip,
+                      .plane_axis = plane_axis, .plane_at = {px, py, pz}};
+    if (d.clip_axis >= 0 && d.clip_axis < 3) d.clip_pos = (float)slice_index(eng_sl.clip_pos, n[d.clip_axis]);
+    const float o[3] = {ox, oy, oz}, dir[3] = {dx, dy, dz};
+    probe_t r;
+    char why[160] = "";
+    if (!probe_ray(&eng.sim, o, dir, &d, &r, why, (int)sizeof why)) {
+        err_set(eng.error, sizeof eng.error, "%s", why);
+        return NULL;
+    }
+    static const char *const kinds[] = {"none", "surface", "slice", "point"}, *const axes[] = {"x", "y", "z"};
+    int at = snprintf(buf, sizeof buf, "{\"kind\":\"%s\",\"step\":%llu", kinds[r.kind],
+                      (unsigned long long)eng.sim.step);
+    if (r.kind == PROBE_NONE) {
+        snprintf(buf + at, sizeof buf - (size_t)at, "}");
+        return buf;
+    }
+    snprintf(buf + at, sizeof buf - (size_t)at, ",\"axis\":%s%s%s,\"x\":%d,\"y\":%d,\"z\":%d,\"u\":%.9g,\"v\":%.9g}",
+             r.axis >= 0 ? "\"" : "", r.axis >= 0 ? axes[r.axis] : "null", r.axis >= 0 ? "\"" : "", r.x, r.y, r.z,
+             (double)r.u, (double)r.v);
+    return buf;
+}

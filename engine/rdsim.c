@@ -32,6 +32,7 @@
 #include "plat.h"
 #include "pool.h"
 #include "preset.h"
+#include "probe.h"
 #include "rds.h"
 #include "schema.h"
 #include "seed.h"
@@ -57,6 +58,8 @@ typedef struct options_t {
     int scaling[LAB_MAX_ROWS]; /* --scaling LIST, see run_scaling() */
     int scaling_n;
     const char *trace; /* --trace FILE: the pool's timeline, Trace Event Format */
+    int probe[3];      /* --probe X,Y,Z: print U and V of that sample after the run */
+    bool probe_set;
 } options_t;
 
 static const char *const usage_head =
@@ -84,6 +87,8 @@ static const char *const usage_head =
     "                      table (with --json: one JSON line per row) of times, steps/s,\n"
     "                      speedup, efficiency and the state and mesh hashes; the state\n"
     "                      afterwards is the starting state\n"
+    "  --probe X,Y,Z       print a final line: probe X Y Z U V (the sample's U and V, %.9g,\n"
+    "                      as the page's probe shows them)\n"
     "  --trace FILE        write the pool's timeline (Trace Event Format JSON, for Perfetto\n"
     "                      or chrome://tracing): one lane per worker, a span per phase\n"
     "  --schema            print the settings' description (JSON, as the page reads it) and exit\n"
@@ -131,7 +136,7 @@ static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
 
 /* rdsim's own options that take a value (the settings' come from the schema). */
 static const char *const options[] = {"--dims", "--preset", "--steps", "--threads", "--load", "--save", "--mesh",
-                                      "--scaling", "--trace", NULL};
+                                      "--scaling", "--trace", "--probe", NULL};
 
 static int index_of(const schema_param_t *p) { return (int)(p - schema_at(0)); }
 
@@ -193,6 +198,12 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
             return bad_number(opt, val, "must be thread counts 1..64, commas between (e.g. 1,2,4,8), at most 64 of them");
     } else if (!strcmp(opt, "--trace")) {
         o->trace = val;
+    } else if (!strcmp(opt, "--probe")) {
+        uint64_t d[3];
+        if (!num_u64_list(val, 3, 0, GRID_MAX_SIDE - 1, d))
+            return bad_number(opt, val, "must be X,Y,Z: three sample indices 0..511, commas between, no spaces");
+        for (int a = 0; a < 3; a++) o->probe[a] = (int)d[a];
+        o->probe_set = true;
     }
     return 0;
 }
@@ -435,6 +446,14 @@ int main(int argc, char **argv) {
         ms_seed = ms_since(t0);
     }
 
+    probe_t pr;
+    if (o.probe_set && !probe_sample(&sim, o.probe[0], o.probe[1], o.probe[2], &pr, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: --probe: %s\n", err); /* before the run: nothing is lost */
+        gs_free(&sim);
+        pool_destroy(pool);
+        return 2;
+    }
+
     /* ---- the run ---- */
     int rc = 0;
     gs_timing_t tm;
@@ -495,6 +514,8 @@ int main(int argc, char **argv) {
     }
     if (o.hash) printf("state_hash %016" PRIx64 "\n", h);
     if (o.hash && o.mesh) printf("mesh_hash %016" PRIx64 "\n", mesh_hash);
+    if (o.probe_set && probe_sample(&sim, o.probe[0], o.probe[1], o.probe[2], &pr, err, (int)sizeof err))
+        printf("probe %d %d %d %.9g %.9g\n", pr.x, pr.y, pr.z, (double)pr.u, (double)pr.v);
     fflush(stdout);
     if (o.trace) { /* last, so that it holds every phase of the run */
         size_t len = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "probe.h"
 #include "pool.h"
 
 /* The modes, in seed_mode_t order: name (CLI, URL, state) and label (the page). */
@@ -246,49 +247,11 @@ bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], fl
 
 bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, const seed_brush_t *b,
                           char *err, int err_len) {
-    const grid_t g = sim->grid;
-    const double hi[3] = {g.nx - 1, g.ny - 1, g.nz - 1};
-    double o[3], d[3], len = 0.0;
-    for (int a = 0; a < 3; a++) {
-        o[a] = origin[a];
-        d[a] = dir[a];
-        len += d[a] * d[a];
-    }
-    len = sqrt(len);
-    if (!(len > 0.0) || !isfinite(len) || !isfinite(o[0]) || !isfinite(o[1]) || !isfinite(o[2])) {
-        err_set(err, err_len, "paint: the view ray is not finite");
+    float p[3];
+    char why[128];
+    if (probe_march(sim, origin, dir, iso, -1, 0.0f, INFINITY, p, why, (int)sizeof why) <= 0) {
+        err_set(err, err_len, "paint: %s", why);
         return false;
     }
-    /* Where the ray enters and leaves the box [0, hi] (slab method, in double so a
-     * far origin keeps its precision). */
-    double t0 = 0.0, t1 = INFINITY;
-    for (int a = 0; a < 3; a++) {
-        d[a] /= len;
-        if (fabs(d[a]) < 1e-12) {
-            if (o[a] < 0.0 || o[a] > hi[a]) t1 = -1.0; /* parallel and outside */
-            continue;
-        }
-        double ta = (0.0 - o[a]) / d[a], tb = (hi[a] - o[a]) / d[a];
-        t0 = fmax(t0, fmin(ta, tb));
-        t1 = fmin(t1, fmax(ta, tb));
-    }
-    if (!(t1 >= t0)) {
-        err_set(err, err_len, "paint: the ray misses the grid");
-        return false;
-    }
-    /* Half-sample steps through the box: at most about 2 * sqrt(3) * 512 samples. */
-    const int64_t samples = (int64_t)floor((t1 - t0) / SEED_RAY_STEP) + 1;
-    for (int64_t i = 0; i < samples; i++) {
-        double t = t0 + (double)i * SEED_RAY_STEP;
-        float p[3];
-        int q[3];
-        for (int a = 0; a < 3; a++) {
-            p[a] = (float)fmin(fmax(o[a] + t * d[a], 0.0), hi[a]);
-            q[a] = (int)lroundf(p[a]);
-        }
-        if (sim->v[grid_index(g, q[0], q[1], q[2])] >= iso)
-            return seed_paint(sim, p[0], p[1], p[2], b, err, err_len);
-    }
-    err_set(err, err_len, "paint: the ray meets no surface (V >= %g)", (double)iso);
-    return false;
+    return seed_paint(sim, p[0], p[1], p[2], b, err, err_len);
 }

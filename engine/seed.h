@@ -75,12 +75,9 @@ typedef struct seed_brush_t {
  * False with a reason (nothing changed) on a bad value or an unknown shape/target. */
 bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *brush, char *err, int err_len);
 
-/* Step of seed_paint_ray's march along the ray, in samples. */
-#define SEED_RAY_STEP 0.5
-
 /* Paints (as seed_paint_sphere) where the ray origin + t*dir (sample coordinates,
- * t >= 0) first meets V >= iso inside the grid, marching in SEED_RAY_STEP steps:
- * bounded by the box, so any finite ray ends at once. A ray that misses the grid or
+ * t >= 0) first meets V >= iso inside the grid (probe_march, engine/probe.h: steps
+ * of PROBE_RAY_STEP bounded by the box, so any finite ray ends at once). A ray that misses the grid or
  * meets no such V paints nothing and returns false with the reason. */
 bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, float radius, float amount,
                     char *err, int err_len);

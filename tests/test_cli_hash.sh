@@ -73,8 +73,34 @@ expect_usage "F = -0.1" --F -0.1
 expect_usage "unstable" --dt 3
 expect_usage "--preset nope: unknown" --preset nope
 expect_usage "--steps" --steps -1
+expect_usage "--probe 1,2: must be X,Y,Z" --probe 1,2
+expect_usage "outside the grid (0..15, 0..11, 0..7)" --dims 16,12,8 --probe 3,12,0
 
-# 5. --json is one parsable line with the promised fields
+# 5. --probe prints the sample's U and V (the page's probe shows the same): the loaded
+#    state's floats, native = WASM, at the grid's last sample too
+native --dims 20,16,12 --preset mitosis --steps 40 --seed 5 --save "$TMP/p.rds" --probe 19,15,11 >"$TMP/pn" 2>&1
+line=$(grep '^probe ' "$TMP/pn")
+if /usr/bin/python3 - "$TMP/p.rds" "$line" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+nx, ny, nz = struct.unpack_from('<3I', b, 16)
+n = nx * ny * nz
+_, x, y, z, us, vs = sys.argv[2].split()
+i = int(x) + nx * (int(y) + ny * int(z))
+u = struct.unpack_from('<f', b, 128 + 4 * i)[0]
+v = struct.unpack_from('<f', b, 128 + 4 * n + 4 * i)[0]
+assert (x, y, z) == ('19', '15', '11'), sys.argv[2]
+f32 = lambda t: struct.unpack('<f', struct.pack('<f', float(t)))[0]
+assert f32(us) == u and f32(vs) == v, (us, vs, u, v)   # %.9g round-trips a float32
+assert '%.9g %.9g' % (u, v) == us + ' ' + vs
+PY
+then ok "--probe: the saved state's U and V ($line)"; else bad "--probe: $line"; fi
+if [ -f "$WASM" ]; then
+    lw=$(wasm --dims 20,16,12 --preset mitosis --steps 40 --seed 5 --probe 19,15,11 2>&1 | grep '^probe ')
+    [ -n "$line" ] && [ "$line" = "$lw" ] && ok "--probe: native = wasm" || bad "--probe: native '$line' != wasm '$lw'"
+fi
+
+# 6. --json is one parsable line with the promised fields
 line=$(native --size 16 --steps 5 --json | head -1)
 if /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["steps"]==5 and d["cells_per_s"]>0 and d["steps_per_s"]>0 and "step" in d["ms"]' "$line"; then
     ok "--json summary"

@@ -59,7 +59,7 @@ for t in tests/test_*.sh; do [ -f "$t" ] && run "script $(basename "$t")" bash "
 for t in tests/test_*.py; do [ -f "$t" ] && run "script $(basename "$t")" /usr/bin/python3 "$t"; done
 
 run "e2e server (Caddy)" node --test --test-reporter=tap tests/e2e/server.test.mjs
-for t in app page settings controls threads limits lab fkmap budget tools slices; do
+for t in app page settings controls threads limits lab fkmap budget tools slices probe; do
     run "e2e chromium $t" env BROWSER=chromium node --test --test-reporter=tap "tests/e2e/$t.test.mjs"
     run "e2e firefox (Xvfb) $t" env BROWSER=firefox xvfb-run -a -s "-screen 0 1280x800x24" \
         node --test --test-reporter=tap "tests/e2e/$t.test.mjs"

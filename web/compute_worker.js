@@ -33,6 +33,9 @@
 //   paint and paint_ray also take the brush's schema keys (paintShape, paintTarget) and
 //   newStroke: true on the first paint of a stroke (the state before it is kept for undo)
 //   {type:'undo'}   {type:'redo'}   (the last strokes, a bounded stack)
+//   {type:'probe', origin, dir, plane: null | {axis, at}, id}  (what the view shows along the
+//     ray and the state there: engine/probe.h; plane: the slice the app found under the
+//     pointer; id: any whole number, echoed)
 // Worker -> page:
 //   {type:'ready', poolSize, buildId, schema}   {type:'info', info, heapBytes}   {type:'view', view}
 //   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full,
@@ -47,6 +50,8 @@
 //   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area, level}}  (engine/stats.h;
 //     after each mesh, at most SERIES_MS apart while running)
 //   {type:'history', undo, redo}  (strokes that can be undone / redone)
+//   {type:'probe', id, probe: {kind ('surface'|'slice'|'none'), step, axis, x, y, z, u, v} | null
+//     (null: the threads lab is running)}
 //   {type:'progress', stage, threadWorkers}   (start-up stages, for the page to show)
 'use strict';
 
@@ -146,6 +151,14 @@ function finite(m, key) { return num(m, key, -Number.MAX_VALUE, Number.MAX_VALUE
 function int(m, key, lo, hi) {
   const v = num(m, key, lo, hi);
   if (!Number.isInteger(v)) throw new Error(`${m.type}: ${key} must be a whole number, got ${v}`);
+  return v;
+}
+// An array of 3 finite numbers (a point or a direction); what: the message it is in.
+function vec3(m, key, what) {
+  const v = m[key];
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new Error(`${what}: ${key} must be an array of 3 finite numbers`);
+  }
   return v;
 }
 
@@ -581,16 +594,25 @@ const handlers = {
     afterPaint(E._eng_sim_paint_brush(...at));
   },
   paint_ray(m) {
-    const vec = (key) => {
-      const v = m[key];
-      if (!Array.isArray(v) || v.length !== 3 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new Error(`paint_ray: ${key} must be an array of 3 finite numbers`);
-      }
-      return v;
-    };
-    const o = vec('origin'), d = vec('dir'), radius = finite(m, 'radius'), amount = finite(m, 'amount');
+    const o = vec3(m, 'origin', 'paint_ray'), d = vec3(m, 'dir', 'paint_ray');
+    const radius = finite(m, 'radius'), amount = finite(m, 'amount');
     beforePaint(m);
     afterPaint(E._eng_sim_paint_ray_brush(o[0], o[1], o[2], d[0], d[1], d[2], radius, amount));
+  },
+  probe(m) {
+    const o = vec3(m, 'origin', 'probe'), d = vec3(m, 'dir', 'probe');
+    let axis = -1, at = [0, 0, 0];
+    if (m.plane !== null && m.plane !== undefined) {
+      if (typeof m.plane !== 'object') throw new Error('probe: plane must be null or {axis, at}');
+      axis = int({ type: 'probe', ...m.plane }, 'axis', 0, 2);
+      at = vec3(m.plane, 'at', 'probe');
+    }
+    const id = m.id === undefined ? 0 : int(m, 'id', 0, Number.MAX_SAFE_INTEGER);
+    // The lab holds its own states meanwhile: nothing of the live one to show.
+    if (labRunning) { postMessage({ type: 'probe', id, probe: null }); return; }
+    const json = E._eng_sim_probe_ray(o[0], o[1], o[2], d[0], d[1], d[2], axis, at[0], at[1], at[2]);
+    if (!json) { engineError('probe refused'); return; }
+    postMessage({ type: 'probe', id, probe: JSON.parse(str(json)) });
   },
   undo() { travel(history.undo, history.redo, 'undo'); },
   redo() { travel(history.redo, history.undo, 'redo'); },

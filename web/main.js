@@ -639,6 +639,7 @@ function onWorkerMessage(ev) {
       rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)
       $('stat-mesh').textContent = `${m.meshMs.toFixed(1)} ms`;
       wakeApp();
+      if (window.rdProbe) window.rdProbe.onMessage(m); // a resting pointer's readout follows the state
       break;
     case 'slices': // only the slices changed (a slice moved): the app takes them as a mesh's
       rd.pendingSlices = m.slices;
@@ -677,9 +678,9 @@ function onWorkerMessage(ev) {
       if (rd.starting && /^new/.test(m.message)) startAnyway(m.message);
       if (window.rdLab) window.rdLab.onMessage(m);
       break;
-    default: // the threads lab and timeline (web/lab.js); time series, paint history (plots.js, paint.js)
+    default: // the threads lab and timeline (web/lab.js); time series, paint history, probe (plots.js, paint.js, probe.js)
       if (window.rdLab) window.rdLab.onMessage(m);
-      for (const tool of [window.rdPlots, window.rdPaint]) if (tool) tool.onMessage(m);
+      for (const tool of [window.rdPlots, window.rdPaint, window.rdProbe]) if (tool) tool.onMessage(m);
   }
 }
 
