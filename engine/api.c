@@ -602,6 +602,8 @@ API_EXPORT double eng_draw_mesh_ms(void) { return eng_draw.ms; }
 #include "stats.h"
 
 static seed_brush_t eng_brush = {0, 0, SEED_BRUSH_SPHERE, SEED_TARGET_V};
+static int eng_clip_axis(void);
+static float eng_clip_pos(void);
 
 /* Applies the staged paint settings paintShape and paintTarget (unstaged ones keep
  * what is in force) to later eng_sim_paint_brush / eng_sim_paint_ray_brush calls. */
@@ -631,7 +633,9 @@ API_EXPORT int eng_sim_paint_ray_brush(float ox, float oy, float oz, float dx, f
     seed_brush_t b = eng_brush;
     b.radius = radius, b.amount = amount;
     uint64_t t0 = pool_span_begin(eng.pool);
-    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, &b, eng.error, (int)sizeof eng.error);
+    int clip = eng_clip_axis();
+    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, clip, clip >= 0 ? eng_clip_pos() : 0.0f, &b,
+                                   eng.error, (int)sizeof eng.error);
     pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
     return ok ? 1 : 0;
 }
@@ -681,6 +685,14 @@ static void eng_slices_init(void) {
     eng_sl.clip = (int)schema_default(schema_find("clip")).d;
     eng_sl.clip_pos = (float)schema_default(schema_find("clipPos")).d;
     eng_sl.surface = schema_default(schema_find("surface")).d != 0;
+}
+
+/* The clip plane in force: its axis (-1: none) and its place in grid units, the sample a
+ * slice at the same position sits at (as app/render.c draws it). */
+static int eng_clip_axis(void) { return eng_sl.clip >= 0 && eng_sl.clip < 3 ? eng_sl.clip : -1; }
+static float eng_clip_pos(void) {
+    const int n[3] = {eng.sim.grid.nx, eng.sim.grid.ny, eng.sim.grid.nz}, a = eng_clip_axis();
+    return a < 0 ? 0.0f : (float)slice_index(eng_sl.clip_pos, n[a]);
 }
 
 static const char *const POS_KEYS[4] = {"sliceXPos", "sliceYPos", "sliceZPos", "clipPos"};
@@ -768,11 +780,9 @@ API_EXPORT const char *eng_sim_probe_ray(float ox, float oy, float oz, float dx,
                                          float px, float py, float pz) {
     if (!need_sim("eng_sim_probe_ray")) return NULL;
     static char buf[512];
-    const grid_t g = eng.sim.grid;
-    const int n[3] = {g.nx, g.ny, g.nz};
-    probe_desc_t d = {.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_sl.clip,
+    probe_desc_t d = {.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_clip_axis(),
                       .plane_axis = plane_axis, .plane_at = {px, py, pz}};
-    if (d.clip_axis >= 0 && d.clip_axis < 3) d.clip_pos = (float)slice_index(eng_sl.clip_pos, n[d.clip_axis]);
+    if (d.clip_axis >= 0) d.clip_pos = eng_clip_pos();
     const float o[3] = {ox, oy, oz}, dir[3] = {dx, dy, dz};
     probe_t r;
     char why[160] = "";

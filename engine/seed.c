@@ -239,17 +239,11 @@ bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *b,
     return true;
 }
 
-bool seed_paint_ray(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, float radius, float amount,
-                    char *err, int err_len) {
-    const seed_brush_t b = {radius, amount, SEED_BRUSH_SPHERE, SEED_TARGET_V};
-    return seed_paint_ray_brush(sim, origin, dir, iso, &b, err, err_len);
-}
-
-bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, const seed_brush_t *b,
-                          char *err, int err_len) {
+bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, int clip_axis,
+                          float clip_pos, const seed_brush_t *b, char *err, int err_len) {
     float p[3];
     char why[128];
-    if (probe_march(sim, origin, dir, iso, -1, 0.0f, INFINITY, p, why, (int)sizeof why) <= 0) {
+    if (probe_march(sim, origin, dir, iso, clip_axis, clip_pos, INFINITY, p, why, (int)sizeof why) <= 0) {
         err_set(err, err_len, "paint: %s", why);
         return false;
     }

@@ -1,7 +1,7 @@
 /* test_probe: the probe finds what the view shows along a ray (the surface's first
  * inside sample, unless the clip plane cuts it away or a slice is nearer; else the
  * slice), reports the state's own U and V there, refuses bad rays and axes, and
- * painting along a ray paints where the probe's march stops. */
+ * painting along a ray paints where the probe's march stops (the clip plane too). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -186,7 +186,8 @@ static void bad_input_is_refused(void **state) {
     gs_free(&s);
 }
 
-/* Painting along a ray paints at the point where the probe's march stops. */
+/* Painting along a ray paints at the point where the probe's march stops, past what
+ * the clip plane cuts away. */
 static void painting_aims_where_the_probe_looks(void **state) {
     (void)state;
     gs_sim_t s;
@@ -199,14 +200,23 @@ static void painting_aims_where_the_probe_looks(void **state) {
     /* a U brush of radius 1 there: U at (9, 6, 6) becomes 1 (clamped), (8, 6, 6) stays */
     float before = s.u[grid_index(s.grid, 8, 6, 6)];
     seed_brush_t br = {1.0f, 1.0f, SEED_BRUSH_SPHERE, SEED_TARGET_U};
-    assert_true(seed_paint_ray_brush(&s, o, d, 0.25f, &br, err, (int)sizeof err));
+    assert_true(seed_paint_ray_brush(&s, o, d, 0.25f, -1, 0.0f, &br, err, (int)sizeof err));
     assert_true(s.u[grid_index(s.grid, 9, 6, 6)] == 1.0f);
     assert_true(s.u[grid_index(s.grid, 8, 6, 6)] == before);
     /* the march's bound: nothing before t = 10 from x = -5 */
     assert_int_equal(probe_march(&s, o, d, 0.25f, -1, 0.0f, 10.0, hit, err, (int)sizeof err), 0);
     const float up[3] = {0.0f, 0.0f, 1.0f};
-    assert_false(seed_paint_ray_brush(&s, (const float[3]){-5.0f, 6.0f, 6.0f}, up, 0.25f, &br, err, (int)sizeof err));
+    assert_false(seed_paint_ray_brush(&s, (const float[3]){-5.0f, 6.0f, 6.0f}, up, 0.25f, -1, 0.0f, &br, err, (int)sizeof err));
     assert_non_null(strstr(err, "paint: the ray misses the grid"));
+    /* with the clip plane at x = 15, a ray from +x paints the first box's far face (what
+     * the view shows there), not the cut-away second box; at x = 5 there is nothing to paint */
+    const float o2[3] = {40.0f, 6.0f, 6.0f}, d2[3] = {-1.0f, 0.0f, 0.0f};
+    float u21 = s.u[grid_index(s.grid, 23, 6, 6)];
+    assert_true(seed_paint_ray_brush(&s, o2, d2, 0.25f, 0, 15.0f, &br, err, (int)sizeof err));
+    assert_true(s.u[grid_index(s.grid, 13, 6, 6)] == 1.0f);
+    assert_true(s.u[grid_index(s.grid, 23, 6, 6)] == u21);
+    assert_false(seed_paint_ray_brush(&s, o2, d2, 0.25f, 0, 5.0f, &br, err, (int)sizeof err));
+    assert_non_null(strstr(err, "paint: the ray meets no surface"));
     gs_free(&s);
 }
 
