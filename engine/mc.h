@@ -75,6 +75,11 @@ typedef enum mc_scalar_t {
 #define MC_GRAD_V_SHOWN_MAX 0.25f
 void mc_scalar_shown_range(int scalar, float *lo, float *hi);
 
+/* The isovalue's range (the schema's `iso` row reads it): V stays in [0, 1] (the model
+ * keeps it there, painting clamps to it), so an isovalue outside would show all or nothing. */
+#define MC_ISO_MIN 0.0
+#define MC_ISO_MAX 1.0
+
 typedef struct mc_desc_t {
     float iso;
     int scalar;         /* mc_scalar_t */

@@ -160,6 +160,14 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
             fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, why);
             return 2;
         }
+        /* A view setting's range (live ones are checked with the others: gs_params_valid). */
+        double d = o->value[index_of(p)].d;
+        if (p->kind == SCHEMA_REAL && p->apply != SCHEMA_LIVE &&
+            !((p->min_open ? d > p->min : d >= p->min) && d <= p->max)) {
+            schema_expect(p, why, sizeof why);
+            fprintf(stderr, "rdsim: %s %s: %s\n", opt, val, why);
+            return 2;
+        }
         o->set[index_of(p)] = true;
     } else if (!strcmp(opt, "--dims")) {
         uint64_t d[3];

@@ -151,8 +151,8 @@ static const schema_param_t params[] = {
      .apply = SCHEMA_RESET, .min = 0, .max = 18446744073709551615.0, .def = 1, .control = "text"},
     /* view */
     {.key = "iso", .cli = "iso", .label = "Isovalue", .help = "the surface is where V crosses it",
-     .kind = SCHEMA_REAL, .apply = SCHEMA_VIEW, .min = -HUGE_VAL, .max = HUGE_VAL, .ui_min = 0.01, .ui_max = 0.6, .step = 0.005,
-     .def = 0.25, .control = "range"},
+     .kind = SCHEMA_REAL, .apply = SCHEMA_VIEW, .min = MC_ISO_MIN, .max = MC_ISO_MAX, .ui_min = 0.01, .ui_max = 0.6,
+     .step = 0.005, .def = 0.25, .control = "range"},
     {.key = "scalar", .cli = "mesh-color", .label = "Colour", .help = "what colours the surface",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = scalar_count, .choice_at = scalar_at,
      .def = MC_SCALAR_U, .control = "select"},

@@ -124,7 +124,8 @@ fr="must be a decimal number"
 for v in " 0.03" "0.03 " "+0.03" "1e" "inf" "nan" "0x1p-5" "0,03" "1e39"; do
     expect 2 "--F $v: $fr" --F "$v"
 done
-expect 2 "--iso -inf: must be a finite decimal number" --iso -inf
+expect 2 "--iso -inf: must be a decimal number in [0, 1]" --iso -inf
+expect 2 "--iso 1.5: must be a decimal number in [0, 1]" --iso 1.5
 expect 2 "F = -0.1" --F -0.1 # a number, out of range: the parameter check says so
 [ "$(hash_of native --size 16 --steps 5 --seed 10 --F .035 --k 0.0640)" = "$(hash_of native --size 16 --steps 5 --seed 10)" ] &&
     ok "--F .035 --k 0.0640 = the preset's 0.035, 0.064" || bad "--F .035"

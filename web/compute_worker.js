@@ -47,7 +47,8 @@
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
 //   {type:'trace', now, phases, events (Float64Array: worker, t0 us, t1 us, phase+256*depth+65536*stolen)}
-//   {type:'series', row: {step, meanV, maxV, minV, meanU, inside, triangles, area, level}}  (engine/stats.h;
+//   {type:'series', run, row: {step, meanV, maxV, minV, meanU, inside, triangles, area, level}}  (engine/stats.h;
+//     run: a new string for each 'new' and 'load';
 //     after each mesh, at most SERIES_MS apart while running)
 //   {type:'history', undo, redo}  (strokes that can be undone / redone)
 //   {type:'probe', id, probe: {kind ('surface'|'slice'|'none'), step, axis, x, y, z, u, v} | null
@@ -222,10 +223,14 @@ function stepping() { return running || pendingSteps > 0; }
 
 const SERIES_MS = 250;   // a few rows a second while running
 let lastSeriesAt = -Infinity;
+// The run the rows belong to: new on every 'new' and 'load' (unique across engine
+// restarts too), so the page's series never joins two runs.
+let seriesRun = '';
+const newSeriesRun = () => { seriesRun = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`; };
 function postSeries() {
   lastSeriesAt = performance.now();
   const doc = str(E._eng_stats_json());
-  if (doc) postMessage({ type: 'series', row: JSON.parse(doc) });
+  if (doc) postMessage({ type: 'series', run: seriesRun, row: JSON.parse(doc) });
 }
 
 // Undo: the state (.rds bytes) before each of the last strokes; redo: the states undone.
@@ -263,7 +268,7 @@ function beforePaint(m) {
 }
 // After a paint: the first one of a stroke that changed something makes it undoable.
 function afterPaint(ok) {
-  if (!ok) { engineError('paint refused'); return; }
+  if (!ok) { fail(`paint refused: ${str(E._eng_last_error()).replace(/^paint:? /, '')}`); return; }
   meshDirty = true;
   if (history.pending) {
     pushBounded(history.undo, history.pending);
@@ -540,6 +545,7 @@ const handlers = {
     // A big new grid's first mesh is the coarsest (quick to show); the next ones refine to the budget.
     budget.level = dims[0] * dims[1] * dims[2] > 128 ** 3 ? 4 : 1;
     clearHistory();
+    newSeriesRun();
     postInfo();
   },
   params(m) {
@@ -649,6 +655,7 @@ const handlers = {
     meshDirty = true;
     { const i = JSON.parse(str(E._eng_sim_info_json())); budget.level = i.nx * i.ny * i.nz > 128 ** 3 ? 4 : 1; } // as for 'new'
     clearHistory();
+    newSeriesRun();
     postInfo();
   },
   export_mesh(m) {

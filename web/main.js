@@ -45,6 +45,10 @@ const $ = (id) => document.getElementById(id);
 // one tool at a time; `on` shows the button pressed and gives the view the tool's cursor
 // class. Each tool registers its setMode(on) here, so turning one on turns the others off.
 rd.tools = {};
+// The page's one-key shortcuts (here, paint.js, slices.js) stand aside while a field has
+// the keyboard or a modal dialog (Help) is open: a key there is not a command.
+rd.keysTaken = (e) => e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement ||
+  e.target instanceof HTMLTextAreaElement || document.querySelector('dialog[open]') !== null;
 rd.showTool = (name, buttonId, viewClass, on) => {
   const b = $(buttonId);
   b.setAttribute('aria-pressed', String(on));
@@ -414,7 +418,12 @@ function toggleFullscreen() {
 }
 
 function showHelp() {
-  if (!$('help').open) $('help').showModal();
+  if ($('help').open) return;
+  $('help').showModal();
+  // The title takes the focus (showModal would give it to Close, at the bottom: the dialog
+  // opened scrolled down, and Space closed it); Escape or Close end it.
+  $('help-title').focus();
+  $('help').scrollTop = 0;
 }
 
 function togglePanel(show = document.body.classList.contains('panel-hidden')) {
@@ -508,6 +517,7 @@ function newSimulation() {
   const n = values.size;
   delete values.size;
   if (wantsFreshEngine(n ** 3)) { restartEngine(newSimulation); return true; }
+  $('hash').textContent = ''; // the last hash was of the run this one replaces
   send({ type: 'new', nx: n, ny: n, nz: n, ...values });
   sendView();
   return true;
@@ -849,8 +859,9 @@ function startApp() {
     rd.triangles = triangles;
     if (drew && rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
     if (hadNewMesh) { // say why the view is empty, rather than showing nothing
-      viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value} yet: ` +
-        'press Play to let the pattern grow, or lower the isovalue.');
+      viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value}` + (rd.running
+        ? ': at these settings the pattern may be dying out; lower the isovalue, or try a preset.'
+        : ' yet: press Play to let the pattern grow, or lower the isovalue.'));
     }
     rd.ready = rd.poolSize > 0 && rd.glVersion !== '';
     if (pictureWanted && drew) { // right after the draw, while the drawing buffer holds the frame
@@ -880,6 +891,22 @@ function startApp() {
 
 // ---- controls -------------------------------------------------------------------------
 
+// Arrow keys move a slider by the schema's step (PageUp/PageDown by ten), onto the step's
+// grid, as its input and change events: a slider has step="any" (buildPanel), with which
+// Firefox's arrows jump by 1, i.e. to an end of F's 0..0.1. Home and End stay the browser's.
+const SLIDER_KEYS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+function stepSlider(e, el, p) {
+  if (!own(SLIDER_KEYS, e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
+  e.preventDefault();
+  const decimals = Math.max(0, -Math.floor(Math.log10(p.step)) + 1);
+  const moved = Math.round((Number(el.value) + SLIDER_KEYS[e.key] * p.step) / p.step) * p.step;
+  const next = Math.min(p.uiMax, Math.max(p.uiMin, Number(moved.toFixed(decimals))));
+  if (String(next) === el.value) return;
+  el.value = String(next);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
 function wireControls() {
   $('btn-run').onclick = () => setRunning(!rd.running);
   $('btn-step').onclick = () => { setRunning(false); send({ type: 'step', n: 1 }); };
@@ -891,6 +918,7 @@ function wireControls() {
   for (const p of schema.params) {
     const el = $(p.key);
     if (p.control === 'range') el.addEventListener('input', () => writeControls({}));
+    if (p.control === 'range') el.addEventListener('keydown', (e) => stepSlider(e, el, p));
     if (p.apply === 'live') el.addEventListener(p.control === 'range' ? 'input' : 'change', sendParams);
     if (p.apply === 'view') el.addEventListener(p.control === 'range' ? 'input' : 'change', () => { say(''); sendView(); });
     if (p.apply === 'paint') el.addEventListener('change', keepInLink);
@@ -927,7 +955,7 @@ function wireControls() {
     if (!f) return;
     const buffer = await f.arrayBuffer();
     $('load').value = '';
-    const load = () => { say(''); rd.loading = f.name; send({ type: 'load', buffer }, [buffer]); };
+    const load = () => { say(''); $('hash').textContent = ''; rd.loading = f.name; send({ type: 'load', buffer }, [buffer]); };
     // A state file holds 8 bytes per cell: a much smaller grid gets a fresh engine.
     if (wantsFreshEngine(buffer.byteLength / 8)) restartEngine(load); else load();
   };
@@ -936,7 +964,8 @@ function wireControls() {
   $('canvas').addEventListener('pointerdown', () => $('canvas').focus());
   // Painting (Alt or paint mode, pointer events, undo/redo): web/paint.js.
   document.addEventListener('keydown', (e) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
+    if (rd.keysTaken(e) || !rd.worker) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return; // the browser's (Ctrl+F finds, Ctrl+3 a tab)
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }
     else if (e.key === '.') $('btn-step').click(); // pauses, then one step, as the button does
     else if (e.key === 'Backspace') newSimulation();
@@ -960,6 +989,9 @@ if (missing.length) {
     rd.linkReplaced = start.replaced;
     rd.startPaused = start.paused;
     wireControls();
+    // The page writes its address with replaceState (no event); a hashchange is a person
+    // editing the link or going back to another: open that link as a link is opened.
+    addEventListener('hashchange', () => location.reload());
     startWorker(requestedThreads());
     startApp();
   }).catch((e) => showProblem('The page could not start', `<p>${esc(e.message)}. Rebuild and serve with ` +

@@ -80,7 +80,7 @@
   $('paint-redo').addEventListener('click', redo);
   $('paint-mode').addEventListener('click', () => setMode(!paint.mode));
   document.addEventListener('keydown', (e) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
+    if (rd.keysTaken(e) || !rd.worker) return;
     const key = e.key.toLowerCase();
     if ((e.ctrlKey || e.metaKey) && key === 'z') { e.preventDefault(); if (e.shiftKey) redo(); else undo(); }
     else if ((e.ctrlKey || e.metaKey) && key === 'y') { e.preventDefault(); redo(); }

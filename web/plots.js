@@ -25,6 +25,7 @@
 
   const plots = (window.rdPlots = {
     rows: [],     // {step, meanV, ...} as the engine computed them
+    run: null,    // the worker's run the rows belong to ('series' messages' run)
     points: 0,    // points in the chart's x data
     chart: null,
     csv,
@@ -40,7 +41,9 @@
   function onMessage(m) {
     if (m.type !== 'series' || !m.row || typeof m.row.step !== 'number') return;
     const rows = plots.rows, last = rows[rows.length - 1];
-    if (last && m.row.step < last.step) rows.length = 0; // a new run (or an undo past steps)
+    // A new run (Reset, Load state, a new engine) or an undo past steps starts the series again.
+    if (last && (m.run !== plots.run || m.row.step < last.step)) rows.length = 0;
+    plots.run = m.run;
     if (last && rows.length && m.row.step === last.step) rows[rows.length - 1] = m.row;
     else rows.push(m.row);
     if (rows.length > MAX_ROWS) rows.splice(0, rows.length - MAX_ROWS);

@@ -177,7 +177,7 @@
   $('plane-mode').addEventListener('click', () => setMode(!slices.mode));
   const onKey = (e) => {
     if (e.key === 'Control' || e.key === 'Meta') { hover(e.type === 'keydown' || slices.mode); return; }
-    if (e.type !== 'keydown' || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || !rd.worker) return;
+    if (e.type !== 'keydown' || rd.keysTaken(e) || !rd.worker) return;
     if (e.key.toLowerCase() === 'm' && !e.ctrlKey && !e.metaKey && !e.altKey) setMode(!slices.mode);
   };
   document.addEventListener('keydown', onKey);

@@ -216,7 +216,7 @@ test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, asyn
   await page.keyboard.down('Alt');
   await page.mouse.click(box.x + 4.5 * box.width / png.width, box.y + 4.5 * box.height / png.height);
   await page.keyboard.up('Alt');
-  await until(page, () => window.rd.errors.some((e) => /paint refused: paint: the ray (misses the grid|meets no surface)/.test(e)));
+  await until(page, () => window.rd.errors.some((e) => /paint refused: the ray (misses the grid|meets no surface)/.test(e)));
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);
   assert.equal(await page.evaluate(() => window.rd.hash.hex), after.hex, 'a click beside the surface changes nothing');

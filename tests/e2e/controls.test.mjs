@@ -1,8 +1,9 @@
 // controls.test.mjs: what a person expects of the page beyond the settings (BROWSER=chromium
 // or firefox): pause exactly at step N (its hash is rdsim's at N), a speed limit, the camera
 // in the link, axis views, fullscreen, help with the shortcuts, a panel that folds away,
-// a canvas at the device's pixel ratio, a colour legend with a fixed range, and a panel
-// that shows its settings (disabled) while the engine starts.
+// a canvas at the device's pixel ratio, a colour legend with a fixed range, a panel
+// that shows its settings (disabled) while the engine starts, arrow keys on a slider (its
+// step), shortcuts that stand aside in Help and under Ctrl, and an edited link that opens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -236,6 +237,55 @@ test(`${BROWSER}: on a touch screen a pinch zooms and the controls are finger-si
     return [...document.querySelectorAll('#panel .row')].filter((r) => r.offsetParent).map((r) => r.getBoundingClientRect().height);
   });
   assert.ok(rows.length > 10 && rows.every((h) => h >= 38), `rows at least 38 px tall: ${Math.min(...rows)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: arrow keys step a slider by its step; shortcuts stand aside in Help and under Ctrl; an edited link opens`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=32`);
+  await ready(page);
+  // F 0.035: one ArrowRight is 0.0351 (the schema's step 0.0001), in force; ArrowLeft back; PageDown ten steps.
+  const F = SCHEMA.params.find((p) => p.key === 'F');
+  await page.focus('#F');
+  await page.keyboard.press('ArrowRight');
+  await until(page, (v) => Math.fround(window.rd.info.F) === Math.fround(v), 0.0351);
+  assert.equal(F.step, 0.0001);
+  assert.equal(await page.$eval('#F', (e) => e.value), '0.0351');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('PageDown');
+  await until(page, () => Math.fround(window.rd.info.F) === Math.fround(0.034));
+  assert.equal(await page.$eval('#F', (e) => e.value), '0.034');
+  await until(page, () => new URLSearchParams(location.hash.slice(1)).get('F') === '0.034');
+
+  // Help open: Space and Backspace are not commands (the run goes on, nothing is reset).
+  await page.focus('#canvas');
+  await until(page, () => window.rd.info.step > 20);
+  await page.keyboard.press('?');
+  await until(page, () => document.getElementById('help').open);
+  assert.equal(await page.$eval('#help', (d) => d.scrollTop), 0, 'Help opens at its title');
+  const before = await page.evaluate(() => window.rd.info.step);
+  await page.keyboard.press(' ');
+  await page.keyboard.press('Backspace');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(await page.evaluate(() => window.rd.running), true, 'Space in Help does not pause');
+  assert.ok(await page.evaluate(() => window.rd.info.step) >= before, 'Backspace in Help does not reset');
+  await page.keyboard.press('Escape');
+  await until(page, () => !document.getElementById('help').open);
+  // Ctrl+3 is the browser's (a tab), not the side view.
+  await page.focus('#canvas');
+  const cam0 = await camera(page);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('3');
+  await page.keyboard.up('Control');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(await camera(page), cam0, 'Ctrl+3 leaves the camera');
+
+  // Editing the link in the address bar opens that link.
+  const starts = await page.evaluate(() => window.rd.engineStarts);
+  assert.equal(starts, 1);
+  await page.evaluate(() => { location.hash = 'preset=worms&size=24&colormap=turbo'; });
+  await until(page, () => window.rd && window.rd.info && window.rd.info.nx === 24 && window.rd.view && window.rd.view.colormap === 'turbo');
+  assert.equal(await page.$eval('#preset', (e) => e.value), 'worms');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -61,9 +61,9 @@ test(`${BROWSER}: far or missing view rays end at once and change nothing; enum 
   await post(page, { type: '__proto__' });
   await until(page, () => window.rd.errors.length >= 9);
   const errs = await page.evaluate(() => window.rd.errors);
-  assert.match(errs[0], /paint refused: paint: the ray misses the grid/);
-  assert.match(errs[1], /paint refused: paint: the ray misses the grid/);
-  assert.match(errs[2], /paint refused: paint: the ray meets no surface \(V >= 0\.99\)/);
+  assert.match(errs[0], /paint refused: the ray misses the grid/);
+  assert.match(errs[1], /paint refused: the ray misses the grid/);
+  assert.match(errs[2], /paint refused: the ray meets no surface \(V >= 0\.99\)/);
   for (let i = 3; i < 7; i++) assert.match(errs[i], /new: seedMode must be one of cube, spheres, noise/);
   assert.match(errs[7], /export_mesh: format must be one of ply, obj, stl/);
   assert.match(errs[8], /unknown message type 'toString'/);

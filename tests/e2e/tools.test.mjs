@@ -1,7 +1,7 @@
 // tools.test.mjs: the explorer's tools in the page (BROWSER=chromium or firefox).
 // Time series: the plot gets points as the simulation runs; the exported CSV parses
 // (header, numeric rows, steps increasing) and its last row equals the statistics
-// computed here from the saved state (.rds, README's layout). Painting: a pen stroke in
+// computed here from the saved state (.rds, README's layout); Load state starts it again. Painting: a pen stroke in
 // paint mode changes the state; Ctrl+Z restores the exact hash from before it and
 // Ctrl+Shift+Z the one after; a drag is one stroke; a cube brush changes a different (larger) set of cells
 // than a sphere; painting U changes U and not V; a touch stroke paints too.
@@ -287,6 +287,37 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   assert.ok(after >= drawn + 4, 'paused: the sequence drew its frames');
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await page.evaluate(() => window.rd.framesDrawn), after, 'once recorded, the paused view draws nothing again');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: Load state starts the time series again: no rows of the run it replaced`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/#preset=spots&size=24`);
+  await until(page, () => window.rd.ready && window.rd.info && window.rd.info.step > 400 && window.rdPlots.rows.length >= 3,
+    undefined, 90000);
+  // Save at step S, start again from the seed, let it run below S, then load the file.
+  await page.click('#btn-run');
+  await until(page, () => window.rd.stats && window.rd.stats.running === false);
+  await page.evaluate(() => { window.rd.lastFile = null; document.getElementById('btn-save').click(); });
+  await until(page, () => window.rd.lastFile !== null && window.rd.lastFile.kind === 'rds');
+  const saved = await page.evaluate(() => window.rd.info.step);
+  await page.evaluate(() => { window.__saved = window.rd.lastFile.buffer.slice(0); });
+  await page.click('#btn-reset');
+  await page.click('#btn-run');
+  await until(page, (s) => window.rdPlots.rows.length >= 2 && window.rdPlots.rows.every((r) => r.step < s) &&
+    window.rd.info.step > 50, saved);
+  await page.click('#btn-run');
+  await until(page, () => window.rd.stats && window.rd.stats.running === false);
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([window.__saved], 'saved.rds'));
+    const el = document.getElementById('load');
+    el.files = dt.files;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await until(page, (s) => window.rd.info.step === s && window.rdPlots.rows.some((r) => r.step === s), saved);
+  const steps = await page.evaluate(() => window.rdPlots.rows.map((r) => r.step));
+  assert.ok(steps.every((s) => s >= saved), `every row is of the loaded run (>= step ${saved}): ${steps.join(' ')}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
