@@ -109,6 +109,11 @@
     Fi.value = F.toFixed(4);
     ki.value = k.toFixed(4);
     ki.dispatchEvent(new Event('input', { bubbles: true })); // main.js sends both (sendParams)
+    const i = window.rd && window.rd.info;
+    if (i && i.map === true && window.rd.say) { // the ring moves, but the volume runs the map's ranges
+      window.rd.say(`F ${F.toFixed(4)}, k ${k.toFixed(4)} set; the parameter map is on, so the volume runs its ` +
+        'own ranges (the rectangle): turn the map off to run this pair.');
+    }
   }
 
   function update() {

@@ -264,7 +264,8 @@ function checked(keys) {
   for (const key of keys) {
     const r = check(P[key], raw[key]);
     if (r.ok) values[key] = r.value;
-    else bad.push({ key, text: String(raw[key]), why: r.why });
+    // A number field hands over '' for text it cannot read (Firefox: "0.030.08"): say so.
+    else bad.push({ key, text: raw[key] === '' && $(key) && $(key).validity && $(key).validity.badInput ? null : String(raw[key]), why: r.why });
   }
   return { values, bad };
 }
@@ -329,7 +330,7 @@ function keepInLink() {
 // A refusal by the page's own checks: one message naming each refused field, and the
 // controls back at the values in force.
 function refuse(bad) {
-  say(bad.map((b) => `${plain(P[b.key].label)} '${b.text}': ${b.why}`).join('; '), true);
+  say(bad.map((b) => `${plain(P[b.key].label)} ${b.text === null ? '(what was typed is not a number)' : `'${b.text}'`}: ${b.why}`).join('; '), true);
   rd.refusals.push(...bad);
   showInForce();
 }
@@ -567,6 +568,7 @@ function download(buffer, name, mime) {
   setTimeout(() => URL.revokeObjectURL(url), 5000);
 }
 rd.download = download;
+rd.say = (text, isError) => say(text, isError);
 
 function fileName(ext) {
   const i = rd.info;
