@@ -54,6 +54,16 @@
     if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); }
   }
 
+  // Axis numbers in at most about five characters: 0.25, 1200, 50k, 1.2M.
+  function compact(u, vals) {
+    return vals.map((v) => {
+      const a = Math.abs(v);
+      if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+      if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+      return String(+v.toPrecision(4));
+    });
+  }
+
   function draw() {
     drawScheduled = false;
     const el = $('series-chart');
@@ -66,9 +76,14 @@
       const width = Math.max(200, el.clientWidth || 280);
       const scales = [...new Set(keys.map((k) => SCALE[k]))];
       plots.chart = new window.uPlot({
-        width, height: 150, legend: { show: true, live: false },
+        width, height: 150 + 30 * (scales.length - 1), legend: { show: true, live: false },
         scales: { x: { time: false } },
-        axes: [{ label: 'step' }, ...scales.map((s, i) => ({ scale: s, side: i === 0 ? 3 : 1, grid: { show: i === 0 } }))],
+        // One axis a side, compact numbers (50k), coloured as the first series on it; a third
+        // scale (both counts with the fields) draws no axis: its values are in the legend.
+        axes: [{ label: 'step', values: compact }, ...scales.map((s, i) => ({
+          scale: s, side: i === 0 ? 3 : 1, grid: { show: i === 0 }, show: i < 2, size: 38, values: compact,
+          stroke: scales.length > 1 ? COLORS[keys.find((k) => SCALE[k] === s)] : undefined,
+        }))],
         series: [{ label: 'step' }, ...keys.map((k) => ({ label: LABELS[k], stroke: COLORS[k], width: 1.5, scale: SCALE[k],
           points: { show: false } }))],
       }, data, el);
