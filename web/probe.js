@@ -26,6 +26,7 @@
   });
 
   let pointer = null;   // {sx, sy} of the resting pointer, or null (none over the view)
+  let sentFor = null;   // the pointer position of the probe in flight
   let inFlight = 0;     // the id of the probe awaited, 0: none
   let lastSent = 0;     // performance.now() of the last send
   let timer = 0;
@@ -70,6 +71,7 @@
     const f = Array.from(rd.app.HEAPF32.subarray(ptr, ptr + 10));
     const axis = Math.round(f[6]);
     inFlight = nextId++;
+    sentFor = pointer;
     lastSent = performance.now();
     probe.asked++;
     rd.worker.postMessage({
@@ -90,6 +92,7 @@
     probe.answered++;
     probe.last = m.probe;
     show(m.probe);
+    if (pointer && pointer !== sentFor) send(); // it moved meanwhile: the newest position
   }
 
   view.addEventListener('pointermove', (e) => {
