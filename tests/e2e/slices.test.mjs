@@ -49,7 +49,14 @@ async function inForce(page, key, value) {
 
 // captureBeyondViewport false: Chromium otherwise resizes the view to take it (a resize the
 // page answers by drawing again: not the frame the test looks at).
-const shot = async (page) => PNG.sync.read(await (await page.$('#canvas')).screenshot({ type: 'png', captureBeyondViewport: false }));
+// The canvas' pixels, without the probe's readout (web/probe.js) that a pointer resting on
+// the view after a drag brings up over its corner.
+const shot = async (page) => {
+  await page.evaluate(() => { document.getElementById('probe').style.visibility = 'hidden'; });
+  const png = await (await page.$('#canvas')).screenshot({ type: 'png', captureBeyondViewport: false });
+  await page.evaluate(() => { document.getElementById('probe').style.visibility = ''; });
+  return PNG.sync.read(png);
+};
 
 async function open(hash) {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#${hash}&paused=1`);
