@@ -633,9 +633,8 @@ API_EXPORT int eng_sim_paint_ray_brush(float ox, float oy, float oz, float dx, f
     seed_brush_t b = eng_brush;
     b.radius = radius, b.amount = amount;
     uint64_t t0 = pool_span_begin(eng.pool);
-    int clip = eng_clip_axis();
-    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, clip, clip >= 0 ? eng_clip_pos() : 0.0f, &b,
-                                   eng.error, (int)sizeof eng.error);
+    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, eng_clip_axis(), eng_clip_pos(), &b, eng.error,
+                                   (int)sizeof eng.error);
     pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
     return ok ? 1 : 0;
 }
@@ -781,8 +780,7 @@ API_EXPORT const char *eng_sim_probe_ray(float ox, float oy, float oz, float dx,
     if (!need_sim("eng_sim_probe_ray")) return NULL;
     static char buf[512];
     probe_desc_t d = {.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_clip_axis(),
-                      .plane_axis = plane_axis, .plane_at = {px, py, pz}};
-    if (d.clip_axis >= 0) d.clip_pos = eng_clip_pos();
+                      .clip_pos = eng_clip_pos(), .plane_axis = plane_axis, .plane_at = {px, py, pz}};
     const float o[3] = {ox, oy, oz}, dir[3] = {dx, dy, dz};
     probe_t r;
     char why[160] = "";

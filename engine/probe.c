@@ -115,34 +115,24 @@ bool probe_ray(const gs_sim_t *sim, const float origin[3], const float dir[3], c
     }
     float hit[3];
     char why[128] = "the surface is hidden";
-    int got = 0;
-    if (desc->surface) {
-        got = probe_march(sim, origin, dir, desc->iso, desc->clip_axis, desc->clip_pos, t_plane, hit, why,
-                          (int)sizeof why);
-        if (got < 0) {
-            err_set(err, err_len, "probe: %s", why);
-            return false;
-        }
-    }
+    /* The ray is checked above: the march answers hit (1) or none (0), never a refusal. */
+    const bool got = desc->surface && probe_march(sim, origin, dir, desc->iso, desc->clip_axis, desc->clip_pos,
+                                                  t_plane, hit, why, (int)sizeof why) > 0;
     const bool periodic = g.boundary == GRID_PERIODIC;
-    probe_t r = {.kind = PROBE_NONE, .axis = -1};
     int q[3];
     if (got) {
         for (int a = 0; a < 3; a++) q[a] = (int)lroundf(hit[a]);
-        r.kind = PROBE_SURFACE;
     } else if (pa >= 0) {
         for (int a = 0; a < 3; a++) q[a] = nearest(desc->plane_at[a], n[a], periodic);
-        r.kind = PROBE_SLICE;
-        r.axis = pa;
     } else {
         err_set(err, err_len, "nothing under the pointer: %s", why);
-        *out = r;
+        *out = (probe_t){.kind = PROBE_NONE, .axis = -1};
         return true;
     }
-    size_t i = grid_index(g, q[0], q[1], q[2]);
-    r.x = q[0], r.y = q[1], r.z = q[2];
-    r.u = sim->u[i];
-    r.v = sim->v[i];
+    probe_t r;
+    probe_sample(sim, q[0], q[1], q[2], &r, NULL, 0); /* q is inside the grid */
+    r.kind = got ? PROBE_SURFACE : PROBE_SLICE;
+    r.axis = got ? -1 : pa;
     *out = r;
     return true;
 }
