@@ -89,8 +89,11 @@ mergeInto(LibraryManager.library, {
     if (Module['rd']) Module['rd'].onFail(UTF8ToString(message));
   },
 
-  app_js_paint: function (ox, oy, oz, dx, dy, dz) {
-    if (Module['rd'] && Module['rd'].onPaint) Module['rd'].onPaint([ox, oy, oz], [dx, dy, dz]);
+  // ray: app_pointer_ray's 10 floats (origin, dir, the slice's axis and point).
+  app_js_paint: function (ray, planeAxis) {
+    if (!Module['rd'] || !Module['rd'].onPaint) return;
+    var r = Array.prototype.slice.call(HEAPF32.subarray(ray >> 2, (ray >> 2) + 10));
+    Module['rd'].onPaint(r.slice(0, 3), r.slice(3, 6), planeAxis >= 0 ? { axis: planeAxis, at: r.slice(7, 10) } : null);
   },
 
   app_js_plane_moved: function (kind, axis, t, done) {

@@ -19,7 +19,7 @@
 extern void app_js_ready(const char *gl_version);
 extern void app_js_fail(const char *message);
 extern void app_js_frame(unsigned triangles, int had_new_mesh, int drew);
-extern void app_js_paint(float ox, float oy, float oz, float dx, float dy, float dz);
+extern void app_js_paint(const float *ray, int plane_axis); /* app_pointer_ray's 10 floats */
 extern void app_js_plane_moved(int kind, int axis, float t, int done);
 extern void app_js_asleep(void);
 
@@ -86,30 +86,34 @@ EMSCRIPTEN_KEEPALIVE float app_set_pixel_scale(float s) {
     return app.pixel_scale;
 }
 
-/* Called by the page on Alt-click at (sx, sy), 0..1 from the canvas' top left:
- * sends the view ray there to the page, which asks the worker to paint V where
- * the ray meets the surface. Returns 1 if there was a mesh to aim at. */
-EMSCRIPTEN_KEEPALIVE int app_paint_at(float sx, float sy) {
-    float o[3], d[3];
+/* The view ray through (sx, sy), 0..1 from the canvas' top left, and the slice drawn
+ * there: out[10] = origin[3], dir[3] (grid units), the slice's axis (-1: none) and where
+ * the ray meets it[3]. False when there is no view to aim through. */
+static bool app_pointer_ray(float sx, float sy, float out[10]) {
     float aspect = app.height > 0 ? (float)app.width / (float)app.height : 1.0f;
-    if (!render_pick_ray(&app.cam, aspect, sx, sy, o, d)) return 0;
-    app_js_paint(o[0], o[1], o[2], d[0], d[1], d[2]);
-    return 1;
-}
-
-/* For the page's probe (web/probe.js, engine/probe.h): the view ray through (sx, sy),
- * 0..1 from the canvas' top left, and the slice drawn there: 10 floats, origin[3],
- * dir[3] (grid units), the slice's axis (-1: none) and where the ray meets it[3]; valid
- * until the next call. NULL when there is no mesh to aim at. */
-EMSCRIPTEN_KEEPALIVE const float *app_probe_ray(float sx, float sy) {
-    static float out[10];
-    float aspect = app.height > 0 ? (float)app.width / (float)app.height : 1.0f;
-    if (!render_pick_ray(&app.cam, aspect, sx, sy, out, out + 3)) return NULL;
+    if (!render_pick_ray(&app.cam, aspect, sx, sy, out, out + 3)) return false;
     render_plane_t hit;
     bool slice = render_slice_pick(&app.cam, aspect, sx, sy, &hit);
     out[6] = slice ? (float)hit.axis : -1.0f;
     for (int a = 0; a < 3; a++) out[7 + a] = slice ? hit.at[a] : 0.0f;
-    return out;
+    return true;
+}
+
+/* Called by the page on Alt-click at (sx, sy): sends the view ray there and the slice
+ * under it to the page, which asks the worker to paint at what the view shows (the
+ * surface or that slice, engine/probe.h). Returns 1 if there was a view to aim through. */
+EMSCRIPTEN_KEEPALIVE int app_paint_at(float sx, float sy) {
+    float r[10];
+    if (!app_pointer_ray(sx, sy, r)) return 0;
+    app_js_paint(r, (int)r[6]);
+    return 1;
+}
+
+/* For the page's probe (web/probe.js, engine/probe.h): app_pointer_ray's 10 floats, valid
+ * until the next call. NULL when there is no view to aim through. */
+EMSCRIPTEN_KEEPALIVE const float *app_probe_ray(float sx, float sy) {
+    static float out[10];
+    return app_pointer_ray(sx, sy, out) ? out : NULL;
 }
 
 /* The camera for the page's link: yaw, pitch, distance, target x, y, z (6 floats,

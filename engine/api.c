@@ -360,6 +360,7 @@ API_EXPORT int eng_sim_load(const void *buf, uint32_t len) {
     }
     if (!rds_read(&eng.sim, eng.pool, buf, (size_t)len, eng.error, (int)sizeof eng.error)) return 0;
     eng.has_sim = true;
+    eng.seed_mode = -1; /* a state file does not say how it was started */
     return 1;
 }
 
@@ -602,8 +603,7 @@ API_EXPORT double eng_draw_mesh_ms(void) { return eng_draw.ms; }
 #include "stats.h"
 
 static seed_brush_t eng_brush = {0, 0, SEED_BRUSH_SPHERE, SEED_TARGET_V};
-static int eng_clip_axis(void);
-static float eng_clip_pos(void);
+static probe_desc_t eng_probe_view(int plane_axis, float px, float py, float pz);
 
 /* Applies the staged paint settings paintShape and paintTarget (unstaged ones keep
  * what is in force) to later eng_sim_paint_brush / eng_sim_paint_ray_brush calls. */
@@ -625,16 +625,18 @@ API_EXPORT int eng_sim_paint_brush(float x, float y, float z, float radius, floa
     return ok ? 1 : 0;
 }
 
-/* eng_sim_paint_ray with the brush in force (eng_paint_set). */
+/* Paints with the brush in force (eng_paint_set) at what the view shows along the ray
+ * o + t d, as eng_sim_probe_ray finds it (the same view, plane_axis and (px, py, pz)):
+ * the surface, or the slice under the pointer where it is nearer or the surface hidden. */
 API_EXPORT int eng_sim_paint_ray_brush(float ox, float oy, float oz, float dx, float dy, float dz, float radius,
-                                       float amount) {
+                                       float amount, int plane_axis, float px, float py, float pz) {
     if (!need_sim("eng_sim_paint_ray_brush")) return 0;
     const float o[3] = {ox, oy, oz}, d[3] = {dx, dy, dz};
+    const probe_desc_t view = eng_probe_view(plane_axis, px, py, pz);
     seed_brush_t b = eng_brush;
     b.radius = radius, b.amount = amount;
     uint64_t t0 = pool_span_begin(eng.pool);
-    bool ok = seed_paint_ray_brush(&eng.sim, o, d, eng.view.iso, eng_clip_axis(), eng_clip_pos(), &b, eng.error,
-                                   (int)sizeof eng.error);
+    bool ok = seed_paint_ray_brush(&eng.sim, o, d, &view, &b, eng.error, (int)sizeof eng.error);
     pool_span_end(eng.pool, POOL_PHASE_PAINT, t0);
     return ok ? 1 : 0;
 }
@@ -692,6 +694,13 @@ static int eng_clip_axis(void) { return eng_sl.clip >= 0 && eng_sl.clip < 3 ? en
 static float eng_clip_pos(void) {
     const int n[3] = {eng.sim.grid.nx, eng.sim.grid.ny, eng.sim.grid.nz}, a = eng_clip_axis();
     return a < 0 ? 0.0f : (float)slice_index(eng_sl.clip_pos, n[a]);
+}
+
+/* What the view shows, for the probe and painting (engine/probe.h): the view in force
+ * and the slice the app found under the pointer (plane_axis -1: none) at (px, py, pz). */
+static probe_desc_t eng_probe_view(int plane_axis, float px, float py, float pz) {
+    return (probe_desc_t){.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_clip_axis(),
+                          .clip_pos = eng_clip_pos(), .plane_axis = plane_axis, .plane_at = {px, py, pz}};
 }
 
 static const char *const POS_KEYS[4] = {"sliceXPos", "sliceYPos", "sliceZPos", "clipPos"};
@@ -779,8 +788,7 @@ API_EXPORT const char *eng_sim_probe_ray(float ox, float oy, float oz, float dx,
                                          float px, float py, float pz) {
     if (!need_sim("eng_sim_probe_ray")) return NULL;
     static char buf[512];
-    probe_desc_t d = {.iso = eng.view.iso, .surface = eng_sl.surface, .clip_axis = eng_clip_axis(),
-                      .clip_pos = eng_clip_pos(), .plane_axis = plane_axis, .plane_at = {px, py, pz}};
+    const probe_desc_t d = eng_probe_view(plane_axis, px, py, pz);
     const float o[3] = {ox, oy, oz}, dir[3] = {dx, dy, dz};
     probe_t r;
     char why[160] = "";

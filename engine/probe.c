@@ -67,7 +67,8 @@ bool probe_sample(const gs_sim_t *sim, int x, int y, int z, probe_t *out, char *
         return false;
     }
     size_t i = grid_index(g, x, y, z);
-    *out = (probe_t){.kind = PROBE_POINT, .axis = -1, .x = x, .y = y, .z = z, .u = sim->u[i], .v = sim->v[i]};
+    *out = (probe_t){.kind = PROBE_POINT, .axis = -1, .x = x, .y = y, .z = z, .u = sim->u[i], .v = sim->v[i],
+                     .at = {(float)x, (float)y, (float)z}};
     return true;
 }
 
@@ -133,6 +134,8 @@ bool probe_ray(const gs_sim_t *sim, const float origin[3], const float dir[3], c
     probe_sample(sim, q[0], q[1], q[2], &r, NULL, 0); /* q is inside the grid */
     r.kind = got ? PROBE_SURFACE : PROBE_SLICE;
     r.axis = got ? -1 : pa;
+    if (got)
+        for (int a = 0; a < 3; a++) r.at[a] = hit[a];
     *out = r;
     return true;
 }

@@ -8,7 +8,8 @@
  * it lies beyond the slice's point; else the slice's point. It reports that sample and
  * the state's U and V there, its own floats (`rdsim --probe X,Y,Z` prints the same).
  *
- * The march (probe_march) is the one painting uses (seed_paint_ray). Pure functions
+ * Painting aims at the same point (seed_paint_ray_brush), so a stroke lands on what the
+ * pointer is on, the surface or a slice, as the readout says. Pure functions
  * of the state: safe beside other readers, not beside a step.
  */
 #ifndef PROBE_H
@@ -43,6 +44,8 @@ typedef struct probe_t {
     int axis;          /* PROBE_SLICE: the slice's normal; else -1 */
     int x, y, z;       /* the sample (PROBE_NONE: 0) */
     float u, v;        /* the state there */
+    float at[3];       /* the point reached, inside [0, n): on the surface the march's point,
+                          else the sample (where painting aims: seed_paint_ray_brush) */
 } probe_t;
 
 /* Marches origin + t*dir (grid units; t >= 0, dir any length, t along its unit vector

@@ -51,7 +51,10 @@ bool rds_parse_header(const void *buf, size_t len, rds_info_t *out, char *err, i
     rds_info_t info;
     info.grid = (grid_t){(int)nx, (int)ny, (int)nz, (grid_boundary_t)boundary};
     info.params = (gs_params_t){le_get_f32(p + 36), le_get_f32(p + 40), le_get_f32(p + 44), le_get_f32(p + 48),
-                                le_get_f32(p + 52), (int)stencil, 0, 0, 0, 0, 0};
+                                le_get_f32(p + 52), (int)stencil, 0, GS_MAP_K_MIN_DEFAULT, GS_MAP_K_MAX_DEFAULT,
+                                GS_MAP_F_MIN_DEFAULT, GS_MAP_F_MAX_DEFAULT};
+    /* Version 1 has no map: its ranges are the defaults, as a new simulation's (unused
+     * until the map is turned on). */
     if (version == RDS_VERSION_MAP) {
         info.params.map = 1;
         info.params.k_min = le_get_f32(p + 76);

@@ -7,6 +7,8 @@
  *   f32 at 36, 40, 44, 48, 52   F, k, Du, Dv, dt
  *   u64 at 56    seed                   u64 at 64  step count
  *   bytes 72-127 zero
+ * A version-1 file reads with the map off and its ranges at their defaults (gs.h
+ * GS_MAP_*_DEFAULT), as a new simulation has them.
  * Version 2 (written only with the parameter map on, gs.h; version 1 otherwise, so a
  * plain state's file is byte for byte a version-1 file): the same, and
  *   u32 at 72    1 (the map is on)

@@ -239,13 +239,14 @@ bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *b,
     return true;
 }
 
-bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, int clip_axis,
-                          float clip_pos, const seed_brush_t *b, char *err, int err_len) {
-    float p[3];
-    char why[128];
-    if (probe_march(sim, origin, dir, iso, clip_axis, clip_pos, INFINITY, p, why, (int)sizeof why) <= 0) {
-        err_set(err, err_len, "paint: %s", why);
+bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], const probe_desc_t *view,
+                          const seed_brush_t *b, char *err, int err_len) {
+    probe_t at;
+    char why[160] = "";
+    if (!probe_ray(sim, origin, dir, view, &at, why, (int)sizeof why) || at.kind == PROBE_NONE) {
+        const char *reason = strncmp(why, "probe: ", 7) == 0 ? why + 7 : why;
+        err_set(err, err_len, "paint: %s", reason);
         return false;
     }
-    return seed_paint(sim, p[0], p[1], p[2], b, err, err_len);
+    return seed_paint(sim, at.at[0], at.at[1], at.at[2], b, err, err_len);
 }

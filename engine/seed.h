@@ -22,6 +22,8 @@
 
 #include "gs.h"
 
+struct probe_desc_t;
+
 struct pool_t;
 
 typedef enum seed_mode_t {
@@ -75,13 +77,14 @@ typedef struct seed_brush_t {
  * False with a reason (nothing changed) on a bad value or an unknown shape/target. */
 bool seed_paint(gs_sim_t *sim, float x, float y, float z, const seed_brush_t *brush, char *err, int err_len);
 
-/* Paints with the brush where the ray origin + t*dir (sample coordinates, t >= 0)
- * first meets V >= iso inside the grid, past what the clip plane cuts away (clip_axis
- * -1: none; else the points beyond clip_pos on that axis, as the view draws it): the
- * march of probe_march (engine/probe.h), in PROBE_RAY_STEP steps bounded by the box, so
- * any finite ray ends at once. The ray test is on V whatever the brush paints. A ray that
- * misses the grid or meets no such V paints nothing and returns false with the reason. */
-bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], float iso, int clip_axis,
-                          float clip_pos, const seed_brush_t *brush, char *err, int err_len);
+/* Paints with the brush at what the view shows along the ray origin + t*dir (sample
+ * coordinates, t >= 0): probe_ray's point (engine/probe.h) with the view in *view, that is
+ * the first point inside the isosurface (V >= iso; the ray test is on V whatever the
+ * brush paints) past what the clip plane cuts away, unless the surface is hidden or the
+ * slice under the pointer (view->plane_axis) is nearer: then that slice's sample. The
+ * march is bounded by the box, so any finite ray ends at once. A ray on nothing paints
+ * nothing and returns false with the reason, as does a bad ray or view. */
+bool seed_paint_ray_brush(gs_sim_t *sim, const float origin[3], const float dir[3], const struct probe_desc_t *view,
+                          const seed_brush_t *brush, char *err, int err_len);
 
 #endif

@@ -1,7 +1,7 @@
 /* test_probe: the probe finds what the view shows along a ray (the surface's first
  * inside sample, unless the clip plane cuts it away or a slice is nearer; else the
  * slice), reports the state's own U and V there, refuses bad rays and axes, and
- * painting along a ray paints where the probe's march stops (the clip plane too). */
+ * painting along a ray paints at what the probe reads (the clip plane, slices too). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -200,23 +200,69 @@ static void painting_aims_where_the_probe_looks(void **state) {
     /* a U brush of radius 1 there: U at (9, 6, 6) becomes 1 (clamped), (8, 6, 6) stays */
     float before = s.u[grid_index(s.grid, 8, 6, 6)];
     seed_brush_t br = {1.0f, 1.0f, SEED_BRUSH_SPHERE, SEED_TARGET_U};
-    assert_true(seed_paint_ray_brush(&s, o, d, 0.25f, -1, 0.0f, &br, err, (int)sizeof err));
+    probe_desc_t v = view();
+    assert_true(seed_paint_ray_brush(&s, o, d, &v, &br, err, (int)sizeof err));
     assert_true(s.u[grid_index(s.grid, 9, 6, 6)] == 1.0f);
     assert_true(s.u[grid_index(s.grid, 8, 6, 6)] == before);
     /* the march's bound: nothing before t = 10 from x = -5 */
     assert_int_equal(probe_march(&s, o, d, 0.25f, -1, 0.0f, 10.0, hit, err, (int)sizeof err), 0);
     const float up[3] = {0.0f, 0.0f, 1.0f};
-    assert_false(seed_paint_ray_brush(&s, (const float[3]){-5.0f, 6.0f, 6.0f}, up, 0.25f, -1, 0.0f, &br, err, (int)sizeof err));
-    assert_non_null(strstr(err, "paint: the ray misses the grid"));
+    assert_false(seed_paint_ray_brush(&s, (const float[3]){-5.0f, 6.0f, 6.0f}, up, &v, &br, err, (int)sizeof err));
+    assert_non_null(strstr(err, "paint: nothing under the pointer: the ray misses the grid"));
     /* with the clip plane at x = 15, a ray from +x paints the first box's far face (what
      * the view shows there), not the cut-away second box; at x = 5 there is nothing to paint */
     const float o2[3] = {40.0f, 6.0f, 6.0f}, d2[3] = {-1.0f, 0.0f, 0.0f};
     float u21 = s.u[grid_index(s.grid, 23, 6, 6)];
-    assert_true(seed_paint_ray_brush(&s, o2, d2, 0.25f, 0, 15.0f, &br, err, (int)sizeof err));
+    v.clip_axis = 0, v.clip_pos = 15.0f;
+    assert_true(seed_paint_ray_brush(&s, o2, d2, &v, &br, err, (int)sizeof err));
     assert_true(s.u[grid_index(s.grid, 13, 6, 6)] == 1.0f);
     assert_true(s.u[grid_index(s.grid, 23, 6, 6)] == u21);
-    assert_false(seed_paint_ray_brush(&s, o2, d2, 0.25f, 0, 5.0f, &br, err, (int)sizeof err));
-    assert_non_null(strstr(err, "paint: the ray meets no surface"));
+    v.clip_pos = 5.0f;
+    assert_false(seed_paint_ray_brush(&s, o2, d2, &v, &br, err, (int)sizeof err));
+    assert_non_null(strstr(err, "paint: nothing under the pointer: the ray meets no surface"));
+    /* a bad view is refused without the probe's own prefix, and paints nothing */
+    v = view();
+    v.plane_axis = 3;
+    assert_false(seed_paint_ray_brush(&s, o, d, &v, &br, err, (int)sizeof err));
+    assert_non_null(strstr(err, "paint: an axis must be -1..2"));
+    gs_free(&s);
+}
+
+/* Painting paints on the slice the probe reads: the slice's sample when the surface is
+ * hidden or the slice is nearer, the surface when it is nearer; V painted, U untouched. */
+static void painting_lands_on_the_slice_under_the_pointer(void **state) {
+    (void)state;
+    gs_sim_t s;
+    two_boxes(&s, GRID_PERIODIC);
+    const float o[3] = {-5.0f, 2.0f, 2.0f}, d[3] = {1.0f, 0.0f, 0.0f}; /* a ray beside the boxes */
+    seed_brush_t br = {1.0f, 0.25f, SEED_BRUSH_CUBE, SEED_TARGET_V};
+    char err[160];
+    /* the surface hidden, the slice x = 5 under the pointer at (5, 2, 2) */
+    probe_desc_t v = view();
+    v.surface = false, v.plane_axis = 0;
+    v.plane_at[0] = 5.0f, v.plane_at[1] = 2.0f, v.plane_at[2] = 2.0f;
+    const size_t at = grid_index(s.grid, 5, 2, 2), off = grid_index(s.grid, 7, 2, 2);
+    const float u = s.u[at];
+    assert_true(seed_paint_ray_brush(&s, o, d, &v, &br, err, (int)sizeof err));
+    assert_true(s.v[at] == 0.25f && s.v[off] == 0.0f && s.u[at] == u);
+    /* the slice at x = 15 behind the first box, on a ray through the box: the surface wins */
+    const float o2[3] = {-5.0f, 6.0f, 6.0f};
+    v = view();
+    v.plane_axis = 0, v.plane_at[0] = 15.0f, v.plane_at[1] = 6.0f, v.plane_at[2] = 6.0f;
+    const float v15 = s.v[grid_index(s.grid, 15, 6, 6)];
+    assert_true(seed_paint_ray_brush(&s, o2, d, &v, &br, err, (int)sizeof err));
+    assert_true(s.v[grid_index(s.grid, 9, 6, 6)] == 0.25f);
+    assert_true(s.v[grid_index(s.grid, 15, 6, 6)] == v15);
+    /* and a slice at x = 3, before the box: the slice wins */
+    v.plane_at[0] = 3.0f;
+    assert_true(seed_paint_ray_brush(&s, o2, d, &v, &br, err, (int)sizeof err));
+    assert_true(s.v[grid_index(s.grid, 3, 6, 6)] == 0.25f);
+    /* a periodic slice point on the box's far face (x = 31.6) paints sample 0 */
+    v.plane_at[0] = 31.6f;
+    v.surface = false;
+    assert_true(seed_paint_ray_brush(&s, (const float[3]){40.0f, 6.0f, 6.0f}, (const float[3]){-1.0f, 0.0f, 0.0f}, &v,
+                                     &br, err, (int)sizeof err));
+    assert_true(s.v[grid_index(s.grid, 0, 6, 6)] == 0.25f);
     gs_free(&s);
 }
 
@@ -227,6 +273,7 @@ int main(void) {
         cmocka_unit_test(a_slice_nearer_than_the_surface_wins),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(painting_aims_where_the_probe_looks),
+        cmocka_unit_test(painting_lands_on_the_slice_under_the_pointer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,8 @@
 //   {type:'run', on, stopAt}   (stopAt: pause exactly at that step; 0 or absent: never)
 //   {type:'speed', stepsPerSecond}   (0: as fast as it goes)
 //   {type:'step', n} (queued, run in slices)   {type:'threads', n}
-//   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount}
+//   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount, plane}
+//     (plane as a probe's: the slice under the pointer, painted where it is what the view shows)
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
 //   {type:'mesh_taken', hold}  (the app uploaded the last mesh: the next one may come; hold:
 //     true: it draws now, and until {type:'drawn'} (the page's main thread free again) or
@@ -161,6 +162,14 @@ function vec3(m, key, what) {
     throw new Error(`${what}: ${key} must be an array of 3 finite numbers`);
   }
   return v;
+}
+
+// The slice under the pointer that a probe or paint_ray names: m.plane null (or left out)
+// or {axis 0..2, at: [x, y, z]} -> {axis (-1: none), at}.
+function planeOf(m, what) {
+  if (m.plane === null || m.plane === undefined) return { axis: -1, at: [0, 0, 0] };
+  if (typeof m.plane !== 'object') throw new Error(`${what}: plane must be null or {axis, at}`);
+  return { axis: int({ type: what, ...m.plane }, 'axis', 0, 2), at: vec3(m.plane, 'at', what) };
 }
 
 function postInfo() {
@@ -602,17 +611,13 @@ const handlers = {
   paint_ray(m) {
     const o = vec3(m, 'origin', 'paint_ray'), d = vec3(m, 'dir', 'paint_ray');
     const radius = finite(m, 'radius'), amount = finite(m, 'amount');
+    const { axis, at } = planeOf(m, 'paint_ray');
     beforePaint(m);
-    afterPaint(E._eng_sim_paint_ray_brush(o[0], o[1], o[2], d[0], d[1], d[2], radius, amount));
+    afterPaint(E._eng_sim_paint_ray_brush(o[0], o[1], o[2], d[0], d[1], d[2], radius, amount, axis, at[0], at[1], at[2]));
   },
   probe(m) {
     const o = vec3(m, 'origin', 'probe'), d = vec3(m, 'dir', 'probe');
-    let axis = -1, at = [0, 0, 0];
-    if (m.plane !== null && m.plane !== undefined) {
-      if (typeof m.plane !== 'object') throw new Error('probe: plane must be null or {axis, at}');
-      axis = int({ type: 'probe', ...m.plane }, 'axis', 0, 2);
-      at = vec3(m.plane, 'at', 'probe');
-    }
+    const { axis, at } = planeOf(m, 'probe');
     const id = m.id === undefined ? 0 : int(m, 'id', 0, Number.MAX_SAFE_INTEGER);
     // The lab holds its own states meanwhile: nothing of the live one to show.
     if (labRunning) { postMessage({ type: 'probe', id, probe: null }); return; }

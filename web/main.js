@@ -309,7 +309,7 @@ function inForce() {
 
 function settingsToHash(s) {
   const p = new URLSearchParams();
-  p.set('preset', s.preset);
+  if (s.preset) p.set('preset', s.preset); // none after loading a reaction no preset has
   for (const key of keysOf('live', 'reset', 'view', 'paint')) p.set(key, floatText(s[key]));
   if (rd.camera) p.set('cam', rd.camera);
   return '#' + p.toString();
@@ -346,9 +346,41 @@ function showInForce() {
 function applyPreset(name) {
   const p = rd.presets.find((x) => x.name === name);
   if (!p) return false;
+  const loaded = $('preset-loaded');
+  if (loaded) loaded.remove();
   writeControls({ preset: p.name, ...p.values });
   $('preset-source').textContent = p.source;
   return true;
+}
+
+// The reaction settings (live keys) of preset p that differ from values, each compared as
+// the engine holds it (a float32).
+function presetDiffers(p, values) {
+  const held = (k, v) => { const r = check(P[k], String(v)); return r.ok ? floatText(r.value) : String(v); };
+  return keysOf('live').filter((k) => own(p.values, k) && own(values, k) && held(k, values[k]) !== held(k, p.values[k]));
+}
+
+// After a Load: the Preset list names the preset whose reaction the file holds, or says
+// that none has it (an entry of its own, gone when a preset is picked); the link then
+// names no preset. A state file does not say how it was started: Start keeps its value.
+function showPresetOf(info, file) {
+  const p = rd.presets.find((x) => presetDiffers(x, info).length === 0);
+  let loaded = $('preset-loaded');
+  if (p) {
+    if (loaded) loaded.remove();
+    $('preset').value = p.name;
+    $('preset-source').textContent = p.source;
+    return p;
+  }
+  if (!loaded) {
+    loaded = new Option('', '');
+    loaded.id = 'preset-loaded';
+    $('preset').add(loaded, 0);
+  }
+  loaded.text = `(the reaction of ${file})`;
+  $('preset').value = '';
+  $('preset-source').textContent = `The reaction settings of ${file}: no preset has them.`;
+  return null;
 }
 
 // The settings a page opens with: the defaults, then the link's preset, then the link's
@@ -570,10 +602,14 @@ function download(buffer, name, mime) {
 rd.download = download;
 rd.say = (text, isError) => say(text, isError);
 
-function fileName(ext) {
+// Every download's name: the grid and the step now, then what it is (a suffix such as
+// 'series' or 'frame0001'), so repeated downloads of a run never collide.
+function fileName(ext, what = '') {
   const i = rd.info;
-  return i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}.${ext}` : `grayscott.${ext}`;
+  const base = i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}` : 'grayscott';
+  return `${base}${what ? `-${what}` : ''}.${ext}`;
 }
+rd.fileName = fileName;
 
 function onWorkerMessage(ev) {
   const m = ev.data;
@@ -625,8 +661,10 @@ function onWorkerMessage(ev) {
       if (rd.loading) { // the panel and the link now describe the loaded grid
         const i = m.info, cube = i.nx === i.ny && i.ny === i.nz;
         writeControls({ ...(cube ? { size: i.nx } : {}), boundary: i.boundary, seed: i.seed });
-        say(`Loaded ${rd.loading}: ${i.nx}×${i.ny}×${i.nz} at step ${i.step}.` +
-          (cube ? '' : ' Reset makes a cube of the size in the panel.'));
+        const p = showPresetOf(i, rd.loading);
+        const start = $('seedMode').selectedOptions[0];
+        say(`Loaded ${rd.loading}: ${i.nx}×${i.ny}×${i.nz} at step ${i.step} (${p ? `preset ${p.name}` : 'a reaction no preset has'}).` +
+          ` Reset starts ${cube ? 'it' : 'a cube of the size in the panel'} again from seed ${i.seed}, Start ${start ? start.text : '?'}.`);
         rd.loading = null;
       }
       showInForce(); // the controls and the link show what is in force (a refused change snaps back)
@@ -702,10 +740,7 @@ function onWorkerMessage(ev) {
 // simulation; the message names what was replaced.
 function startAnyway(why) {
   const preset = rd.presets.find((x) => x.name === $('preset').value) || rd.presets[0];
-  const live = keysOf('live');
-  const shown = readControls();
-  const differs = live.filter((k) => own(preset.values, k) &&
-    floatText(check(P[k], shown[k]).value) !== floatText(check(P[k], String(preset.values[k])).value));
+  const differs = presetDiffers(preset, readControls());
   if (differs.length) {
     rd.linkReplaced.push(`${differs.join(', ')} (${why}; the preset's values)`);
     applyPreset(preset.name);
@@ -832,12 +867,12 @@ function startApp() {
   };
   rd.onReady = (glVersion) => { rd.glVersion = glVersion; };
   rd.onFail = (message) => showProblem('The 3D view failed', `<p>${esc(message)}</p>`);
-  rd.onPaint = (origin, dir) => {
+  rd.onPaint = (origin, dir, plane) => { // plane: the slice under the pointer, or null
     if (rd.worker) {
       const { values, bad } = checked(keysOf('paint'));
       if (bad.length) { refuse(bad); return; }
       const { paintRadius: radius, paintAmount: amount, ...brush } = values; // brush: shape, target
-      send({ type: 'paint_ray', origin, dir, radius, amount, ...brush, newStroke: rd.strokeStart === true });
+      send({ type: 'paint_ray', origin, dir, plane, radius, amount, ...brush, newStroke: rd.strokeStart === true });
       rd.strokeStart = false; // web/paint.js sets it when a stroke begins
     }
   };

@@ -1,5 +1,6 @@
 // paint.js: painting on the view with pointer events (mouse, pen and touch alike).
-// Alt + press paints where the view ray meets the surface (main.js rd.onPaint sends the
+// Alt + press paints at what the pointer is on, the surface or a slice, as the probe reads it
+// (app_paint_at gives the ray and the slice there; main.js rd.onPaint sends the
 // brush of the Paint section: radius, amount, shape, target); dragging paints on along
 // the way, at most every STROKE_MS. "Paint mode" (the toggle, or P) paints without Alt,
 // for touch and pen where there is no Alt key. A press opens a stroke: the worker keeps

@@ -102,15 +102,9 @@
   }
 
   function exportCsv() {
-    const url = URL.createObjectURL(new Blob([csv()], { type: 'text/csv' }));
-    const a = document.createElement('a');
-    const i = rd.info;
-    a.href = url;
-    a.download = i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-series.csv` : 'grayscott-series.csv';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    const name = rd.fileName('csv', 'series');
+    rd.download(csv(), name, 'text/csv');
+    rd.say(`Saved ${name} (${plots.rows.length} rows).`);
   }
 
   $('series-pick').innerHTML = PLOTTED.map((k) =>

@@ -3,7 +3,8 @@
 // by the button or ended by the time limit, with its progress shown, then downloaded.
 // Exact frames: a PNG of each of the next N frames drawn with a new mesh (or, while
 // paused, of each frame drawn), taken right after the draw (main.js rd.onFrameHook),
-// downloaded one by one as frame-0001.png, frame-0002.png, ...
+// downloaded one by one, named by the grid and the step they start at (main.js
+// rd.fileName): grayscott-64x64x64-step1200-frame0001.png, ...-frame0002.png, ...
 // The app draws only when the view changed (app/main.c); while a clip or frames are
 // recorded it draws every frame (app_set_continuous), so a paused view still records.
 // Test hooks: window.rdRecord (state, clip {blob, mime, ms}, frames [Blob], error).
@@ -25,6 +26,7 @@
 
   let recorder = null, startedAt = 0, limitTimer = 0, tick = 0;
   let wanted = 0, taken = 0, pending = 0;
+  let frameName = null; // (k) => the k-th PNG's name, fixed when the sequence starts
 
   function mimeType() {
     if (!window.MediaRecorder) return '';
@@ -50,11 +52,6 @@
   // The page's one download path (main.js).
   const download = (blob, name) => rd.download(blob, name, blob.type);
 
-  function baseName() {
-    const i = rd.info;
-    return i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}` : 'grayscott';
-  }
-
   function limitSeconds() {
     const s = Number($('record-seconds').value);
     return Number.isFinite(s) && s >= 1 && s <= 600 ? s : null;
@@ -75,7 +72,7 @@
       return;
     }
     const chunks = [];
-    const name = baseName();
+    const name = rd.fileName('webm', 'clip');
     recorder.ondataavailable = (e) => { if (e.data && e.data.size > 0) chunks.push(e.data); };
     recorder.onstop = () => {
       const ms = performance.now() - startedAt;
@@ -86,11 +83,11 @@
       setState('idle');
       clearInterval(tick);
       clearTimeout(limitTimer);
-      $('record-progress').value = 1;
+      $('record-progress').value = Math.min(ms / 1000, Number($('record-progress').max)); // the share of the limit used
       $('record-clip').textContent = 'Record clip';
       if (blob.size === 0) { say('The clip is empty (nothing was drawn while recording).', true); return; }
-      say(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${name}.webm`);
-      download(blob, `${name}.webm`);
+      say(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${name}`);
+      download(blob, name);
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();
@@ -118,6 +115,8 @@
     rec.error = '';
     wanted = n;
     taken = 0;
+    const first = rd.fileName('png', 'frame0001');
+    frameName = (k) => first.replace(/frame0001\.png$/, `frame${String(k).padStart(4, '0')}.png`);
     pending = 0;
     setState('frames');
     $('record-progress').max = n;
@@ -140,10 +139,10 @@
         return;
       }
       rec.frames[k - 1] = blob;
-      download(blob, `frame-${String(k).padStart(4, '0')}.png`);
+      download(blob, frameName(k));
       $('record-progress').value = k;
       say(`PNG frames: ${rec.frames.filter(Boolean).length} of ${wanted}`);
-      if (taken >= wanted && pending === 0) { setState('idle'); say(`Saved ${wanted} PNG frames (frame-0001.png …).`); }
+      if (taken >= wanted && pending === 0) { setState('idle'); say(`Saved ${wanted} PNG frames (${frameName(1)} …).`); }
     }, 'image/png');
   };
 

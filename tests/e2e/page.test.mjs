@@ -94,7 +94,7 @@ test(`${BROWSER}: Load state confirms what it loaded, and a refused file says wh
   await file('good.rds', null);
   await until(page, () => /Loaded good\.rds/.test(document.getElementById('message').textContent));
   m = await message(page);
-  assert.match(m.text, /^Loaded good\.rds: 24×24×24 at step 0\.$/);
+  assert.equal(m.text, 'Loaded good.rds: 24×24×24 at step 0 (preset spots). Reset starts it again from seed 1, Start random spheres.');
   assert.ok(m.onScreen && !m.bad, 'the confirmation replaces the old error');
   assert.deepEqual(errors, []);
   await page.close();
@@ -168,6 +168,51 @@ test(`${BROWSER}: after Load state the panel and the link describe the loaded gr
   await page.click('#btn-reset');
   await until(page, () => window.rd.info.step === 0 && window.rd.info.nx === 24 && window.rd.info.boundary === 1 &&
     window.rd.info.seed === '5');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: after Load state the Preset list names the file's reaction, or says no preset has it`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=mitosis&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24 && !document.getElementById('preset').disabled);
+  const save = async () => {
+    await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'save' }); });
+    await until(page, () => window.rd.lastFile !== null);
+    return page.evaluate(() => Array.from(new Uint8Array(window.rd.lastFile.buffer.slice(0))));
+  };
+  const load = async (name, bytes) => {
+    await page.evaluate((n, b) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(b)], n));
+      const el = document.getElementById('load');
+      el.files = dt.files;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }, name, bytes);
+    await until(page, (n) => document.getElementById('message').textContent.startsWith(`Loaded ${n}`), name);
+  };
+  const panel = () => page.evaluate(() => ({ preset: document.getElementById('preset').value,
+    shown: document.getElementById('preset').selectedOptions[0].text, source: document.getElementById('preset-source').textContent,
+    link: new URLSearchParams(location.hash.slice(1)).get('preset'), message: document.getElementById('message').textContent }));
+  const mitosis = await save();
+  // Dv changed live: a reaction no preset has.
+  await type(page, 'Dv', '0.1');
+  await until(page, () => Math.abs(window.rd.info.Dv - 0.1) < 1e-6);
+  const custom = await save();
+  await page.select('#preset', 'worms');
+  await until(page, () => Math.abs(window.rd.info.F - 0.058) < 1e-6);
+  await load('mitosis.rds', mitosis);
+  let p = await panel();
+  assert.deepEqual([p.preset, p.shown, p.link], ['mitosis', 'mitosis', 'mitosis'], 'the file holds mitosis');
+  assert.match(p.source, /Karl Sims/);
+  assert.match(p.message, /\(preset mitosis\)\. Reset starts it again from seed 1, Start random spheres\.$/); // the panel's (worms')
+  await load('custom.rds', custom);
+  p = await panel();
+  assert.deepEqual([p.preset, p.shown, p.link], ['', '(the reaction of custom.rds)', null], 'no preset named, in the list or the link');
+  assert.match(p.source, /no preset has them/);
+  assert.match(p.message, /\(a reaction no preset has\)/);
+  await page.select('#preset', 'spots');
+  await until(page, () => Math.abs(window.rd.info.F - 0.035) < 1e-6);
+  assert.equal(await page.$('#preset-loaded'), null, "picking a preset removes the file's entry");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,7 +2,8 @@
 // (BROWSER=chromium or firefox). Hovering the surface shows a sample inside it (V >= the
 // isovalue) with the state's U and V, the very floats `rdsim --probe X,Y,Z` prints at that
 // step; with the surface hidden, hovering a slice shows that slice's sample, rdsim's too;
-// the clip plane cuts the surface it would show away; leaving the view hides the readout;
+// Alt-click on that slice paints its sample; the clip plane cuts the surface it would show
+// away; leaving the view hides the readout;
 // a probe message of the wrong shape is refused with a message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,13 +34,13 @@ async function scan(page, cols = 9, rows = 7) {
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       const n = await page.evaluate(() => window.rdProbe.answered);
-      await page.mouse.move(box.x + box.width * (0.15 + (0.7 * i) / (cols - 1)),
-        box.y + box.height * (0.15 + (0.7 * j) / (rows - 1)));
+      const at = { x: box.x + box.width * (0.15 + (0.7 * i) / (cols - 1)), y: box.y + box.height * (0.15 + (0.7 * j) / (rows - 1)) };
+      await page.mouse.move(at.x, at.y);
       await until(page, (k) => window.rdProbe.answered > k, n, 15000);
-      out.push(await page.evaluate(() => {
+      out.push({ at, ...await page.evaluate(() => {
         const el = document.getElementById('probe');
         return { p: window.rdProbe.last, text: el.textContent, hidden: el.hidden };
-      }));
+      }) });
     }
   }
   return out;
@@ -96,8 +97,8 @@ test(`${BROWSER}: hovering the surface reads the state there, rdsim --probe's fl
   await page.close();
 });
 
-test(`${BROWSER}: hovering a slice (the surface hidden) reads that slice's samples; bad probes are refused`, async () => {
-  const { page, errors } = await atStep('&surface=0&sliceZ=1&sliceZPos=0.5');
+test(`${BROWSER}: hovering a slice (the surface hidden) reads that slice's samples, Alt-click paints there; bad probes are refused`, async () => {
+  const { page, errors } = await atStep('&surface=0&sliceZ=1&sliceZPos=0.5&paintAmount=0.5&paintRadius=1.5');
   const seen = await scan(page, 7, 5);
   const onSlice = seen.filter((s) => s.p && s.p.kind === 'slice');
   assert.ok(onSlice.length >= 3, `the pointer met the slice (${onSlice.length} of ${seen.length})`);
@@ -110,6 +111,22 @@ test(`${BROWSER}: hovering a slice (the surface hidden) reads that slice's sampl
   const s = onSlice[Math.floor(onSlice.length / 2)];
   const cli = rdsimProbe(s.p.x, s.p.y, s.p.z);
   assert.deepEqual({ u: s.p.u, v: s.p.v }, cli, "the slice's sample is rdsim's");
+
+  // Alt-click there paints on the slice (what the view shows), not on the hidden surface:
+  // the readout at the same point then shows V raised by the amount (a sample at the
+  // brush's centre takes all of it, clamped to 1).
+  await page.keyboard.down('Alt');
+  await page.mouse.click(s.at.x, s.at.y);
+  await page.keyboard.up('Alt');
+  await until(page, () => window.rdPaint.undo >= 1);
+  await page.mouse.move(s.at.x + 1, s.at.y);
+  await page.mouse.move(s.at.x, s.at.y);
+  await until(page, (p) => { const l = window.rdProbe.last; return l && l.x === p.x && l.y === p.y && l.z === p.z && l.v !== p.v; }, s.p, 15000);
+  const painted = await page.evaluate(() => window.rdProbe.last);
+  assert.equal(painted.kind, 'slice');
+  // (the readout's %.9g reads back as the same float32)
+  assert.equal(Math.fround(painted.v), Math.min(1, Math.fround(s.p.v + 0.5)), `V at the slice's sample (${s.p.v}) took the paint`);
+  assert.equal(painted.u, s.p.u, 'U untouched (a V brush)');
 
   const before = await page.evaluate(() => window.rd.errors.length);
   const post = (m) => page.evaluate((x) => window.rd.worker.postMessage(x), m);

@@ -6,7 +6,7 @@
 // Ctrl+Shift+Z the one after; a drag is one stroke; a cube brush changes a different (larger) set of cells
 // than a sphere; painting U changes U and not V; a touch stroke paints too.
 // Recording: a WebM clip is non-empty and plays (a <video> reports a duration > 0);
-// a PNG sequence downloads N files frame-0001.png ... with the PNG signature, paused too
+// a PNG sequence downloads N files <grid>-step<S>-frame0001.png ... with the PNG signature, paused too
 // (the app draws every frame while recording, nothing once it is done).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,7 +69,7 @@ test(`${BROWSER}: the time series plots as it runs; its CSV parses and matches t
   await page.click('#series-csv');
   await until(page, () => window.__downloads.length === 1 && window.__downloads[0].bytes !== null);
   const dl = await page.evaluate(() => window.__downloads[0]);
-  assert.match(dl.name, /^grayscott-32x32x32-series\.csv$/);
+  assert.equal(dl.name, `grayscott-32x32x32-step${s0 + 1}-series.csv`, 'the CSV is named by its grid and last step');
   const lines = Buffer.from(dl.bytes).toString('utf8').trim().split('\n');
   assert.equal(lines[0], 'step,meanV,maxV,minV,meanU,inside,triangles,area,level');
   const rows = lines.slice(1).map((l) => l.split(',').map(Number));
@@ -238,6 +238,9 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
     undefined, 30000);
   const clip = await page.evaluate(() => window.__downloads.find((d) => /\.webm$/.test(d.name)));
   assert.ok(clip, 'a .webm was downloaded');
+  assert.match(clip.name, /^grayscott-32x32x32-step\d+-clip\.webm$/);
+  const bar = await page.$eval('#record-progress', (p) => [p.value, p.max]);
+  assert.ok(bar[1] === 2 && bar[0] >= 1.5 && bar[0] <= 2, `the bar shows the 2 s used of 2: ${bar}`);
   assert.ok(clip.bytes.length > 1000, `the clip has ${clip.bytes.length} bytes`);
   assert.deepEqual(clip.bytes.slice(0, 4), [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (WebM) header');
   const duration = await page.evaluate(async () => {
@@ -269,7 +272,9 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   await until(page, () => window.rdRecord.state === 'idle' && window.__downloads.length === 3 &&
     window.__downloads.every((d) => d.bytes !== null), undefined, 30000);
   const frames = await page.evaluate(() => window.__downloads);
-  assert.deepEqual(frames.map((d) => d.name), ['frame-0001.png', 'frame-0002.png', 'frame-0003.png']);
+  const prefix = /^(grayscott-32x32x32-step\d+)-frame0001\.png$/.exec(frames[0].name);
+  assert.ok(prefix, `frames are named by grid and step: ${frames[0].name}`);
+  assert.deepEqual(frames.map((d) => d.name), [1, 2, 3].map((k) => `${prefix[1]}-frame000${k}.png`), 'one prefix, numbered');
   for (const f of frames) assert.deepEqual(f.bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
   // Paused, the view draws nothing until something changes (app/main.c); recording draws
