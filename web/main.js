@@ -466,26 +466,39 @@ function togglePanel(show = document.body.classList.contains('panel-hidden')) {
 
 // The legend of the colouring in force: its name, the fixed range its colours span (the
 // schema's, which the app draws over too) and the ramp (the schema's colormap stops).
+// The colour legend: the fixed range of what the colours show, from the schema. One row
+// for the surface's colouring (U, |∇V|) or, when the surface shows none, the slices'
+// field; a second row for the slices when they show another field or range than the
+// surface (each is coloured over its own range: app/render.c, engine/slice.h).
 function showLegend() {
   if (!schema) return;
-  const value = rd.view ? String(rd.view.scalar) : $('scalar').value;
-  let choice = P.scalar.choices.find((c) => c.value === value);
   const v = rd.view || {};
-  if ((v.sliceX || v.sliceY || v.sliceZ) && (!(choice && choice.range) || v.surface === false)) // the slices' field
-    choice = P.sliceField.choices.find((c) => c.value === v.sliceField) || choice;
+  const value = rd.view ? String(rd.view.scalar) : $('scalar').value;
+  const scalar = P.scalar.choices.find((c) => c.value === value);
+  const surface = v.surface !== false && scalar && scalar.range ? scalar : null;
+  const slices = v.sliceX || v.sliceY || v.sliceZ ? P.sliceField.choices.find((c) => c.value === v.sliceField) || null : null;
+  const main = surface || (slices && slices.range ? slices : null);
+  const second = surface && slices && slices.range &&
+    (slices.label !== surface.label || String(slices.range) !== String(surface.range)) ? slices : null;
   const map = schema.colormaps.find((c) => rd.view && c.name === rd.view.colormap) || // the view's colormap
     schema.colormaps.find((c) => c.default) || schema.colormaps[0];
   if (window.rdSlices) window.rdSlices.onView(rd.view); // web/slices.js: the app draws the same view
-  const show = !!(choice && choice.range);
-  $('legend').hidden = !show;
-  if (!show) return;
-  const [lo, hi] = choice.range;
-  $('legend-name').textContent = choice.label;
-  $('legend-lo').textContent = String(lo);
-  $('legend-hi').textContent = String(hi);
-  $('legend-bar').style.background = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
-  if (rd.app) rd.app._app_set_shown_range(lo, hi);
-  rd.legend = { name: choice.label, lo, hi, colormap: map.name };
+  $('legend').hidden = !main;
+  $('legend-slices').hidden = !second;
+  $('view').classList.toggle('legend-two', !!second);
+  if (!main) return;
+  const bar = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
+  const row = (id, choice, name) => {
+    $(`${id}-name`).textContent = name;
+    $(`${id}-lo`).textContent = String(choice.range[0]);
+    $(`${id}-hi`).textContent = String(choice.range[1]);
+    $(`${id}-bar`).style.background = bar;
+  };
+  row('legend', main, second ? `surface ${main.label}` : main.label);
+  if (second) row('legend-slices', second, `slices ${second.label}`);
+  if (rd.app) rd.app._app_set_shown_range(main.range[0], main.range[1]); // the surface's colours
+  rd.legend = { name: main.label, lo: main.range[0], hi: main.range[1], colormap: map.name,
+    slices: second ? { name: second.label, lo: second.range[0], hi: second.range[1] } : null };
 }
 
 // Pinch to zoom on a touch screen (one finger orbits: SDL reads it as a mouse).

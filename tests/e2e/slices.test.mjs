@@ -2,7 +2,8 @@
 // page's controls: a slice (built by the worker, engine/slice.h, drawn by the app) shows
 // on the canvas and its pixels change when its slider moves; a clip plane cuts the
 // surface open and the slice at the plane shows the inside's colour; choosing a
-// colormap changes the view's colours and the legend, and an exported PLY carries that
+// colormap changes the view's colours and the legend (a row for the slices when their field
+// is not the surface's), and an exported PLY carries that
 // map's colours (colormap_rgb8 of the schema's stops), byte for byte rdsim's with
 // --colormap; a closed export of a periodic grid is rdsim --mesh-close's. Dragging the
 // planes: a Ctrl-drag on a slice moves it along its normal (the view in force, its slider,
@@ -86,6 +87,15 @@ test(`${BROWSER}: a slice shows V on the canvas, alone or with the surface, and 
   await inForce(page, 'surface', true);
   const both = await shot(page);
   assert.ok(differ(at20, both) > 0.01, 'the surface is drawn with the slice');
+  // The surface coloured by U (0..1) and the slice by V (0..0.5): a row for each.
+  const rows = () => page.evaluate(() => [...document.querySelectorAll('#legend .legend-row')]
+    .filter((r) => !r.hidden).map((r) => [...r.children].map((c) => c.textContent).filter(Boolean).join(' ')));
+  assert.deepEqual(await rows(), ['surface U 0 1', 'slices V 0 0.5'], 'the legend names both fields and ranges');
+  await page.select('#sliceField', 'u');
+  await until(page, () => window.rd.view.sliceField === 'u');
+  assert.deepEqual(await rows(), ['U 0 1'], 'one row when both show U');
+  await page.select('#sliceField', 'v');
+  await until(page, () => window.rd.view.sliceField === 'v');
   await set(page, 'sliceZ', false);
   await inForce(page, 'sliceZ', false);
   assert.equal(await page.evaluate(() => window.rd.app._app_slice_count()), 0, 'switched off');
