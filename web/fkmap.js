@@ -1,7 +1,8 @@
 // fkmap: the F–k map of the Gray–Scott parameter plane (k along x, F up), in the panel.
 // Marks Pearson's classes (and Munafo's additions), the saddle-node line, every preset
 // (rd.presets: schema.json's presets, values.F / values.k), the parameter map's ranges
-// when it is on, and the (F, k) in force (rd.info, followed at each 'rd:info' event of
+// when it is on, and the (F, k) in force (a pair beyond the map: a dashed ring at its edge
+// and a note) (rd.info, followed at each 'rd:info' event of
 // main.js, not by a timer: an idle page runs nothing). A click sets F and k
 // through the page's own path: the #F and #k controls and their input event (main.js
 // sendParams), so the engine checks them and the link follows what it reports.
@@ -55,7 +56,7 @@
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  let svg = null, current = null, mapRect = null, last = '';
+  let svg = null, current = null, mapRect = null, offNote = null, last = '';
 
   function build(box) {
     svg = el('svg', { id: 'fkmap-svg', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'F–k map' });
@@ -94,6 +95,8 @@
     svg.append(mapRect);
     current = el('circle', { id: 'fk-current', r: 4, visibility: 'hidden' });
     svg.append(current);
+    offNote = el('text', { id: 'fk-off', class: 'fk-off', x: W - PAD.r - 3, y: PAD.t + 12, 'text-anchor': 'end' }, '');
+    svg.append(offNote);
     svg.addEventListener('click', onClick);
     box.append(svg);
   }
@@ -122,10 +125,17 @@
     const key = [i.F, i.k, i.map, i.kMin, i.kMax, i.FMin, i.FMax].join();
     if (key === last) return;
     last = key;
-    current.setAttribute('cx', sx(i.k));
-    current.setAttribute('cy', sy(i.F));
+    // A pair beyond the drawn region: the ring waits, dashed, at the nearest edge, and a
+    // note says where the pair is.
+    const off = !(i.k >= K0 && i.k <= K1 && i.F >= F0 && i.F <= F1);
+    const cx = sx(Math.min(K1, Math.max(K0, i.k))), cy = sy(Math.min(F1, Math.max(F0, i.F)));
+    current.setAttribute('cx', cx);
+    current.setAttribute('cy', cy);
     current.setAttribute('visibility', 'visible');
-    window.rd.fkmap = { F: i.F, k: i.k, cx: sx(i.k), cy: sy(i.F) };
+    current.classList.toggle('off', off);
+    const dir = `${i.F > F1 ? '↑' : i.F < F0 ? '↓' : ''}${i.k > K1 ? '→' : i.k < K0 ? '←' : ''}`;
+    offNote.textContent = off ? `F ${+i.F.toPrecision(4)}, k ${+i.k.toPrecision(4)} ${dir} off the map` : '';
+    window.rd.fkmap = { F: i.F, k: i.k, cx, cy, off };
     if (i.map === true) {
       const x0 = sx(i.kMin), x1 = sx(i.kMax), y0 = sy(i.FMax), y1 = sy(i.FMin);
       mapRect.setAttribute('x', Math.min(x0, x1));

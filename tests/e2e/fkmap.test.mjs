@@ -38,6 +38,18 @@ test(`${BROWSER}: the F–k map marks the presets, follows F, and a click sets F
   await until(page, () => Math.abs(window.rd.info.F - 0.06) < 1e-6 && Math.abs(window.rd.fkmap.F - 0.06) < 1e-6);
   const after = await page.evaluate(() => window.rd.fkmap.cy);
   assert.ok(after < before, `the ring moved up with F (${before} -> ${after})`);
+  assert.equal(await page.$eval('#fk-off', (t) => t.textContent), '', 'on the map: no note');
+  // F beyond the map's 0.1 (from a link: the slider ends there): the ring waits, dashed, at
+  // the top edge and a note says where F is
+  const far = await openPage(S.browser, `${S.server.url}/?threads=1#preset=spots&size=16&F=0.12&paused=1`);
+  await until(far.page, () => window.rd.info && Math.abs(window.rd.info.F - 0.12) < 1e-6 && window.rd.fkmap && window.rd.fkmap.off === true);
+  const edge = await far.page.evaluate(() => ({ cy: window.rd.fkmap.cy, dashed: document.getElementById('fk-current').classList.contains('off'),
+    note: document.getElementById('fk-off').textContent, top: Number(document.querySelector('#fkmap-svg .fk-bg').getAttribute('y')) }));
+  assert.equal(edge.cy, edge.top, 'the ring sits on the top edge');
+  assert.ok(edge.dashed, 'dashed off the map');
+  assert.equal(edge.note, 'F 0.12, k 0.064 ↑ off the map');
+  assert.deepEqual(far.errors, []);
+  await far.page.close();
 
   // a click at the point of (F, k) = (0.03, 0.055)
   const box = await page.$eval('#fkmap-svg', (s) => { s.scrollIntoView({ block: 'center' }); const r = s.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
