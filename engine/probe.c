@@ -126,7 +126,7 @@ bool probe_ray(const gs_sim_t *sim, const float origin[3], const float dir[3], c
     } else if (pa >= 0) {
         for (int a = 0; a < 3; a++) q[a] = nearest(desc->plane_at[a], n[a], periodic);
     } else {
-        err_set(err, err_len, "nothing under the pointer: %s", why);
+        err_set(err, err_len, "%s", why); /* what the ray found: it misses the grid, the surface is hidden... */
         *out = (probe_t){.kind = PROBE_NONE, .axis = -1};
         return true;
     }
