@@ -105,6 +105,7 @@ mergeInto(LibraryManager.library, {
   },
 
   app_js_frame: function (triangles, hadNewMesh, drew) {
-    if (Module['rd']) Module['rd'].onFrame(triangles >>> 0, hadNewMesh !== 0, drew !== 0);
+    // changed: what was drawn differs from the last frame (drew 1; 2 repeats it, app/main.c)
+    if (Module['rd']) Module['rd'].onFrame(triangles >>> 0, hadNewMesh !== 0, drew !== 0, drew === 1);
   },
 });

@@ -18,6 +18,8 @@
 /* Implemented in app/app_lib.js. */
 extern void app_js_ready(const char *gl_version);
 extern void app_js_fail(const char *message);
+/* drew: 0 nothing drawn, 1 the view changed (or the page asked), 2 drawn only because the
+ * page wants every frame (app_set_continuous): the same picture as the last one. */
 extern void app_js_frame(unsigned triangles, int had_new_mesh, int drew);
 extern void app_js_paint(const float *ray, int plane_axis); /* app_pointer_ray's 10 floats */
 extern void app_js_plane_moved(int kind, int axis, float t, int done);
@@ -290,11 +292,13 @@ EMSCRIPTEN_KEEPALIVE void app_set_continuous(int on) {
  * clears). Input as such draws nothing: moving the pointer over a paused view is free.
  * Otherwise the browser keeps showing the last frame (an animation frame that leaves
  * the WebGL canvas alone presents nothing new), and a paused page costs next to no CPU. */
-static bool wants_draw(void) {
+enum { DRAW_NONE, DRAW_CHANGED, DRAW_CONTINUOUS };
+static int wants_draw(void) {
     const bool changed = render_take_changed(); /* taken every frame */
-    return changed || !app.drawn.done || app.drawn.asked || app.drawn.continuous ||
-           app.width != app.drawn.width || app.height != app.drawn.height ||
-           memcmp(&app.cam, &app.drawn.cam, sizeof app.cam) != 0;
+    if (changed || !app.drawn.done || app.drawn.asked || app.width != app.drawn.width ||
+        app.height != app.drawn.height || memcmp(&app.cam, &app.drawn.cam, sizeof app.cam) != 0)
+        return DRAW_CHANGED;
+    return app.drawn.continuous ? DRAW_CONTINUOUS : DRAW_NONE;
 }
 
 static void frame(void) {
@@ -304,8 +308,8 @@ static void frame(void) {
     while (SDL_PollEvent(&e)) handle_event(&e), events++;
     fit_canvas();
     bool fresh = render_take_mesh();
-    bool draw = wants_draw();
-    if (draw) {
+    int draw = wants_draw();
+    if (draw != DRAW_NONE) {
         render_draw(&app.cam, app.width, app.height);
         app.drawn.done = true, app.drawn.asked = false;
         app.drawn.cam = app.cam;
@@ -314,7 +318,7 @@ static void frame(void) {
     app_js_frame(render_triangle_count(), fresh, draw);
     /* Asleep when this frame had nothing to do and nothing during it (the page's budget
      * setting the pixel scale in app_js_frame, say) asked for the next. */
-    if (!draw && !fresh && events == 0 && !app.woken && !app.drawn.continuous) {
+    if (draw == DRAW_NONE && !fresh && events == 0 && !app.woken && !app.drawn.continuous) {
         app.asleep = true; /* nothing to do: no frames until app_wake */
         emscripten_pause_main_loop();
         app_js_asleep();

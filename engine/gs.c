@@ -154,21 +154,17 @@ static bool plain_valid(gs_params_t p, char *err, int err_len) {
         err_set(err, err_len, "stencil %d: must be 7, 19 or 27", p.stencil);
         return false;
     }
-    struct { const char *name; float v, lo, hi; } chk[] = {
-        {"F", p.F, 0.0f, GS_F_MAX},     {"k", p.k, 0.0f, GS_K_MAX},
-        {"Du", p.Du, 0.0f, GS_D_MAX},   {"Dv", p.Dv, 0.0f, GS_D_MAX},
-        {"dt", p.dt, 0.0f, GS_DT_MAX},
+    struct { const char *name; float v, lo, hi; bool lo_open; } chk[] = {
+        {"F", p.F, 0.0f, GS_F_MAX, false},   {"k", p.k, 0.0f, GS_K_MAX, false},
+        {"Du", p.Du, 0.0f, GS_D_MAX, false}, {"Dv", p.Dv, 0.0f, GS_D_MAX, false},
+        {"dt", p.dt, 0.0f, GS_DT_MAX, true},
     };
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
-        if (!in_range(chk[i].v, chk[i].lo, chk[i].hi)) {
-            err_set(err, err_len, "%s = %g: must be a finite number in [%g, %g]", chk[i].name,
-                     (double)chk[i].v, (double)chk[i].lo, (double)chk[i].hi);
+        if (!in_range(chk[i].v, chk[i].lo, chk[i].hi) || (chk[i].lo_open && !(chk[i].v > chk[i].lo))) {
+            err_set(err, err_len, "%s = %g: must be a finite number in %c%g, %g]", chk[i].name,
+                     (double)chk[i].v, chk[i].lo_open ? '(' : '[', (double)chk[i].lo, (double)chk[i].hi);
             return false;
         }
-    }
-    if (!(p.dt > 0.0f)) {
-        err_set(err, err_len, "dt = %g: must be > 0 (and <= %g)", (double)p.dt, (double)GS_DT_MAX);
-        return false;
     }
     if (p.Dv < GS_DV_DU_MIN * p.Du || p.Dv > GS_DV_DU_MAX * p.Du) {
         err_set(err, err_len,
@@ -189,9 +185,8 @@ static bool plain_valid(gs_params_t p, char *err, int err_len) {
         if (n < 0 || n >= err_len) return false;
         char *tail = err + n;
         size_t room = (size_t)(err_len - n);
-        if (which == 0) {
-            snprintf(tail, room, " (dt <= %g)", GS_DT_STABLE_MAX);
-        } else if (which == 1) { /* the u row binds */
+        /* which is 1 or 2 here: dt beyond GS_DT_STABLE_MAX (= GS_DT_MAX) failed its range */
+        if (which == 1) { /* the u row binds */
             int m = snprintf(tail, room, " (dt*(Du*%.4g + F + Vb^2) <= %g, Vb^2 = %.3g", lam, GS_STAB_BUDGET, v2);
             name_d_range(tail, room, m, p.dt, "Du", (GS_STAB_BUDGET / (double)p.dt - (double)p.F - v2) / lam);
         } else { /* the v row */
@@ -225,7 +220,8 @@ static bool cell_valid(gs_params_t p, float F, float k, const char *where, char 
 
 bool gs_params_valid(gs_params_t p, char *err, int err_len) {
     if (!plain_valid(p, err, err_len)) return false;
-    if (!p.map) return true;
+    /* The map's ranges are checked whether or not it is on (a bad range waits for no one);
+     * its corners' stability only while it is on, as they then run. */
     struct { const char *name; float lo, hi, max; } r[] = {
         {"k", p.k_min, p.k_max, GS_K_MAX}, {"F", p.F_min, p.F_max, GS_F_MAX}};
     for (int i = 0; i < 2; i++) {
@@ -235,6 +231,7 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
             return false;
         }
     }
+    if (!p.map) return true;
     static const char *const names[] = {"corner (k min, F min)", "corner (k max, F min)", "corner (k min, F max)",
                                         "corner (k max, F max)"};
     for (int c = 0; c < 4; c++)

@@ -97,7 +97,9 @@ gs_coefs_t gs_coefs(gs_params_t p, float F, float k);
 #define GS_F_MAX 1.0f
 #define GS_K_MAX 1.0f
 #define GS_D_MAX 10.0f
-#define GS_DT_MAX 10.0f
+/* dt's hard bound is the stability limit's own ceiling: no reaction is stable beyond it
+ * (gs_dt_max never exceeds GS_DT_STABLE_MAX, below), so no wider range is offered. */
+#define GS_DT_MAX ((float)GS_DT_STABLE_MAX)
 
 /* The largest step count: 2^53 - 1, the largest integer a JavaScript number (the page)
  * holds exactly. gs_step stops there; rds_read refuses a file that claims more. */
@@ -182,8 +184,8 @@ typedef struct gs_timing_t {
 #define GS_VB_MARGIN 1.1
 
 /* true when every parameter is finite and in range, Du/2 <= Dv <= 2*Du and
- * dt <= gs_dt_max(p); with p.map also each range in order (min <= max) and every corner
- * (F, k) of the map valid (the grid's rows are checked by gs_params_valid_on);
+ * dt <= gs_dt_max(p), the map's ranges (on or off) each in [0, max] and in order
+ * (min <= max); with p.map also every corner (F, k) of the map valid (the grid's rows are checked by gs_params_valid_on);
  * otherwise writes a message naming the parameter and its valid range to err. */
 bool gs_params_valid(gs_params_t p, char *err, int err_len);
 /* gs_params_valid, and with p.map every cell of grid g: for each row y, the cells

@@ -70,7 +70,9 @@ expect_usage "--threads 0: must be an integer 1..64" --threads 0
 expect_usage "--seed-mode" --seed-mode blobs
 expect_usage "--F" --F abc
 expect_usage "F = -0.1" --F -0.1
-expect_usage "unstable" --dt 3
+expect_usage "dt = 3: must be a finite number in (0, 1]" --dt 3
+expect_usage "dt = 0: must be a finite number in (0, 1]" --dt 0
+expect_usage "dt = 1 is unstable" --Du 0.2 --Dv 0.1
 expect_usage "--preset nope: unknown" --preset nope
 expect_usage "--steps" --steps -1
 expect_usage "--probe 1,2: must be X,Y,Z" --probe 1,2

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "hash.h"
@@ -159,6 +160,18 @@ static void unstable_corner_refused(void **state) {
     assert_false(gs_params_valid(map_of(spots(), 0.07f, 0.03f, 0.0f, 0.1f), err, (int)sizeof err));
     assert_non_null(strstr(err, "min <= max"));
     assert_false(gs_params_valid(map_of(spots(), 0.03f, 1.5f, 0.0f, 0.1f), err, (int)sizeof err));
+    /* with the map off too: a reversed range is refused when typed, not when the map is ticked */
+    gs_params_t off = map_of(spots(), 0.07f, 0.03f, 0.0f, 0.1f);
+    off.map = 0;
+    assert_false(gs_params_valid(off, err, (int)sizeof err));
+    assert_non_null(strstr(err, "parameter map: k from 0.07 to 0.03"));
+    off = map_of(spots(), 0.03f, 0.07f, 0.0f, NAN);
+    off.map = 0;
+    assert_false(gs_params_valid(off, err, (int)sizeof err));
+    /* but an unstable corner waits for the map: it does not run while the map is off */
+    m.map = 0;
+    assert_true(gs_params_valid(m, err, (int)sizeof err));
+    m.map = 1;
     /* the same map at a dt within every cell's limit is accepted */
     m.dt = 0.9f;
     assert_true(gs_params_valid_on(m, g, err, (int)sizeof err));

@@ -150,7 +150,12 @@ static void m_dims_wrong(unsigned char *b, size_t *len) { (void)len, wr32(b + 20
 static void m_stencil(unsigned char *b, size_t *len) { (void)len, wr32(b + 28, 9); }
 static void m_boundary(unsigned char *b, size_t *len) { (void)len, wr32(b + 32, 2); }
 static void m_nan_F(unsigned char *b, size_t *len) { (void)len; float f = NAN; memcpy(b + 36, &f, 4); }
-static void m_unstable(unsigned char *b, size_t *len) { (void)len; float f = 5.0f; memcpy(b + 52, &f, 4); }
+static void m_dt_range(unsigned char *b, size_t *len) { (void)len; float f = 5.0f; memcpy(b + 52, &f, 4); }
+static void m_unstable(unsigned char *b, size_t *len) {
+    (void)len;
+    float du = 0.5f, dv = 0.25f, dt = 1.0f; /* each in range, unstable together */
+    memcpy(b + 44, &du, 4), memcpy(b + 48, &dv, 4), memcpy(b + 52, &dt, 4);
+}
 static void m_reserved(unsigned char *b, size_t *len) { (void)len, b[100] = 1; }
 static void m_sample(unsigned char *b, size_t *len) { (void)len, b[128 + 4 * 500 + 1] ^= 0x10; }
 static void m_hash(unsigned char *b, size_t *len) { b[*len - 1] ^= 0x80; }
@@ -174,7 +179,7 @@ static void bad_files_refused(void **state) {
         {m_oversized, "oversized: expected 7048 bytes for 12x9x8, got 7052"},
         {m_magic, "magic"}, {m_version, "version"}, {m_hsize, "header size"}, {m_dims_small, "dims"},
         {m_dims_big, "dims"}, {m_dims_wrong, "truncated: expected 7816 bytes for 12x10x8, got 7048"}, {m_stencil, "stencil"}, {m_boundary, "boundary"},
-        {m_nan_F, "F ="}, {m_unstable, "unstable"}, {m_reserved, "reserved"}, {m_sample, "hash"},
+        {m_nan_F, "F ="}, {m_dt_range, "dt = 5: must be a finite number in (0, 1]"}, {m_unstable, "dt = 1 is unstable"}, {m_reserved, "reserved"}, {m_sample, "hash"},
         {m_hash, "hash"}, {m_nan_sample, "non-finite"},
         {m_step_max, "step count 9007199254740992 exceeds the largest allowed, 9007199254740991"},
         {m_step_huge, "step count 18446744073709551615 exceeds"},

@@ -223,12 +223,15 @@ static void limit_contract(void **state) {
         {{0.035f, 0.064f, 0.16f, 0.02f, 1.0f, 7, 0, 0, 0, 0, 0}, "must be in [Du/2, 2*Du] = [0.08, 0.32]"},
         {{0.035f, 0.064f, 0.375f, 0.1875f, 1.0f, 19, 0, 0, 0, 0, 0}, "Du <= "},
         {{0.035f, 0.064f, 0.326f, 0.163f, 1.0f, 27, 0, 0, 0, 0, 0}, "Du <= "},
-        {{0.035f, 0.064f, 0.01f, 0.005f, 1.5f, 7, 0, 0, 0, 0, 0}, "must be in (0, 1] (dt <= 1)"},
         {{0.0f, 0.0f, 0.0f, 0.165f, 1.0f, 7, 0, 0, 0, 0, 0}, "must be in [Du/2, 2*Du] = [0, 0]"}, /* V above 1 */
         {{0.035f, 0.064f, 0.166f, 0.083f, 1.0f, 7, 0, 0, 0, 0, 0}, "Du <= 0.16208"}, /* under 1/6: F counts too */
         {{0.1f, 0.03f, 0.15f, 0.075f, 1.0f, 7, 0, 0, 0, 0, 0}, "Vb^2 = 0.401"},       /* a stable uniform V = 0.6 */
         {{0.5f, 0.5f, 0.1f, 0.1f, 1.0f, 7, 0, 0, 0, 0, 0}, "Dv <= "},
     };
+    /* dt beyond 1 is never stable (gs.h): its range, (0, 1], says so for any reaction */
+    err[0] = 0;
+    assert_false(gs_params_valid((gs_params_t){0.035f, 0.064f, 0.01f, 0.005f, 1.5f, 7, 0, 0, 0, 0, 0}, err, (int)sizeof err));
+    if (!strstr(err, "dt = 1.5: must be a finite number in (0, 1]")) fail_msg("dt 1.5: '%s'", err);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = 0;
         assert_false(gs_params_valid(bad[i].p, err, (int)sizeof err));

@@ -263,7 +263,10 @@ function pushBounded(stack, buffer) {
   let total = stack.reduce((n, b) => n + b.byteLength, 0);
   while (stack.length > UNDO_MAX || (stack.length > 1 && total > UNDO_MAX_BYTES)) total -= stack.shift().byteLength;
 }
-function postHistory() { postMessage({ type: 'history', undo: history.undo.length, redo: history.redo.length }); }
+// did: 'undo' or 'redo' when one was just done (the page says so).
+function postHistory(did) {
+  postMessage({ type: 'history', undo: history.undo.length, redo: history.redo.length, ...(did ? { did } : {}) });
+}
 function clearHistory() { history.undo = []; history.redo = []; history.pending = null; postHistory(); }
 // Before a paint: the brush settings in m, and the state kept when m opens a stroke.
 function beforePaint(m) {
@@ -297,7 +300,7 @@ function travel(from, to, what) {
   pendingSteps = 0;
   meshDirty = true;
   postInfo();
-  postHistory();
+  postHistory(what);
 }
 
 // The slices alone (a view change only they need): at most one message every SLICES_MS.

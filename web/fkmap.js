@@ -9,7 +9,7 @@
 'use strict';
 (() => {
   const K0 = 0.03, K1 = 0.07, F0 = 0, F1 = 0.1; // the region people explore
-  const W = 320, H = 300, PAD = { l: 34, r: 6, t: 6, b: 26 };
+  const W = 320, H = 300, PAD = { l: 44, r: 6, t: 8, b: 26 }; // l: room for '0.100' at 12 px
   const NS = 'http://www.w3.org/2000/svg';
   // Pearson, "Complex patterns in a simple system", Science 261:189 (1993), Fig. 3, and
   // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): one representative (F, k) per class,
@@ -67,7 +67,7 @@
       svg.append(el('text', { class: 'fk-tick', x: PAD.l - 3, y: sy(F) + 3, 'text-anchor': 'end' }, F.toFixed(3)));
     }
     svg.append(el('text', { class: 'fk-axis', x: W - PAD.r, y: H - 2, 'text-anchor': 'end' }, 'k'));
-    svg.append(el('text', { class: 'fk-axis', x: 2, y: PAD.t + 8 }, 'F'));
+    svg.append(el('text', { class: 'fk-axis', x: 2, y: (sy(F0 + (7 * (F1 - F0)) / 8)) + 4 }, 'F')); // between the top two ticks
     // saddle-node line F = 4(F+k)^2, i.e. k = sqrt(F)/2 - F (above it: no uniform state
     // besides U = 1, V = 0)
     const pts = [];

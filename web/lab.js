@@ -90,17 +90,22 @@
     $('lab-cancel').disabled = !running;
     $('lab-progress').value = lab.progress;
     const sh = agreement('state_hash'), mh = agreement('mesh_hash');
-    $('lab-table').tHead.innerHTML = '<tr><th>threads</th><th>steps/s</th><th>step ms</th><th>mesh ms</th>' +
-      '<th>speedup</th><th>eff.</th>' +
-      `<th class="hash-col ${sh.same ? 'ok' : 'bad'}" data-key="state_hash">state <span>${sh.mark}</span></th>` +
-      `<th class="hash-col ${mh.same ? 'ok' : 'bad'}" data-key="mesh_hash">mesh <span>${mh.mark}</span></th></tr>`;
+    // Each run is two rows: its figures, then its two hashes across the table (so the table
+    // fits a narrow panel: at 800 px wide the panel is 200 px).
+    $('lab-table').tHead.innerHTML = '<tr><th>thr&shy;eads</th><th>steps /s</th><th>step ms</th><th>mesh ms</th>' +
+      '<th>speed&shy;up</th><th title="parallel efficiency: speedup / threads">eff. %</th></tr>' +
+      '<tr class="hash-row"><th colspan="6">hashes: ' +
+      `<span class="hash-col ${sh.same ? 'ok' : 'bad'}" data-key="state_hash">state <span>${sh.mark}</span></span> · ` +
+      `<span class="hash-col ${mh.same ? 'ok' : 'bad'}" data-key="mesh_hash">mesh <span>${mh.mark}</span></span></th></tr>`;
     $('lab-table').tBodies[0].innerHTML = lab.rows.map((r) => {
       const bad = r.done && ((!sh.same && r.state_hash !== sh.common) || (!mh.same && r.mesh_hash !== mh.common));
-      return `<tr class="${r.done ? 'done' : 'pending'}${bad ? ' differs' : ''}" data-threads="${r.threads}">` +
+      const cls = `${r.done ? 'done' : 'pending'}${bad ? ' differs' : ''}`;
+      return `<tr class="${cls}" data-threads="${r.threads}">` +
         `<td>${r.threads}</td><td>${fix(r.steps_per_s, 0)}</td><td>${fix(r.step_ms, 1)}</td><td>${fix(r.mesh_ms, 1)}</td>` +
-        `<td>${fix(r.speedup, 2)}</td><td>${r.done ? (r.efficiency * 100).toFixed(0) + '%' : '–'}</td>` +
-        `<td class="mono${!sh.same && r.done && r.state_hash !== sh.common ? ' bad' : ''}" title="${r.state_hash}">${r.done ? hex(r.state_hash) : '…'}</td>` +
-        `<td class="mono${!mh.same && r.done && r.mesh_hash !== mh.common ? ' bad' : ''}" title="${r.mesh_hash}">${r.done ? hex(r.mesh_hash) : '…'}</td></tr>`;
+        `<td>${fix(r.speedup, 2)}</td><td>${r.done ? (r.efficiency * 100).toFixed(0) : '–'}</td></tr>` +
+        `<tr class="hash-row ${cls}"><td colspan="6">` +
+        `<span class="mono${!sh.same && r.done && r.state_hash !== sh.common ? ' bad' : ''}" title="state_hash ${r.state_hash}">${r.done ? hex(r.state_hash) : '…'}</span> · ` +
+        `<span class="mono${!mh.same && r.done && r.mesh_hash !== mh.common ? ' bad' : ''}" title="mesh_hash ${r.mesh_hash}">${r.done ? hex(r.mesh_hash) : '…'}</span></td></tr>`;
     }).join('');
     drawChart();
   }

@@ -281,6 +281,7 @@ function writeControls(s) {
       if (!own(P, key) || !check(P[key], text).ok) continue; // never an option the schema does not define
       el.add(new Option(text, text));
     }
+    if (own(P, key)) markBad(key, false); // a value shown is a valid one
     if (el.type === 'checkbox') { el.checked = v === true || v === 'true' || v === '1'; continue; }
     if (el.type === 'range') {
       if (Number(text) > Number(el.max)) el.max = text;
@@ -332,7 +333,21 @@ function keepInLink() {
 function refuse(bad) {
   say(bad.map((b) => `${plain(P[b.key].label)} ${b.text === null ? '(what was typed is not a number)' : `'${b.text}'`}: ${b.why}`).join('; '), true);
   rd.refusals.push(...bad);
+  for (const b of bad) markBad(b.key, true);
   showInForce();
+}
+
+// A grid field ('reset' keys wait for Reset) is checked as it is typed: a bad one says why
+// at once and stays marked, with what was typed, until it is fixed; Reset refuses meanwhile.
+function markBad(key, bad) {
+  const el = $(key);
+  if (el && P[key].apply === 'reset') el.toggleAttribute('aria-invalid', bad);
+}
+function checkPending(key) {
+  const text = readControls()[key], r = check(P[key], text);
+  markBad(key, !r.ok);
+  if (!r.ok) { refuse([{ key, text: String(text), why: r.why }]); return; }
+  say('');
 }
 
 function showInForce() {
@@ -348,6 +363,7 @@ function applyPreset(name) {
   if (!p) return false;
   const loaded = $('preset-loaded');
   if (loaded) loaded.remove();
+  presetOrigin = null;
   writeControls({ preset: p.name, ...p.values });
   $('preset-source').textContent = p.source;
   return true;
@@ -360,26 +376,41 @@ function presetDiffers(p, values) {
   return keysOf('live').filter((k) => own(p.values, k) && own(values, k) && held(k, values[k]) !== held(k, p.values[k]));
 }
 
-// After a Load: the Preset list names the preset whose reaction the file holds, or says
-// that none has it (an entry of its own, gone when a preset is picked); the link then
-// names no preset. A state file does not say how it was started: Start keeps its value.
+// The Preset list names the reaction in force: the preset that has it, or else an entry of
+// its own saying where it came from and what changed since ("(spots, F and k changed)",
+// "(the reaction of run.rds)"), gone when a preset is picked; the link then names no
+// preset. After a Load (file: its name) the file is where it came from; a state file does
+// not say how it was started: Start keeps its value.
+let presetOrigin = null; // {name, values, source}: what the entry of its own started from
+const andList = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 function showPresetOf(info, file) {
   const p = rd.presets.find((x) => presetDiffers(x, info).length === 0);
-  let loaded = $('preset-loaded');
+  let entry = $('preset-loaded');
   if (p) {
-    if (loaded) loaded.remove();
+    if (entry) entry.remove();
+    presetOrigin = null;
     $('preset').value = p.name;
     $('preset-source').textContent = p.source;
     return p;
   }
-  if (!loaded) {
-    loaded = new Option('', '');
-    loaded.id = 'preset-loaded';
-    $('preset').add(loaded, 0);
+  if (file) {
+    const values = {};
+    for (const k of keysOf('live')) values[k] = info[k];
+    presetOrigin = { name: `the reaction of ${file}`, values, source: `The reaction settings of ${file}: no preset has them.` };
+  } else if (!presetOrigin) { // changed by hand from the preset the list shows
+    const from = rd.presets.find((x) => x.name === $('preset').value) || rd.presets[0];
+    presetOrigin = { name: from.name, values: from.values, source: from.source };
   }
-  loaded.text = `(the reaction of ${file})`;
+  if (!entry) {
+    entry = new Option('', '');
+    entry.id = 'preset-loaded';
+    $('preset').add(entry, 0);
+  }
+  const changed = presetDiffers(presetOrigin, info).map((k) => plain(P[k].label));
+  entry.text = `(${presetOrigin.name}${changed.length ? `, ${andList(changed)} changed` : ''})`;
   $('preset').value = '';
-  $('preset-source').textContent = `The reaction settings of ${file}: no preset has them.`;
+  $('preset-source').textContent = changed.length
+    ? `${presetOrigin.source} Changed here: ${andList(changed)}; no preset has these settings.` : presetOrigin.source;
   return null;
 }
 
@@ -601,8 +632,17 @@ function setRunning(on) {
   send({ type: 'run', on, ...(stopAt ? { stopAt } : {}) });
 }
 
-// Saves a buffer or a Blob as a file (every download of the page goes through here).
+// Saves a buffer or a Blob as a file (every download of the page goes through here) and
+// returns the name it got: a name this page gave before (a Save after painting, at the
+// same step) gets -2, -3, ... before its extension, so no download replaces another.
+const namesGiven = new Map(); // name -> downloads under it
 function download(buffer, name, mime) {
+  const n = (namesGiven.get(name) || 0) + 1;
+  namesGiven.set(name, n);
+  if (n > 1) {
+    name = name.replace(/(\.[^.]+)?$/, (ext) => `-${n}${ext}`);
+    namesGiven.set(name, 1);
+  }
   const url = URL.createObjectURL(new Blob([buffer], { type: mime }));
   const a = document.createElement('a');
   a.href = url;
@@ -611,6 +651,7 @@ function download(buffer, name, mime) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 5000);
+  return name;
 }
 rd.download = download;
 rd.say = (text, isError) => say(text, isError);
@@ -679,6 +720,8 @@ function onWorkerMessage(ev) {
         say(`Loaded ${rd.loading}: ${i.nx}×${i.ny}×${i.nz} at step ${i.step} (${p ? `preset ${p.name}` : 'a reaction no preset has'}).` +
           ` Reset starts ${cube ? 'it' : 'a cube of the size in the panel'} again from seed ${i.seed}, Start ${start ? start.text : '?'}.`);
         rd.loading = null;
+      } else {
+        showPresetOf(m.info, null); // a reaction changed by hand (or the map's click) leaves its preset
       }
       showInForce(); // the controls and the link show what is in force (a refused change snaps back)
       break;
@@ -729,8 +772,8 @@ function onWorkerMessage(ev) {
       rd.lastFile = { kind: m.kind, buffer: m.buffer };
       const format = schema.formats.find((f) => f.ext === m.kind); // a mesh; else a state file
       const mime = format ? format.mime : 'application/octet-stream';
-      download(m.buffer, fileName(m.kind), mime);
-      say(`Saved ${fileName(m.kind)} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
+      const name = download(m.buffer, fileName(m.kind), mime);
+      say(`Saved ${name} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
       break;
     }
     case 'error':
@@ -884,12 +927,13 @@ function startApp() {
     if (rd.worker) {
       const { values, bad } = checked(keysOf('paint'));
       if (bad.length) { refuse(bad); return; }
+      if (rd.strokeStart) say(''); // a new stroke: the last outcome (a refused paint, say) is past
       const { paintRadius: radius, paintAmount: amount, ...brush } = values; // brush: shape, target
       send({ type: 'paint_ray', origin, dir, plane, radius, amount, ...brush, newStroke: rd.strokeStart === true });
       rd.strokeStart = false; // web/paint.js sets it when a stroke begins
     }
   };
-  rd.onFrame = (triangles, hadNewMesh, drew) => {
+  rd.onFrame = (triangles, hadNewMesh, drew, changed) => {
     rd.frames++;
     rd.appAsleep = false;
     if (drew) rd.framesDrawn++;
@@ -907,7 +951,7 @@ function startApp() {
       send({ type: 'mesh_taken', hold: window.rdBudget ? window.rdBudget.holdsDrawing() : false });
     }
     rd.triangles = triangles;
-    if (drew && rd.onFrameHook) rd.onFrameHook(hadNewMesh); // web/record.js: right after the draw
+    if (drew && rd.onFrameHook) rd.onFrameHook(hadNewMesh, changed); // web/record.js: right after the draw
     if (hadNewMesh) { // say why the view is empty, rather than showing nothing
       viewNote(triangles > 0 ? '' : `Nothing in V reaches the isovalue ${$('iso').value}` + (rd.running
         ? ': at these settings the pattern may be dying out; lower the isovalue, or try a preset.'
@@ -916,7 +960,11 @@ function startApp() {
     rd.ready = rd.poolSize > 0 && rd.glVersion !== '';
     if (pictureWanted && drew) { // right after the draw, while the drawing buffer holds the frame
       pictureWanted = false;
-      $('canvas').toBlob((blob) => download(blob, fileName('png'), 'image/png'), 'image/png');
+      $('canvas').toBlob((blob) => {
+        if (!blob) { say('Picture: the canvas could not be read.', true); return; }
+        const name = download(blob, fileName('png'), 'image/png');
+        say(`Saved ${name} (${(blob.size / 1048576).toFixed(1)} MB).`);
+      }, 'image/png');
       if (window.rdBudget) window.rdBudget.pictureFrame(false); // drawn at every pixel: back to the budget's
     }
     if (drew) fpsFrames++; // frames drawn per second (0 while nothing changes)
@@ -972,16 +1020,18 @@ function wireControls() {
     if (p.apply === 'live') el.addEventListener(p.control === 'range' ? 'input' : 'change', sendParams);
     if (p.apply === 'view') el.addEventListener(p.control === 'range' ? 'input' : 'change', () => { say(''); sendView(); });
     if (p.apply === 'paint') el.addEventListener('change', keepInLink);
+    if (p.apply === 'reset') el.addEventListener('change', () => checkPending(p.key));
   }
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
-  $('btn-hash').onclick = () => send({ type: 'hash' });
+  $('btn-hash').onclick = () => { say(''); send({ type: 'hash' }); };
   $('speed').onchange = () => send({ type: 'speed', stepsPerSecond: Number($('speed').value) });
   for (const b of document.querySelectorAll('#camera-views [data-view]')) b.onclick = () => cameraView(Number(b.dataset.view));
   $('btn-full').onclick = toggleFullscreen;
   wirePinch();
-  $('btn-save').onclick = () => send({ type: 'save' });
-  $('btn-mesh').onclick = () => send({ type: 'export_mesh', format: $('mesh-format').value });
+  $('btn-save').onclick = () => { say(''); send({ type: 'save' }); };
+  $('btn-mesh').onclick = () => { say(''); send({ type: 'export_mesh', format: $('mesh-format').value }); };
   $('btn-png').onclick = () => {
+    say('');
     pictureWanted = true;
     if (window.rdBudget) window.rdBudget.pictureFrame(true); // every pixel, whatever the drawing budget
     if (rd.app) rd.app._app_request_redraw();

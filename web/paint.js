@@ -75,8 +75,8 @@
     view.addEventListener(type, block, { capture: true, passive: false });
   }
 
-  const undo = () => rd.worker && rd.worker.postMessage({ type: 'undo' });
-  const redo = () => rd.worker && rd.worker.postMessage({ type: 'redo' });
+  const undo = () => { if (rd.worker) { rd.say(''); rd.worker.postMessage({ type: 'undo' }); } };
+  const redo = () => { if (rd.worker) { rd.say(''); rd.worker.postMessage({ type: 'redo' }); } };
   $('paint-undo').addEventListener('click', undo);
   $('paint-redo').addEventListener('click', redo);
   $('paint-mode').addEventListener('click', () => setMode(!paint.mode));
@@ -96,5 +96,9 @@
     $('paint-redo').disabled = m.redo === 0;
     $('paint-undo').title = `Undo the last stroke (Ctrl+Z): ${m.undo} kept`;
     $('paint-redo').title = `Redo (Ctrl+Shift+Z): ${m.redo} kept`;
+    if (m.did) {
+      const left = (n, what) => `${n === 0 ? 'nothing' : n === 1 ? 'one stroke' : `${n} strokes`} to ${what}`;
+      rd.say(`${m.did === 'undo' ? 'Undid' : 'Redid'} a stroke (step ${rd.info ? rd.info.step : '?'}): ${left(m.undo, 'undo')}, ${left(m.redo, 'redo')}.`);
+    }
   }
 })();

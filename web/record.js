@@ -2,7 +2,8 @@
 // canvas's captureStream (WebM, VP9 or VP8 as the browser has), started and stopped
 // by the button or ended by the time limit, with its progress shown, then downloaded.
 // Exact frames: a PNG of each of the next N frames drawn with a new mesh (or, while
-// paused, of each frame drawn), taken right after the draw (main.js rd.onFrameHook),
+// paused, of each frame whose picture changed: the camera moved, a slice, a setting; a
+// paused view that stays still waits, and says so), taken right after the draw (main.js rd.onFrameHook),
 // downloaded one by one, named by the grid and the step they start at (main.js
 // rd.fileName): grayscott-64x64x64-step1200-frame0001.png, ...-frame0002.png, ...
 // The app draws only when the view changed (app/main.c); while a clip or frames are
@@ -27,6 +28,7 @@
   let recorder = null, startedAt = 0, limitTimer = 0, tick = 0;
   let wanted = 0, taken = 0, pending = 0;
   let frameName = null; // (k) => the k-th PNG's name, fixed when the sequence starts
+  let firstSaved = '';  // the first frame's name as downloaded
 
   function mimeType() {
     if (!window.MediaRecorder) return '';
@@ -36,12 +38,15 @@
     return '';
   }
 
+  // The section's status line (progress); outcomes (refusals, a file saved) also in the
+  // page's message over the view, as every other outcome is (tell).
   function say(text, bad = false) {
     const p = $('record-status');
     p.textContent = text;
     p.classList.toggle('bad', bad);
     if (bad) rec.error = text;
   }
+  function tell(text, bad = false) { say(text, bad); rd.say(text, bad); }
 
   // Draw every frame while recording (a canvas not drawn gives captureStream no frames).
   function setState(s) {
@@ -59,16 +64,16 @@
 
   function start() {
     const seconds = limitSeconds();
-    if (seconds === null) { say('Time limit: a number of seconds, 1..600.', true); return; }
+    if (seconds === null) { tell('Time limit: a number of seconds, 1..600.', true); return; }
     const type = mimeType();
     const canvas = $('canvas');
-    if (!type || !canvas.captureStream) { say('This browser cannot record the canvas (MediaRecorder, WebM).', true); return; }
+    if (!type || !canvas.captureStream) { tell('This browser cannot record the canvas (MediaRecorder, WebM).', true); return; }
     let stream;
     try {
       stream = canvas.captureStream(FPS);
       recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 8e6 });
     } catch (e) {
-      say(`Recording failed: ${e.message}`, true);
+      tell(`Recording failed: ${e.message}`, true);
       return;
     }
     const chunks = [];
@@ -85,14 +90,15 @@
       clearTimeout(limitTimer);
       $('record-progress').value = Math.min(ms / 1000, Number($('record-progress').max)); // the share of the limit used
       $('record-clip').textContent = 'Record clip';
-      if (blob.size === 0) { say('The clip is empty (nothing was drawn while recording).', true); return; }
-      say(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${name}`);
-      download(blob, name);
+      if (blob.size === 0) { tell('The clip is empty (nothing was drawn while recording).', true); return; }
+      const saved = download(blob, name);
+      tell(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${saved}`);
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();
     setState('recording');
     rec.error = '';
+    rd.say('');
     $('record-clip').textContent = 'Stop';
     $('record-progress').max = seconds;
     limitTimer = setTimeout(stop, seconds * 1000);
@@ -110,7 +116,7 @@
 
   function startFrames() {
     const n = Number($('record-frames').value);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) { say('Frames: a whole number, 1..1000.', true); return; }
+    if (!Number.isInteger(n) || n < 1 || n > 1000) { tell('Frames: a whole number, 1..1000.', true); return; }
     rec.frames = [];
     rec.error = '';
     wanted = n;
@@ -121,13 +127,20 @@
     setState('frames');
     $('record-progress').max = n;
     $('record-progress').value = 0;
-    say(`PNG frames: 0 of ${n}`);
+    rd.say('');
+    framesProgress();
+  }
+
+  // "PNG frames: 3 of 10", and while paused what a frame waits for.
+  function framesProgress() {
+    const got = rec.frames.filter(Boolean).length;
+    say(`PNG frames: ${got} of ${wanted}` + (rd.running ? '' : ' (paused: a frame is taken each time the view changes; press Play or move the camera)'));
   }
 
   // Called by main.js right after each draw, while the drawing buffer holds the frame.
-  rd.onFrameHook = (hadNewMesh) => {
+  rd.onFrameHook = (hadNewMesh, changed) => {
     if (rec.state !== 'frames' || taken >= wanted) return;
-    if (!hadNewMesh && rd.running) return; // one frame per mesh while it runs
+    if (rd.running ? !hadNewMesh : !changed) { framesProgress(); return; } // one frame per mesh while it runs, per change paused
     const k = ++taken;
     pending++;
     $('canvas').toBlob((blob) => {
@@ -135,14 +148,15 @@
       if (!blob) { // the sequence ends here (and with it the continuous drawing it asked for)
         taken = wanted;
         if (pending === 0) setState('idle');
-        say(`PNG frames: frame ${k} could not be read from the canvas; stopped.`, true);
+        tell(`PNG frames: frame ${k} could not be read from the canvas; stopped.`, true);
         return;
       }
       rec.frames[k - 1] = blob;
-      download(blob, frameName(k));
+      const saved = download(blob, frameName(k));
+      if (k === 1) firstSaved = saved;
       $('record-progress').value = k;
-      say(`PNG frames: ${rec.frames.filter(Boolean).length} of ${wanted}`);
-      if (taken >= wanted && pending === 0) { setState('idle'); say(`Saved ${wanted} PNG frames (${frameName(1)} …).`); }
+      framesProgress();
+      if (taken >= wanted && pending === 0) { setState('idle'); tell(`Saved ${wanted} PNG frames (${firstSaved} …).`); }
     }, 'image/png');
   };
 

@@ -220,6 +220,17 @@ test(`${BROWSER}: Alt-click paints V where the view ray meets the surface`, asyn
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'hash' }));
   await until(page, () => window.rd.hash !== null);
   assert.equal(await page.evaluate(() => window.rd.hash.hex), after.hex, 'a click beside the surface changes nothing');
+  // The refusal is said over the view until the next stroke lands; an undo says what it did.
+  const said = () => page.evaluate(() => { const m = document.getElementById('message'); return m.hidden ? '' : m.textContent; });
+  assert.match(await said(), /^paint refused: the ray/);
+  await page.keyboard.down('Alt');
+  await page.mouse.click(at.x, at.y);
+  await page.keyboard.up('Alt');
+  await until(page, () => window.rdPaint.undo === 2);
+  assert.equal(await said(), '', 'a stroke that lands clears the refusal');
+  await page.click('#paint-undo');
+  await until(page, () => document.getElementById('message').textContent.startsWith('Undid a stroke'));
+  assert.match(await said(), /^Undid a stroke \(step 0\): one stroke to undo, one stroke to redo\.$/);
   await page.evaluate(() => { window.rd.errors.length = 0; });
   assert.deepEqual(errors, []);
   await page.close();

@@ -53,8 +53,12 @@ test(`${BROWSER}: the F–k map marks the presets, follows F, and a click sets F
 
   // a click at the point of (F, k) = (0.03, 0.055)
   const box = await page.$eval('#fkmap-svg', (s) => { s.scrollIntoView({ block: 'center' }); const r = s.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
-  const W = 320, H = 300, l = 34, r = 6, t = 6, b = 26;
-  const px = l + ((0.055 - 0.03) / 0.04) * (W - l - r), py = H - b - (0.03 / 0.1) * (H - t - b);
+  const frame = await page.$eval('#fkmap-svg', (s) => { // the plot's frame, in the viewBox's units
+    const f = s.querySelector('.fk-bg'), vb = s.viewBox.baseVal;
+    return { W: vb.width, H: vb.height, x: f.x.baseVal.value, y: f.y.baseVal.value, w: f.width.baseVal.value, h: f.height.baseVal.value };
+  });
+  const { W, H } = frame;
+  const px = frame.x + ((0.055 - 0.03) / 0.04) * frame.w, py = frame.y + frame.h - (0.03 / 0.1) * frame.h;
   await page.mouse.click(box.x + (px / W) * box.w, box.y + (py / H) * box.h);
   await until(page, () => Math.abs(window.rd.info.k - 0.055) < 1e-3 && Math.abs(window.rd.info.F - 0.03) < 1.5e-3);
   const info = await page.evaluate(() => window.rd.info);

@@ -15,6 +15,7 @@ const K = 20;
 
 test(`${BROWSER}: the threads lab for 1..3 threads matches rdsim --scaling and leaves the live state`, async () => {
   const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=3#preset=spots&size=24&paused=1`);
+  await page.setViewport({ width: 800, height: 600 }); // the narrowest panel beside the view (200 px)
   await until(page, () => window.rd.info && window.rd.info.nx === 24 && window.rd.meshesDrawn > 0 && window.rdLab);
   const info = await page.evaluate(() => window.rd.info);
   assert.equal(info.step, 0, 'paused at the seeded state');
@@ -35,7 +36,8 @@ test(`${BROWSER}: the threads lab for 1..3 threads matches rdsim --scaling and l
   const lab = await page.evaluate(() => ({
     rows: window.rdLab.rows, chartPoints: window.rdLab.chartPoints,
     canvases: document.querySelectorAll('#lab-chart canvas').length,
-    marks: [...document.querySelectorAll('#lab-table th.hash-col span')].map((e) => e.textContent),
+    marks: [...document.querySelectorAll('#lab-table th .hash-col > span')].map((e) => e.textContent),
+    fits: (() => { const t = document.getElementById('lab-table'); return [t.scrollWidth, document.getElementById('lab').clientWidth]; })(),
     differs: document.querySelectorAll('#lab-table tr.differs').length,
     progress: document.getElementById('lab-progress').value,
   }));
@@ -46,6 +48,7 @@ test(`${BROWSER}: the threads lab for 1..3 threads matches rdsim --scaling and l
   assert.equal(lab.rows[0].speedup, 1, 'the 1-thread row is the base');
   assert.deepEqual(lab.marks, ['✔', '✔']);
   assert.equal(lab.differs, 0);
+  assert.ok(lab.fits[0] <= lab.fits[1], `the table fits its section: ${lab.fits[0]} px in ${lab.fits[1]}`);
   assert.equal(lab.progress, 1);
   assert.equal(lab.chartPoints, 3, 'the chart has a point per thread count');
   assert.ok(lab.canvases >= 1, 'uPlot drew its canvas');

@@ -30,13 +30,13 @@ for (const [w, h] of [[1280, 800], [800, 600]]) {
     const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=32&paused=1`);
     await page.setViewport({ width: w, height: h });
     await until(page, () => window.rd.info && window.rd.info.nx === 32 && window.rd.meshesDrawn > 0);
-    await type(page, 'dt', '1.5');
+    await type(page, 'Du', '0.16'); // refused by the engine: Dv 0.041 < Du/2
     await until(page, () => window.rd.errors.some((e) => /parameters refused/.test(e)));
     let m = await message(page);
-    assert.match(m.text, /parameters refused.*dt/);
+    assert.match(m.text, /parameters refused.*Du = 0.16/);
     assert.ok(m.bad, 'shown as an error');
     assert.ok(m.onScreen, 'the message is inside the window');
-    assert.equal(await page.$eval('#dt', (e) => e.value), '1', 'the field shows the dt in force');
+    assert.equal(await page.$eval('#Du', (e) => e.value), '0.082', 'the field shows the Du in force');
     await type(page, 'dt', '0.5');
     await until(page, () => window.rd.info.dt === 0.5);
     m = await message(page);
@@ -254,6 +254,76 @@ test(`${BROWSER}: the view says while the engine starts, and why a fresh noise s
   });
   await until(page, () => window.rd.triangles > 0);
   await until(page, () => document.getElementById('view-note').hidden);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: the Preset list follows a reaction changed by hand; grid fields and map ranges are checked as typed; outcomes replace each other`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.info.nx === 24 && window.rd.meshesDrawn > 0 && !document.getElementById('preset').disabled);
+  const slide = (id, v) => page.evaluate((i, x) => { // a slider moved: its input event
+    const el = document.getElementById(i);
+    el.value = x;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, id, v);
+  const panel = () => page.evaluate(() => ({ preset: document.getElementById('preset').value,
+    shown: document.getElementById('preset').selectedOptions[0].text, source: document.getElementById('preset-source').textContent,
+    link: new URLSearchParams(location.hash.slice(1)).get('preset') }));
+  // F and k changed by hand: the list says so, and the link names no preset.
+  await slide('F', '0.03');
+  await until(page, () => Math.abs(window.rd.info.F - 0.03) < 1e-6);
+  await slide('k', '0.06');
+  await until(page, () => Math.abs(window.rd.info.k - 0.06) < 1e-6);
+  let p = await panel();
+  assert.deepEqual([p.preset, p.shown, p.link], ['', '(spots, F and k changed)', null]);
+  assert.match(p.source, /Changed here: F and k; no preset has these settings\.$/);
+  // Back at spots' values: spots again.
+  await slide('F', '0.035');
+  await slide('k', '0.064');
+  await until(page, () => Math.abs(window.rd.info.k - 0.064) < 1e-6 && document.getElementById('preset').value === 'spots');
+  p = await panel();
+  assert.deepEqual([p.preset, p.shown, p.link], ['spots', 'spots', 'spots']);
+  assert.equal(await page.$('#preset-loaded'), null);
+
+  // A bad seed is said when typed, stays marked with what was typed, and Reset refuses it.
+  await type(page, 'seed', '12x');
+  let m = await message(page);
+  assert.match(m.text, /^Seed '12x': must be a decimal integer/);
+  assert.ok(m.bad && m.onScreen);
+  assert.equal(await page.$eval('#seed', (e) => [e.value, e.hasAttribute('aria-invalid')].join()), '12x,true');
+  const seed0 = await page.evaluate(() => window.rd.info.seed);
+  await page.click('#btn-reset');
+  assert.match((await message(page)).text, /^Seed '12x'/, 'Reset refuses it too');
+  await type(page, 'seed', '77');
+  assert.equal(await page.$eval('#seed', (e) => e.hasAttribute('aria-invalid')), false, 'fixed: no longer marked');
+  assert.equal((await message(page)).text, '');
+  assert.equal(await page.evaluate(() => window.rd.info.seed), seed0, 'a grid field waits for Reset');
+
+  // A map range in the wrong order is refused as typed, with the map off.
+  assert.equal(await page.$eval('#map', (e) => e.checked), false);
+  await type(page, 'kMin', '0.09');
+  await until(page, () => /parameter map: k from 0.09 to 0.07/.test(document.getElementById('message').textContent));
+  assert.equal(await page.$eval('#kMin', (e) => e.value), '0.03', 'the field shows the range in force');
+
+  // Save twice at the same step (a paint between would not change the step): two names.
+  await page.evaluate(() => {
+    window.__names = [];
+    HTMLAnchorElement.prototype.click = function click() { if (this.download) window.__names.push(this.download); };
+  });
+  for (let i = 0; i < 2; i++) {
+    await page.click('#btn-save');
+    await until(page, (n) => window.__names.length === n, i + 1);
+  }
+  const names = await page.evaluate(() => window.__names);
+  assert.deepEqual(names, ['grayscott-24x24x24-step0.rds', 'grayscott-24x24x24-step0-2.rds']);
+  assert.match((await message(page)).text, /^Saved grayscott-24x24x24-step0-2\.rds \(/);
+  // Picture says what it saved; Hash clears the last outcome (its answer has its own line).
+  await page.click('#btn-png');
+  await until(page, () => window.__names.length === 3);
+  assert.match((await message(page)).text, /^Saved grayscott-24x24x24-step0\.png \(\d+\.\d MB\)\.$/);
+  await page.click('#btn-hash');
+  await until(page, () => /^state_hash [0-9a-f]{16} at step 0$/.test(document.getElementById('hash').textContent));
+  assert.equal((await message(page)).text, '', 'no stale "Saved" beside the hash');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -39,7 +39,8 @@ async function scan(page, cols = 9, rows = 7) {
       await until(page, (k) => window.rdProbe.answered > k, n, 15000);
       out.push({ at, ...await page.evaluate(() => {
         const el = document.getElementById('probe');
-        return { p: window.rdProbe.last, text: el.textContent, hidden: el.hidden };
+        const lines = [...el.children].map((c) => c.scrollWidth <= el.clientWidth);
+        return { p: window.rdProbe.last, text: el.textContent, hidden: el.hidden, fits: el.scrollWidth <= el.clientWidth && lines.every(Boolean) };
       }) });
     }
   }
@@ -65,6 +66,7 @@ test(`${BROWSER}: hovering the surface reads the state there, rdsim --probe's fl
     assert.equal(s.p.step, STEPS);
     assert.ok(s.p.v >= iso, `a surface sample is inside (V ${s.p.v} >= ${iso})`);
     assert.equal(s.hidden, false, 'the readout shows');
+    assert.ok(s.fits, `the readout's lines fit its box: ${s.text}`);
     assert.match(s.text, new RegExp(`x ${s.p.x}\\s+y ${s.p.y}\\s+z ${s.p.z} · surface`));
     assert.match(s.text, /U \d\.\d{4}\s+V \d\.\d{4} · step 200/);
   }

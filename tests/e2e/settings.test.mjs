@@ -89,14 +89,15 @@ test(`${BROWSER}: a refused value never stays in the link; empty or non-numeric 
   const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
   await until(page, () => window.rd.info && window.rd.info.nx === 24 && window.rd.meshesDrawn > 0);
   const before = await page.evaluate(() => window.rd.info);
-  // The engine refuses: dt beyond the stability limit. The URL keeps the dt in force.
-  await type(page, 'dt', '1.5');
-  await until(page, () => window.rd.errors.some((e) => /parameters refused/.test(e)));
-  await until(page, () => new URLSearchParams(location.hash.slice(1)).get('dt') === '1');
-  assert.equal(await page.$eval('#dt', (e) => e.value), '1');
-  // The page refuses: empty and non-numeric fields, each with a message naming it.
-  for (const [id, v, name] of [['Du', '', 'Du'], ['Dv', 'abc', 'Dv'], ['dt', '-1', 'dt'], ['seed', '', 'Seed'],
-    ['seed', '12x', 'Seed']]) {
+  // The engine refuses: a Du the Dv in force cannot follow (Dv < Du/2). The URL keeps the Du in force.
+  await type(page, 'Du', '0.16');
+  await until(page, () => window.rd.errors.some((e) => /parameters refused: Dv = 0.041 is unstable with Du = 0.16/.test(e)));
+  await until(page, () => new URLSearchParams(location.hash.slice(1)).get('Du') === '0.082');
+  assert.equal(await page.$eval('#Du', (e) => e.value), '0.082');
+  // The page refuses: empty, non-numeric and out-of-range fields, each with a message naming it
+  // (dt beyond 1 is never stable: its range is (0, 1], one range wherever it is said).
+  for (const [id, v, name] of [['Du', '', 'Du'], ['Dv', 'abc', 'Dv'], ['dt', '-1', 'dt'], ['dt', '1.5', 'dt'],
+    ['seed', '', 'Seed'], ['seed', '12x', 'Seed']]) {
     await type(page, id, v);
     if (id === 'seed') await page.click('#btn-reset');
     await until(page, (n) => {

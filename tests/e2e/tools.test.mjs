@@ -277,8 +277,8 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   assert.deepEqual(frames.map((d) => d.name), [1, 2, 3].map((k) => `${prefix[1]}-frame000${k}.png`), 'one prefix, numbered');
   for (const f of frames) assert.deepEqual(f.bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-  // Paused, the view draws nothing until something changes (app/main.c); recording draws
-  // every frame, so a PNG sequence of a paused view still completes.
+  // Paused, a frame is taken each time the picture changes (here the camera), never the
+  // same picture twice: a still view waits and the status says why.
   await page.click('#btn-run');
   await until(page, () => window.rd.stats && !window.rd.stats.running && window.rd.pendingMesh === null &&
     window.rd.meshesDrawn === window.rd.meshesReceived);
@@ -286,8 +286,19 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   const drawn = await page.evaluate(() => window.rd.framesDrawn);
   await page.evaluate(() => { window.__downloads.length = 0; document.getElementById('record-frames').value = '4'; });
   await page.click('#record-png');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await page.evaluate(() => window.__downloads.length), 0, 'a still, paused view gives no frames');
+  assert.match(await page.$eval('#record-status', (p) => p.textContent), /0 of 4 \(paused: a frame is taken each time the view changes/);
+  for (let k = 1; k <= 4; k++) {
+    await page.evaluate((yaw) => window.rd.app._app_camera_set(yaw, 0.4, 3, 0, 0, 0), 0.5 * k);
+    await until(page, (n) => window.__downloads.length >= n, k);
+  }
   await until(page, () => window.rdRecord.state === 'idle' && window.__downloads.length === 4 &&
     window.__downloads.every((d) => d.bytes !== null), undefined, 30000);
+  const shots = await page.evaluate(() => window.__downloads.map((d) => d.bytes.join(',')));
+  assert.equal(new Set(shots).size, 4, 'four different pictures');
+  assert.match(await page.$eval('#message', (m) => m.textContent), /^Saved 4 PNG frames \(grayscott-32x32x32-step\d+-frame0001(-\d)?\.png …\)\.$/,
+    'the outcome is said over the view too');
   const after = await page.evaluate(() => window.rd.framesDrawn);
   assert.ok(after >= drawn + 4, 'paused: the sequence drew its frames');
   await new Promise((r) => setTimeout(r, 500));
