@@ -218,9 +218,14 @@
     lab.shares = {};
     for (const [p, d] of Object.entries(busy)) lab.shares[p] = total > 0 ? d / total : 0;
     lab.laneBusy = perLane.map((d) => d / WINDOW_US);
-    $('lab-shares').innerHTML = Object.entries(lab.shares).sort((a, b) => b[1] - a[1]).map(([p, s]) =>
-      `<span><i style="background:${COLORS[p] || COLORS.other}"></i>${p} ${(s * 100).toFixed(0)}%</span>`).join('') +
-      (total > 0 ? '' : '<span>idle</span>');
+    // Every phase in one fixed order and fixed cells, 0 % included: the legend's height and
+    // each entry's place never change between polls (it moved the buttons below it, and a
+    // click meant for Save state could land on the list above it).
+    const names = Object.keys(COLORS).filter((p) => p === 'other' || t.phases.includes(p));
+    for (const p of Object.keys(lab.shares)) if (!names.includes(p)) names.push(p);
+    $('lab-shares').innerHTML = names.map((p) =>
+      `<span><i style="background:${COLORS[p] || COLORS.other}"></i>${p} ${total > 0 ? `${((lab.shares[p] || 0) * 100).toFixed(0)}%` : '–'}</span>`).join('');
+    $('lab-shares').title = total > 0 ? 'share of the pool\'s busy time by phase' : 'the pool was idle';
   }
 
   // ---- messages --------------------------------------------------------------------

@@ -102,6 +102,14 @@ test(`${BROWSER}: the timeline has a lane per worker, and Save trace gives a val
     lanes: new Set(window.rdLab.trace.events.map((e) => e[0])).size }));
   assert.equal(tl.workers, 3);
   assert.ok(tl.lanes >= 1 && tl.shares.step > 0, `step has a share of busy time: ${JSON.stringify(tl.shares)}`);
+  // While the shares change (the steps age out of the 4 s window: busy, then idle), nothing
+  // below the timeline moves: a click aimed at a button lands on it.
+  const tops = await page.evaluate(() => new Promise((resolve) => {
+    const seen = new Set(), b = document.getElementById('lab-save-trace');
+    const id = setInterval(() => seen.add(Math.round(b.getBoundingClientRect().top)), 100);
+    setTimeout(() => { clearInterval(id); resolve([...seen]); }, 5500);
+  }));
+  assert.equal(tops.length, 1, `Save trace stayed in place while the timeline updated: tops ${tops}`);
   await page.evaluate(() => {
     window.rd.lastFile = null;
     document.getElementById('lab-trace-seconds').value = '60';

@@ -305,7 +305,8 @@ test(`${BROWSER}: the Preset list follows a reaction changed by hand; grid field
   await until(page, () => /parameter map: k from 0.09 to 0.07/.test(document.getElementById('message').textContent));
   assert.equal(await page.$eval('#kMin', (e) => e.value), '0.03', 'the field shows the range in force');
 
-  // Save twice at the same step (a paint between would not change the step): two names.
+  // Save twice at the same step (a paint between would not change the step): two names. Real
+  // clicks: the pool timeline above the buttons must not move them as it fills in (it did).
   await page.evaluate(() => {
     window.__names = [];
     HTMLAnchorElement.prototype.click = function click() { if (this.download) window.__names.push(this.download); };
