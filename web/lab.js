@@ -146,6 +146,7 @@
       $('lab-save-trace').disabled = false;
       lab.trace = { now: 0, workers: rd.poolSize, phases: [], events: [], polls: 0 };
       render();
+      drawTimeline(); // its lanes at their height now, not when it is first scrolled to (nothing moves then)
     }
     if (!timelineSeen || document.visibilityState !== 'visible') return;
     const t = lab.trace;
@@ -218,15 +219,21 @@
     lab.shares = {};
     for (const [p, d] of Object.entries(busy)) lab.shares[p] = total > 0 ? d / total : 0;
     lab.laneBusy = perLane.map((d) => d / WINDOW_US);
-    // Every phase in one fixed order and fixed cells, 0 % included: the legend's height and
-    // each entry's place never change between polls (it moved the buttons below it, and a
-    // click meant for Save state could land on the list above it).
-    const names = Object.keys(COLORS).filter((p) => p === 'other' || t.phases.includes(p));
-    for (const p of Object.keys(lab.shares)) if (!names.includes(p)) names.push(p);
+    showShares(total);
+  }
+
+  // Every phase in one fixed order and fixed cells, 0 % included, from the page's start
+  // ("–" until the pool has been busy): the legend's height and each entry's place never
+  // change (filling in, it moved the buttons below it, and a click meant for Save state
+  // landed on the list above it).
+  function showShares(total) {
+    const names = Object.keys(COLORS);
+    for (const p of Object.keys(lab.shares || {})) if (!names.includes(p)) names.push(p);
     $('lab-shares').innerHTML = names.map((p) =>
       `<span><i style="background:${COLORS[p] || COLORS.other}"></i>${p} ${total > 0 ? `${((lab.shares[p] || 0) * 100).toFixed(0)}%` : '–'}</span>`).join('');
     $('lab-shares').title = total > 0 ? 'share of the pool\'s busy time by phase' : 'the pool was idle';
   }
+  showShares(0);
 
   // ---- messages --------------------------------------------------------------------
 
