@@ -27,6 +27,7 @@
 #include "err.h"
 #include "hash.h"
 #include "le.h"
+#include "num.h"
 #include "plat.h"
 #include "pool.h"
 
@@ -161,8 +162,10 @@ static bool plain_valid(gs_params_t p, char *err, int err_len) {
     };
     for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
         if (!in_range(chk[i].v, chk[i].lo, chk[i].hi) || (chk[i].lo_open && !(chk[i].v > chk[i].lo))) {
-            err_set(err, err_len, "%s = %g: must be a finite number in %c%g, %g]", chk[i].name,
-                     (double)chk[i].v, chk[i].lo_open ? '(' : '[', (double)chk[i].lo, (double)chk[i].hi);
+            char v[32], lo[32], hi[32]; /* the float refused, exactly (num_f32_str) */
+            err_set(err, err_len, "%s = %s: must be a finite number in %c%s, %s]", chk[i].name,
+                    num_f32_str(chk[i].v, v, (int)sizeof v), chk[i].lo_open ? '(' : '[',
+                    num_f32_str(chk[i].lo, lo, (int)sizeof lo), num_f32_str(chk[i].hi, hi, (int)sizeof hi));
             return false;
         }
     }
@@ -226,8 +229,10 @@ bool gs_params_valid(gs_params_t p, char *err, int err_len) {
         {"k", p.k_min, p.k_max, GS_K_MAX}, {"F", p.F_min, p.F_max, GS_F_MAX}};
     for (int i = 0; i < 2; i++) {
         if (!in_range(r[i].lo, 0.0f, r[i].max) || !in_range(r[i].hi, 0.0f, r[i].max) || r[i].lo > r[i].hi) {
-            err_set(err, err_len, "parameter map: %s from %g to %g: each end must be a finite number in [0, %g], min <= max",
-                    r[i].name, (double)r[i].lo, (double)r[i].hi, (double)r[i].max);
+            char lo[32], hi[32], max[32];
+            err_set(err, err_len, "parameter map: %s from %s to %s: each end must be a finite number in [0, %s], min <= max",
+                    r[i].name, num_f32_str(r[i].lo, lo, (int)sizeof lo), num_f32_str(r[i].hi, hi, (int)sizeof hi),
+                    num_f32_str(r[i].max, max, (int)sizeof max));
             return false;
         }
     }

@@ -3,6 +3,7 @@
 #include "num.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +73,13 @@ bool num_u64_list(const char *s, int n, uint64_t lo, uint64_t hi, uint64_t *out)
     }
     memcpy(out, v, (size_t)n * sizeof v[0]);
     return true;
+}
+
+const char *num_f32_str(float x, char *buf, int cap) {
+    if (cap <= 0) return buf;
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, (size_t)cap, "%.*g", digits, (double)x);
+        if (!isfinite(x) || (float)strtod(buf, NULL) == x) break;
+    }
+    return buf;
 }

@@ -39,6 +39,11 @@ bool num_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* A real rounded to float32, finite. */
 bool num_f32(const char *s, float *out);
 
+/* x in decimal, the fewest significant digits (%.1g..%.9g) that read back (as
+ * num_f32 reads) as x itself, so a message shows the value it refused; "inf"/"nan"
+ * as %g. Writes at most cap bytes (NUL included); returns buf. */
+const char *num_f32_str(float x, char *buf, int cap);
+
 /* Exactly n (1..16) comma-separated unsigned integers, each in [lo, hi], into out[0..n). */
 bool num_u64_list(const char *s, int n, uint64_t lo, uint64_t hi, uint64_t *out);
 

@@ -1,5 +1,6 @@
-/* rds: .rds reader and writer (see rds.h for the layout), and the atomic file
- * replacement (rds_file_replace) that rds_save and meshio_write share. */
+/* rds: .rds reader and writer (see rds.h for the layout), and the file writer
+ * (rds_file_replace: atomic for files, through for devices) that rds_save and
+ * meshio_write share. */
 #include "rds.h"
 
 #include <errno.h>
@@ -173,37 +174,87 @@ static const char *strip_prefix(const char *why) {
 /* Unique names for temporary files of this process. */
 static unsigned temp_counter;
 
+/* The file path names after following symbolic links in its last component (a
+ * dangling link names the file it would create), into out. false with the reason. */
+static bool resolve_target(const char *path, char *out, size_t cap, char *err, int err_len) {
+    if (snprintf(out, cap, "%s", path) >= (int)cap) {
+        err_set(err, err_len, "%s: %s", path, strerror(ENAMETOOLONG));
+        return false;
+    }
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode)) return true;
+        char link[4096];
+        ssize_t n = hops < 40 ? readlink(out, link, sizeof link - 1) : -1;
+        if (n < 0) {
+            err_set(err, err_len, "%s: %s", path, strerror(hops < 40 ? errno : ELOOP));
+            return false;
+        }
+        link[n] = 0;
+        /* a relative link is read from the folder holding it */
+        const char *slash = link[0] == '/' ? NULL : strrchr(out, '/');
+        int dir_len = slash ? (int)(slash - out) + 1 : 0;
+        char next[4096];
+        int w = snprintf(next, sizeof next, "%.*s%s", dir_len, out, link);
+        if (w < 0 || (size_t)w >= sizeof next || (size_t)w >= cap) {
+            err_set(err, err_len, "%s: %s", path, strerror(ENAMETOOLONG));
+            return false;
+        }
+        memcpy(out, next, (size_t)w + 1);
+    }
+}
+
 int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len) {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
+    if (cap) tmp[0] = 0;
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        err_set(err, err_len, "%s is a directory", path);
+        return -1;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a device, FIFO or socket: written through */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            int e = errno;
+            err_set(err, err_len, "cannot write %s: %s", path, strerror(e));
+        }
+        return fd;
+    }
+    char target[4096]; /* a symbolic link: the file it names is replaced, the link stays */
+    if (!resolve_target(path, target, sizeof target, err, err_len)) return -1;
+    const char *base = strrchr(target, '/');
+    base = base ? base + 1 : target;
     const char *dot = strrchr(base, '.');
     const char *ext = dot && dot != base ? dot : "";
     for (int tries = 0; tries < 100; tries++) {
         unsigned n = __atomic_fetch_add(&temp_counter, 1, __ATOMIC_RELAXED);
-        int w = snprintf(tmp, cap, "%s.tmp-%ld-%u%s", path, (long)getpid(), n, ext);
+        int w = snprintf(tmp, cap, "%s.tmp-%ld-%u%s", target, (long)getpid(), n, ext);
         if (w < 0 || (size_t)w >= cap) {
+            if (cap) tmp[0] = 0;
             err_set(err, err_len, "%s: %s", path, strerror(ENAMETOOLONG));
             return -1;
         }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
-            struct stat st; /* a replaced file keeps its permissions */
-            if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) (void)fchmod(fd, st.st_mode & 07777);
+            /* a replaced file keeps its permissions */
+            if (stat(target, &st) == 0 && S_ISREG(st.st_mode)) (void)fchmod(fd, st.st_mode & 07777);
             return fd;
         }
         if (errno != EEXIST) {
             int e = errno;
+            tmp[0] = 0;
             err_set(err, err_len, "cannot create a file beside %s: %s", path, strerror(e));
             return -1;
         }
     }
+    tmp[0] = 0;
     err_set(err, err_len, "cannot create a file beside %s: %s", path, strerror(EEXIST));
     return -1;
 }
 
 bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len) {
+    if (!*tmp) return true; /* written through (a device, FIFO or socket) */
     /* flush to the device first, so no crash after the rename leaves a short file */
-    int fd = open(tmp, O_RDONLY);
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)) {
         int e = errno;
         if (fd >= 0) close(fd);
@@ -212,7 +263,12 @@ bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len) 
         return false;
     }
     close(fd);
-    if (rename(tmp, path) != 0) {
+    char target[4096];
+    if (!resolve_target(path, target, sizeof target, err, err_len)) {
+        remove(tmp);
+        return false;
+    }
+    if (rename(tmp, target) != 0) {
         int e = errno;
         remove(tmp);
         err_set(err, err_len, "cannot replace %s: %s", path, strerror(e));
@@ -243,7 +299,7 @@ bool rds_file_replace(const char *path, const void *buf, size_t len, char *err, 
     int e = errno;
     if (close(fd) != 0 && ok) ok = false, e = errno;
     if (!ok) {
-        remove(tmp);
+        if (*tmp) remove(tmp);
         err_set(err, err_len, "cannot write %s: %s", path, strerror(e));
         return false;
     }

@@ -64,27 +64,36 @@ bool rds_write(const gs_sim_t *sim, struct pool_t *pool, void *buf, size_t cap, 
 bool rds_read(gs_sim_t *sim, struct pool_t *pool, const void *buf, size_t len, char *err, int err_len);
 
 /* File versions of rds_write / rds_read (call from the pool owner thread).
- * rds_save writes a temporary file beside path and renames it over path, so a
- * failure (full disk, no permission) leaves the previous file as it was and no
- * partial file; the reason (strerror) is in err.
+ * rds_save writes through rds_file_replace: a temporary file beside path renamed
+ * over it (through a symbolic link, to the file it names), so a failure (full disk,
+ * no permission) leaves the previous file as it was and no partial file; a device
+ * or FIFO is written directly; the reason (strerror) is in err.
  * rds_load refuses a directory, and a regular file whose size is not the size its
  * header claims, before allocating; from a pipe it allocates only what arrives. */
 bool rds_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
 bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
 
-/* Atomic replacement of any file (rds_save, meshio_write for rdsim --mesh). rds_temp_create makes a
- * new empty file beside path (same folder; name path + ".tmp-<pid>-<n>" + path's
- * extension, so writers that pick a format by extension still can; with the
- * permissions of the file it will replace, if any), writes its
- * name to tmp (cap bytes) and returns a write-only descriptor, or -1 with the
- * reason. After writing and closing it, rds_temp_commit flushes tmp to the device
- * and renames it over path; on failure it removes tmp and path is untouched. A
- * caller that gives up removes tmp itself. Thread-safe. */
+/* The file writer of rds_save, meshio_write (rdsim --mesh) and rdsim --trace.
+ * A regular file, or a new one, is replaced atomically: rds_temp_create makes a
+ * new empty file beside it (same folder; name + ".tmp-<pid>-<n>" + its extension,
+ * so writers that pick a format by extension still can; with the permissions of
+ * the file it will replace, if any), writes its name to tmp (cap bytes) and returns
+ * a write-only descriptor, or -1 with the reason. After writing and closing it,
+ * rds_temp_commit flushes tmp to the device and renames it over the file; on
+ * failure it removes tmp and the file is untouched. A caller that gives up removes
+ * tmp itself (when tmp is not "").
+ * A symbolic link (chain) is followed: the file it names is replaced (the temporary
+ * file made beside that one) and the link stays a link; a dangling link gets its file.
+ * A target that exists and is not a regular file (a character or block device, FIFO,
+ * socket) is written through: rds_temp_create opens it write-only (a FIFO waits for
+ * a reader), sets tmp to "" and rds_temp_commit does nothing. A directory is refused
+ * ("PATH is a directory"). Thread-safe. */
 int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len);
 bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len);
-/* Replaces path with buf[0..len) atomically (rds_temp_create, write, rds_temp_commit):
- * on failure the previous file is as it was, no temporary file is left, and err says
- * why ("cannot write PATH: <strerror>", or the two functions' reasons). Thread-safe. */
+/* Writes buf[0..len) to path as above (rds_temp_create, write, rds_temp_commit):
+ * on failure a regular file is as it was, no temporary file is left, and err says
+ * why ("cannot write PATH: <strerror>", e.g. ENOSPC of a device, or the two
+ * functions' reasons). Thread-safe. */
 bool rds_file_replace(const char *path, const void *buf, size_t len, char *err, int err_len);
 
 #endif

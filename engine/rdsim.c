@@ -3,8 +3,9 @@
  * pool, optionally saves it and prints its hash / a JSON summary.
  *
  * Exit status: 0 success, 1 a run-time failure (I/O, non-finite step, out of
- * memory), 2 a usage error (unknown option, bad value, --mesh and --save naming
- * the same file). Numbers follow engine/num.h (decimal, whole value, no spaces).
+ * memory, stdout not written), 2 a usage error (unknown option, bad value, two
+ * outputs or an output and --load naming the same file, an output in no folder or
+ * naming a directory). Numbers follow engine/num.h (decimal, whole value, no spaces).
  * The settings shared with the page (reaction, grid, seed, mesh view) are parsed,
  * checked and listed in the usage text from the schema (engine/schema.h): a new
  * setting needs nothing here. rdsim's own options: an entry in `options`, a case in
@@ -74,8 +75,9 @@ static const char *const usage_head =
     "  --mesh FILE         export the isosurface of V, format by extension (--schema lists\n"
     "                      them: .ply, .obj, .stl); positions in grid units, normals, colours\n"
     "                      (--iso, --mesh-color, --mesh-close below)\n"
-    "  --hash              print a final line: state_hash <16 hex digits>\n"
-    "                      (and mesh_hash <16 hex digits> of the mesh.h blob with --mesh)\n"
+    "  --hash              print a line state_hash <16 hex digits>, then, with --mesh, a line\n"
+    "                      mesh_hash <16 hex digits> (of the mesh.h blob); --probe's line\n"
+    "                      comes after them, last\n"
     "  --stats             print the final state's statistics as two CSV lines (a header:\n"
     "                      " STATS_CSV_HEADER "; then the row),\n"
     "                      as the page's time series has them (inside: V >= --iso; the\n"
@@ -83,11 +85,11 @@ static const char *const usage_head =
     "                      resolution, as every CLI mesh is)\n"
     "  --json              print one JSON summary line (steps/s, cells/s, per-phase ms)\n"
     "  --scaling LIST      threads lab: for each thread count of LIST (e.g. 1,2,4,8) run\n"
-    "                      --steps steps from the starting state and mesh once; prints a\n"
-    "                      table (with --json: one JSON line per row) of times, steps/s,\n"
-    "                      speedup, efficiency and the state and mesh hashes; the state\n"
-    "                      afterwards is the starting state\n"
-    "  --probe X,Y,Z       print a final line: probe X Y Z U V (the sample's U and V, %.9g,\n"
+    "                      --steps steps (1..10^6 with --scaling) from the starting state\n"
+    "                      and mesh once; prints a table (with --json: one JSON line per\n"
+    "                      row) of times, steps/s, speedup, efficiency and the state and\n"
+    "                      mesh hashes; the state afterwards is the starting state\n"
+    "  --probe X,Y,Z       print a last line: probe X Y Z U V (the sample's U and V, %.9g,\n"
     "                      as the page's probe shows them)\n"
     "  --trace FILE        write the pool's timeline (Trace Event Format JSON, for Perfetto\n"
     "                      or chrome://tracing): one lane per worker, a span per phase\n"
@@ -99,8 +101,10 @@ static const char *const usage_tail =
     "  Du and Dv: Du/2 <= Dv <= 2*Du; dt: within the stability limit of the stencil and the\n"
     "  reaction (engine/gs.h; a refusal names the largest dt).\n"
     "Numbers: the whole value in decimal, no spaces, at most 63 characters; integers\n"
-    "without sign (010 is ten), reals as -?D[.D][e[+-]D] (engine/num.h). --save and\n"
-    "--mesh replace their file atomically and must name different files.\n";
+    "without sign (010 is ten), reals as -?(D[.[D]]|.D)[(e|E)[+|-]D], D digits (engine/num.h).\n"
+    "--save, --mesh and --trace replace their file atomically (through a symbolic link, the\n"
+    "file it names; a device or FIFO is written to) and must name different files, in\n"
+    "existing folders; --mesh and --trace must not name the --load file.\n";
 
 static void usage(FILE *f) {
     fputs(usage_head, f);
@@ -233,14 +237,57 @@ static bool canonical_path(const char *path, char *out, size_t cap) {
     return w >= 0 && (size_t)w < cap;
 }
 
-/* Whether two output paths name the same file: the same canonical path, or, when
- * both exist, the same inode (a hard or symbolic link). */
+/* Whether two paths name the same file: the same canonical path, or, when both
+ * exist, the same inode (a hard or symbolic link). A device, FIFO or socket is
+ * written through and never replaced, so it is no one's file (two outputs may
+ * both go to /dev/null). */
 static bool same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    if ((stat(a, &sa) == 0 && !S_ISREG(sa.st_mode)) || (stat(b, &sb) == 0 && !S_ISREG(sb.st_mode))) return false;
     if (!strcmp(a, b)) return true;
     char ca[PATH_MAX + 256], cb[PATH_MAX + 256];
     if (canonical_path(a, ca, sizeof ca) && canonical_path(b, cb, sizeof cb) && !strcmp(ca, cb)) return true;
-    struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An output path, before any work: its folder exists and it is not a directory.
+ * Returns 0, or 2 after saying why. */
+static int check_output(const char *opt, const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "rdsim: %s %s: is a directory\n", opt, path);
+        return 2;
+    }
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int e = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (e == ENOENT) fprintf(stderr, "rdsim: %s %s: no folder %s\n", opt, path, dir);
+    else if (e) fprintf(stderr, "rdsim: %s %s: folder %s: %s\n", opt, path, dir, strerror(e));
+    return e ? 2 : 0;
+}
+
+/* Whether writing stdout failed, and the first reason (0: unknown). */
+static bool stdout_bad;
+static int stdout_errno;
+
+/* Writes what stdout buffers; notes a failure of it or of an earlier printf. */
+static void flush_stdout(void) {
+    int before = errno; /* a printf or puts that failed just before left its reason here */
+    bool failed = fflush(stdout) != 0;
+    if ((failed || ferror(stdout)) && !stdout_bad) stdout_bad = true, stdout_errno = failed ? errno : before;
+}
+
+/* Flushes and closes stdout; rc, or 1 after saying why when any output was lost
+ * (a full disk, /dev/full, a closed pipe). */
+static int close_stdout(int rc) {
+    flush_stdout();
+    if (fclose(stdout) != 0 && !stdout_bad) stdout_bad = true, stdout_errno = errno;
+    if (!stdout_bad) return rc;
+    fprintf(stderr, "rdsim: cannot write the output: %s\n", strerror(stdout_errno ? stdout_errno : EIO));
+    return 1;
 }
 
 static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
@@ -329,16 +376,17 @@ int main(int argc, char **argv) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            return 0;
+            return close_stdout(0);
         }
         if (!strcmp(a, "--list-presets")) {
+            errno = 0;
             for (int p = 0; p < preset_count(); p++) {
                 const preset_t *q = preset_at(p);
                 printf("%-17s F=%g k=%g Du=%g Dv=%g dt=%g stencil=%d seed-mode=%s  (%s)\n", q->name,
                        (double)q->params.F, (double)q->params.k, (double)q->params.Du, (double)q->params.Dv,
                        (double)q->params.dt, q->params.stencil, seed_mode_name(q->seed_mode), q->source);
             }
-            return 0;
+            return close_stdout(0);
         }
         if (!strcmp(a, "--schema")) {
             static char doc[1 << 16];
@@ -346,8 +394,9 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "rdsim: --schema: the document does not fit in %zu bytes\n", sizeof doc);
                 return 1;
             }
+            errno = 0;
             puts(doc);
-            return 0;
+            return close_stdout(0);
         }
         if (!strcmp(a, "--hash")) { o.hash = true; continue; }
         if (!strcmp(a, "--stats")) { o.stats = true; continue; }
@@ -380,9 +429,29 @@ int main(int argc, char **argv) {
         o.grid = (grid_t){n, n, n, GRID_PERIODIC};
         o.grid_set = o.set[index_of(size)];
     }
-    if (o.mesh && o.save && same_file(o.mesh, o.save)) {
-        fprintf(stderr, "rdsim: --mesh %s and --save %s name the same file; give each output its own\n", o.mesh,
-                o.save);
+    /* the outputs, before any work: each in a folder, no two (nor --mesh/--trace and
+     * --load) naming the same file; --load --save of one file continues it in place */
+    const struct { const char *opt, *path; } outs[] = {{"--save", o.save}, {"--mesh", o.mesh}, {"--trace", o.trace},
+                                                         {"--load", o.load}};
+    for (int i = 0; i < 3; i++) {
+        int rc = outs[i].path ? check_output(outs[i].opt, outs[i].path) : 0;
+        if (rc) return rc;
+    }
+    for (int i = 0; i < 3; i++) {
+        for (int j = i + 1; j < 4; j++) {
+            if (!outs[i].path || !outs[j].path || (i == 0 && j == 3) || !same_file(outs[i].path, outs[j].path))
+                continue;
+            if (j == 3)
+                fprintf(stderr, "rdsim: %s %s and --load %s name the same file; the output would replace the state\n",
+                        outs[i].opt, outs[i].path, outs[j].path);
+            else
+                fprintf(stderr, "rdsim: %s %s and %s %s name the same file; give each output its own\n", outs[i].opt,
+                        outs[i].path, outs[j].opt, outs[j].path);
+            return 2;
+        }
+    }
+    if (o.scaling_n && (o.steps < 1 || o.steps > LAB_MAX_STEPS)) {
+        fprintf(stderr, "rdsim: --steps %lld: with --scaling must be 1..%d\n", (long long)o.steps, LAB_MAX_STEPS);
         return 2;
     }
     if (o.load && o.grid_set) {
@@ -524,7 +593,7 @@ int main(int argc, char **argv) {
     if (o.hash && o.mesh) printf("mesh_hash %016" PRIx64 "\n", mesh_hash);
     if (o.probe_set && probe_sample(&sim, o.probe[0], o.probe[1], o.probe[2], &pr, err, (int)sizeof err))
         printf("probe %d %d %d %.9g %.9g\n", pr.x, pr.y, pr.z, (double)pr.u, (double)pr.v);
-    fflush(stdout);
+    flush_stdout(); /* before the trace, which may go to stdout too */
     if (o.trace) { /* last, so that it holds every phase of the run */
         size_t len = 0;
         char *doc = trace_json(pool, 0, &len, err, (int)sizeof err);
@@ -536,5 +605,5 @@ int main(int argc, char **argv) {
     }
     gs_free(&sim);
     pool_destroy(pool);
-    return rc;
+    return close_stdout(rc);
 }

@@ -4,8 +4,11 @@
 #   counts and without allocating what it claims (run under a memory limit), says
 #   when it is given a folder, and refuses a step count above 2^53-1;
 #   --save and --mesh replace their file atomically: a failed write (full disk)
-#   leaves the previous file as it was and nothing else; one path for both is
-#   refused (exit 2) before any work;
+#   leaves the previous file as it was and nothing else; one path for two of
+#   --save, --mesh, --trace (or --mesh/--trace and --load) is refused (exit 2)
+#   before any work, and so is an output in no folder or naming a directory;
+#   through a symbolic link the file it names is replaced and the link stays; a
+#   FIFO is written to and stays a FIFO; a lost stdout (/dev/full) exits 1;
 #   numbers follow one grammar (engine/num.h): decimal, whole, no spaces, a sign
 #   only on reals, at most 63 characters; a bad one exits 2 naming the option.
 # Ends with "N passed, N failed"; exit status non-zero on any failure.
@@ -78,7 +81,20 @@ grep -qF -- "--mesh: cannot write $TMP/out/a.ply: File too large" "$TMP/err" &&
 cmp -s "$TMP/out/a.ply" "$TMP/a.ply.before" && ok "full disk: the previous mesh is intact" || bad "the previous mesh changed"
 left=$(ls -A "$TMP/out" | tr '\n' ' ')
 [ "$left" = "a.ply a.rds " ] && ok "full disk: no partial or temporary file left" || bad "left in the folder: $left"
-expect 1 "cannot create a file beside $TMP/nodir/x.rds: No such file or directory" --size 8 --steps 1 --save "$TMP/nodir/x.rds"
+# outputs checked before the run (a 512^3 run of 10^12 steps would not end)
+big=(--size 512 --steps 1000000000000)
+expect 2 "--save $TMP/nodir/x.rds: no folder $TMP/nodir" "${big[@]}" --save "$TMP/nodir/x.rds"
+expect 2 "--mesh $TMP/nodir/x.ply: no folder $TMP/nodir" "${big[@]}" --mesh "$TMP/nodir/x.ply"
+expect 2 "--trace $TMP/nodir/t.json: no folder $TMP/nodir" "${big[@]}" --trace "$TMP/nodir/t.json"
+expect 2 "--save $TMP/out/: is a directory" "${big[@]}" --save "$TMP/out/"
+expect 2 "--save $TMP/out: is a directory" "${big[@]}" --save "$TMP/out"
+(cd "$TMP/out" && timeout 20 "$NATIVE" "${big[@]}" --save .) >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 2 ] && grep -qF -- "--save .: is a directory" "$TMP/err" && ok "--save .: exit 2 before the run" ||
+    bad "--save .: rc $rc, $(cat "$TMP/err")"
+mkdir "$TMP/out/sub.ply"
+expect 2 "--mesh $TMP/out/sub.ply: is a directory" "${big[@]}" --mesh "$TMP/out/sub.ply"
+rmdir "$TMP/out/sub.ply"
 # one path for two outputs: refused before any work (a 512^3 run of 10^12 steps would not end)
 for pair in "x.ply x.ply" "./x.ply x.ply" "$TMP/out/../out/x.ply $TMP/out/x.ply"; do
     set -- $pair
@@ -92,6 +108,76 @@ ln -s a.ply "$TMP/out/link.ply"
 expect 2 "name the same file" --size 8 --steps 1 --mesh "$TMP/out/link.ply" --save "$TMP/out/a.ply"
 rm "$TMP/out/link.ply"
 cmp -s "$TMP/out/a.ply" "$TMP/a.ply.before" && ok "refused runs left the mesh alone" || bad "a refused run wrote"
+# --trace is an output too: against --save, --mesh and the --load file
+cp "$TMP/out/a.rds" "$TMP/a.rds.before"
+expect 2 "--save $TMP/out/a.rds and --trace $TMP/out/a.rds name the same file" "${big[@]}" --save "$TMP/out/a.rds" \
+    --trace "$TMP/out/a.rds"
+expect 2 "--mesh $TMP/out/a.ply and --trace $TMP/out/./a.ply name the same file" "${big[@]}" --mesh "$TMP/out/a.ply" \
+    --trace "$TMP/out/./a.ply"
+expect 2 "--trace $TMP/out/a.rds and --load $TMP/out/a.rds name the same file" --load "$TMP/out/a.rds" \
+    --steps 1000000000000 --trace "$TMP/out/a.rds"
+expect 2 "--mesh $TMP/out/s.ply and --load $TMP/out/s.ply name the same file" --load "$TMP/out/s.ply" \
+    --steps 1000000000000 --mesh "$TMP/out/s.ply"
+cmp -s "$TMP/out/a.rds" "$TMP/a.rds.before" && cmp -s "$TMP/out/a.ply" "$TMP/a.ply.before" &&
+    ok "refused --trace runs left the state and the mesh alone" || bad "a refused --trace run wrote"
+# --load and --save of one file continue it in place (atomically)
+h1=$(hash_of native --load "$TMP/out/a.rds" --steps 1)
+native --load "$TMP/out/a.rds" --steps 1 --save "$TMP/out/a.rds" >/dev/null 2>"$TMP/err" &&
+    [ "$(hash_of native --load "$TMP/out/a.rds" --steps 0)" = "$h1" ] && ok "--load f --save f continues f in place" ||
+    bad "--load f --save f: $(cat "$TMP/err")"
+cp "$TMP/a.rds.before" "$TMP/out/a.rds"
+# two outputs to /dev/null: written through, never a conflict
+native --size 8 --steps 1 --save /dev/null --trace /dev/null >/dev/null 2>"$TMP/err" && [ -c /dev/null ] &&
+    ok "--save /dev/null --trace /dev/null: written through" || bad "--save /dev/null: $(cat "$TMP/err")"
+
+# ---- 2b. links and special files: the file behind a link is written, a FIFO is written to ----
+mkdir "$TMP/ln"
+cp "$TMP/out/a.rds" "$TMP/ln/real.rds"
+ln -s real.rds "$TMP/ln/link.rds"
+h3=$(hash_of native --size 8 --steps 3 --seed 4)
+native --size 8 --steps 3 --seed 4 --save "$TMP/ln/link.rds" >/dev/null 2>"$TMP/err"
+[ -L "$TMP/ln/link.rds" ] && [ "$(readlink "$TMP/ln/link.rds")" = real.rds ] && ok "--save LINK: the link stays a link" ||
+    bad "--save LINK: the link was replaced: $(ls -l "$TMP/ln" | tr '\n' ' ') $(cat "$TMP/err")"
+[ -n "$h3" ] && [ "$(hash_of native --load "$TMP/ln/real.rds" --steps 0)" = "$h3" ] &&
+    ok "--save LINK: the file it names holds the new state" || bad "--save LINK: the real file was not updated"
+left=$(ls -A "$TMP/ln" | tr '\n' ' ')
+[ "$left" = "link.rds real.rds " ] && ok "--save LINK: no temporary file left" || bad "left in the folder: $left"
+ln -s ../ln/real.rds "$TMP/out/far.ply" && ln -s nofile.ply "$TMP/ln/dangling.ply"
+native --size 8 --steps 3 --mesh "$TMP/out/far.ply" --mesh "$TMP/ln/dangling.ply" >/dev/null 2>"$TMP/err"
+[ -L "$TMP/ln/dangling.ply" ] && [ -f "$TMP/ln/nofile.ply" ] && head -c 3 "$TMP/ln/nofile.ply" | grep -q ply &&
+    ok "--mesh DANGLING-LINK: the file it names is made, the link stays" || bad "dangling link: $(ls -l "$TMP/ln" | tr '\n' ' ')"
+rm "$TMP/out/far.ply"
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/fifo.out" &
+reader=$!
+timeout 20 "$NATIVE" --size 8 --steps 3 --seed 4 --save "$TMP/fifo" >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -ne 0 ] && kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+[ $rc -eq 0 ] && [ -p "$TMP/fifo" ] && ok "--save FIFO: exit 0, still a FIFO" ||
+    bad "--save FIFO: rc $rc, $(ls -l "$TMP/fifo") $(cat "$TMP/err")"
+[ "$(stat -c %s "$TMP/fifo.out")" -eq 4232 ] && [ "$(hash_of native --load "$TMP/fifo.out" --steps 0)" = "$h3" ] &&
+    ok "--save FIFO: the reader got the whole state" || bad "--save FIFO: the reader got $(stat -c %s "$TMP/fifo.out") bytes"
+cat "$TMP/fifo" >"$TMP/trace.out" &
+reader=$!
+timeout 20 "$NATIVE" --size 8 --steps 1 --trace "$TMP/fifo" >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -ne 0 ] && kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+[ $rc -eq 0 ] && [ -p "$TMP/fifo" ] && grep -q traceEvents "$TMP/trace.out" && ok "--trace FIFO: the reader got the trace" ||
+    bad "--trace FIFO: rc $rc, $(head -c 80 "$TMP/trace.out") $(cat "$TMP/err")"
+
+# ---- 2c. stdout that cannot be written: exit 1 with the reason ----
+if [ -c /dev/full ]; then
+    for args in "--size 8 --steps 1 --hash" "--size 8 --steps 1 --json" "--schema" "--list-presets"; do
+        native $args >/dev/full 2>"$TMP/err"
+        rc=$?
+        [ $rc -eq 1 ] && grep -qF "rdsim: cannot write the output: No space left on device" "$TMP/err" &&
+            ok "$args >/dev/full: exit 1, says so" || bad "$args >/dev/full: rc $rc, $(cat "$TMP/err")"
+    done
+else
+    ok "no /dev/full: the stdout checks are skipped"
+fi
 
 # ---- 3. one number grammar ----
 h10=$(hash_of native --size 16 --steps 5 --seed 10)
@@ -119,6 +205,14 @@ expect 2 "--size 16 : must be 8..512" --size "16 "
 expect 2 "--threads 2x: must be an integer 1..64" --threads 2x
 expect 2 "--threads +2: must be an integer 1..64" --threads +2
 expect 2 "--steps 1e3: must be an integer 0..10^12" --steps 1e3
+# --scaling's step range: a usage error before the pool is built
+expect 2 "--steps 0: with --scaling must be 1..1000000" --scaling 1 --steps 0
+expect 2 "--steps 1000001: with --scaling must be 1..1000000" --scaling 1,2 --steps 1000001
+# a refused real shows the float refused (fewest digits that read back as it), never a rounding of it
+expect 2 "dt = 1.0000001: must be a finite number in (0, 1]" --dt 1.0000001
+expect 2 "k = 1.0000001: must be a finite number in [0, 1]" --k 1.0000001
+expect 2 "parameter map: k from 0.03 to 1.0000001: each end" --map --k-max 1.0000001
+expect 2 "F = 1.0000001: must be a finite number in [0, 1]" --F 1.00000011920928955 # the same float as 1.0000001
 expect 2 "--stencil 07.0: must be 7, 19 or 27" --stencil 07.0
 fr="must be a decimal number"
 for v in " 0.03" "0.03 " "+0.03" "1e" "inf" "nan" "0x1p-5" "0,03" "1e39"; do

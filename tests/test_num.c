@@ -101,12 +101,44 @@ static void lists(void **state) {
     assert_int_equal(d[0], 5);
 }
 
+/* A refused value is shown as the float refused: the shortest decimal that num_f32
+ * reads back as that very float, never a rounding that reads as another. */
+static void floats_shown_exactly(void **state) {
+    (void)state;
+    char b[32];
+    struct { float x; const char *want; } known[] = {
+        {0.035f, "0.035"}, {1.0f, "1"}, {0.0f, "0"}, {-0.25f, "-0.25"}, {1.00000012f, "1.0000001"},
+        {0.99999994f, "0.99999994"}, {3.4028235e38f, "3.4028235e+38"}, {1e-45f, "1e-45"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        num_f32_str(known[i].x, b, (int)sizeof b);
+        if (strcmp(b, known[i].want)) fail_msg("%.9g shown as '%s', want '%s'", (double)known[i].x, b, known[i].want);
+    }
+    /* every shown value reads back as itself, across magnitudes (a fixed walk of bit patterns) */
+    uint32_t bits = 0x3f800000u;
+    for (int i = 0; i < 200000; i++) {
+        bits = bits * 1664525u + 1013904223u;
+        float x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x)) continue;
+        float back = -1;
+        num_f32_str(x, b, (int)sizeof b);
+        if (!num_f32(b, &back) || memcmp(&back, &x, sizeof x) != 0)
+            fail_msg("%.9g (0x%08x) shown as '%s', read back as %.9g", (double)x, (unsigned)bits, b, (double)back);
+    }
+    num_f32_str(INFINITY, b, (int)sizeof b);
+    assert_string_equal(b, "inf");
+    num_f32_str(0.5f, b, 2); /* cap respected */
+    assert_string_equal(b, "0");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(integers_are_decimal_and_whole),
         cmocka_unit_test(lengths_over_the_limit_are_refused),
         cmocka_unit_test(reals),
         cmocka_unit_test(lists),
+        cmocka_unit_test(floats_shown_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
