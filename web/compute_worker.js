@@ -44,7 +44,7 @@
 //   {type:'slices', slices}  (as a mesh's, without one: a view change that only the slices
 //     need, e.g. a slice dragged; a change the app alone draws (clip, colormap, surface) sends
 //     no mesh either, only the view)
-//   {type:'hash', hex, step}   {type:'file', kind, buffer}   {type:'error', message}
+//   {type:'hash', hex, step}   {type:'file', kind, buffer, step}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
 //   {type:'trace', now, phases, events (Float64Array: worker, t0 us, t1 us, phase+256*depth+65536*stolen)}
@@ -184,6 +184,7 @@ function postView() { postMessage({ type: 'view', view: JSON.parse(str(E._eng_vi
 // its frames are slow) is drawn from every 2nd or 4th sample; `full` (the page's
 // button) draws full resolution whatever it costs. Exports are always full.
 const budget = { triangles: 300000, full: false, level: 1, drawn: 1 }; // drawn: the last mesh's level
+let meshStep = 0; // the step of the last mesh
 
 function mesh() {
   meshDirty = false; // also on failure: the same request would fail again
@@ -217,7 +218,8 @@ function mesh() {
   // simulation grid's, as the slices, the clip plane and paint rays are (grid: its dims).
   const info = JSON.parse(str(E._eng_sim_info_json()));
   const grid = [info.nx, info.ny, info.nz];
-  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, grid, full: budget.full, slices },
+  meshStep = info.step; // the step it shows, for the names of exports and pictures
+  postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, grid, full: budget.full, slices, step: info.step },
     [copy, ...slices.filter((b) => b)]);
   if (!stepping() || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
 }
@@ -512,12 +514,14 @@ function withCString(s, fn) {
   try { E.stringToUTF8(s, p, len); return fn(p); } finally { E._free(p); }
 }
 
-function takeFile(kind) {
+// step: the state's step the file holds, for its name (the page's step readout lags a running
+// simulation by up to a poll).
+function takeFile(kind, step) {
   const ptr = E._eng_file_ptr() >>> 0;
   const bytes = E._eng_file_bytes() >>> 0;
   const copy = E.HEAPU8.slice(ptr, ptr + bytes).buffer;
   E._eng_file_release(); // the engine's copy is not needed any more (1 GiB at 512^3)
-  postMessage({ type: 'file', kind, buffer: copy }, [copy]);
+  postMessage({ type: 'file', kind, buffer: copy, step }, [copy]);
 }
 
 // ---- threads lab and timeline ----------------------------------------------------------
@@ -639,7 +643,7 @@ const handlers = {
   },
   save() {
     if (!E._eng_sim_save()) { engineError('save'); return; }
-    takeFile('rds');
+    takeFile('rds', E._eng_sim_step_count());
   },
   load(m) {
     if (!(m.buffer instanceof ArrayBuffer)) throw new Error('load: buffer must be an ArrayBuffer');
@@ -670,9 +674,10 @@ const handlers = {
     const exts = schema.formats.map((f) => f.ext);
     if (!exts.includes(m.format)) throw new Error(`export_mesh: format must be one of ${exts.join(', ')}`);
     // The drawn mesh may be coarse (the budget): an export is meshed at full resolution.
-    if (budget.drawn > 1 && !E._eng_sim_mesh()) { engineError('mesh export'); return; }
+    const remesh = budget.drawn > 1;
+    if (remesh && !E._eng_sim_mesh()) { engineError('mesh export'); return; }
     if (!withCString(m.format, (p) => E._eng_mesh_export(p))) { engineError('mesh export'); return; }
-    takeFile(m.format);
+    takeFile(m.format, remesh ? E._eng_sim_step_count() : meshStep);
   },
   mesh_taken(m) {
     if (m.hold !== undefined && typeof m.hold !== 'boolean') throw new Error('mesh_taken: hold must be true or false');

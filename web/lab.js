@@ -125,7 +125,7 @@
       lab.chart = new window.uPlot({
         width, height: 160, title: 'speedup', legend: { show: false },
         scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(2, hi)] } },
-        axes: [{ label: 'threads' }, { label: 'speedup' }],
+        axes: [{ ...rd.chartAxis(), label: 'threads' }, { ...rd.chartAxis(), label: 'speedup' }],
         series: [{ label: 'threads' },
           { label: 'measured', stroke: '#4285f4', width: 2, points: { size: 7 } },
           { label: 'ideal', stroke: '#9aa0a6', dash: [6, 4], width: 1, points: { show: false } }],

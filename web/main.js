@@ -56,6 +56,11 @@ rd.showTool = (name, buttonId, viewClass, on) => {
   $('view').classList.toggle(viewClass, on);
   if (on) for (const [other, setMode] of Object.entries(rd.tools)) if (other !== name) setMode(false);
 };
+// The charts' axes in the page's colours (style.css owns them): uPlot draws black by default.
+rd.chartAxis = () => {
+  const css = getComputedStyle(document.documentElement), v = (name) => css.getPropertyValue(name).trim();
+  return { stroke: v('--dim'), grid: { stroke: v('--line') }, ticks: { stroke: v('--line') } };
+};
 const esc = (s) => String(s).replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // The note in the middle of the view (empty: hidden). Each text shown is kept in rd.viewNotes.
@@ -341,7 +346,25 @@ function refuse(bad) {
 // at once and stays marked, with what was typed, until it is fixed; Reset refuses meanwhile.
 function markBad(key, bad) {
   const el = $(key);
-  if (el && P[key].apply === 'reset') el.toggleAttribute('aria-invalid', bad);
+  if (!el || P[key].apply !== 'reset') return;
+  // The reason stays under the field (the view's message fades) and is its description.
+  const row = el.closest('.row') || el, whyId = `${key}-why`;
+  let why = document.getElementById(whyId);
+  if (bad) {
+    el.setAttribute('aria-invalid', 'true');
+    const r = check(P[key], readControls()[key]);
+    if (!why) {
+      why = document.createElement('p');
+      why.id = whyId, why.className = 'note bad field-why';
+      row.after(why);
+    }
+    why.textContent = r.ok ? '' : `${plain(P[key].label)}: ${r.why}`;
+    el.setAttribute('aria-describedby', whyId);
+  } else {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+    if (why) why.remove();
+  }
 }
 function checkPending(key) {
   const text = readControls()[key], r = check(P[key], text);
@@ -493,6 +516,13 @@ function showHelp() {
 function togglePanel(show = document.body.classList.contains('panel-hidden')) {
   document.body.classList.toggle('panel-hidden', !show);
   $('btn-panel').setAttribute('aria-expanded', String(show));
+  // A chart made while the panel was hidden took a guessed width: now it has its own.
+  if (show) {
+    for (const tool of [window.rdPlots, window.rdLab]) {
+      const c = tool && tool.chart, box = c && c.root.parentElement;
+      if (box && box.clientWidth) c.setSize({ width: Math.max(200, box.clientWidth), height: c.height });
+    }
+  }
 }
 
 // The legend of the colouring in force: its name, the fixed range its colours span (the
@@ -555,6 +585,16 @@ function wirePinch() {
   for (const type of ['pointerup', 'pointercancel']) {
     canvas.addEventListener(type, (e) => { touches.delete(e.pointerId); spread = 0; followCamera(); });
   }
+  // A pinch only zooms: from the second finger until the last is lifted, SDL (the app's
+  // orbit, which follows the first finger) sees no touch moves.
+  let pinching = false;
+  addEventListener('touchmove', (e) => {
+    if (e.target !== canvas) return;
+    if (e.touches.length >= 2) pinching = true;
+    if (pinching) e.stopPropagation();
+  }, { capture: true, passive: true });
+  addEventListener('touchend', (e) => { if (e.touches.length === 0) pinching = false; }, true);
+  addEventListener('touchcancel', (e) => { if (e.touches.length === 0) pinching = false; }, true);
 }
 
 // ---- worker -------------------------------------------------------------------------
@@ -658,9 +698,11 @@ rd.say = (text, isError) => say(text, isError);
 
 // Every download's name: the grid and the step now, then what it is (a suffix such as
 // 'series' or 'frame0001'), so repeated downloads of a run never collide.
-function fileName(ext, what = '') {
+// step: the step the file holds (the worker says it with a file, a mesh says what it shows);
+// by default the last step reported, which lags a running simulation.
+function fileName(ext, what = '', step = rd.info && rd.info.step) {
   const i = rd.info;
-  const base = i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${i.step}` : 'grayscott';
+  const base = i ? `grayscott-${i.nx}x${i.ny}x${i.nz}-step${step}` : 'grayscott';
   return `${base}${what ? `-${what}` : ''}.${ext}`;
 }
 rd.fileName = fileName;
@@ -739,6 +781,7 @@ function onWorkerMessage(ev) {
       break;
     case 'mesh':
       rd.meshesReceived++;
+      if (Number.isFinite(m.step)) rd.meshStep = m.step; // what the next frames show
       rd.pendingMesh = m.buffer; // the app takes it on its next frame (woken below)
       rd.pendingMeshGrid = [m.level || 1, ...(m.grid || [])]; // its level and the grid it stands for
       if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
@@ -772,7 +815,7 @@ function onWorkerMessage(ev) {
       rd.lastFile = { kind: m.kind, buffer: m.buffer };
       const format = schema.formats.find((f) => f.ext === m.kind); // a mesh; else a state file
       const mime = format ? format.mime : 'application/octet-stream';
-      const name = download(m.buffer, fileName(m.kind), mime);
+      const name = download(m.buffer, fileName(m.kind, '', Number.isFinite(m.step) ? m.step : undefined), mime);
       say(`Saved ${name} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
       break;
     }
@@ -962,7 +1005,7 @@ function startApp() {
       pictureWanted = false;
       $('canvas').toBlob((blob) => {
         if (!blob) { say('Picture: the canvas could not be read.', true); return; }
-        const name = download(blob, fileName('png'), 'image/png');
+        const name = download(blob, fileName('png', '', rd.meshStep), 'image/png');
         say(`Saved ${name} (${(blob.size / 1048576).toFixed(1)} MB).`);
       }, 'image/png');
       if (window.rdBudget) window.rdBudget.pictureFrame(false); // drawn at every pixel: back to the budget's
@@ -1063,9 +1106,24 @@ function wireControls() {
   // SDL reads keys on the canvas only).
   $('canvas').addEventListener('pointerdown', () => $('canvas').focus());
   // Painting (Alt or paint mode, pointer events, undo/redo): web/paint.js.
+  // Tab leaves the view: SDL reads keys on the canvas and cancels their default, so without
+  // this a keyboard user (or anyone who clicked the view) could never Tab out of it.
+  addEventListener('keydown', (e) => {
+    if (e.key === 'Tab' && e.target === $('canvas')) e.stopPropagation();
+  }, true);
+  // The view's focus ring only when Tab brought the focus there (CSS's :focus-visible also
+  // lights up when a key is pressed after a click on the canvas).
+  let tabbed = false;
+  addEventListener('keydown', (e) => { if (e.key === 'Tab') tabbed = true; }, true);
+  addEventListener('pointerdown', () => { tabbed = false; $('canvas').classList.remove('keys-here'); }, true);
+  $('canvas').addEventListener('focus', () => $('canvas').classList.toggle('keys-here', tabbed));
+  $('canvas').addEventListener('blur', () => $('canvas').classList.remove('keys-here'));
   document.addEventListener('keydown', (e) => {
     if (rd.keysTaken(e) || !rd.worker) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return; // the browser's (Ctrl+F finds, Ctrl+3 a tab)
+    // Space and Enter press a focused button; Backspace there must not throw the run away.
+    if ((e.key === ' ' || e.key === 'Backspace') && e.target instanceof Element &&
+      e.target.closest('button, a[href], summary, [role=button]')) return;
     if (e.key === ' ') { e.preventDefault(); setRunning(!rd.running); }
     else if (e.key === '.') $('btn-step').click(); // pauses, then one step, as the button does
     else if (e.key === 'Backspace') newSimulation();
@@ -1083,6 +1141,9 @@ if (missing.length) {
   $('btn-help').onclick = showHelp;
   $('btn-panel').onclick = () => togglePanel();
   if (innerWidth < 700) togglePanel(false); // a phone: the view first, the panel on ☰
+  if (matchMedia('(pointer: coarse)').matches) { // a touch screen first: its own gestures
+    $('hint').textContent = 'Drag to orbit · pinch to zoom · Paint mode and Move planes are in the panel (☰)';
+  }
   loadSchema().then(() => {
     buildPanel();
     const start = settingsFromLink(); // the panel shows the link's settings while the engine starts

@@ -74,15 +74,15 @@
     if (plots.chart && plots.chart.shape !== shape) { plots.chart.destroy(); plots.chart = null; }
     if (!plots.chart) {
       const width = Math.max(200, el.clientWidth || 280);
-      const scales = [...new Set(keys.map((k) => SCALE[k]))];
+      const scales = [...new Set(keys.map((k) => SCALE[k]))], axis = rd.chartAxis();
       plots.chart = new window.uPlot({
         width, height: 150 + 30 * (scales.length - 1), legend: { show: true, live: false },
         scales: { x: { time: false } },
         // One axis a side, compact numbers (50k), coloured as the first series on it; a third
         // scale (both counts with the fields) draws no axis: its values are in the legend.
-        axes: [{ label: 'step', values: compact }, ...scales.map((s, i) => ({
-          scale: s, side: i === 0 ? 3 : 1, grid: { show: i === 0 }, show: i < 2, size: 38, values: compact,
-          stroke: scales.length > 1 ? COLORS[keys.find((k) => SCALE[k] === s)] : undefined,
+        axes: [{ ...axis, label: 'step', values: compact }, ...scales.map((s, i) => ({
+          ...axis, scale: s, side: i === 0 ? 3 : 1, grid: { ...axis.grid, show: i === 0 }, show: i < 2, size: 38,
+          values: compact, stroke: scales.length > 1 ? COLORS[keys.find((k) => SCALE[k] === s)] : axis.stroke,
         }))],
         series: [{ label: 'step' }, ...keys.map((k) => ({ label: LABELS[k], stroke: COLORS[k], width: 1.5, scale: SCALE[k],
           points: { show: false } }))],

@@ -289,3 +289,112 @@ test(`${BROWSER}: arrow keys step a slider by its step; shortcuts stand aside in
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: the keyboard: Tab leaves the view; Space and Backspace on a button press it (never pause or reset); a bad field says why, under it, until fixed`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24`);
+  await ready(page);
+  // The view takes the keyboard when clicked; Shift+Tab moves back from it into the page
+  // (Tab, forward, is tried last: from the view, the last stop, it may leave the page).
+  await page.click('#canvas');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas');
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('Tab');
+  await page.keyboard.up('Shift');
+  assert.notEqual(await page.evaluate(() => document.activeElement.id), 'canvas', 'Shift+Tab leaves the view');
+  // Tab back into the view: now it shows a focus ring, which a click never draws.
+  const ring = () => page.$eval('#canvas', (c) => document.activeElement === c && getComputedStyle(c).outlineStyle !== 'none');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas', 'Tab comes back to the view');
+  assert.equal(await ring(), true, 'reached with Tab, the view shows the focus ring');
+  await page.click('#canvas');
+  await page.keyboard.press('x'); // a key that is no shortcut, after the click
+  assert.equal(await ring(), false, 'clicked, the view shows no focus ring');
+  // Space on a focused Hash button asks for the hash; the run goes on.
+  await until(page, () => window.rd.info.step > 30 && window.rd.running);
+  await page.focus('#btn-hash');
+  await page.keyboard.press(' ');
+  await until(page, () => /^state_hash [0-9a-f]{16} at step \d+$/.test(document.getElementById('hash').textContent));
+  assert.equal(await page.evaluate(() => window.rd.running), true, 'Space on a button does not pause');
+  // Backspace on a button is not Reset.
+  const before = await page.evaluate(() => window.rd.info.step);
+  await page.keyboard.press('Backspace');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.ok(await page.evaluate(() => window.rd.info.step) >= before, 'Backspace on a button does not reset the run');
+  // The shortcuts still work from the page itself.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press(' ');
+  await until(page, () => window.rd.running === false);
+  // A bad Seed: marked invalid for assistive technology, with its reason under it as its
+  // description, still there after the view's message has gone; gone when fixed.
+  await page.focus('#seed');
+  await page.$eval('#seed', (e) => e.select()); // what was there is replaced by what is typed
+  await page.type('#seed', 'abc');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.$eval('#seed', (e) => e.value), 'abc');
+  await until(page, () => document.getElementById('seed').getAttribute('aria-invalid') === 'true');
+  const why = await page.$eval('#seed', (e) => {
+    const d = document.getElementById(e.getAttribute('aria-describedby'));
+    return d && d.offsetParent ? d.textContent : null;
+  });
+  assert.match(why || '', /^Seed: must be a decimal integer/);
+  await page.evaluate(() => window.rd.say(''));
+  assert.ok(await page.$('#seed-why'), 'the reason stays when the message is cleared');
+  await page.focus('#seed');
+  await page.$eval('#seed', (e) => e.select()); // what was there is replaced by what is typed
+  await page.type('#seed', '7');
+  await page.keyboard.press('Tab');
+  await until(page, () => !document.getElementById('seed').hasAttribute('aria-invalid') && !document.getElementById('seed-why'));
+  // Tab, forward, leaves the view too.
+  await page.click('#canvas');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => document.activeElement.id !== 'canvas' || !document.hasFocus()), 'Tab leaves the view');
+  // Named for a screen reader by what they do, not by their symbols.
+  assert.deepEqual(await page.evaluate(() => ['btn-panel', 'btn-help'].map((id) => document.getElementById(id).getAttribute('aria-label'))),
+    ['Hide or show the panel', 'Help and keyboard shortcuts']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a phone: Help and every figure reachable, the panel over the view, charts legible, files named by their own step`, async () => {
+  const page = await S.browser.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err.message || err)));
+  await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2 });
+  await page.goto(`${S.server.url}/?threads=2#preset=spots&size=24`, { waitUntil: 'load' });
+  await ready(page);
+  const box = (sel) => page.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width }; });
+  const help = await box('#btn-help');
+  assert.ok(help.l >= 0 && help.r <= 390, `the Help button is on the screen: ${help.l}..${help.r} of 390`);
+  // The figures scroll sideways within the header: the last (threads) can be brought into view.
+  await page.$eval('#stats', (e) => { e.scrollLeft = e.scrollWidth; });
+  const pool = await box('#stat-pool');
+  assert.ok(pool.l >= 0 && pool.r <= help.l, `threads readout reachable: ${pool.l}..${pool.r}, Help at ${help.l}`);
+  // The panel opens over the view, which keeps its width.
+  const view0 = await box('#canvas');
+  await page.click('#btn-panel');
+  await until(page, () => !document.body.classList.contains('panel-hidden'));
+  const view1 = await box('#canvas'), panel = await box('#panel');
+  assert.equal(view1.w, view0.w, 'the view keeps its width under the panel');
+  assert.ok(panel.w >= 200 && panel.l >= 0 && panel.r <= 390, `the panel fits the screen: ${panel.w} px`);
+  // The time-series chart (made while the panel was hidden) takes its box's width when it opens,
+  // and its axes are drawn in the page's dim text colour, not uPlot's black.
+  await until(page, () => window.rdPlots && window.rdPlots.chart);
+  const chart = await page.evaluate(() => {
+    const c = window.rdPlots.chart, dim = getComputedStyle(document.documentElement).getPropertyValue('--dim').trim();
+    return { width: c.width, box: document.getElementById('series-chart').clientWidth, dim,
+      strokes: c.axes.filter((a) => a.show !== false).map((a, i) => a.stroke(c, i)) };
+  });
+  assert.ok(Math.abs(chart.width - chart.box) <= 1, `chart ${chart.width} px in a ${chart.box} px box`);
+  assert.ok(chart.strokes.length >= 2 && chart.strokes.every((x) => x === chart.dim), `axes in ${chart.dim}: ${chart.strokes}`);
+  // A state saved while running is named by the step it holds (the readout lags).
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'save' }); });
+  await until(page, () => window.rd.lastFile && window.rd.lastFile.kind === 'rds');
+  const saved = await page.evaluate(() => ({
+    step: Number(new DataView(window.rd.lastFile.buffer).getBigUint64(64, true)),
+    message: document.getElementById('message').textContent,
+  }));
+  assert.match(saved.message, new RegExp(`^Saved grayscott-24x24x24-step${saved.step}\\.rds `), `step ${saved.step} in the name`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
