@@ -45,7 +45,7 @@ void camera_eye(const camera_t *cam, vec3 dest) {
     glm_vec3_add((float *)cam->target, dir, dest);
 }
 
-void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_h_px) {
+void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_w_px, float viewport_h_px) {
     /* Move the target in the view plane so the point under the cursor follows it. */
     vec3 eye, fwd, right, up, world_up = {0.0f, 1.0f, 0.0f};
     camera_eye(cam, eye);
@@ -54,7 +54,8 @@ void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_h_px) {
     glm_vec3_cross(fwd, world_up, right);
     glm_vec3_normalize(right);
     glm_vec3_cross(right, fwd, up);
-    float world_per_px = 2.0f * cam->distance * tanf(cam->fov_y * 0.5f) / (viewport_h_px > 1.0f ? viewport_h_px : 1.0f);
+    const float h = viewport_h_px > 1.0f ? viewport_h_px : 1.0f, w = viewport_w_px > 1.0f ? viewport_w_px : 1.0f;
+    float world_per_px = 2.0f * cam->distance * tanf(camera_fov_y_at(cam, w / h) * 0.5f) / h;
     glm_vec3_muladds(right, -dx_px * world_per_px, cam->target);
     glm_vec3_muladds(up, dy_px * world_per_px, cam->target);
 }
@@ -63,11 +64,16 @@ void camera_zoom(camera_t *cam, float wheel_steps) {
     cam->distance = glm_clamp(cam->distance * powf(0.9f, wheel_steps), MIN_DISTANCE, MAX_DISTANCE);
 }
 
+float camera_fov_y_at(const camera_t *cam, float aspect) {
+    if (!(aspect > 0.0f) || aspect >= 1.0f) return cam->fov_y;
+    return 2.0f * atanf(tanf(0.5f * cam->fov_y) / aspect); /* fov_y across the width */
+}
+
 void camera_view_proj(const camera_t *cam, float aspect, mat4 dest) {
     vec3 eye, up = {0.0f, 1.0f, 0.0f};
     mat4 view, proj;
     camera_eye(cam, eye);
     glm_lookat(eye, (float *)cam->target, up, view);
-    glm_perspective(cam->fov_y, aspect, 0.01f, 100.0f, proj);
+    glm_perspective(camera_fov_y_at(cam, aspect), aspect, 0.01f, 100.0f, proj);
     glm_mat4_mul(proj, view, dest);
 }

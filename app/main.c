@@ -143,6 +143,17 @@ EMSCRIPTEN_KEEPALIVE void app_camera_zoom(float steps) {
     app_wake();
     camera_zoom(&app.cam, steps);
 }
+/* Orbit and pan as a drag of (dx, dy) window units would (the page's arrow keys). */
+EMSCRIPTEN_KEEPALIVE void app_camera_orbit(float dx, float dy) {
+    app_wake();
+    camera_orbit(&app.cam, dx, dy);
+}
+EMSCRIPTEN_KEEPALIVE void app_camera_pan(float dx, float dy) {
+    app_wake();
+    int ww = 1, wh = 1;
+    SDL_GetWindowSize(app.window, &ww, &wh);
+    camera_pan(&app.cam, dx, dy, (float)ww, (float)wh);
+}
 
 /* The values the colour ramp spans (the schema's range of the colouring shown). */
 EMSCRIPTEN_KEEPALIVE void app_set_shown_range(float lo, float hi) {
@@ -257,7 +268,7 @@ static void handle_event(const SDL_Event *e) {
         else if (app.panning) {
             int ww = 1, wh = 1; /* motion comes in window units: pan against the same height */
             SDL_GetWindowSize(app.window, &ww, &wh);
-            camera_pan(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel, (float)wh);
+            camera_pan(&app.cam, (float)e->motion.xrel, (float)e->motion.yrel, (float)ww, (float)wh);
         }
         break;
     case SDL_MOUSEWHEEL:

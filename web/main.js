@@ -494,6 +494,21 @@ function followCamera() {
     keepInLink();
   }
 }
+// The camera from the keyboard, on the view (or with nothing focused): the arrows orbit as
+// a drag of CAMERA_KEY_PX would, Shift+arrows pan, + and - zoom as a wheel step does.
+const CAMERA_KEY_PX = 20; // 0.1 rad a press (camera.c: 200 px a radian)
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+function cameraKey(e) {
+  if (!rd.app || (e.target !== $('canvas') && e.target !== document.body)) return false;
+  const arrow = ARROWS[e.key], zoom = { '+': 1, '=': 1, '-': -1, '_': -1 }[e.key];
+  if (arrow) {
+    const [x, y] = arrow.map((d) => d * CAMERA_KEY_PX);
+    if (e.shiftKey) rd.app._app_camera_pan(x, y); else rd.app._app_camera_orbit(x, y);
+  } else if (zoom) rd.app._app_camera_zoom(zoom);
+  else return false;
+  followCamera();
+  return true;
+}
 function cameraView(i) {
   if (rd.app) rd.app._app_camera_view(i);
   followCamera();
@@ -1128,6 +1143,7 @@ function wireControls() {
     else if (e.key === '.') $('btn-step').click(); // pauses, then one step, as the button does
     else if (e.key === 'Backspace') newSimulation();
     else if (e.key >= '1' && e.key <= '4') cameraView(Number(e.key) - 1);
+    else if (cameraKey(e)) e.preventDefault();
     else if (e.key === 'f' || e.key === 'F') toggleFullscreen();
     else if (e.key === '?') showHelp();
   });

@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
+import { drawnAt } from './pixels.mjs';
 
 const S = useCaddyAndBrowser();
 const SCHEMA = JSON.parse(execFileSync('build/native/rdsim', ['--schema'], { encoding: 'utf8' }));
@@ -309,6 +311,24 @@ test(`${BROWSER}: the keyboard: Tab leaves the view; Space and Backspace on a bu
   await page.click('#canvas');
   await page.keyboard.press('x'); // a key that is no shortcut, after the click
   assert.equal(await ring(), false, 'clicked, the view shows no focus ring');
+  // On the view the arrows orbit, Shift+arrows pan, + and - zoom, R resets; the link follows.
+  const cam = () => page.evaluate(() => { const at = window.rd.app._app_camera_state() >>> 2; return Array.from(window.rd.app.HEAPF32.subarray(at, at + 6)); });
+  const cam0 = await cam();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  let c = await cam();
+  assert.ok(Math.abs(c[0] - (cam0[0] - 0.1)) < 1e-5 && Math.abs(c[1] - (cam0[1] - 0.1)) < 1e-5, `the arrows orbit 0.1 rad: ${cam0} -> ${c}`);
+  assert.match(await page.evaluate(() => location.hash), /cam=/, 'the link holds the orbited camera');
+  await page.keyboard.press('+');
+  assert.ok(Math.abs((await cam())[2] - c[2] * 0.9) < 1e-5, '+ zooms in a wheel step');
+  await page.keyboard.press('-');
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.up('Shift');
+  c = await cam();
+  assert.ok(Math.hypot(c[3] - cam0[3], c[4] - cam0[4], c[5] - cam0[5]) > 1e-3, `Shift+arrow pans: target ${c.slice(3)}`);
+  await page.keyboard.press('r');
+  assert.deepEqual((await cam()).map((v) => v.toFixed(5)), cam0.map((v) => v.toFixed(5)), 'R resets the camera');
   // Space on a focused Hash button asks for the hash; the run goes on.
   await until(page, () => window.rd.info.step > 30 && window.rd.running);
   await page.focus('#btn-hash');
@@ -367,9 +387,26 @@ test(`${BROWSER}: a phone: Help and every figure reachable, the panel over the v
   const help = await box('#btn-help');
   assert.ok(help.l >= 0 && help.r <= 390, `the Help button is on the screen: ${help.l}..${help.r} of 390`);
   // The figures scroll sideways within the header: the last (threads) can be brought into view.
-  await page.$eval('#stats', (e) => { e.scrollLeft = e.scrollWidth; });
-  const pool = await box('#stat-pool');
+  // (scrolled and measured at once: the figures widen as they update)
+  const pool = await page.$eval('#stats', (e) => {
+    e.scrollLeft = e.scrollWidth;
+    const r = document.getElementById('stat-pool').getBoundingClientRect();
+    return { l: r.left, r: r.right };
+  });
   assert.ok(pool.l >= 0 && pool.r <= help.l, `threads readout reachable: ${pool.l}..${pool.r}, Help at ${help.l}`);
+  // Held upright, the default camera shows the whole box: in the rows between the figures'
+  // notes (top) and the hint (bottom) nothing is drawn at the view's left and right edges.
+  const edges = await page.$('#canvas').then((c) => c.screenshot({ type: 'png' })).then((b) => {
+    const png = PNG.sync.read(b);
+    let left = png.width, right = -1;
+    for (let y = Math.round(png.height * 0.15); y < png.height * 0.7; y++) {
+      for (let x = 0; x < png.width; x++) if (drawnAt(png, x, y, 40)) left = Math.min(left, x), right = Math.max(right, x);
+    }
+    return { left, right, width: png.width };
+  });
+  assert.ok(edges.right > edges.left, 'the box is drawn');
+  assert.ok(edges.left >= 4 && edges.right < edges.width - 4,
+    `the box fits the portrait view: drawn from x = ${edges.left} to ${edges.right} of ${edges.width}`);
   // The panel opens over the view, which keeps its width.
   const view0 = await box('#canvas');
   await page.click('#btn-panel');
