@@ -65,7 +65,7 @@ typedef struct options_t {
 
 static const char *const usage_head =
     "usage: rdsim [options]\n"
-    "  --dims X,Y,Z        grid size, each side 8..512 (or --size N for N,N,N)\n"
+    "  --dims X,Y,Z        grid size, each side 8..512 (or --size N for N,N,N; not both)\n"
     "  --preset NAME       parameter set (default spots); --list-presets shows them\n"
     "  --steps N           steps to run, 0..10^12 (default 100)\n"
     "  --threads N         pool threads, 1..64 (default: logical cores)\n"
@@ -424,6 +424,10 @@ int main(int argc, char **argv) {
     }
     const schema_param_t *size = schema_find("size"), *boundary = schema_find("boundary");
     const schema_param_t *seed_p = schema_find("seed"), *mode_p = schema_find("seedMode");
+    if (o.grid_set && o.set[index_of(size)]) {
+        fprintf(stderr, "rdsim: --dims and --size both set the grid; give one (--size N is --dims N,N,N)\n");
+        return 2;
+    }
     if (!o.grid_set) {
         int n = (int)setting(&o, "size").d;
         o.grid = (grid_t){n, n, n, GRID_PERIODIC};
@@ -493,6 +497,15 @@ int main(int argc, char **argv) {
         else if (schema_at(i)->apply == SCHEMA_LIVE && (!o.load || o.preset_set) && schema_at(i)->of_preset &&
                  schema_of_preset(schema_at(i), o.preset, &d))
             schema_set_param(schema_at(i), &p, d); /* the parameter map's rows: the preset's (off, defaults) */
+    }
+    if (!p.map) { /* ranges given for a map that is off: said, as the run ignores them */
+        static const char *const ranges[] = {"kMin", "kMax", "FMin", "FMax"};
+        for (int i = 0; i < 4; i++) {
+            const schema_param_t *r = schema_find(ranges[i]);
+            if (!o.set[index_of(r)]) continue;
+            fprintf(stderr, "rdsim: note: --%s has no effect without --map; F and k are uniform\n", r->cli);
+            break;
+        }
     }
     bool boundary_set = o.set[index_of(boundary)];
     grid_boundary_t b = (grid_boundary_t)setting(&o, "boundary").d;

@@ -201,6 +201,14 @@ for d in ",8,8,8" "8,8,8," "8,,8" "8, 8,8" "8,8,8,8" " 8,8,8" "8,8,+8" "8,8,08a"
     expect 2 "--dims $d: $dimsr" --dims "$d"
 done
 [ "$(hash_of native --dims 16,16,016 --steps 5 --seed 10)" = "$h10" ] && ok "--dims 16,16,016 = --size 16" || bad "--dims 016"
+expect 2 "--dims and --size both set the grid; give one" --dims 16,8,8 --size 8 --steps 1
+expect 2 "--dims and --size both set the grid; give one" --size 8 --dims 8,8,8 --steps 1
+# map ranges without the map: the run goes on (same hash as without them) and says they did nothing
+expect 0 "note: --F-max has no effect without --map" --size 8 --steps 1 --F-max 0.09
+[ "$(hash_of native --size 16 --steps 5 --seed 10 --k-min 0.04 --F-max 0.09)" = "$h10" ] &&
+    ok "map ranges without --map leave the run as it was" || bad "map ranges without --map changed the run"
+native --size 8 --steps 1 --map --k-min 0.04 >/dev/null 2>"$TMP/err"
+if grep -q "note" "$TMP/err"; then bad "a note with --map: $(cat "$TMP/err")"; else ok "no note when the map is on"; fi
 expect 2 "--size 16 : must be 8..512" --size "16 "
 expect 2 "--threads 2x: must be an integer 1..64" --threads 2x
 expect 2 "--threads +2: must be an integer 1..64" --threads +2
