@@ -56,7 +56,7 @@ bool num_f32(const char *s, float *out) {
     double d = strtod(s, NULL); /* the text is exactly a decimal literal */
     float f = (float)d;
     if (!isfinite(f)) return false;
-    *out = f;
+    *out = f == 0.0f ? 0.0f : f; /* -0 (or a negative value too small for a float) is 0 */
     return true;
 }
 

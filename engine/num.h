@@ -36,7 +36,8 @@ enum { NUM_MAX_LEN = 63 };
 /* An unsigned decimal integer in [lo, hi]. */
 bool num_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
-/* A real rounded to float32, finite. */
+/* A real rounded to float32, finite; a zero is +0 ("-0", "-1e-50": the same run, the
+ * same hash and file as "0"). */
 bool num_f32(const char *s, float *out);
 
 /* x in decimal, the fewest significant digits (%.1g..%.9g) that read back (as

@@ -203,6 +203,9 @@ done
 [ "$(hash_of native --dims 16,16,016 --steps 5 --seed 10)" = "$h10" ] && ok "--dims 16,16,016 = --size 16" || bad "--dims 016"
 expect 2 "--dims and --size both set the grid; give one" --dims 16,8,8 --size 8 --steps 1
 expect 2 "--dims and --size both set the grid; give one" --size 8 --dims 8,8,8 --steps 1
+# a negative zero is zero: the same parameter map, so the same hash
+[ "$(hash_of native --size 8 --steps 3 --map --F-min -0)" = "$(hash_of native --size 8 --steps 3 --map --F-min 0)" ] &&
+    ok "--F-min -0 is --F-min 0" || bad "--F-min -0 gave another hash than 0"
 # map ranges without the map: the run goes on (same hash as without them) and says they did nothing
 expect 0 "note: --F-max has no effect without --map" --size 8 --steps 1 --F-max 0.09
 [ "$(hash_of native --size 16 --steps 5 --seed 10 --k-min 0.04 --F-max 0.09)" = "$h10" ] &&
