@@ -205,8 +205,10 @@ function check(p, raw) {
       if (text === 'true' || text === '1') return { ok: true, value: true };
       if (text === 'false' || text === '0') return { ok: true, value: false };
       return no;
-    default:
-      return p.choices.some((c) => c.value === text) ? { ok: true, value: text } : no;
+    default: { // the page's value, rdsim's word or the label, as schema_parse takes them
+      const c = p.choices.find((q) => q.value === text || q.cli === text || q.label === text);
+      return c ? { ok: true, value: c.value } : no;
+    }
   }
 }
 
@@ -463,7 +465,10 @@ function settingsFromLink() {
     if (!own(P, key)) { replaced.push(`${key} (not a setting; ignored)`); continue; }
     const r = check(P[key], text);
     if (r.ok) fromLink[key] = r.value;
-    else replaced.push(`${key}=${text} (${r.why}; ${floatText(shown[key])})`);
+    else {
+      const choice = P[key].choices && P[key].choices.find((c) => c.value === String(shown[key]));
+      replaced.push(`${key}=${text} (${r.why}; ${choice ? choice.cli : floatText(shown[key])})`); // as the reason spells it
+    }
   }
   writeControls(fromLink);
   return { replaced, paused: link.paused === '1' };

@@ -133,3 +133,23 @@ test(`${BROWSER}: a valid link value the lists lack is shown, and the link repro
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: a link may spell a choice as rdsim does (boundary=zeroflux, scalar=gradv); a bad one is named in those words`, async () => {
+  const { page, errors } = await openPage(S.browser,
+    `${S.server.url}/?threads=2#preset=mitosis&size=24&boundary=zeroflux&scalar=gradv&stencil=19&paused=1`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.view);
+  assert.doesNotMatch(await message(page), /replaced/, 'nothing in the link was replaced');
+  const info = await page.evaluate(() => window.rd.info);
+  assert.equal(info.boundary, 1, 'zero-flux, as rdsim --boundary zeroflux');
+  assert.equal(info.stencil, 19);
+  assert.equal(await page.evaluate(() => String(window.rd.view.scalar)), '2', 'coloured by |∇V|, as rdsim --mesh-color gradv');
+  const link = await linkOf(page);
+  assert.equal(link.boundary, '1', 'the link keeps the page\'s spelling');
+  assert.equal(link.scalar, '2');
+  await page.close();
+  const bad = await openPage(S.browser, `${S.server.url}/?threads=2#preset=mitosis&size=24&boundary=wrap&paused=1`);
+  await until(bad.page, () => window.rd.info && window.rd.meshesDrawn > 0);
+  assert.match(await message(bad.page), /boundary=wrap \(must be periodic or zeroflux; periodic\)/);
+  assert.deepEqual([...errors, ...bad.errors], []);
+  await bad.page.close();
+});
