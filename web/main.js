@@ -320,6 +320,9 @@ function settingsToHash(s) {
   if (s.preset) p.set('preset', s.preset); // none after loading a reaction no preset has
   for (const key of keysOf('live', 'reset', 'view', 'paint')) p.set(key, floatText(s[key]));
   if (rd.camera) p.set('cam', rd.camera);
+  // The pacing too, when it is not the default: a link watched slowly, or run to a step.
+  if ($('speed').value !== '0') p.set('speed', $('speed').value);
+  if ($('stopAt').value !== '') p.set('stopAt', $('stopAt').value);
   return '#' + p.toString();
 }
 
@@ -460,6 +463,18 @@ function settingsFromLink() {
       const c = cameraFromText(text);
       if (c) rd.linkCamera = c;
       else replaced.push(`cam=${text} (must be 6 decimal numbers: yaw, pitch, distance, target x, y, z; the default view)`);
+      continue;
+    }
+    if (key === 'speed') { // one of the Speed list's values (index.html owns the list)
+      const values = [...$('speed').options].map((o) => o.value);
+      if (values.includes(text)) $('speed').value = text;
+      else replaced.push(`speed=${text} (must be ${values.join(', ')}: steps a second, 0 for unlimited; unlimited)`);
+      continue;
+    }
+    if (key === 'stopAt') {
+      const r = check(STOP_AT, text);
+      if (r.ok) $('stopAt').value = String(r.value);
+      else replaced.push(`stopAt=${text} (${STOP_AT.expect}; never)`);
       continue;
     }
     if (!own(P, key)) { replaced.push(`${key} (not a setting; ignored)`); continue; }
@@ -673,12 +688,14 @@ function sendView() {
   send({ type: 'view', ...values });
 }
 
+// "Stop at step": a step count to pause at (the panel's field and the link's stopAt).
+const STOP_AT = { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number from 1' };
 // Play (optionally up to the step in "Stop at step") or pause.
 function setRunning(on) {
   let stopAt = 0;
   const text = $('stopAt').value;
   if (on && text !== '') {
-    const r = check({ kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number' }, text);
+    const r = check(STOP_AT, text);
     const now = rd.info ? rd.info.step : 0;
     if (!r.ok || r.value <= now) {
       say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true);
@@ -764,6 +781,7 @@ function onWorkerMessage(ev) {
       for (const el of $('panel').querySelectorAll('input, select')) el.disabled = false;
       rd.starting = true; // until the first simulation is in force (see 'error')
       newSimulation();
+      if ($('speed').value !== '0') $('speed').onchange(); // a link's pacing
       setRunning(!rd.startPaused);
       if (rd.linkReplaced.length) linkMessage();
       break;
@@ -797,6 +815,7 @@ function onWorkerMessage(ev) {
       rd.running = false;
       $('btn-run').textContent = 'Play';
       $('stopAt').value = '';
+      keepInLink();
       say(`Paused at step ${m.step}, as asked.`);
       break;
     case 'mesh':
@@ -1087,7 +1106,8 @@ function wireControls() {
   }
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
   $('btn-hash').onclick = () => { say(''); send({ type: 'hash' }); };
-  $('speed').onchange = () => send({ type: 'speed', stepsPerSecond: Number($('speed').value) });
+  $('speed').onchange = () => { send({ type: 'speed', stepsPerSecond: Number($('speed').value) }); keepInLink(); };
+  $('stopAt').addEventListener('change', keepInLink);
   for (const b of document.querySelectorAll('#camera-views [data-view]')) b.onclick = () => cameraView(Number(b.dataset.view));
   $('btn-full').onclick = toggleFullscreen;
   wirePinch();

@@ -153,3 +153,36 @@ test(`${BROWSER}: a link may spell a choice as rdsim does (boundary=zeroflux, sc
   assert.deepEqual([...errors, ...bad.errors], []);
   await bad.page.close();
 });
+
+test(`${BROWSER}: a link carries the pacing: speed= paces the run and stopAt= pauses it exactly there; bad ones are named`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&speed=30&stopAt=45`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0);
+  assert.equal(await page.$eval('#speed', (e) => e.value), '30');
+  assert.equal(await page.$eval('#stopAt', (e) => e.value), '45');
+  let link = await linkOf(page);
+  assert.equal(link.speed, '30', 'the link keeps the speed');
+  // Paced: the worker's own rate while it runs is at most about 30 steps/s (a slower machine
+  // only gives less; unpaced, 24³ runs at thousands).
+  await until(page, () => window.rd.stats && window.rd.stats.running && window.rd.stats.step >= 10);
+  const rate = await page.evaluate(() => window.rd.stats.stepsPerSec);
+  assert.ok(rate > 0 && rate <= 36, `paced at 30 steps/s: ${rate.toFixed(1)}`);
+  await until(page, () => window.rd.running === false && window.rd.info.step === 45);
+  // The state there is rdsim's after as many steps.
+  await page.click('#btn-hash');
+  await until(page, () => /^state_hash [0-9a-f]{16} at step 45$/.test(document.getElementById('hash').textContent));
+  const cli = execFileSync('build/native/rdsim', ['--preset', 'spots', '--size', '24', '--steps', '45', '--hash'], { encoding: 'utf8' });
+  assert.equal((await page.$eval('#hash', (e) => e.textContent)).split(' ')[1], cli.match(/state_hash ([0-9a-f]{16})/)[1]);
+  link = await linkOf(page);
+  assert.equal(link.stopAt, undefined, 'reached, the stop leaves the link');
+  assert.equal(link.speed, '30');
+  await page.select('#speed', '0');
+  assert.equal((await linkOf(page)).speed, undefined, 'unlimited is the default: not in the link');
+  await page.close();
+  const bad = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&speed=7&stopAt=soon`);
+  await running(bad.page);
+  const text = await message(bad.page);
+  assert.match(text, /speed=7 \(must be 0, 1000, 300, 100, 30, 10, 3: steps a second, 0 for unlimited; unlimited\)/);
+  assert.match(text, /stopAt=soon \(must be a whole number from 1; never\)/);
+  assert.deepEqual([...errors, ...bad.errors], []);
+  await bad.page.close();
+});
