@@ -208,7 +208,7 @@ int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_
     if (cap) tmp[0] = 0;
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        err_set(err, err_len, "%s is a directory", path);
+        err_set(err, err_len, "%s: %s", path, strerror(EISDIR));
         return -1;
     }
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a device, FIFO or socket: written through */

@@ -87,7 +87,7 @@ bool rds_load(gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, i
  * A target that exists and is not a regular file (a character or block device, FIFO,
  * socket) is written through: rds_temp_create opens it write-only (a FIFO waits for
  * a reader), sets tmp to "" and rds_temp_commit does nothing. A directory is refused
- * ("PATH is a directory"). Thread-safe. */
+ * ("PATH: Is a directory", strerror's words). Thread-safe. */
 int rds_temp_create(const char *path, char *tmp, size_t cap, char *err, int err_len);
 bool rds_temp_commit(const char *tmp, const char *path, char *err, int err_len);
 /* Writes buf[0..len) to path as above (rds_temp_create, write, rds_temp_commit):
