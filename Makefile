@@ -108,6 +108,10 @@ $(eval $(call engine_flavour,$(BUILD)/tsan,$(TSAN_CFLAGS)))
 $(NATIVE)/rdsim: engine/rdsim.c $(NATIVE)/libengine.a
 	$(CC) $(NATIVE_CFLAGS) $< $(NATIVE)/libengine.a $(NATIVE_LDLIBS) -o $@
 
+# rdsim under ASan + UBSan: the CLI script tests run it too (tools/run_tests.sh).
+$(BUILD)/asan/rdsim: engine/rdsim.c $(BUILD)/asan/libengine.a
+	$(CC) $(ASAN_CFLAGS) $< $(BUILD)/asan/libengine.a $(NATIVE_LDLIBS) -o $@
+
 NATIVE_TESTS := $(addprefix $(NATIVE)/tests/,$(TEST_NAMES))
 ASAN_TESTS   := $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 # ThreadSanitizer runs the tests that exercise threads.
@@ -201,7 +205,7 @@ serve: setup
 # ---- tests -------------------------------------------------------------------------------
 # tools/run_tests.sh runs each suite, echoes its output and ends with one summary line.
 test: setup
-	@$(MAKE) --no-print-directory -j$$(nproc) native wasm web $(ASAN_TESTS) $(TSAN_TESTS)
+	@$(MAKE) --no-print-directory -j$$(nproc) native wasm web $(ASAN_TESTS) $(BUILD)/asan/rdsim $(TSAN_TESTS)
 	@tools/run_tests.sh
 
 # Start-up reliability in both browsers (tests/e2e/starts.mjs): STARTS_RUNS starts in a

@@ -40,12 +40,10 @@
 #include "stats.h"
 #include "trace.h"
 
-enum { SETTINGS_MAX = 32 };
-
 typedef struct options_t {
     /* the schema's settings (engine/schema.h) given on the command line, by index */
-    schema_value_t value[SETTINGS_MAX];
-    bool set[SETTINGS_MAX];
+    schema_value_t value[SCHEMA_PARAMS_MAX];
+    bool set[SCHEMA_PARAMS_MAX];
     grid_t grid; /* --dims */
     bool grid_set;
     const preset_t *preset;

@@ -204,6 +204,7 @@ static const schema_param_t params[] = {
      .control = "select"},
 };
 
+_Static_assert(sizeof params / sizeof params[0] <= SCHEMA_PARAMS_MAX, "raise SCHEMA_PARAMS_MAX (schema.h)");
 int schema_count(void) { return (int)(sizeof params / sizeof params[0]); }
 const schema_param_t *schema_at(int i) { return i >= 0 && i < schema_count() ? &params[i] : NULL; }
 

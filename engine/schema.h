@@ -84,6 +84,9 @@ typedef struct schema_value_t {
     uint64_t u;
 } schema_value_t;
 
+/* How many settings the table may hold (schema_count() <= it: checked where the table is),
+ * so a caller can keep one value per setting in a fixed array. */
+enum { SCHEMA_PARAMS_MAX = 64 };
 int schema_count(void);
 const schema_param_t *schema_at(int i);
 /* By key ("F", "seedMode"), or by rdsim option ("--seed-mode"); NULL when none. */

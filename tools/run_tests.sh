@@ -6,7 +6,8 @@
 #   asan    the same under AddressSanitizer + UBSan, build/asan/tests/*
 #   tsan    the threaded ones under ThreadSanitizer, build/tsan/tests/*
 #   wasm    the same cmocka programs built with emcc, run under Node
-#   scripts tests/test_*.sh and tests/test_*.py (CLI, native-vs-WASM, peer libraries)
+#   scripts tests/test_*.sh and tests/test_*.py (CLI, native-vs-WASM, peer libraries); the
+#           CLI scripts also with rdsim under ASan + UBSan (build/asan/rdsim)
 #   e2e     Caddy + headless Chromium, and Firefox under Xvfb (puppeteer-core): the page
 #           (app), its controls (page), every pool size (threads), the page at its limits (limits)
 set -u
@@ -57,6 +58,11 @@ for t in build/tsan/tests/test_*; do [ -x "$t" ] && run "tsan $(basename "$t")" 
 for t in build/wasm/tests/test_*.js; do [[ -f "$t" && "$t" != *.worker.js ]] && run "wasm $(basename "$t" .js)" $NODE "$t"; done
 for t in tests/test_*.sh; do [ -f "$t" ] && run "script $(basename "$t")" bash "$t"; done
 for t in tests/test_*.py; do [ -f "$t" ] && run "script $(basename "$t")" /usr/bin/python3 "$t"; done
+# The CLI's own scripts again with rdsim under ASan + UBSan (RDSIM_SANITIZED: the checks
+# that cap the address space, which ASan's shadow memory cannot start under, are left out).
+for t in tests/test_cli_files.sh tests/test_cli_hash.sh; do
+    run "asan script $(basename "$t")" env RDSIM=build/asan/rdsim RDSIM_SANITIZED=1 bash "$t"
+done
 
 run "e2e server (Caddy)" node --test --test-reporter=tap tests/e2e/server.test.mjs
 for t in app page settings controls threads limits lab fkmap budget tools slices probe; do
