@@ -258,9 +258,14 @@
 
   $('lab-run').onclick = start;
   $('lab-cancel').onclick = () => send({ type: 'lab_cancel' });
+  // Save trace: the last 1..60 s (a bad field is said and marked, never replaced silently).
   $('lab-save-trace').onclick = () => {
-    const s = Number($('lab-trace-seconds').value);
-    send({ type: 'save_trace', seconds: Number.isFinite(s) && s > 0 ? Math.min(s, 60) : 5 });
+    const el = $('lab-trace-seconds'), text = el.value.trim(), s = Number(text);
+    const ok = text !== '' && /^\d+(\.\d*)?$/.test(text) && s >= 1 && s <= 60;
+    if (ok) el.removeAttribute('aria-invalid'); else el.setAttribute('aria-invalid', 'true');
+    if (!ok) { rd.say(`Save trace: the last '${el.value}' s: must be a number of seconds from 1 to 60.`, true); return; }
+    rd.say('');
+    send({ type: 'save_trace', seconds: s });
   };
   // The timeline on screen (the panel scrolled to it, not hidden): polled, at once when it appears.
   let timelineSeen = !window.IntersectionObserver;

@@ -186,6 +186,8 @@ function check(p, raw) {
   const g = schema.grammar;
   const no = { ok: false, why: p.expect };
   const uint = () => text.length <= g.maxLength && new RegExp(g.uint).test(text);
+  if (['real', 'int', 'seed'].includes(p.kind) && text.length > g.maxLength) // as rdsim says it
+    return { ok: false, why: `too long (${text.length} characters, at most ${g.maxLength})` };
   switch (p.kind) {
     case 'real': {
       if (text.length > g.maxLength || !new RegExp(g.real).test(text)) return no;
@@ -227,13 +229,22 @@ function buildPanel() {
         for (const [value, text] of options) input.add(new Option(text, value));
       } else {
         input = document.createElement('input');
-        input.type = p.control;
-        if (p.control === 'range' || p.control === 'number') {
+        // A number field is a text field: the page then reads exactly what was typed (a
+        // browser's number input hides text it cannot parse, each browser differently), checks
+        // it by the engine's grammar and quotes it when refused; ArrowUp/Down step it.
+        input.type = p.control === 'number' ? 'text' : p.control;
+        if (p.control === 'number') {
+          input.inputMode = 'decimal';
+          input.autocomplete = 'off';
+          input.spellcheck = false;
+          input.addEventListener('keydown', (e) => stepField(e, p));
+        }
+        if (p.control === 'range') {
           input.min = String(p.uiMin);
           input.max = String(p.uiMax);
           // A slider never snaps a value from a preset or a link to its step (uskate's
           // k = 0.06093 would read 0.0609); the schema's step is the number field's.
-          input.step = p.control === 'range' ? 'any' : String(p.step);
+          input.step = 'any';
         }
         if (p.kind === 'seed') input.inputMode = 'numeric';
       }
@@ -258,6 +269,21 @@ function buildPanel() {
   for (const el of $('panel').querySelectorAll('input, select')) el.disabled = true; // until the engine is up
 }
 
+// ArrowUp / ArrowDown in a number field: one schema step up or down from the value it
+// holds (PageUp / PageDown: ten), kept in the setting's range, then applied as typed.
+function stepField(e, p) {
+  const dir = { ArrowUp: 1, ArrowDown: -1, PageUp: 10, PageDown: -10 }[e.key];
+  if (!dir || e.altKey || e.ctrlKey || e.metaKey) return;
+  const r = check(p, e.target.value);
+  if (!r.ok) return; // a bad text stays for the person to fix
+  e.preventDefault();
+  const decimals = Math.max(0, -Math.floor(Math.log10(p.step) + 1e-9));
+  let v = Number((Math.round(r.value / p.step) * p.step + dir * p.step).toFixed(decimals + 2));
+  v = Math.min(p.max, Math.max(p.minOpen ? p.step : p.min, Number(v.toFixed(decimals))));
+  e.target.value = String(v);
+  e.target.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
 // What the controls show: each setting's raw text (checkboxes: true/false), and the preset.
 function readControls() {
   const s = { preset: $('preset').value };
@@ -271,8 +297,7 @@ function checked(keys) {
   for (const key of keys) {
     const r = check(P[key], raw[key]);
     if (r.ok) values[key] = r.value;
-    // A number field hands over '' for text it cannot read (Firefox: "0.030.08"): say so.
-    else bad.push({ key, text: raw[key] === '' && $(key) && $(key).validity && $(key).validity.badInput ? null : String(raw[key]), why: r.why });
+    else bad.push({ key, text: String(raw[key]), why: r.why });
   }
   return { values, bad };
 }
@@ -326,9 +351,16 @@ function settingsToHash(s) {
   return '#' + p.toString();
 }
 
+// The link's key=value pairs; a key given twice or no key at all is kept in
+// rd.linkOdd for the message (the last of a repeated key counts).
 function settingsFromHash() {
   const s = {};
-  for (const [key, v] of new URLSearchParams(location.hash.slice(1))) s[key] = v;
+  rd.linkOdd = [];
+  for (const [key, v] of new URLSearchParams(location.hash.slice(1))) {
+    if (key === '') { if (v !== '') rd.linkOdd.push(`=${v} (no key; ignored)`); continue; }
+    if (own(s, key)) rd.linkOdd.push(`${key}=${s[key]} (given again as ${key}=${v}; the last counts)`);
+    s[key] = v;
+  }
   return s;
 }
 
@@ -341,7 +373,7 @@ function keepInLink() {
 // A refusal by the page's own checks: one message naming each refused field, and the
 // controls back at the values in force.
 function refuse(bad) {
-  say(bad.map((b) => `${plain(P[b.key].label)} ${b.text === null ? '(what was typed is not a number)' : `'${b.text}'`}: ${b.why}`).join('; '), true);
+  say(bad.map((b) => `${plain(P[b.key].label)} '${b.text}': ${b.why}`).join('; '), true);
   rd.refusals.push(...bad);
   for (const b of bad) markBad(b.key, true);
   showInForce();
@@ -445,24 +477,30 @@ function showPresetOf(info, file) {
 // The settings a page opens with: the defaults, then the link's preset, then the link's
 // values; each bad one (and an unknown preset) is replaced by its default and named.
 function settingsFromLink() {
-  const link = settingsFromHash(), replaced = [];
+  const link = settingsFromHash(), replaced = [...rd.linkOdd];
   const defaults = {};
   for (const p of schema.params) defaults[p.key] = p.default;
   writeControls(defaults);
   let preset = rd.presets[0];
   if (own(link, 'preset')) {
-    const found = rd.presets.find((x) => x.name === link.preset);
+    const found = rd.presets.find((x) => x.name === link.preset) ||
+      rd.presets.find((x) => x.name.toLowerCase() === link.preset.toLowerCase()); // CoRaL is coral
     if (found) preset = found;
     else replaced.push(`preset=${link.preset} (no such preset; ${preset.name})`);
   }
   applyPreset(preset.name);
   const shown = readControls(), fromLink = {};
   for (const [key, text] of Object.entries(link)) {
-    if (key === 'preset' || key === 'paused') continue;
+    if (key === 'preset') continue;
+    if (key === 'paused') { // a flag, spelled as the link's others are
+      const r = check({ kind: 'bool', expect: 'must be 1 or true, 0 or false' }, text);
+      if (!r.ok) replaced.push(`paused=${text} (${r.why}; running)`);
+      continue;
+    }
     if (key === 'cam') {
       const c = cameraFromText(text);
       if (c) rd.linkCamera = c;
-      else replaced.push(`cam=${text} (must be 6 decimal numbers: yaw, pitch, distance, target x, y, z; the default view)`);
+      else replaced.push(`cam=${text} (${cameraWhy(text)}; the default view)`);
       continue;
     }
     if (key === 'speed') { // one of the Speed list's values (index.html owns the list)
@@ -486,17 +524,23 @@ function settingsFromLink() {
     }
   }
   writeControls(fromLink);
-  return { replaced, paused: link.paused === '1' };
+  return { replaced, paused: own(link, 'paused') && check({ kind: 'bool' }, link.paused).value === true };
 }
 
 // ---- camera, legend, help, panel ------------------------------------------------------
 
 // The camera as the link holds it: yaw, pitch, distance, target x, y, z, 4 decimals each.
+// null when it is not one (cameraWhy says why).
 function cameraFromText(text) {
+  return cameraWhy(text) ? null : String(text).split(',').map(Number);
+}
+function cameraWhy(text) {
   const parts = String(text).split(',');
-  if (parts.length !== 6) return null;
-  const v = parts.map((t) => (t.length <= 32 && new RegExp(schema.grammar.real).test(t) ? Number(t) : NaN));
-  return v.every(Number.isFinite) && v[2] > 0 ? v : null;
+  if (parts.length !== 6 || !parts.every((t) => t.length <= 32 && new RegExp(schema.grammar.real).test(t)))
+    return 'must be 6 decimal numbers: yaw, pitch, distance, target x, y, z';
+  const v = parts.map(Number);
+  if (!(v[2] > 0)) return 'the distance (the third number) must be above 0';
+  return '';
 }
 function cameraState() {
   if (!rd.app) return null;
@@ -521,7 +565,9 @@ const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], Arrow
 function cameraKey(e) {
   if (!rd.app || (e.target !== $('canvas') && e.target !== document.body)) return false;
   const arrow = ARROWS[e.key], zoom = { '+': 1, '=': 1, '-': -1, '_': -1 }[e.key];
-  if (arrow) {
+  if (e.key === 'r' || e.key === 'R') {
+    if (e.target !== $('canvas')) rd.app._app_camera_view(0); // on the view, the app's own R
+  } else if (arrow) {
     const [x, y] = arrow.map((d) => d * CAMERA_KEY_PX);
     if (e.shiftKey) rd.app._app_camera_pan(x, y); else rd.app._app_camera_orbit(x, y);
   } else if (zoom) rd.app._app_camera_zoom(zoom);
@@ -690,6 +736,22 @@ function sendView() {
 
 // "Stop at step": a step count to pause at (the panel's field and the link's stopAt).
 const STOP_AT = { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number from 1' };
+// aria-invalid="true" while bad (an empty value would read as false), none when good.
+const markInvalid = (el, bad) => (bad ? el.setAttribute('aria-invalid', 'true') : el.removeAttribute('aria-invalid'));
+// "Stop at step" changed: checked at once and marked while bad; while running it takes
+// effect now (empty: run on), while paused at the next Play.
+function changeStopAt() {
+  const el = $('stopAt'), text = el.value, now = rd.info ? rd.info.step : 0;
+  keepInLink();
+  const r = text === '' ? { ok: true, value: 0 } : check(STOP_AT, text);
+  const good = r.ok && (r.value === 0 || r.value > now);
+  markInvalid(el, !good);
+  if (!good) { say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true); return; }
+  say('');
+  if (!rd.running) return;
+  send({ type: 'run', on: true, ...(r.value ? { stopAt: r.value } : {}) });
+  if (r.value) say(`The run will pause at step ${r.value}.`);
+}
 // Play (optionally up to the step in "Stop at step") or pause.
 function setRunning(on) {
   let stopAt = 0;
@@ -697,7 +759,9 @@ function setRunning(on) {
   if (on && text !== '') {
     const r = check(STOP_AT, text);
     const now = rd.info ? rd.info.step : 0;
-    if (!r.ok || r.value <= now) {
+    const bad = !r.ok || r.value <= now;
+    markInvalid($('stopAt'), bad);
+    if (bad) {
       say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true);
       on = false;
     } else {
@@ -815,6 +879,7 @@ function onWorkerMessage(ev) {
       rd.running = false;
       $('btn-run').textContent = 'Play';
       $('stopAt').value = '';
+      $('stopAt').removeAttribute('aria-invalid');
       keepInLink();
       say(`Paused at step ${m.step}, as asked.`);
       break;
@@ -855,7 +920,10 @@ function onWorkerMessage(ev) {
       const format = schema.formats.find((f) => f.ext === m.kind); // a mesh; else a state file
       const mime = format ? format.mime : 'application/octet-stream';
       const name = download(m.buffer, fileName(m.kind, '', Number.isFinite(m.step) ? m.step : undefined), mime);
-      say(`Saved ${name} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).`);
+      // A trace of an idle engine holds only its threads' names: say so rather than hand it over mute.
+      const idle = m.kind === 'json' && !/"ph":"X"/.test(new TextDecoder().decode(m.buffer));
+      say(`Saved ${name} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).` +
+        (idle ? ' It holds no pool work: the engine was idle in that time (run it, then save again).' : ''));
       break;
     }
     case 'error':
@@ -1050,10 +1118,12 @@ function startApp() {
       if (window.rdBudget) window.rdBudget.pictureFrame(false); // drawn at every pixel: back to the budget's
     }
     if (drew) fpsFrames++; // frames drawn per second (0 while nothing changes)
+    // The triangles drawn, as soon as they change (a paused page may draw no other frame).
+    const tris = triangles.toLocaleString('en');
+    if ($('stat-tris').textContent !== tris) $('stat-tris').textContent = tris;
     const now = performance.now();
     if (now - fpsSince >= 1000) {
       $('stat-fps').textContent = (fpsFrames * 1000 / (now - fpsSince)).toFixed(0);
-      $('stat-tris').textContent = triangles.toLocaleString('en');
       fpsFrames = 0;
       fpsSince = now;
     }
@@ -1107,7 +1177,7 @@ function wireControls() {
   $('threads').addEventListener('input', () => { writeControls({}); send({ type: 'threads', n: Number($('threads').value) }); });
   $('btn-hash').onclick = () => { say(''); send({ type: 'hash' }); };
   $('speed').onchange = () => { send({ type: 'speed', stepsPerSecond: Number($('speed').value) }); keepInLink(); };
-  $('stopAt').addEventListener('change', keepInLink);
+  $('stopAt').addEventListener('change', changeStopAt);
   for (const b of document.querySelectorAll('#camera-views [data-view]')) b.onclick = () => cameraView(Number(b.dataset.view));
   $('btn-full').onclick = toggleFullscreen;
   wirePinch();

@@ -120,6 +120,21 @@ test(`${BROWSER}: the timeline has a lane per worker, and Save trace gives a val
   const scalar = await page.evaluate(() => window.rd.view.scalar);
   const phases = ['seed', 'step', 'merge', 'mc_classify', 'mc_fill', 'hash', 'paint', ...(scalar !== '0' ? ['mc_scalar'] : [])];
   assert.deepEqual(checkTrace(doc, { workers: 3, phases }), []);
+  // A bad number of seconds is said and marked, never silently replaced.
+  for (const bad of ['99999', '-5', '', 'abc']) {
+    await page.evaluate((v) => { window.rd.lastFile = null; document.getElementById('lab-trace-seconds').value = v; document.getElementById('lab-save-trace').click(); }, bad);
+    const m = await page.$eval('#message', (e) => e.textContent);
+    assert.ok(m.includes(`Save trace: the last '${bad}' s: must be a number of seconds from 1 to 60.`), m);
+    assert.equal(await page.$eval('#lab-trace-seconds', (e) => e.getAttribute('aria-invalid')), 'true');
+  }
+  await sleep(300);
+  assert.equal(await page.evaluate(() => window.rd.lastFile), null, 'nothing saved');
+  // Paused and idle for over a second: the last second's trace holds no work, and the page says so.
+  await sleep(1500);
+  await page.evaluate(() => { document.getElementById('lab-trace-seconds').value = '1'; document.getElementById('lab-save-trace').click(); });
+  await until(page, () => window.rd.lastFile !== null);
+  assert.equal(await page.$eval('#lab-trace-seconds', (e) => e.hasAttribute('aria-invalid')), false);
+  assert.match(await page.$eval('#message', (e) => e.textContent), /It holds no pool work: the engine was idle/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -328,3 +328,80 @@ test(`${BROWSER}: the Preset list follows a reaction changed by hand; grid field
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Types into a field as a person does: focus, select what is there, type, Tab away.
+const typeKeys = async (page, id, text) => {
+  await page.focus(`#${id}`);
+  await page.$eval(`#${id}`, (e) => e.select());
+  await page.keyboard.type(text);
+  await page.keyboard.press('Tab');
+};
+
+test(`${BROWSER}: a number field reads exactly what was typed: quoted when refused (too long said as such), the arrows step it`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0);
+  await typeKeys(page, 'Du', 'abc');
+  await until(page, () => /Du 'abc': must be a decimal number in \[0, 10\]/.test(document.getElementById('message').textContent));
+  assert.equal(await page.$eval('#Du', (e) => e.value), '0.082', 'the field shows the Du in force');
+  await typeKeys(page, 'Du', '1,5');
+  await until(page, () => /Du '1,5': must be/.test(document.getElementById('message').textContent));
+  const long = `0.08${'0'.repeat(64)}1`;
+  await typeKeys(page, 'dt', long);
+  await until(page, () => /dt '0\.080+1': too long \(69 characters, at most 63\)/.test(document.getElementById('message').textContent));
+  // ArrowDown / ArrowUp: one schema step (0.001), applied as typed (0.083 would be refused:
+  // Dv 0.041 < Du/2)
+  await page.focus('#Du');
+  await page.keyboard.press('ArrowDown');
+  await until(page, () => Math.abs(window.rd.info.Du - 0.081) < 1e-6);
+  assert.equal(await page.$eval('#Du', (e) => e.value), '0.081');
+  await page.keyboard.press('ArrowUp');
+  await until(page, () => Math.abs(window.rd.info.Du - 0.082) < 1e-6);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: Stop at step typed while running takes effect at once; a bad one is said and marked`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&speed=100`);
+  await until(page, () => window.rd.info && window.rd.running && window.rd.info.step > 5);
+  await typeKeys(page, 'stopAt', 'abc');
+  await until(page, () => document.getElementById('stopAt').getAttribute('aria-invalid') === 'true');
+  assert.match((await message(page)).text, /Stop at step 'abc': must be a whole number after the current step/);
+  assert.equal(await page.evaluate(() => window.rd.running), true, 'a bad stop does not pause the run');
+  const target = await page.evaluate(() => window.rd.info.step + 150);
+  await typeKeys(page, 'stopAt', String(target));
+  assert.equal(await page.$eval('#stopAt', (e) => e.hasAttribute('aria-invalid')), false);
+  await until(page, (t) => window.rd.running === false && window.rd.info.step === t, target);
+  assert.match((await message(page)).text, new RegExp(`Paused at step ${target}, as asked`));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: odd links: a preset in any case, paused=true, a repeated or empty key named; the triangles shown while paused; R resets from anywhere`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=CoRaL&size=20&paused=true&size=24&=5`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.app);
+  assert.equal(await page.$eval('#preset', (e) => e.value), 'coral');
+  assert.equal(await page.evaluate(() => window.rd.info.nx), 24, 'the last size counts');
+  const text = (await message(page)).text;
+  assert.match(text, /size=20 \(given again as size=24; the last counts\)/);
+  assert.match(text, /=5 \(no key; ignored\)/);
+  assert.doesNotMatch(text, /preset=|paused=/);
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(await page.evaluate(() => window.rd.running), false, 'paused=true starts paused');
+  assert.equal(await page.evaluate(() => window.rd.info.step), 0);
+  // The header counts the triangles drawn, though a paused page draws no further frames.
+  await until(page, () => window.rd.triangles > 0 && document.getElementById('stat-tris').textContent === window.rd.triangles.toLocaleString('en'));
+  // With nothing focused, the arrows orbit and R resets, as on the view.
+  const cam = () => page.evaluate(() => { const at = window.rd.app._app_camera_state() >>> 2; return Array.from(window.rd.app.HEAPF32.subarray(at, at + 6)).map((v) => v.toFixed(4)).join(); });
+  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  const start = await cam();
+  await page.keyboard.press('ArrowLeft');
+  assert.notEqual(await cam(), start, 'ArrowLeft orbits');
+  await page.keyboard.press('r');
+  assert.equal(await cam(), start, 'R resets the camera');
+  await page.close();
+  const bad = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=yes`);
+  await until(bad.page, () => window.rd.info && window.rd.meshesDrawn > 0);
+  assert.match((await message(bad.page)).text, /paused=yes \(must be 1 or true, 0 or false; running\)/);
+  assert.deepEqual([...errors, ...bad.errors], []);
+  await bad.page.close();
+});
