@@ -77,8 +77,12 @@
   // is its square root; the browser stretches the smaller drawing buffer over the canvas).
   function setPixels(share) {
     state.pixels = share;
-    if (rd.app) rd.app._app_set_pixel_scale(Math.sqrt(share));
+    applyPixels();
     show();
+  }
+  let held = false; // PNG frames (web/record.js): every pixel, whatever the budget says
+  function applyPixels() {
+    if (rd.app) rd.app._app_set_pixel_scale(held ? 1 : Math.sqrt(state.pixels));
   }
 
   const note = document.createElement('p');
@@ -108,7 +112,7 @@
       `triangles${state.readback ? ` and ${FRACTION[1 / READBACK_PIXELS]} of the pixels (each frame is read back while the page waits)` : ''}. ` : '') +
       'Frames that hold the page halve the pixels. ' +
       'Resolution: the mesh is drawn from every 2nd or 4th sample; pixels: the picture is drawn smaller and stretched. ' +
-      'Exports, Picture and the hash are always full resolution.';
+      'Exports, Picture, PNG frames and the hash are always at every pixel and full resolution; a recorded clip is drawn as the view is.';
   }
 
   // Frame intervals that follow a drawn frame (what a draw costs; frames that draw nothing
@@ -144,7 +148,12 @@
     },
     // Picture (web/main.js): the next drawn frame at every pixel, then back.
     pictureFrame(on) {
-      if (rd.app && state.pixels < 1) rd.app._app_set_pixel_scale(on ? 1 : Math.sqrt(state.pixels));
+      if (rd.app && state.pixels < 1 && !held) rd.app._app_set_pixel_scale(on ? 1 : Math.sqrt(state.pixels));
+    },
+    // PNG frames are pictures too: while on, every frame is drawn at every pixel.
+    holdFullPixels(on) {
+      held = on;
+      applyPixels();
     },
     onFrame(triangles, hadNewMesh, drew) {
       const now = performance.now();
@@ -152,6 +161,8 @@
       if (hadNewMesh && !state.firstMeshMs) { state.firstMeshMs = now; quietUntil = now + SETTLE_MS; }
       if (drawnAt && document.visibilityState === 'visible') intervals.push(now - drawnAt);
       drawnAt = drew ? now : 0;
+      // PNG frames draw every pixel on purpose: their slow frames lower nothing.
+      if (held) { intervals = []; blocks = []; since = now; return; }
       if (!since) since = now;
       if (now - since < WINDOW_MS) return;
       const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];

@@ -29,6 +29,7 @@
   let wanted = 0, taken = 0, pending = 0;
   let frameName = null; // (k) => the k-th PNG's name, fixed when the sequence starts
   let firstSaved = '';  // the first frame's name as downloaded
+  let resizeRedraw = false; // the next paused draw only re-draws the view at every pixel
 
   function mimeType() {
     if (!window.MediaRecorder) return '';
@@ -52,6 +53,7 @@
   function setState(s) {
     rec.state = s;
     if (rd.app) rd.app._app_set_continuous(s === 'idle' ? 0 : 1);
+    if (window.rdBudget) window.rdBudget.holdFullPixels(s === 'frames'); // frames at the canvas' size, as Picture
   }
 
   // The page's one download path (main.js).
@@ -92,7 +94,9 @@
       $('record-clip').textContent = 'Record clip';
       if (blob.size === 0) { tell('The clip is empty (nothing was drawn while recording).', true); return; }
       const saved = download(blob, name);
-      tell(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${saved}`);
+      const pixels = rd.budget && rd.budget.pixels < 1 ? // the drawing budget's (web/budget.js): said, as the view says it
+        ` (drawn at ${rd.budget.pixels === 0.5 ? '½' : '¼'} of the pixels, as the view; press "full" there first for every pixel)` : '';
+      tell(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${saved}${pixels}`);
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();
@@ -124,6 +128,8 @@
     const first = rd.fileName('png', 'frame0001');
     frameName = (k) => first.replace(/frame0001\.png$/, `frame${String(k).padStart(4, '0')}.png`);
     pending = 0;
+    // Paused at fewer pixels: the frames' first draw (at every pixel) shows the same view again.
+    resizeRedraw = !rd.running && !!rd.budget && rd.budget.pixels < 1;
     setState('frames');
     $('record-progress').max = n;
     $('record-progress').value = 0;
@@ -140,6 +146,7 @@
   // Called by main.js right after each draw, while the drawing buffer holds the frame.
   rd.onFrameHook = (hadNewMesh, changed) => {
     if (rec.state !== 'frames' || taken >= wanted) return;
+    if (!rd.running && changed && resizeRedraw) { resizeRedraw = false; framesProgress(); return; }
     if (rd.running ? !hadNewMesh : !changed) { framesProgress(); return; } // one frame per mesh while it runs, per change paused
     const k = ++taken;
     pending++;

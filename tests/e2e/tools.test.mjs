@@ -276,6 +276,12 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   assert.ok(prefix, `frames are named by grid and step: ${frames[0].name}`);
   assert.deepEqual(frames.map((d) => d.name), [1, 2, 3].map((k) => `${prefix[1]}-frame000${k}.png`), 'one prefix, numbered');
   for (const f of frames) assert.deepEqual(f.bytes.slice(0, 8), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // Each frame has every pixel of the canvas, as Picture does, whatever the drawing budget
+  // draws the view at (SwiftShader: half the pixels).
+  const full = await page.evaluate(() => { const c = document.getElementById('canvas'); return [Math.round(c.clientWidth * devicePixelRatio), Math.round(c.clientHeight * devicePixelRatio)]; });
+  const be32 = (b, at) => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  for (const f of frames) assert.deepEqual([be32(f.bytes, 16), be32(f.bytes, 20)], full, `a frame of ${full.join('x')} pixels`);
+  t.diagnostic(`drawing budget pixels while not recording: ${await page.evaluate(() => window.rd.budget.pixels)}`);
 
   // Paused, a frame is taken each time the picture changes (here the camera), never the
   // same picture twice: a still view waits and the status says why.
