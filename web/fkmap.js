@@ -9,7 +9,7 @@
 'use strict';
 (() => {
   const K0 = 0.03, K1 = 0.07, F0 = 0, F1 = 0.1; // the region people explore
-  const W = 320, H = 300, PAD = { l: 44, r: 6, t: 8, b: 26 }; // l: room for '0.100' at 12 px
+  const W = 320, H = 300, PAD = { l: 44, r: 6, t: 10, b: 26 }; // l: room for '0.100' at 12 px
   const NS = 'http://www.w3.org/2000/svg';
   // Pearson, "Complex patterns in a simple system", Science 261:189 (1993), Fig. 3, and
   // R. Munafo, xmorphia (mrob.com/pub/comp/xmorphia): one representative (F, k) per class,
@@ -58,12 +58,52 @@
   };
   let svg = null, current = null, mapRect = null, offNote = null, last = '';
 
+  // Labels beside their points without overlapping each other, the marks or the SVG's edges:
+  // each takes the first free place of fourteen around its point (right below first), or, if
+  // none is free, the one that overlaps least. Widths are measured (estimated from the font
+  // size while the panel is hidden, when nothing can be measured).
+  const CLASS_FONT = 12, PRESET_FONT = 10; // fkmap.css sets the same sizes
+  function placeLabels(items) {
+    const boxes = items.map(([, x, y]) => ({ x: x - 3, y: y - 3, w: 6, h: 6 })); // the marks
+    const overlap = (a, b) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
+      Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+    for (const [t, x, y, font] of items) {
+      // The text's box relative to its origin (x, baseline): measured, or estimated.
+      t.setAttribute('x', 0);
+      t.setAttribute('y', 0);
+      let bb = null;
+      try { bb = t.getBBox(); } catch { bb = null; } // Firefox throws while the panel is hidden
+      if (!bb || !(bb.width > 0)) bb = { x: 0, y: -0.9 * font, width: 0.55 * font * t.textContent.length, height: 1.2 * font };
+      const w = bb.width, h = bb.height;
+      const spots = [[4, 3], [4, -h - 3], [-w - 4, 3], [-w - 4, -h - 3], [-w / 2, 4], [-w / 2, -h - 4], [6, -h / 2], [-w - 6, -h / 2],
+        [4, h + 2], [4, -2 * h - 2], [-w - 4, h + 2], [-w - 4, -2 * h - 2], [-w / 2, h + 4], [-w / 2, -2 * h - 4]];
+      let best = null;
+      for (const [dx, dy] of spots) {
+        const b = { x: x + dx, y: y + dy, w, h };
+        const out = b.x < 1 || b.x + w > W - 2 || b.y < 0 || b.y + h > H - PAD.b + 2 ? 1e6 : 0;
+        const cost = out + boxes.reduce((sum, o) => sum + overlap(b, o), 0);
+        if (!best || cost < best.cost) best = { b, cost };
+        if (cost === 0) break;
+      }
+      boxes.push(best.b);
+      t.setAttribute('x', (best.b.x - bb.x).toFixed(1));
+      t.setAttribute('y', (best.b.y - bb.y).toFixed(1)); // the baseline
+      // A label moved off its point gets a leader line from the point to the label's box.
+      const nx = Math.min(Math.max(x, best.b.x), best.b.x + w), ny = Math.min(Math.max(y, best.b.y), best.b.y + h);
+      if (Math.hypot(nx - x, ny - y) > 4) {
+        t.parentNode.insertBefore(el('line', { class: 'fk-leader', x1: x, y1: y, x2: nx.toFixed(1), y2: ny.toFixed(1) }), t);
+      }
+    }
+  }
+
   function build(box) {
-    svg = el('svg', { id: 'fkmap-svg', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'F–k map' });
+    svg = el('svg', { id: 'fkmap-svg', viewBox: `0 0 ${W} ${H}`, role: 'group', tabindex: 0,
+      'aria-label': 'F–k map: click a point, or use the arrow keys (left, right: k; up, down: F; with Shift, ten times as far), to set F and k' });
     svg.append(el('rect', { class: 'fk-bg', x: PAD.l, y: PAD.t, width: W - PAD.l - PAD.r, height: H - PAD.t - PAD.b }));
     for (let i = 0; i <= 4; i++) { // ticks
       const k = K0 + (i * (K1 - K0)) / 4, F = F0 + (i * (F1 - F0)) / 4;
-      svg.append(el('text', { class: 'fk-tick', x: sx(k), y: H - PAD.b + 12, 'text-anchor': 'middle' }, k.toFixed(2)));
+      // the last k tick ends at the frame (centred, it would be cut at the SVG's edge)
+      svg.append(el('text', { class: 'fk-tick', x: sx(k), y: H - PAD.b + 12, 'text-anchor': i === 4 ? 'end' : 'middle' }, k.toFixed(2)));
       svg.append(el('text', { class: 'fk-tick', x: PAD.l - 3, y: sy(F) + 3, 'text-anchor': 'end' }, F.toFixed(3)));
     }
     svg.append(el('text', { class: 'fk-axis', x: W - PAD.r, y: H - 2, 'text-anchor': 'end' }, 'k'));
@@ -76,10 +116,13 @@
       if (k >= K0 && k <= K1) pts.push(`${sx(k).toFixed(1)},${sy(F).toFixed(1)}`);
     }
     svg.append(el('polyline', { class: 'fk-saddle', points: pts.join(' ') }));
+    const labels = []; // [text element, point x, y, font px], placed below once all are known
     for (const [name, F, k, status, source] of CLASSES) { // filled: first-hand; hollow: not
       const g = el('g', { class: `fk-class ${status}`, 'data-name': name, 'data-status': status });
       g.append(el('circle', { cx: sx(k), cy: sy(F), r: 2 }));
-      g.append(el('text', { x: sx(k) + 3, y: sy(F) - 3 }, status === 'unverified' ? `${name}?` : name));
+      const t = el('text', {}, status === 'unverified' ? `${name}?` : name);
+      g.append(t);
+      labels.push([t, sx(k), sy(F), CLASS_FONT]);
       g.append(el('title', {}, `${MUNAFO.has(name) ? 'Munafo' : 'Pearson'} class ${name}: F ${F}, k ${k} (${status}: ${source})`));
       svg.append(g);
     }
@@ -87,10 +130,13 @@
       const F = p.values.F, k = p.values.k;
       const g = el('g', { class: 'fk-preset', 'data-name': p.name });
       g.append(el('rect', { x: sx(k) - 2.5, y: sy(F) - 2.5, width: 5, height: 5 }));
-      g.append(el('text', { x: sx(k) + 4, y: sy(F) + 9 }, p.name));
+      const t = el('text', {}, p.name);
+      g.append(t);
+      labels.push([t, sx(k), sy(F), PRESET_FONT]);
       g.append(el('title', {}, `${p.name}: F ${F}, k ${k} (${p.source})`));
       svg.append(g);
     }
+
     mapRect = el('rect', { class: 'fk-range', visibility: 'hidden' });
     svg.append(mapRect);
     current = el('circle', { id: 'fk-current', r: 4, visibility: 'hidden' });
@@ -98,7 +144,9 @@
     offNote = el('text', { id: 'fk-off', class: 'fk-off', x: W - PAD.r - 3, y: PAD.t + 12, 'text-anchor': 'end' }, '');
     svg.append(offNote);
     svg.addEventListener('click', onClick);
+    svg.addEventListener('keydown', onKey);
     box.append(svg);
+    placeLabels([...labels.filter((l) => l[3] === PRESET_FONT), ...labels.filter((l) => l[3] !== PRESET_FONT)]); // the long names first
   }
 
   // Screen point to (F, k) on the map; sets the controls and lets main.js send them.
@@ -107,6 +155,20 @@
     const x = ((ev.clientX - r.left) / r.width) * W, y = ((ev.clientY - r.top) / r.height) * H;
     const k = kOf(x), F = FOf(y);
     if (!(k >= K0 && k <= K1 && F >= F0 && F <= F1)) return;
+    setPair(F, k);
+  }
+  // The arrows move the pair in force across the map: k by K_STEP, F by F_STEP (Shift: ten).
+  const K_STEP = 0.0005, F_STEP = 0.001;
+  function onKey(ev) {
+    const d = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [1, 0], ArrowDown: [-1, 0] }[ev.key];
+    const i = window.rd && window.rd.info;
+    if (!d || !i || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    ev.preventDefault();
+    ev.stopPropagation(); // not the page's camera keys
+    const n = ev.shiftKey ? 10 : 1, clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    setPair(clamp(i.F + d[0] * n * F_STEP, F0, F1), clamp(i.k + d[1] * n * K_STEP, K0, K1));
+  }
+  function setPair(F, k) {
     const Fi = document.getElementById('F'), ki = document.getElementById('k');
     if (!Fi || !ki || Fi.disabled) return;
     Fi.value = F.toFixed(4);

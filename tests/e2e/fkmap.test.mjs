@@ -93,3 +93,34 @@ for (const threads of [1, 2]) {
     await page.close();
   });
 }
+
+test(`${BROWSER}: the F–k map's labels do not overlap nor leave it; the arrow keys move F and k`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=1#preset=spots&size=16&paused=1`);
+  await until(page, () => window.rd.ready && window.rd.info && window.rd.fkmap);
+  const boxes = await page.$$eval('#fkmap-svg .fk-preset text, #fkmap-svg .fk-class text, #fkmap-svg .fk-tick', (ts) => ts.map((t) => {
+    const b = t.getBBox();
+    return { name: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height };
+  }));
+  const vb = await page.$eval('#fkmap-svg', (s) => [s.viewBox.baseVal.width, s.viewBox.baseVal.height]);
+  for (const b of boxes) assert.ok(b.x >= 0 && b.x + b.w <= vb[0] + 0.5 && b.y >= 0 && b.y + b.h <= vb[1] + 0.5, `${b.name} inside the map: ${JSON.stringify(b)}`);
+  const names = boxes.filter((b) => !/^\d/.test(b.name)); // the labels (ticks are numbers)
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i + 1; j < names.length; j++) {
+      const a = names[i], b = names[j];
+      const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      assert.ok(!(ox > 1 && oy > 1), `labels ${a.name} and ${b.name} overlap by ${ox.toFixed(1)} x ${oy.toFixed(1)}`);
+    }
+  }
+  // The keyboard: the map takes the focus; → is k + 0.0005, Shift+↑ is F + 0.01.
+  const { F, k } = await page.evaluate(() => window.rd.info);
+  await page.$eval('#fkmap-svg', (s) => s.focus()); // a tab stop (tabindex 0)
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'fkmap-svg');
+  await page.keyboard.press('ArrowRight');
+  await until(page, (k0) => Math.abs(window.rd.info.k - (k0 + 0.0005)) < 1e-6, k);
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.up('Shift');
+  await until(page, (F0) => Math.abs(window.rd.info.F - (F0 + 0.01)) < 1e-6, F);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
