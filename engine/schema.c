@@ -10,6 +10,7 @@
 #include "colormap.h"
 #include "err.h"
 #include "grid.h"
+#include "lab.h"
 #include "mc.h"
 #include "meshio.h"
 #include "num.h"
@@ -477,6 +478,8 @@ size_t schema_json(char *buf, size_t cap) {
     }
     put(&o, "],\"threads\":{\"min\":1,\"max\":%d,\"pageMax\":%d,\"pageDefaultMax\":%d}", POOL_MAX_THREADS,
         SCHEMA_PAGE_THREADS, SCHEMA_PAGE_THREADS_DEFAULT_MAX);
+    put(&o, ",\"lab\":{\"maxSteps\":%d,\"defaultSteps\":%d,\"maxRows\":%d}", (int)LAB_MAX_STEPS, (int)LAB_DEFAULT_STEPS,
+        (int)LAB_MAX_ROWS);
     put(&o, ",\"stability\":{\"dtMax\":%.9g,\"dvDuMin\":%.9g,\"dvDuMax\":%.9g,\"diffusionLimit\":{", GS_DT_STABLE_MAX,
         (double)GS_DV_DU_MIN, (double)GS_DV_DU_MAX);
     for (int i = 0; i < stencil_count(); i++)

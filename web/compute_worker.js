@@ -707,10 +707,11 @@ const handlers = {
   lab_start(m) {
     const max = E._eng_pool_size();
     const t = m.threads;
-    if (!Array.isArray(t) || t.length < 1 || t.length > 64 || !t.every((n) => Number.isInteger(n) && n >= 1 && n <= max)) {
-      throw new Error(`lab_start: threads must be a list of 1..64 whole numbers 1..${max}`);
+    const L = schema.lab; // engine/lab.h's limits
+    if (!Array.isArray(t) || t.length < 1 || t.length > L.maxRows || !t.every((n) => Number.isInteger(n) && n >= 1 && n <= max)) {
+      throw new Error(`lab_start: threads must be a list of 1..${L.maxRows} whole numbers 1..${max}`);
     }
-    const steps = int(m, 'steps', 1, 1e6);
+    const steps = int(m, 'steps', 1, L.maxSteps);
     if (holdUntil) endHold(performance.now(), false); // the lab keeps (and gives back) the active threads it finds
     if (!withCString(t.join(','), (p) => E._eng_lab_start(p, steps))) { engineError('threads lab refused'); return; }
     labRunning = true;

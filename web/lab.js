@@ -51,9 +51,13 @@
 
   function start() {
     const t = parseThreads($('lab-threads').value.trim());
-    const steps = Number($('lab-steps').value);
+    const text = $('lab-steps').value.trim(), steps = Number(text), max = rd.schema.lab.maxSteps; // engine/lab.h
+    const stepsOk = /^\d+$/.test(text) && steps >= 1 && steps <= max;
+    mark('lab-threads', !!t.why);
+    mark('lab-steps', !stepsOk);
     if (t.why) { lab.error = t.why; showError(t.why); return; }
-    if (!Number.isInteger(steps) || steps < 1 || steps > 100000) { showError('steps must be a whole number 1..100000'); return; }
+    if (!stepsOk) { showError(`Steps '${$('lab-steps').value}': must be a whole number 1..${max}`); return; }
+    rd.say('');
     lab.error = '';
     lab.rows = [];
     lab.status = 'running';
@@ -62,13 +66,8 @@
     send({ type: 'lab_start', threads: t.list, steps });
   }
 
-  function showError(text) {
-    const m = $('message');
-    if (!m) return;
-    m.textContent = `Threads lab: ${text}`;
-    m.classList.add('bad');
-    m.hidden = false;
-  }
+  function showError(text) { rd.say(`Threads lab: ${text}`, true); } // the page's one path for outcomes
+  const mark = (id, bad) => (bad ? $(id).setAttribute('aria-invalid', 'true') : $(id).removeAttribute('aria-invalid'));
 
   const hex = (h) => h.slice(0, 8) + '…';
   const fix = (x, d) => (typeof x === 'number' && x > 0 ? x.toFixed(d) : '–');
@@ -143,6 +142,7 @@
     if (lab.poolSize !== rd.poolSize) { // the engine (re)started: main.js keeps its 'ready' message
       lab.poolSize = rd.poolSize;
       if (!$('lab-threads').value) $('lab-threads').value = defaultThreads();
+      if (!$('lab-steps').value && rd.schema) $('lab-steps').value = String(rd.schema.lab.defaultSteps); // engine/lab.h
       $('lab-save-trace').disabled = false;
       lab.trace = { now: 0, workers: rd.poolSize, phases: [], events: [], polls: 0 };
       render();

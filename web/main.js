@@ -163,7 +163,7 @@ async function loadSchema() {
   const r = await fetch('schema.json');
   if (!r.ok) throw new Error(`schema.json: HTTP ${r.status}`);
   schemaText = (await r.text()).trim();
-  schema = JSON.parse(schemaText);
+  schema = rd.schema = JSON.parse(schemaText); // rd.schema: the tools (web/lab.js) read their limits there
   for (const p of schema.params) P[p.key] = p;
   rd.presets = schema.presets;
 }

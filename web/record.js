@@ -59,14 +59,16 @@
   // The page's one download path (main.js).
   const download = (blob, name) => rd.download(blob, name, blob.type);
 
-  function limitSeconds() {
-    const s = Number($('record-seconds').value);
-    return Number.isFinite(s) && s >= 1 && s <= 600 ? s : null;
+  // A field's whole number in [lo, hi], or null; the field is marked while it is not one.
+  function wholeIn(id, lo, hi) {
+    const text = $(id).value.trim(), n = Number(text), ok = /^\d+$/.test(text) && n >= lo && n <= hi;
+    if (ok) $(id).removeAttribute('aria-invalid'); else $(id).setAttribute('aria-invalid', 'true');
+    return ok ? n : null;
   }
 
   function start() {
-    const seconds = limitSeconds();
-    if (seconds === null) { tell('Time limit: a number of seconds, 1..600.', true); return; }
+    const seconds = wholeIn('record-seconds', 1, 600);
+    if (seconds === null) { tell(`Time limit '${$('record-seconds').value}': a whole number of seconds, 1..600.`, true); return; }
     const type = mimeType();
     const canvas = $('canvas');
     if (!type || !canvas.captureStream) { tell('This browser cannot record the canvas (MediaRecorder, WebM).', true); return; }
@@ -119,8 +121,8 @@
   }
 
   function startFrames() {
-    const n = Number($('record-frames').value);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) { tell('Frames: a whole number, 1..1000.', true); return; }
+    const n = wholeIn('record-frames', 1, 1000);
+    if (n === null) { tell(`Frames '${$('record-frames').value}': a whole number, 1..1000.`, true); return; }
     rec.frames = [];
     rec.error = '';
     wanted = n;

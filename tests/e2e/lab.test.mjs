@@ -28,6 +28,12 @@ test(`${BROWSER}: the threads lab for 1..3 threads matches rdsim --scaling and l
   // The lab fills its list when its timeline poll first sees the engine (every POLL_MS).
   await until(page, () => document.getElementById('lab-threads').value !== '');
   assert.equal(await page.$eval('#lab-threads', (e) => e.value), '1,2,3', 'default list: 1..pool size');
+  assert.equal(await page.$eval('#lab-steps', (e) => e.value), '100', 'default steps: engine/lab.h');
+  // A bad step count is said in the view's message and marked; nothing runs.
+  await page.evaluate(() => { document.getElementById('lab-steps').value = '2000000'; document.getElementById('lab-run').click(); });
+  assert.match(await page.$eval('#message', (e) => e.textContent), /^Threads lab: Steps '2000000': must be a whole number 1\.\.1000000$/);
+  assert.equal(await page.$eval('#lab-steps', (e) => e.getAttribute('aria-invalid')), 'true');
+  assert.equal(await page.evaluate(() => window.rdLab.status), 'idle');
   await page.evaluate((k) => {
     document.getElementById('lab-steps').value = String(k);
     document.getElementById('lab-run').click();
