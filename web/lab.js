@@ -91,8 +91,8 @@
     const sh = agreement('state_hash'), mh = agreement('mesh_hash');
     // Each run is two rows: its figures, then its two hashes across the table (so the table
     // fits a narrow panel: at 800 px wide the panel is 200 px).
-    $('lab-table').tHead.innerHTML = '<tr><th>thr&shy;eads</th><th>steps /s</th><th>step ms</th><th>mesh ms</th>' +
-      '<th>speed&shy;up</th><th title="parallel efficiency: speedup / threads">eff. %</th></tr>' +
+    $('lab-table').tHead.innerHTML = '<tr><th title="threads">thr.</th><th>steps /s</th><th>step ms</th><th>mesh ms</th>' +
+      '<th title="speedup against the 1-thread row">×</th><th title="parallel efficiency: speedup / threads">eff. %</th></tr>' +
       '<tr class="hash-row"><th colspan="6">hashes: ' +
       `<span class="hash-col ${sh.same ? 'ok' : 'bad'}" data-key="state_hash">state <span>${sh.mark}</span></span> · ` +
       `<span class="hash-col ${mh.same ? 'ok' : 'bad'}" data-key="mesh_hash">mesh <span>${mh.mark}</span></span></th></tr>`;
@@ -122,9 +122,9 @@
     const data = [xs, measured, xs.slice()];
     if (!lab.chart) {
       lab.chart = new window.uPlot({
-        width, height: 160, title: 'speedup', legend: { show: false },
+        width, height: 160, title: 'speedup against 1 thread (line: ideal)', legend: { show: false },
         scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(2, hi)] } },
-        axes: [{ ...rd.chartAxis(), label: 'threads' }, { ...rd.chartAxis(), label: 'speedup' }],
+        axes: [{ ...rd.chartAxis(), label: 'threads' }, { ...rd.chartAxis(), label: '×' }],
         series: [{ label: 'threads' },
           { label: 'measured', stroke: '#4285f4', width: 2, points: { size: 7 } },
           { label: 'ideal', stroke: '#9aa0a6', dash: [6, 4], width: 1, points: { show: false } }],

@@ -807,6 +807,8 @@ function fileName(ext, what = '', step = rd.info && rd.info.step) {
   return `${base}${what ? `-${what}` : ''}.${ext}`;
 }
 rd.fileName = fileName;
+// A file's size as a person reads it: 740 KB, 7.3 MB (never "0.0 MB").
+rd.sizeText = (bytes) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
 
 function onWorkerMessage(ev) {
   const m = ev.data;
@@ -922,8 +924,12 @@ function onWorkerMessage(ev) {
       const name = download(m.buffer, fileName(m.kind, '', Number.isFinite(m.step) ? m.step : undefined), mime);
       // A trace of an idle engine holds only its threads' names: say so rather than hand it over mute.
       const idle = m.kind === 'json' && !/"ph":"X"/.test(new TextDecoder().decode(m.buffer));
-      say(`Saved ${name} (${(m.buffer.byteLength / 1048576).toFixed(1)} MB).` +
-        (idle ? ' It holds no pool work: the engine was idle in that time (run it, then save again).' : ''));
+      // A mesh is the whole isosurface at full resolution: the clip plane and a hidden
+      // surface are the view's alone.
+      const v = rd.view || {}, viewOnly = format && (v.clip !== 'none' || v.surface === false);
+      say(`Saved ${name} (${rd.sizeText(m.buffer.byteLength)}).` +
+        (idle ? ' It holds no pool work: the engine was idle in that time (run it, then save again).' : '') +
+        (viewOnly ? ' It is the whole isosurface: the clip plane and "show the isosurface" change only the view.' : ''));
       break;
     }
     case 'error':
@@ -1113,7 +1119,7 @@ function startApp() {
       $('canvas').toBlob((blob) => {
         if (!blob) { say('Picture: the canvas could not be read.', true); return; }
         const name = download(blob, fileName('png', '', rd.meshStep), 'image/png');
-        say(`Saved ${name} (${(blob.size / 1048576).toFixed(1)} MB).`);
+        say(`Saved ${name} (${rd.sizeText(blob.size)}).`);
       }, 'image/png');
       if (window.rdBudget) window.rdBudget.pictureFrame(false); // drawn at every pixel: back to the budget's
     }

@@ -98,7 +98,7 @@
       const saved = download(blob, name);
       const pixels = rd.budget && rd.budget.pixels < 1 ? // the drawing budget's (web/budget.js): said, as the view says it
         ` (drawn at ${rd.budget.pixels === 0.5 ? '½' : '¼'} of the pixels, as the view; press "full" there first for every pixel)` : '';
-      tell(`Recorded ${(ms / 1000).toFixed(1)} s, ${(blob.size / 1048576).toFixed(2)} MB: ${saved}${pixels}`);
+      tell(`Recorded ${(ms / 1000).toFixed(1)} s, ${rd.sizeText(blob.size)}: ${saved}${pixels}`);
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();

@@ -321,7 +321,7 @@ test(`${BROWSER}: the Preset list follows a reaction changed by hand; grid field
   // Picture says what it saved; Hash clears the last outcome (its answer has its own line).
   await page.click('#btn-png');
   await until(page, () => window.__names.length === 3);
-  assert.match((await message(page)).text, /^Saved grayscott-24x24x24-step0\.png \(\d+\.\d MB\)\.$/);
+  assert.match((await message(page)).text, /^Saved grayscott-24x24x24-step0\.png \(\d+ KB\)\.$/);
   await page.click('#btn-hash');
   await until(page, () => /^state_hash [0-9a-f]{16} at step 0$/.test(document.getElementById('hash').textContent));
   assert.equal((await message(page)).text, '', 'no stale "Saved" beside the hash');
@@ -404,4 +404,16 @@ test(`${BROWSER}: odd links: a preset in any case, paused=true, a repeated or em
   assert.match((await message(bad.page)).text, /paused=yes \(must be 1 or true, 0 or false; running\)/);
   assert.deepEqual([...errors, ...bad.errors], []);
   await bad.page.close();
+});
+
+test(`${BROWSER}: an export under a clip plane says it is the whole surface; sizes read in KB or MB`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1&clip=x`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.view && window.rd.view.clip === 'x');
+  await page.evaluate(() => { window.rd.lastFile = null; });
+  await page.click('#btn-mesh');
+  await until(page, () => window.rd.lastFile !== null);
+  assert.match((await message(page)).text,
+    /^Saved grayscott-24x24x24-step0\.ply \(\d+ KB\)\. It is the whole isosurface: the clip plane and "show the isosurface" change only the view\.$/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

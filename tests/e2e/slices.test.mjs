@@ -91,6 +91,8 @@ test(`${BROWSER}: a slice shows V on the canvas, alone or with the surface, and 
   const rows = () => page.evaluate(() => [...document.querySelectorAll('#legend .legend-row')]
     .filter((r) => !r.hidden).map((r) => [...r.children].map((c) => c.textContent).filter(Boolean).join(' ')));
   assert.deepEqual(await rows(), ['surface U 0 1', 'slices V 0 0.5'], 'the legend names both fields and ranges');
+  const bars = await page.$$eval('.legend-bar', (bs) => bs.map((b) => { const r = b.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right)]; }));
+  assert.deepEqual(bars[0], bars[1], 'the two rows\' bars line up');
   await page.select('#sliceField', 'u');
   await until(page, () => window.rd.view.sliceField === 'u');
   assert.deepEqual(await rows(), ['U 0 1'], 'one row when both show U');
