@@ -274,9 +274,8 @@ static void handle_event(const SDL_Event *e) {
     case SDL_MOUSEWHEEL:
         camera_zoom(&app.cam, e->wheel.preciseY != 0.0f ? e->wheel.preciseY : (float)e->wheel.y);
         break;
-    case SDL_KEYDOWN:
-        if (e->key.keysym.sym == SDLK_r) camera_reset(&app.cam);
-        break;
+    /* Keys are the page's (web/main.js: R, the arrows, + and - call app_camera_*): at once,
+     * in the order pressed, and on the view or off it alike. */
     default:
         break;
     }

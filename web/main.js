@@ -565,9 +565,8 @@ const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], Arrow
 function cameraKey(e) {
   if (!rd.app || (e.target !== $('canvas') && e.target !== document.body)) return false;
   const arrow = ARROWS[e.key], zoom = { '+': 1, '=': 1, '-': -1, '_': -1 }[e.key];
-  if (e.key === 'r' || e.key === 'R') {
-    if (e.target !== $('canvas')) rd.app._app_camera_view(0); // on the view, the app's own R
-  } else if (arrow) {
+  if (e.key === 'r' || e.key === 'R') rd.app._app_camera_view(0); // the default view: camera_reset
+  else if (arrow) {
     const [x, y] = arrow.map((d) => d * CAMERA_KEY_PX);
     if (e.shiftKey) rd.app._app_camera_pan(x, y); else rd.app._app_camera_orbit(x, y);
   } else if (zoom) rd.app._app_camera_zoom(zoom);

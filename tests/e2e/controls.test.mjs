@@ -308,11 +308,13 @@ test(`${BROWSER}: the keyboard: Tab leaves the view; Space and Backspace on a bu
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas', 'Tab comes back to the view');
   assert.equal(await ring(), true, 'reached with Tab, the view shows the focus ring');
+  await new Promise((r) => setTimeout(r, 800)); // not a double-click with the first (that resets the camera)
   await page.click('#canvas');
   await page.keyboard.press('x'); // a key that is no shortcut, after the click
   assert.equal(await ring(), false, 'clicked, the view shows no focus ring');
   // On the view the arrows orbit, Shift+arrows pan, + and - zoom, R resets; the link follows.
   const cam = () => page.evaluate(() => { const at = window.rd.app._app_camera_state() >>> 2; return Array.from(window.rd.app.HEAPF32.subarray(at, at + 6)); });
+  await new Promise((r) => setTimeout(r, 100)); // the app has taken the click (SDL's events wait for its next frame)
   const cam0 = await cam();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowUp');
