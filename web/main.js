@@ -542,6 +542,17 @@ function cameraWhy(text) {
   if (!(v[2] > 0)) return 'the distance (the third number) must be above 0';
   return '';
 }
+// The link's camera, set; a pitch or distance beyond what the app's camera allows (app/camera.c
+// clamps them, as an orbit or zoom would) is named with the link's other replaced values.
+function setLinkCamera(want) {
+  rd.app._app_camera_set(...want);
+  const got = cameraState();
+  const moved = [[1, 'pitch'], [2, 'distance']].filter(([i]) => Math.abs(got[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i])));
+  if (!moved.length) return;
+  rd.linkReplaced.push(`cam=${want.join(',')} (${moved.map(([i, name]) => `${name} ${want[i]} is beyond the camera's range`).join(', ')}; ` +
+    `${moved.map(([i, name]) => `${name} ${+got[i].toFixed(4)}`).join(', ')})`);
+  if (rd.poolSize > 0) linkMessage(); // the engine is up and said the others; else its 'ready' will
+}
 function cameraState() {
   if (!rd.app) return null;
   const at = rd.app._app_camera_state() >>> 2;
@@ -1096,7 +1107,7 @@ function startApp() {
     if (rd.app && !rd.appSetUp) { // the first frame with the app's exports: the link's camera, the legend
       rd.appSetUp = true;
       if (window.rdBudget) window.rdBudget.startBudget(); // software GL: a smaller drawing budget
-      if (rd.linkCamera) rd.app._app_camera_set(...rd.linkCamera);
+      if (rd.linkCamera) setLinkCamera(rd.linkCamera);
       showLegend();
       followCamera();
       setInterval(followCamera, 500);

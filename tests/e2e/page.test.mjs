@@ -417,3 +417,12 @@ test(`${BROWSER}: an export under a clip plane says it is the whole surface; siz
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: a link's camera beyond the camera's range is named, with what it was set to`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1&cam=0.5,10,1e9,0,0,0`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.appSetUp);
+  await until(page, () => /cam=0\.5,10,1000000000,0,0,0 \(pitch 10 is beyond the camera's range, distance 1000000000 is beyond the camera's range; pitch 1\.55, distance 20\)/
+    .test(document.getElementById('message').textContent));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
