@@ -331,6 +331,10 @@ test(`${BROWSER}: Load state starts the time series again: no rows of the run it
   const saved = await page.evaluate(() => Number(new DataView(window.rd.lastFile.buffer).getBigUint64(64, true)));
   await page.evaluate(() => { window.__saved = window.rd.lastFile.buffer.slice(0); });
   await page.click('#btn-reset');
+  await until(page, (s) => window.rd.info.step < s, saved);
+  // Paced, so that the rows below step S come before the run passes S (unpaced, 24³ can run
+  // thousands of steps between two rows).
+  await page.select('#speed', '100');
   await page.click('#btn-run');
   await until(page, (s) => window.rdPlots.rows.length >= 2 && window.rdPlots.rows.every((r) => r.step < s) &&
     window.rd.info.step > 50, saved);
