@@ -7,7 +7,8 @@
 // the triangle budget drops to half the triangles drawn. The view says so: "drawing at
 // ½ resolution, ½ of the pixels — [full]"; the button draws every sample and every pixel
 // from then on. Exports and the hash are always full resolution (the worker's business),
-// and Picture is drawn at every pixel (pictureFrame).
+// and Picture is drawn at every pixel (pictureFrame), as PNG frames are (holdFullPixels:
+// while they are taken the budget neither lowers the pixels nor reads their slow frames).
 // Software GL (SwiftShader, llvmpipe: a machine without GPU acceleration) draws a few
 // hundred thousand triangles a second on two cores, and a big upload blocks the main
 // thread while it draws: there the budget starts at SOFTWARE_TRIANGLES (rd.budget.renderer

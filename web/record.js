@@ -5,7 +5,8 @@
 // paused, of each frame whose picture changed: the camera moved, a slice, a setting; a
 // paused view that stays still waits, and says so), taken right after the draw (main.js rd.onFrameHook),
 // downloaded one by one, named by the grid and the step they start at (main.js
-// rd.fileName): grayscott-64x64x64-step1200-frame0001.png, ...-frame0002.png, ...
+// rd.fileName): grayscott-64x64x64-step1200-frame0001.png, ...-frame0002.png, ...,
+// at every pixel of the canvas (web/budget.js holdFullPixels); a clip as the view is drawn.
 // The app draws only when the view changed (app/main.c); while a clip or frames are
 // recorded it draws every frame (app_set_continuous), so a paused view still records.
 // Test hooks: window.rdRecord (state, clip {blob, mime, ms}, frames [Blob], error).
