@@ -6,6 +6,13 @@
 enum { ORBIT_PX_PER_RADIAN = 200 };
 static const float PITCH_LIMIT = 1.55f; /* just under pi/2 */
 static const float MIN_DISTANCE = 0.2f, MAX_DISTANCE = 20.0f;
+/* The box spans [-0.5, 0.5] on its longest axis (render.c's model matrix): a target kept
+ * within [-1, 1] on each axis keeps the box in reach, so a pan or a link cannot lose it. */
+static const float TARGET_LIMIT = 1.0f;
+
+static void clamp_target(vec3 t) {
+    for (int a = 0; a < 3; a++) t[a] = glm_clamp(t[a], -TARGET_LIMIT, TARGET_LIMIT);
+}
 
 void camera_reset(camera_t *cam) {
     cam->yaw = 0.7f;
@@ -23,6 +30,7 @@ bool camera_set(camera_t *cam, float yaw, float pitch, float distance, const vec
     cam->pitch = glm_clamp(pitch, -PITCH_LIMIT, PITCH_LIMIT);
     cam->distance = glm_clamp(distance, MIN_DISTANCE, MAX_DISTANCE);
     glm_vec3_copy((float *)target, cam->target);
+    clamp_target(cam->target);
     return true;
 }
 
@@ -58,6 +66,7 @@ void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_w_px, fl
     float world_per_px = 2.0f * cam->distance * tanf(camera_fov_y_at(cam, w / h) * 0.5f) / h;
     glm_vec3_muladds(right, -dx_px * world_per_px, cam->target);
     glm_vec3_muladds(up, dy_px * world_per_px, cam->target);
+    clamp_target(cam->target);
 }
 
 void camera_zoom(camera_t *cam, float wheel_steps) {

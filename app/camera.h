@@ -18,12 +18,12 @@ typedef struct camera_t {
 void camera_reset(camera_t *cam);
 void camera_orbit(camera_t *cam, float dx_px, float dy_px);
 /* Moves the target so the point under the pointer follows it (a viewport in the units
- * of dx and dy). */
+ * of dx and dy), as far as the target's range (within one box length of the centre). */
 void camera_pan(camera_t *cam, float dx_px, float dy_px, float viewport_w_px, float viewport_h_px);
 void camera_zoom(camera_t *cam, float wheel_steps);
 void camera_eye(const camera_t *cam, vec3 dest);
-/* Sets the orbit (from a link): pitch and distance clamped as orbit and zoom clamp
- * them; false (nothing changed) when a value is not finite. */
+/* Sets the orbit (from a link): pitch, distance and target clamped as orbit, zoom and
+ * pan clamp them; false (nothing changed) when a value is not finite. */
 bool camera_set(camera_t *cam, float yaw, float pitch, float distance, const vec3 target);
 
 /* The axis views: looking down -z (front), -x (side), -y (top), and the default. */

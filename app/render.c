@@ -29,7 +29,7 @@ static struct {
                            the simulation grid's, also for a coarse mesh (app_js_take_mesh) */
     int level;          /* that mesh's positions are in units of `level` samples (1, 2 or 4) */
     bool changed; /* what render_draw shows changed since render_take_changed */
-    GLint u_clip_axis, u_clip_pos;
+    GLint u_clip_axis, u_clip_pos, u_face_hi;
     /* slices (engine/slice.h): one texture per axis, drawn on a unit quad */
     GLuint slice_program, quad_vao, quad_vbo, slice_tex[3];
     GLint s_mvp, s_origin, s_du, s_dv, s_tex_offset, s_tex_scale, s_values, s_ramp, s_shown, s_clip_axis, s_clip_pos;
@@ -201,6 +201,7 @@ bool render_init(char *err, int err_len) {
     r.u_shown_range = glGetUniformLocation(r.program, "u_shown_range");
     r.u_clip_axis = glGetUniformLocation(r.program, "u_clip_axis");
     r.u_clip_pos = glGetUniformLocation(r.program, "u_clip_pos");
+    r.u_face_hi = glGetUniformLocation(r.program, "u_face_hi");
     r.shown_lo = 0.0f, r.shown_hi = 1.0f;
     make_ramp();
 
@@ -515,6 +516,11 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUniform1i(r.u_ramp, 0);
     glUniform1i(r.u_clip_axis, r.clip_axis);
     glUniform1f(r.u_clip_pos, clip_pos());
+    /* The far faces for the caps' lighting (shaders/mesh.frag): a level-L mesh's last samples
+     * sit at ((n - 1) / L) L (engine/lod.h); a periodic grid's wrap face at n lies beyond. */
+    const int L = r.level > 0 ? r.level : 1;
+    glUniform3f(r.u_face_hi, (float)(((int)r.mesh.nx - 1) / L * L), (float)(((int)r.mesh.ny - 1) / L * L),
+                (float)(((int)r.mesh.nz - 1) / L * L));
     glBindVertexArray(r.vao);
     if (r.surface && r.mesh.index_count > 0)
         glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);

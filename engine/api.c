@@ -140,6 +140,7 @@ API_EXPORT int eng_init(int threads) {
                            .scalar = (int)schema_default(schema_find("scalar")).d,
                            .close_boundary = schema_default(schema_find("close")).d != 0};
     mc_set_colormap(eng.mesher, (int)schema_default(schema_find("colormap")).d);
+    mc_set_color_range(eng.mesher, (int)schema_default(schema_find("colorRange")).d);
     eng_slices_init();
     return pool_size(eng.pool);
 }
@@ -237,6 +238,8 @@ API_EXPORT int eng_view_set(void) {
     }
     const schema_param_t *cm = schema_find("colormap");
     if (eng.is_staged[cm - schema_at(0)]) mc_set_colormap(eng.mesher, (int)eng.staged[cm - schema_at(0)].d);
+    const schema_param_t *cr = schema_find("colorRange");
+    if (eng.is_staged[cr - schema_at(0)]) mc_set_color_range(eng.mesher, (int)eng.staged[cr - schema_at(0)].d);
     eng_slices_stage(); /* the slices, the clip and the surface switch (below) */
     clear_staged();
     eng.view = v;
@@ -284,12 +287,14 @@ API_EXPORT const char *eng_sim_info_json(void) {
     return eng.info;
 }
 
-/* The view settings in force, by their schema keys: {iso, scalar, close, colormap, and
+/* The view settings in force, by their schema keys: {iso, scalar, close, colormap, colorRange, and
  * the slices' (eng_slices_json)}. */
 API_EXPORT const char *eng_view_json(void) {
     int at = snprintf(eng.view_json, sizeof eng.view_json,
-                      "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s,\"colormap\":\"%s\"", (double)eng.view.iso,
-                      eng.view.scalar, eng.view.close_boundary ? "true" : "false", colormap_at(mc_colormap(eng.mesher))->name);
+                      "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s,\"colormap\":\"%s\",\"colorRange\":\"%s\"",
+                      (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false",
+                      colormap_at(mc_colormap(eng.mesher))->name,
+                      mc_color_range(eng.mesher) == MC_RANGE_FIT ? "fit" : "fixed");
     eng_slices_json(eng.view_json + at, sizeof eng.view_json - (size_t)at);
     return eng.view_json;
 }

@@ -68,6 +68,7 @@ struct mc_mesher_t {
     float iso;
     int scalar;
     int colormap;
+    int color_range; /* mc_color_range_t */
     bool close;
     const mc_tables_t *T;
     /* scratch, grown as needed */
@@ -706,6 +707,19 @@ bool mc_set_colormap(mc_mesher_t *m, int colormap) {
     if (colormap < 0 || colormap >= colormap_count()) return false;
     m->colormap = colormap;
     return true;
+}
+int mc_color_range(const mc_mesher_t *m) { return m->color_range; }
+bool mc_set_color_range(mc_mesher_t *m, int range) {
+    if (range != MC_RANGE_FIXED && range != MC_RANGE_FIT) return false;
+    m->color_range = range;
+    return true;
+}
+void mc_colors_span(const mc_mesher_t *m, float *lo, float *hi) {
+    mc_scalar_shown_range(m->scalar, lo, hi);
+    if (m->color_range != MC_RANGE_FIT || m->blob_bytes < sizeof(mesh_header_t)) return;
+    mesh_header_t hd;
+    memcpy(&hd, m->blob, sizeof hd);
+    *lo = hd.scalar_min, *hi = hd.scalar_max;
 }
 
 bool mc_mesh(mc_mesher_t *m, struct pool_t *pool, grid_t g, const float *v, const float *u_or_null,

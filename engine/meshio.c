@@ -373,8 +373,8 @@ bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, co
     uint32_t nv = mc_vertex_count(m);
     uint8_t *rgb = NULL;
     if (mc_scalars(m) && nv && fmt && fmt->colors) {
-        float lo, hi; /* the range the view colours over (mc.h), not this mesh's own */
-        mc_scalar_shown_range(mc_scalar_kind(m), &lo, &hi);
+        float lo, hi; /* the range the view colours over (mc.h): fixed, or this mesh's own */
+        mc_colors_span(m, &lo, &hi);
         rgb = malloc(3 * (size_t)nv);
         if (!rgb) {
             err_set(err, err_len, "%s: out of memory for colours", name);

@@ -301,6 +301,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
     }
     mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
     mc_set_colormap(m, (int)setting(o, "colormap").d); /* the export's colours: --colormap */
+    mc_set_color_range(m, (int)setting(o, "colorRange").d); /* over what: --color-range */
     bool ok = trace_mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
     if (ok) {
         size_t bytes = 0;

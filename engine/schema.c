@@ -61,6 +61,12 @@ static schema_choice_t colormap_choice(int i) {
     return (schema_choice_t)CHOICE(name, name, name, i);
 }
 
+/* what the surface's colours span (mc.h: mc_color_range_t) */
+static const schema_choice_t color_ranges[] = {CHOICE("fixed", "fixed", "fixed", MC_RANGE_FIXED),
+                                               CHOICE("fit", "fit", "fit to the surface", MC_RANGE_FIT)};
+static int color_range_count(void) { return (int)(sizeof color_ranges / sizeof color_ranges[0]); }
+static schema_choice_t color_range_at(int i) { return color_ranges[i]; }
+
 /* what colours a slice (slice.h), with the range its colours span */
 static int slice_field_count(void) { return SLICE_FIELD_COUNT; }
 static schema_choice_t slice_field_at(int i) {
@@ -163,6 +169,10 @@ static const schema_param_t params[] = {
     {.key = "colormap", .cli = "colormap", .label = "Colormap", .help = "the colours of the surface, the slices and the exports",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = colormap_choices, .choice_at = colormap_choice,
      .def = 0, .control = "select"},
+    {.key = "colorRange", .cli = "color-range", .label = "Colour range",
+     .help = "fixed: the whole range of what colours it (U: 0..1), the same in every frame; fit: the surface's lowest to highest value",
+     .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = color_range_count, .choice_at = color_range_at,
+     .def = MC_RANGE_FIXED, .control = "select"},
     {.key = "surface", .page_only = true, .label = "show the isosurface", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0,
      .max = 1, .def = 1, .control = "checkbox"},
     /* slices (slice.h): a plane per axis, on/off and its place along the axis (0..1 of the box) */

@@ -186,6 +186,37 @@ static void export_colours(void **state) {
     assert_true(seen_mid && seen_hi);
     assert_true(h.scalar_max > hi); /* the mesh's own range is wider: its colours would differ */
 
+    /* Colour range "fit" (--color-range fit, the page's Colour range): the same vertices
+     * coloured over this mesh's own range, so its lowest and highest U get the map's two
+     * ends; "fixed" again gives the first file's bytes. A bad range is refused. */
+    assert_int_equal(mc_color_range(m), MC_RANGE_FIXED);
+    assert_false(mc_set_color_range(m, 2));
+    assert_true(mc_set_color_range(m, MC_RANGE_FIT));
+    float flo, fhi;
+    mc_colors_span(m, &flo, &fhi);
+    assert_true(flo == h.scalar_min && fhi == h.scalar_max);
+    meshio_bytes_t fit;
+    assert_true(meshio_encode_mc(m, meshio_format_from_ext("ply"), "test", &fit, err, sizeof err));
+    assert_int_equal(fit.len, ply.len);
+    bool seen_lo = false, seen_top = false;
+    for (uint32_t i = 0; i < nv; i++) {
+        const unsigned char *p = fit.data + head + i * stride;
+        uint8_t want[3];
+        colormap_rgb8(map, (S[i] - flo) / (fhi - flo), want);
+        assert_memory_equal(p + 24, want, 3);
+        if (S[i] == flo) seen_lo = true, assert_memory_equal(p + 24, map->stops[0], 3);
+        if (S[i] == fhi) seen_top = true, assert_memory_equal(p + 24, map->stops[map->stop_count - 1], 3);
+    }
+    assert_true(seen_lo && seen_top);
+    assert_memory_not_equal(fit.data, ply.data, ply.len);
+    plat_free(fit.data);
+    assert_true(mc_set_color_range(m, MC_RANGE_FIXED));
+    meshio_bytes_t again;
+    assert_true(meshio_encode_mc(m, meshio_format_from_ext("ply"), "test", &again, err, sizeof err));
+    assert_int_equal(again.len, ply.len);
+    assert_memory_equal(again.data, ply.data, ply.len);
+    plat_free(again.data);
+
     /* OBJ: the same colours as r g b in 0..1 with 4 decimals */
     meshio_bytes_t obj;
     assert_true(meshio_encode_mc(m, meshio_format_from_ext("obj"), "test", &obj, err, sizeof err));

@@ -15,7 +15,7 @@
 //     one, each to a thread worker the page started: web/thread_worker.js)
 //   {type:'new', nx, ny, nz, ...settings applied on reset and live}  (e.g. boundary,
 //     seed, seedMode, F, k, Du, Dv, dt, stencil; one left out takes its default)
-//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close, colormap, slices, clip)}
+//   {type:'params', ...live settings}   {type:'view', ...view settings (iso, scalar, close, colormap, colorRange, slices, clip)}
 //   {type:'run', on, stopAt}   (stopAt: pause exactly at that step; 0 or absent: never)
 //   {type:'speed', stepsPerSecond}   (0: as fast as it goes)
 //   {type:'step', n} (queued, run in slices)   {type:'threads', n}
@@ -42,7 +42,7 @@
 //   {type:'mesh', buffer, meshMs, triangles, level (1 full, 2 or 4: every level-th sample), full,
 //     slices: [x, y, z] (engine/slice.h blobs, null: off)}   {type:'stats', ...}
 //   {type:'slices', slices}  (as a mesh's, without one: a view change that only the slices
-//     need, e.g. a slice dragged; a change the app alone draws (clip, colormap, surface) sends
+//     need, e.g. a slice dragged; a change the app alone draws (clip, colormap, colour range, surface) sends
 //     no mesh either, only the view)
 //   {type:'hash', hex, step}   {type:'file', kind, buffer, step}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
@@ -316,7 +316,7 @@ function postSlices() {
 // View settings by what a change of them needs: the slices only, or nothing the worker
 // builds (the app draws them from the view: app/render.c); any other needs a new mesh.
 const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField']);
-const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'surface']);
+const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'colorRange', 'surface']);
 
 // The slices the view shows, built with each mesh and alone when only they changed
 // (engine/slice.h): [x, y, z], each a

@@ -61,9 +61,12 @@
   // Labels beside their points without overlapping each other, the marks or the SVG's edges:
   // each takes the first free place of fourteen around its point (right below first), or, if
   // none is free, the one that overlaps least. Widths are measured (estimated from the font
-  // size while the panel is hidden, when nothing can be measured).
+  // size while the panel is hidden, when nothing can be measured: placed again, measured,
+  // when the map first shows). Returns whether any width was estimated.
   const CLASS_FONT = 12, PRESET_FONT = 10; // fkmap.css sets the same sizes
   function placeLabels(items) {
+    for (const l of svg.querySelectorAll('.fk-leader')) l.remove(); // a second placing's own
+    let estimated = false;
     const boxes = items.map(([, x, y]) => ({ x: x - 3, y: y - 3, w: 6, h: 6 })); // the marks
     const overlap = (a, b) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
       Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
@@ -73,7 +76,10 @@
       t.setAttribute('y', 0);
       let bb = null;
       try { bb = t.getBBox(); } catch { bb = null; } // Firefox throws while the panel is hidden
-      if (!bb || !(bb.width > 0)) bb = { x: 0, y: -0.9 * font, width: 0.55 * font * t.textContent.length, height: 1.2 * font };
+      if (!bb || !(bb.width > 0)) {
+        bb = { x: 0, y: -0.9 * font, width: 0.55 * font * t.textContent.length, height: 1.2 * font };
+        estimated = true;
+      }
       const w = bb.width, h = bb.height;
       const spots = [[4, 3], [4, -h - 3], [-w - 4, 3], [-w - 4, -h - 3], [-w / 2, 4], [-w / 2, -h - 4], [6, -h / 2], [-w - 6, -h / 2],
         [4, h + 2], [4, -2 * h - 2], [-w - 4, h + 2], [-w - 4, -2 * h - 2], [-w / 2, h + 4], [-w / 2, -2 * h - 4]];
@@ -94,6 +100,7 @@
         t.parentNode.insertBefore(el('line', { class: 'fk-leader', x1: x, y1: y, x2: nx.toFixed(1), y2: ny.toFixed(1) }), t);
       }
     }
+    return estimated;
   }
 
   function build(box) {
@@ -146,7 +153,18 @@
     svg.addEventListener('click', onClick);
     svg.addEventListener('keydown', onKey);
     box.append(svg);
-    placeLabels([...labels.filter((l) => l[3] === PRESET_FONT), ...labels.filter((l) => l[3] !== PRESET_FONT)]); // the long names first
+    const order = [...labels.filter((l) => l[3] === PRESET_FONT), ...labels.filter((l) => l[3] !== PRESET_FONT)]; // the long names first
+    if (placeLabels(order) && typeof ResizeObserver === 'function') {
+      // Built hidden (a phone's panel starts closed): placed again once the map has a size.
+      const seen = new ResizeObserver(() => {
+        if (!(svg.getBoundingClientRect().width > 0)) return;
+        const again = placeLabels(order);
+        window.rd.fkmapPlaced = (window.rd.fkmapPlaced || 0) + 1;
+        if (!again) seen.disconnect(); // every width measured
+      });
+      seen.observe(svg);
+    }
+    window.rd.fkmapPlaced = (window.rd.fkmapPlaced || 0) + 1; // placings (a test hook)
   }
 
   // Screen point to (F, k) on the map; sets the controls and lets main.js send them.

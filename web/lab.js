@@ -67,7 +67,7 @@
   }
 
   function showError(text) { rd.say(`Threads lab: ${text}`, true); } // the page's one path for outcomes
-  const mark = (id, bad) => (bad ? $(id).setAttribute('aria-invalid', 'true') : $(id).removeAttribute('aria-invalid'));
+  const mark = (id, bad) => rd.markInvalid($(id), bad);
 
   const hex = (h) => h.slice(0, 8) + '…';
   const fix = (x, d) => (typeof x === 'number' && x > 0 ? x.toFixed(d) : '–');
@@ -262,7 +262,7 @@
   $('lab-save-trace').onclick = () => {
     const el = $('lab-trace-seconds'), text = el.value.trim(), s = Number(text);
     const ok = text !== '' && /^\d+(\.\d*)?$/.test(text) && s >= 1 && s <= 60;
-    if (ok) el.removeAttribute('aria-invalid'); else el.setAttribute('aria-invalid', 'true');
+    rd.markInvalid(el, !ok);
     if (!ok) { rd.say(`Save trace: the last '${el.value}' s: must be a number of seconds from 1 to 60.`, true); return; }
     rd.say('');
     send({ type: 'save_trace', seconds: s });

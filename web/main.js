@@ -56,6 +56,9 @@ rd.showTool = (name, buttonId, viewClass, on) => {
   $('view').classList.toggle(viewClass, on);
   if (on) for (const [other, setMode] of Object.entries(rd.tools)) if (other !== name) setMode(false);
 };
+// A field marked bad or good, the one way for every panel (here, lab.js, record.js):
+// aria-invalid="true" while bad (an empty value would read as false), none when good.
+rd.markInvalid = (el, bad) => (bad ? el.setAttribute('aria-invalid', 'true') : el.removeAttribute('aria-invalid'));
 // The charts' axes in the page's colours (style.css owns them): uPlot draws black by default.
 rd.chartAxis = () => {
   const css = getComputedStyle(document.documentElement), v = (name) => css.getPropertyValue(name).trim();
@@ -387,8 +390,8 @@ function markBad(key, bad) {
   // The reason stays under the field (the view's message fades) and is its description.
   const row = el.closest('.row') || el, whyId = `${key}-why`;
   let why = document.getElementById(whyId);
+  rd.markInvalid(el, bad);
   if (bad) {
-    el.setAttribute('aria-invalid', 'true');
     const r = check(P[key], readControls()[key]);
     if (!why) {
       why = document.createElement('p');
@@ -398,7 +401,6 @@ function markBad(key, bad) {
     why.textContent = r.ok ? '' : `${plain(P[key].label)}: ${r.why}`;
     el.setAttribute('aria-describedby', whyId);
   } else {
-    el.removeAttribute('aria-invalid');
     el.removeAttribute('aria-describedby');
     if (why) why.remove();
   }
@@ -547,7 +549,8 @@ function cameraWhy(text) {
 function setLinkCamera(want) {
   rd.app._app_camera_set(...want);
   const got = cameraState();
-  const moved = [[1, 'pitch'], [2, 'distance']].filter(([i]) => Math.abs(got[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i])));
+  const moved = [[1, 'pitch'], [2, 'distance'], [3, 'target x'], [4, 'target y'], [5, 'target z']]
+    .filter(([i]) => Math.abs(got[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i])));
   if (!moved.length) return;
   rd.linkReplaced.push(`cam=${want.join(',')} (${moved.map(([i, name]) => `${name} ${want[i]} is beyond the camera's range`).join(', ')}; ` +
     `${moved.map(([i, name]) => `${name} ${+got[i].toFixed(4)}`).join(', ')})`);
@@ -622,19 +625,24 @@ function togglePanel(show = document.body.classList.contains('panel-hidden')) {
 // for the surface's colouring (U, |∇V|) or, when the surface shows none, the slices'
 // field; a second row for the slices when they show another field or range than the
 // surface (each is coloured over its own range: app/render.c, engine/slice.h).
-function showLegend() {
+function showLegend(newMeshOnly = false) {
   if (!schema) return;
   const v = rd.view || {};
   const value = rd.view ? String(rd.view.scalar) : $('scalar').value;
   const scalar = P.scalar.choices.find((c) => c.value === value);
-  const surface = v.surface !== false && scalar && scalar.range ? scalar : null;
+  let surface = v.surface !== false && scalar && scalar.range ? scalar : null;
+  // Colour range "fit": the surface's colours span its own lowest..highest value, the drawn
+  // mesh's header (scalar_min, scalar_max: engine/mesh.h), which the legend then shows.
+  const fit = rd.meshScalarRange;
+  if (surface && v.colorRange === 'fit' && fit && fit[1] > fit[0]) surface = { ...surface, range: fit, fitted: true };
   const slices = v.sliceX || v.sliceY || v.sliceZ ? P.sliceField.choices.find((c) => c.value === v.sliceField) || null : null;
   const main = surface || (slices && slices.range ? slices : null);
   const second = surface && slices && slices.range &&
     (slices.label !== surface.label || String(slices.range) !== String(surface.range)) ? slices : null;
   const map = schema.colormaps.find((c) => rd.view && c.name === rd.view.colormap) || // the view's colormap
     schema.colormaps.find((c) => c.default) || schema.colormaps[0];
-  if (window.rdSlices) window.rdSlices.onView(rd.view); // web/slices.js: the app draws the same view
+  // web/slices.js: the app draws the same view (once per view: onView also paces the sliders)
+  if (window.rdSlices && !newMeshOnly) window.rdSlices.onView(rd.view);
   $('legend').hidden = !main;
   $('legend-slices').hidden = !second;
   $('view').classList.toggle('legend-two', !!second);
@@ -642,14 +650,15 @@ function showLegend() {
   const bar = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
   const row = (id, choice, name) => {
     $(`${id}-name`).textContent = name;
-    $(`${id}-lo`).textContent = String(choice.range[0]);
-    $(`${id}-hi`).textContent = String(choice.range[1]);
+    const text = (x) => String(choice.fitted ? +x.toPrecision(3) : x);
+    $(`${id}-lo`).textContent = text(choice.range[0]);
+    $(`${id}-hi`).textContent = text(choice.range[1]);
     $(`${id}-bar`).style.background = bar;
   };
   row('legend', main, second ? `surface ${main.label}` : main.label);
   if (second) row('legend-slices', second, `slices ${second.label}`);
   if (rd.app) rd.app._app_set_shown_range(main.range[0], main.range[1]); // the surface's colours
-  rd.legend = { name: main.label, lo: main.range[0], hi: main.range[1], colormap: map.name,
+  rd.legend = { name: main.label, lo: main.range[0], hi: main.range[1], colormap: map.name, fitted: !!main.fitted,
     slices: second ? { name: second.label, lo: second.range[0], hi: second.range[1] } : null };
 }
 
@@ -746,8 +755,6 @@ function sendView() {
 
 // "Stop at step": a step count to pause at (the panel's field and the link's stopAt).
 const STOP_AT = { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number from 1' };
-// aria-invalid="true" while bad (an empty value would read as false), none when good.
-const markInvalid = (el, bad) => (bad ? el.setAttribute('aria-invalid', 'true') : el.removeAttribute('aria-invalid'));
 // "Stop at step" changed: checked at once and marked while bad; while running it takes
 // effect now (empty: run on), while paused at the next Play.
 function changeStopAt() {
@@ -755,7 +762,7 @@ function changeStopAt() {
   keepInLink();
   const r = text === '' ? { ok: true, value: 0 } : check(STOP_AT, text);
   const good = r.ok && (r.value === 0 || r.value > now);
-  markInvalid(el, !good);
+  rd.markInvalid(el, !good);
   if (!good) { say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true); return; }
   say('');
   if (!rd.running) return;
@@ -770,7 +777,7 @@ function setRunning(on) {
     const r = check(STOP_AT, text);
     const now = rd.info ? rd.info.step : 0;
     const bad = !r.ok || r.value <= now;
-    markInvalid($('stopAt'), bad);
+    rd.markInvalid($('stopAt'), bad);
     if (bad) {
       say(`Stop at step '${text}': must be a whole number after the current step ${now}.`, true);
       on = false;
@@ -891,7 +898,7 @@ function onWorkerMessage(ev) {
       rd.running = false;
       $('btn-run').textContent = 'Play';
       $('stopAt').value = '';
-      $('stopAt').removeAttribute('aria-invalid');
+      rd.markInvalid($('stopAt'), false);
       keepInLink();
       say(`Paused at step ${m.step}, as asked.`);
       break;
@@ -899,6 +906,11 @@ function onWorkerMessage(ev) {
       rd.meshesReceived++;
       if (Number.isFinite(m.step)) rd.meshStep = m.step; // what the next frames show
       rd.pendingMesh = m.buffer; // the app takes it on its next frame (woken below)
+      if (m.buffer.byteLength >= 32) { // the range its scalar spans (engine/mesh.h's header)
+        const h = new DataView(m.buffer);
+        rd.meshScalarRange = [h.getFloat32(24, true), h.getFloat32(28, true)];
+        if (rd.view && rd.view.colorRange === 'fit') showLegend(true); // the colours follow each surface
+      }
       rd.pendingMeshGrid = [m.level || 1, ...(m.grid || [])]; // its level and the grid it stands for
       if (window.rdBudget) window.rdBudget.onMesh(m); // the drawing budget (web/budget.js)
       rd.pendingSlices = m.slices || null; // and the slices that came with it (web/slices.js)

@@ -26,7 +26,9 @@
     mimeType,
   });
 
-  let recorder = null, startedAt = 0, limitTimer = 0, tick = 0;
+  // stoppedAt: when the clip was asked to end (its last frame); the recorder's onstop comes
+  // later (Firefox: about 0.6 s), after it has written out what it holds.
+  let recorder = null, startedAt = 0, stoppedAt = 0, limitTimer = 0, tick = 0;
   let wanted = 0, taken = 0, pending = 0;
   let frameName = null; // (k) => the k-th PNG's name, fixed when the sequence starts
   let firstSaved = '';  // the first frame's name as downloaded
@@ -63,7 +65,7 @@
   // A field's whole number in [lo, hi], or null; the field is marked while it is not one.
   function wholeIn(id, lo, hi) {
     const text = $(id).value.trim(), n = Number(text), ok = /^\d+$/.test(text) && n >= lo && n <= hi;
-    if (ok) $(id).removeAttribute('aria-invalid'); else $(id).setAttribute('aria-invalid', 'true');
+    rd.markInvalid($(id), !ok);
     return ok ? n : null;
   }
 
@@ -85,7 +87,8 @@
     const name = rd.fileName('webm', 'clip');
     recorder.ondataavailable = (e) => { if (e.data && e.data.size > 0) chunks.push(e.data); };
     recorder.onstop = () => {
-      const ms = performance.now() - startedAt;
+      const ms = (stoppedAt || performance.now()) - startedAt; // the span the clip covers
+      stoppedAt = 0;
       for (const t of stream.getTracks()) t.stop();
       const blob = new Blob(chunks, { type: type.split(';')[0] });
       rec.clip = { blob, mime: type, ms };
@@ -103,6 +106,7 @@
     };
     recorder.start(250); // a chunk every 250 ms
     startedAt = performance.now();
+    stoppedAt = 0;
     setState('recording');
     rec.error = '';
     rd.say('');
@@ -118,7 +122,9 @@
   }
 
   function stop() {
-    if (recorder && recorder.state !== 'inactive') recorder.stop();
+    if (!recorder || recorder.state === 'inactive') return;
+    if (!stoppedAt) stoppedAt = performance.now();
+    recorder.stop();
   }
 
   function startFrames() {

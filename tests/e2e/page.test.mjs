@@ -426,3 +426,14 @@ test(`${BROWSER}: a link's camera beyond the camera's range is named, with what 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: a link's camera target far from the box is brought back within reach, and named`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=24&paused=1&cam=0.5,0.3,2,100,0,-3`);
+  await until(page, () => window.rd.info && window.rd.meshesDrawn > 0 && window.rd.appSetUp);
+  await until(page, () => /cam=0\.5,0\.3,2,100,0,-3 \(target x 100 is beyond the camera's range, target z -3 is beyond the camera's range; target x 1, target z -1\)/
+    .test(document.getElementById('message').textContent));
+  // The box is still in the view: the link now holds the clamped target.
+  await until(page, () => /cam=0\.5,0\.3,2,1,0,-1(&|$)/.test(decodeURIComponent(location.hash)));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -58,3 +58,22 @@ export function share(png, test) {
   for (let i = 0; i < png.data.length; i += 4) if (test(png.data[i], png.data[i + 1], png.data[i + 2])) n++;
   return n / (png.width * png.height);
 }
+
+// The pixels connected to (x, y) (4-neighbours) where test(r, g, b) holds, as [r, g, b]s.
+export function floodFrom(png, x, y, test) {
+  const W = png.width, H = png.height, seen = new Uint8Array(W * H), stack = [y * W + x], out = [];
+  while (stack.length) {
+    const k = stack.pop();
+    if (seen[k]) continue;
+    seen[k] = 1;
+    const d = png.data, i = 4 * k;
+    if (!test(d[i], d[i + 1], d[i + 2])) continue;
+    out.push([d[i], d[i + 1], d[i + 2]]);
+    const px = k % W;
+    if (px > 0) stack.push(k - 1);
+    if (px < W - 1) stack.push(k + 1);
+    if (k >= W) stack.push(k - W);
+    if (k < W * (H - 1)) stack.push(k + W);
+  }
+  return out;
+}

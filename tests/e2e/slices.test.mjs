@@ -5,7 +5,8 @@
 // colormap changes the view's colours and the legend (a row for the slices when their field
 // is not the surface's), and an exported PLY carries that
 // map's colours (colormap_rgb8 of the schema's stops), byte for byte rdsim's with
-// --colormap; a closed export of a periodic grid is rdsim --mesh-close's. Dragging the
+// --colormap; a closed solid's cap is lit flat (no dark rim at its seam); Colour range "fit" spans the surface's own values (legend, view, link, PLY
+// = rdsim --color-range fit); a closed export of a periodic grid is rdsim --mesh-close's. Dragging the
 // planes: a Ctrl-drag on a slice moves it along its normal (the view in force, its slider,
 // its label and the link follow, the pixels change) and never orbits; a Ctrl-drag off
 // every plane changes nothing (a plain drag there orbits); the clip plane drags the same
@@ -20,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
-import { differ, share, solidPoint } from './pixels.mjs';
+import { differ, floodFrom, share, solidPoint } from './pixels.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const S = useCaddyAndBrowser();
@@ -242,6 +243,80 @@ test(`${BROWSER}: a colormap changes the view and the legend, and the exports ca
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: Colour range "fit" spans the surface's own values: the legend, the view, the link and the exports (rdsim --color-range fit)`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=32&seedMode=cube&seed=5&boundary=1&scalar=1');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 200 }));
+  await until(page, () => window.rd.info.step === 200);
+  await inForce(page, 'colorRange', 'fixed');
+  const legend = () => page.evaluate(() => ({ lo: document.getElementById('legend-lo').textContent,
+    hi: document.getElementById('legend-hi').textContent, fitted: window.rd.legend.fitted, range: window.rd.meshScalarRange }));
+  assert.deepEqual(await legend().then((l) => [l.lo, l.hi, l.fitted]), ['0', '1', false], 'fixed: U over 0..1');
+  const fixed = await shot(page);
+  const choices = await page.$$eval('#colorRange option', (o) => o.map((x) => [x.value, x.textContent]));
+  assert.deepEqual(choices, [['fixed', 'fixed'], ['fit', 'fit to the surface']]);
+  await set(page, 'colorRange', 'fit');
+  await inForce(page, 'colorRange', 'fit');
+  const fit = await legend();
+  assert.equal(fit.fitted, true);
+  assert.ok(fit.range[0] > 0 && fit.range[1] < 1 && fit.range[1] - fit.range[0] < 0.8, `U on the surface spans ${fit.range}`);
+  assert.deepEqual([fit.lo, fit.hi], fit.range.map((x) => String(+x.toPrecision(3))), 'the legend shows the surface\'s range');
+  const fitted = await shot(page);
+  assert.ok(differ(fixed, fitted) > 0.01, `the view's colours spread (${(differ(fixed, fitted) * 100).toFixed(2)}% differ)`);
+  assert.match(await page.evaluate(() => location.hash), /colorRange=fit/, 'the link carries it');
+  // Each new surface brings its own range into the legend.
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 100 }));
+  await until(page, () => window.rd.info.step === 300 && window.rd.meshStep === 300);
+  await until(page, (was) => { const r = window.rd.meshScalarRange; return String(r) !== String(was) &&
+    document.getElementById('legend-hi').textContent === String(+r[1].toPrecision(3)); }, fit.range);
+  // The PLY spans the whole map (its two ends: viridis' first and last stops) and is rdsim's.
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'export_mesh', format: 'ply' }); });
+  await until(page, () => window.rd.lastFile !== null);
+  const buf = Buffer.from(await page.evaluate(async () => [...new Uint8Array(window.rd.lastFile.buffer)]));
+  const colours = new Set(plyColours(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)).map((c) => c.join(',')));
+  assert.ok(colours.has('68,1,84') && colours.has('253,231,37'), 'the export runs from the map\'s first colour to its last');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-crange-'));
+  execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '32', '--preset', 'mitosis', '--seed-mode', 'cube', '--seed', '5',
+    '--boundary', 'zeroflux', '--steps', '300', '--mesh-color', 'u', '--mesh-close', '--color-range', 'fit', '--mesh', `${dir}/m.ply`]);
+  const cli = readFileSync(`${dir}/m.ply`);
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(createHash('sha256').update(buf).digest('hex'), createHash('sha256').update(cli).digest('hex'),
+    'the page\'s PLY is rdsim --color-range fit\'s, byte for byte');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A ball of V painted at the middle of the top face of a zero-flux box: seen from the top,
+// all that shows is its cap, a disc in the face. The cap's corners on the seam are the
+// surface's vertices, with the surface's normal (lying in the face, there): interpolated
+// over the cap they darkened its rim (9 % of its pixels below 0.8 of the median; 1 % now),
+// at full resolution and in a coarse drawing mesh (its far face at sample 92 of 0..95).
+for (const [size, triangles] of [[32, 0], [96, 1000]]) {
+  test(`${BROWSER}: a closed solid's cap is lit as the flat face it is, with no dark rim along its seam (${size}³${triangles ? ', drawn coarse' : ''})`, async () => {
+    const { page, errors } = await open(`preset=spots&size=${size}&boundary=1&close=true&scalar=0&seedMode=cube`);
+    if (triangles) await page.evaluate((t) => window.rd.worker.postMessage({ type: 'budget', triangles: t }), triangles);
+    const was = await page.evaluate(() => window.rd.meshesReceived);
+    const c = size / 2, r = size * 10 / 32;
+    await page.evaluate(([c, y, r]) => window.rd.worker.postMessage({ type: 'paint', x: c, y, z: c, radius: r, amount: 1, newStroke: true }),
+      [c, size - 1, r]);
+    await until(page, (b) => window.rd.meshesDrawn > b && !window.rd.pendingMesh, was);
+    if (triangles) assert.equal(await page.evaluate(() => window.rd.budget.level), 4, 'drawn at ¼ resolution');
+    await page.click('button[data-view="3"]');
+    await until(page, () => window.rd.camera && Math.abs(Number(window.rd.camera.split(',')[1]) - 1.55) < 1e-3);
+    await new Promise((r) => setTimeout(r, 500));
+    const png = await shot(page);
+    const lum = ([r, g, b]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    // The cap's pixels: orange (the flat base colour, lit), connected to the view's centre;
+    // the box's lines are grey-blue and the background dark.
+    const cap = floodFrom(png, png.width >> 1, png.height >> 1, (r, g, b) => r > b + 20 && lum([r, g, b]) > 60).map(lum);
+    assert.ok(cap.length > 0.05 * png.width * png.height, `the cap fills the middle of the view (${cap.length} px)`);
+    cap.sort((a, b) => a - b);
+    const median = cap[cap.length >> 1], dark = cap.filter((v) => v < 0.8 * median).length / cap.length;
+    assert.ok(dark < 0.03, `${(dark * 100).toFixed(2)} % of the cap's pixels are below 0.8 of its median brightness ${median.toFixed(0)}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
 
 test(`${BROWSER}: a closed STL of a periodic grid is rdsim --mesh-close's, byte for byte`, async () => {
   // (a preset whose F and k the page's sliders hold exactly: uskate's k = 0.06093 is not on their step)

@@ -241,6 +241,8 @@ test(`${BROWSER}: a recorded WebM clip plays; a PNG sequence gives N PNG files`,
   assert.match(clip.name, /^grayscott-32x32x32-step\d+-clip\.webm$/);
   const bar = await page.$eval('#record-progress', (p) => [p.value, p.max]);
   assert.ok(bar[1] === 2 && bar[0] >= 1.5 && bar[0] <= 2, `the bar shows the 2 s used of 2: ${bar}`);
+  // The clip's span, to the stop (not to the recorder's later onstop: Firefox said 2.6 s).
+  assert.match(await page.$eval('#record-status', (m) => m.textContent), /^Recorded 2\.[0-2] s, /);
   assert.ok(clip.bytes.length > 1000, `the clip has ${clip.bytes.length} bytes`);
   assert.deepEqual(clip.bytes.slice(0, 4), [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (WebM) header');
   const duration = await page.evaluate(async () => {
