@@ -351,6 +351,8 @@ function settingsToHash(s) {
   // The pacing too, when it is not the default: a link watched slowly, or run to a step.
   if ($('speed').value !== '0') p.set('speed', $('speed').value);
   if ($('stopAt').value !== '') p.set('stopAt', $('stopAt').value);
+  // The threads at work when fewer than the pool's (the pool's size is the ?threads= query).
+  if (rd.poolSize > 0 && rd.activeThreads > 0 && rd.activeThreads < rd.poolSize) p.set('active', String(rd.activeThreads));
   return '#' + p.toString();
 }
 
@@ -511,6 +513,13 @@ function settingsFromLink() {
       else replaced.push(`speed=${text} (must be ${values.join(', ')}: steps a second, 0 for unlimited; unlimited)`);
       continue;
     }
+    if (key === 'active') { // the threads at work, 1..the pool's (known once the engine is up)
+      const t = schema.threads;
+      const r = check({ kind: 'int', min: t.min, max: t.pageMax, expect: `must be a whole number of threads, ${t.min}..${t.pageMax}` }, text);
+      if (r.ok) rd.linkActive = r.value;
+      else replaced.push(`active=${text} (${r.why}; all the pool's)`);
+      continue;
+    }
     if (key === 'stopAt') {
       const r = check(STOP_AT, text);
       if (r.ok) $('stopAt').value = String(r.value);
@@ -544,8 +553,9 @@ function cameraWhy(text) {
   if (!(v[2] > 0)) return 'the distance (the third number) must be above 0';
   return '';
 }
-// The link's camera, set; a pitch or distance beyond what the app's camera allows (app/camera.c
-// clamps them, as an orbit or zoom would) is named with the link's other replaced values.
+// The link's camera, set; a pitch, distance or target beyond what the app's camera allows
+// (app/camera.c clamps them, as an orbit, zoom or pan would) is named with the link's other
+// replaced values.
 function setLinkCamera(want) {
   rd.app._app_camera_set(...want);
   const got = cameraState();
@@ -753,6 +763,20 @@ function sendView() {
   send({ type: 'view', ...values });
 }
 
+// A link's active threads, once the pool is up: set (the Active slider follows), or named
+// when the pool is smaller.
+function applyLinkActive() {
+  const want = rd.linkActive;
+  rd.linkActive = 0;
+  if (!want || want === rd.poolSize) return;
+  if (want > rd.poolSize) {
+    rd.linkReplaced.push(`active=${want} (more than the pool's ${rd.poolSize} threads: ?threads= sets the pool; ${rd.poolSize})`);
+    return;
+  }
+  writeControls({ threads: want });
+  send({ type: 'threads', n: want });
+}
+
 // "Stop at step": a step count to pause at (the panel's field and the link's stopAt).
 const STOP_AT = { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER, expect: 'must be a whole number from 1' };
 // "Stop at step" changed: checked at once and marked while bad; while running it takes
@@ -865,6 +889,7 @@ function onWorkerMessage(ev) {
       rd.starting = true; // until the first simulation is in force (see 'error')
       newSimulation();
       if ($('speed').value !== '0') $('speed').onchange(); // a link's pacing
+      applyLinkActive();
       setRunning(!rd.startPaused);
       if (rd.linkReplaced.length) linkMessage();
       break;
@@ -934,6 +959,7 @@ function onWorkerMessage(ev) {
     case 'threads':
       rd.activeThreads = m.active;
       $('stat-pool').textContent = `${m.active}/${rd.poolSize}`;
+      keepInLink();
       break;
     case 'hash':
       rd.hash = { hex: m.hex, step: m.step };

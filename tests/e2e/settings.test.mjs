@@ -186,3 +186,25 @@ test(`${BROWSER}: a link carries the pacing: speed= paces the run and stopAt= pa
   assert.deepEqual([...errors, ...bad.errors], []);
   await bad.page.close();
 });
+
+test(`${BROWSER}: a link carries the active threads when fewer than the pool's; more than the pool's is named`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=16&paused=1&active=1`);
+  await until(page, () => window.rd.ready && window.rd.activeThreads === 1);
+  assert.equal(await page.$eval('#threads', (e) => e.value), '1', 'the Active slider shows it');
+  assert.equal(await page.$eval('#stat-pool', (e) => e.textContent), '1/2');
+  assert.equal((await linkOf(page)).active, '1', 'the link keeps it');
+  // All the pool's again (the slider, as a person moves it): the link drops the key.
+  await page.evaluate(() => { const el = document.getElementById('threads'); el.value = '2'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await until(page, () => window.rd.activeThreads === 2 && !new URLSearchParams(location.hash.slice(1)).has('active'));
+  assert.deepEqual(errors, []);
+  await page.close();
+  for (const [text, why] of [['3', "active=3 (more than the pool's 2 threads: ?threads= sets the pool; 2)"],
+    ['0', `active=0 (must be a whole number of threads, 1..${SCHEMA.threads.pageMax}; all the pool's)`]]) {
+    const p = await openPage(S.browser, `${S.server.url}/?threads=2#preset=spots&size=16&paused=1&active=${text}`);
+    await until(p.page, () => window.rd.ready && window.rd.info);
+    await until(p.page, (w) => document.getElementById('message').textContent.includes(w), why);
+    assert.equal(await p.page.evaluate(() => window.rd.activeThreads), 2);
+    assert.deepEqual(p.errors, []);
+    await p.page.close();
+  }
+});
