@@ -932,4 +932,17 @@ const uint32_t *mc_indices(const mc_mesher_t *m) {
     return m->blob_bytes ? (const uint32_t *)(m->blob + sizeof(mesh_header_t) + (size_t)m->nv * sizeof(mesh_vertex_t))
                          : NULL;
 }
+int mc_cap_face(mc_mesher_t *m, uint32_t t) {
+    if (!m->close || t >= m->nt) return 0;
+    const float *P = mc_positions(m);
+    const uint32_t *q = mc_indices(m) + 3 * (size_t)t;
+    const int n[3] = {m->g.nx, m->g.ny, m->g.nz};
+    for (int a = 0; a < 3; a++) {
+        float c = P[3 * (size_t)q[0] + a];
+        if (c != P[3 * (size_t)q[1] + a] || c != P[3 * (size_t)q[2] + a]) continue;
+        if (c == 0.0f) return 1 + 2 * a;                           /* normal -axis */
+        if (c == (float)grid_cells(m->g, n[a])) return 1 + 2 * a + 1; /* normal +axis */
+    }
+    return 0;
+}
 mc_stats_t mc_stats(const mc_mesher_t *m) { return m->stats; }

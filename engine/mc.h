@@ -142,6 +142,10 @@ int mc_color_range(const mc_mesher_t *m);
 /* The values the colours of the last mesh span (by its scalar kind and the colour range). */
 void mc_colors_span(const mc_mesher_t *m, float *lo, float *hi);
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */
+/* Whether triangle t of the last mesh is a cap (close mode): its three corners on one box
+ * face (at 0, or at grid_cells on the far side). 0 when not; else 1 + 2 * axis + side, side
+ * 0 at 0 (outward normal -axis) and 1 at the far face (+axis): meshio_mesh_t's flat. */
+int mc_cap_face(mc_mesher_t *m, uint32_t t);
 mc_stats_t mc_stats(const mc_mesher_t *m);
 
 #endif

@@ -135,9 +135,14 @@ static void encode_obj(buf_t *b, const meshio_mesh_t *m) {
             const float *n = m->normals + 3 * (size_t)i;
             buf_printf(b, "vn %.7g %.7g %.7g\n", n[0], n[1], n[2]);
         }
+    if (m->normals && m->flat) /* the box faces' outward normals, vn vertex_count + 1.. + 6 */
+        buf_printf(b, "vn -1 0 0\nvn 1 0 0\nvn 0 -1 0\nvn 0 1 0\nvn 0 0 -1\nvn 0 0 1\n");
     for (uint32_t t = 0; t < m->triangle_count; t++) {
         const uint32_t *q = m->indices + 3 * (size_t)t;
-        if (m->normals)
+        if (m->normals && m->flat && m->flat[t]) { /* a cap: its corners take its face's normal */
+            uint32_t f = m->vertex_count + m->flat[t];
+            buf_printf(b, "f %u//%u %u//%u %u//%u\n", q[0] + 1, f, q[1] + 1, f, q[2] + 1, f);
+        } else if (m->normals)
             buf_printf(b, "f %u//%u %u//%u %u//%u\n", q[0] + 1, q[0] + 1, q[1] + 1, q[1] + 1, q[2] + 1, q[2] + 1);
         else
             buf_printf(b, "f %u %u %u\n", q[0] + 1, q[1] + 1, q[2] + 1);
@@ -326,7 +331,8 @@ int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
         return -1;
     }
     /* one block: new ids (nv), positions, normals, colours, indices */
-    size_t bytes = nv * 4 + nv * 12 + (in->normals ? nv * 12 : 0) + (in->colors ? nv * 3 : 0) + nt * 12 + 64;
+    size_t bytes = nv * 4 + nv * 12 + (in->normals ? nv * 12 : 0) + (in->colors ? nv * 3 : 0) + nt * 12 +
+                   (in->flat ? nt : 0) + 64;
     uint8_t *block = malloc(bytes);
     if (!block) {
         free(keys);
@@ -337,6 +343,7 @@ int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
     float *nrm = in->normals ? pos + 3 * nv : NULL;
     uint32_t *idx = (uint32_t *)((nrm ? nrm : pos) + 3 * nv);
     uint8_t *rgb = in->colors ? (uint8_t *)(idx + 3 * nt) : NULL;
+    uint8_t *flat = in->flat ? (uint8_t *)(idx + 3 * nt) + (rgb ? 3 * nv : 0) : NULL;
     for (size_t v = 0; v < nv; v++) map[v] = (uint32_t)v;
     for (uint32_t i = 1; i < nc; i++) /* each group's first (lowest) id stands for it */
         if (keys[i].x == keys[i - 1].x && keys[i].y == keys[i - 1].y && keys[i].z == keys[i - 1].z)
@@ -361,9 +368,10 @@ int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
         a = map[a], b = map[b], c = map[c];
         if (a == b || b == c || c == a) continue; /* zero area: its edges are its neighbours' now */
         idx[3 * (size_t)t_out] = a, idx[3 * (size_t)t_out + 1] = b, idx[3 * (size_t)t_out + 2] = c;
+        if (flat) flat[t_out] = in->flat[t];
         t_out++;
     }
-    *out = (meshio_mesh_t){pos, nrm, rgb, kept, idx, t_out};
+    *out = (meshio_mesh_t){pos, nrm, rgb, kept, idx, t_out, flat};
     *owned = block;
     return 1;
 }
@@ -383,16 +391,31 @@ bool meshio_encode_mc(struct mc_mesher_t *m, const meshio_format_info_t *fmt, co
         const colormap_t *map = colormap_at(mc_colormap(m));
         meshio_colormap_with(map, mc_scalars(m), nv, lo, hi, rgb);
     }
-    meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), mc_triangle_count(m)}, welded;
+    uint32_t nt = mc_triangle_count(m);
+    uint8_t *flat = NULL; /* the caps, lit flat (OBJ: a normal per corner) */
+    if (fmt && fmt->id == MESHIO_OBJ && nt) {
+        bool any = false;
+        flat = malloc(nt);
+        if (!flat) {
+            free(rgb);
+            err_set(err, err_len, "%s: out of memory for the caps' normals", name);
+            return false;
+        }
+        for (uint32_t t = 0; t < nt; t++) any |= (flat[t] = (uint8_t)mc_cap_face(m, t)) != 0;
+        if (!any) free(flat), flat = NULL; /* no cap: the file as without close */
+    }
+    meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, nv, mc_indices(m), nt, flat}, welded;
     void *owned = NULL;
     int w = meshio_weld(&mm, &welded, &owned);
     if (w < 0) {
+        free(flat);
         free(rgb);
         err_set(err, err_len, "%s: out of memory for welding", name);
         return false;
     }
     bool ok = meshio_encode(w ? &welded : &mm, fmt, name, out, err, err_len);
     free(owned);
+    free(flat);
     free(rgb);
     return ok;
 }

@@ -44,6 +44,11 @@ typedef struct meshio_mesh_t {
     uint32_t vertex_count;
     const uint32_t *indices; /* 3 per triangle, each < vertex_count */
     uint32_t triangle_count;
+    /* 1 per triangle, or NULL: 0 its corners take the vertex normals; f = 1..6 it is flat in
+     * a box face (a cap: mc_cap_face) with the outward normal of axis (f - 1) / 2, negative
+     * for odd f. OBJ gives such a triangle's corners that normal (a vn line per face);
+     * PLY's one normal a vertex cannot, STL's facet normals are the triangles' own. */
+    const uint8_t *flat;
 } meshio_mesh_t;
 
 /* An encoded file: data[0..len) from plat_alloc (data may have more capacity);

@@ -4,7 +4,7 @@
  * meshio_weld) hold no zero-area triangle: vertices that meet at one float position
  * are welded and the triangles that collapse are dropped, leaving the mesh closed.
  * Checked on the index lists with mcf_census (an independent STL check with admesh
- * is tests/test_admesh.sh). */
+ * is tests/test_admesh.sh). OBJ exports light the caps flat (a normal per corner). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,7 +111,7 @@ static void exports_have_no_zero_area_triangles(void **state) {
         mesh(m, g_pool, g, v, 1.0f, 1);
         uint32_t raw_nt = mc_triangle_count(m), raw_nv = mc_vertex_count(m);
         assert_true(zero_area(mc_positions(m), mc_indices(m), raw_nt) > 0); /* the case is real */
-        meshio_mesh_t in = {mc_positions(m), mc_normals(m), NULL, raw_nv, mc_indices(m), raw_nt}, out;
+        meshio_mesh_t in = {mc_positions(m), mc_normals(m), NULL, raw_nv, mc_indices(m), raw_nt, NULL}, out;
         void *owned = NULL;
         assert_int_equal(meshio_weld(&in, &out, &owned), 1);
         assert_true(out.vertex_count < raw_nv && out.triangle_count < raw_nt);
@@ -144,7 +144,7 @@ static void weld_leaves_distinct_vertices(void **state) {
     mc_mesher_t *m = mc_mesher_create();
     mesh(m, g_pool, g, v, 0.0f, 0);
     meshio_mesh_t in = {mc_positions(m), mc_normals(m), NULL, mc_vertex_count(m), mc_indices(m),
-                        mc_triangle_count(m)}, out;
+                        mc_triangle_count(m), NULL}, out;
     void *owned = (void *)1;
     assert_int_equal(meshio_weld(&in, &out, &owned), 0);
     assert_null(owned);
@@ -152,11 +152,90 @@ static void weld_leaves_distinct_vertices(void **state) {
     free(v);
 }
 
+/* The OBJ export lights caps flat: a triangle whose corners are all on one box face (found
+ * here from the file's own v lines) takes that face's outward normal at each corner (one of
+ * six vn lines after the vertices' own); any other corner keeps its vertex's normal. The
+ * seam vertices the caps share with the surface keep the surface's normal for the surface.
+ * Both grid kinds, welded (the slab-and-ball field) and not; no cap without close. */
+static void obj_caps_take_their_face_normal(void **state) {
+    (void)state;
+    for (int c = 0; c < 3; c++) {
+        grid_t g = {24, 20, 22, c == 0 ? GRID_PERIODIC : GRID_ZEROFLUX};
+        float *v = mcf_alloc(g);
+        assert_non_null(v);
+        float iso = 1.0f;
+        if (c < 2) mcf_fill(g, slab_and_ball, NULL, v);
+        else mcf_sphere(g, 11.3, 19.0, 10.2, 7.5, v), iso = 0.0f; /* cut by the far y face */
+        mc_mesher_t *m = mc_mesher_create();
+        for (int close = 0; close < 2; close++) {
+            mesh(m, g_pool, g, v, iso, close);
+            meshio_bytes_t obj;
+            char err[256] = "";
+            assert_true(meshio_encode_mc(m, meshio_format_from_ext("obj"), "t.obj", &obj, err, sizeof err));
+            char *text = malloc(obj.len + 1);
+            assert_non_null(text);
+            memcpy(text, obj.data, obj.len);
+            text[obj.len] = '\0';
+            size_t cap = 1024, nv = 0, nn = 0;
+            float *P = malloc(cap * 12), *N = malloc(cap * 12);
+            assert_true(P && N);
+            const float far[3] = {(float)grid_cells(g, g.nx), (float)grid_cells(g, g.ny), (float)grid_cells(g, g.nz)};
+            uint32_t caps = 0, faces = 0;
+            for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+                float x, y, z;
+                if (nv + 1 >= cap || nn + 1 >= cap) {
+                    cap *= 2;
+                    P = realloc(P, cap * 12), N = realloc(N, cap * 12);
+                    assert_true(P && N);
+                }
+                if (sscanf(line, "v %g %g %g", &x, &y, &z) == 3) P[3 * nv] = x, P[3 * nv + 1] = y, P[3 * nv + 2] = z, nv++;
+                else if (sscanf(line, "vn %g %g %g", &x, &y, &z) == 3) N[3 * nn] = x, N[3 * nn + 1] = y, N[3 * nn + 2] = z, nn++;
+                unsigned a[3], n[3];
+                if (sscanf(line, "f %u//%u %u//%u %u//%u", &a[0], &n[0], &a[1], &n[1], &a[2], &n[2]) != 6) continue;
+                faces++;
+                int face = 0; /* 1 + 2 axis + side, as mc_cap_face */
+                for (int ax = 0; ax < 3 && !face; ax++) {
+                    float q = P[3 * (a[0] - 1) + ax];
+                    if (q != P[3 * (a[1] - 1) + ax] || q != P[3 * (a[2] - 1) + ax]) continue;
+                    if (q == 0.0f) face = 1 + 2 * ax;
+                    else if (q == far[ax]) face = 2 + 2 * ax;
+                }
+                for (int k = 0; k < 3; k++) {
+                    if (!face) {
+                        assert_int_equal(n[k], a[k]);
+                        continue;
+                    }
+                    assert_true(n[k] > nv && n[k] <= nn);
+                    const float *w = N + 3 * (n[k] - 1);
+                    int ax = (face - 1) / 2;
+                    for (int e = 0; e < 3; e++) assert_true(w[e] == (e == ax ? (face & 1 ? -1.0f : 1.0f) : 0.0f));
+                }
+                caps += face != 0;
+            }
+            assert_true(faces > 100);
+            if (close) {
+                assert_true(caps > 10);
+                assert_int_equal(nn, nv + 6);
+            } else {
+                assert_int_equal(caps, 0);
+                assert_int_equal(nn, nv);
+            }
+            free(P);
+            free(N);
+            free(text);
+            plat_free(obj.data);
+        }
+        mc_mesher_destroy(m);
+        free(v);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(periodic_closes),
         cmocka_unit_test(exports_have_no_zero_area_triangles),
         cmocka_unit_test(weld_leaves_distinct_vertices),
+        cmocka_unit_test(obj_caps_take_their_face_normal),
     };
     return cmocka_run_group_tests(tests, setup, pool_fixture_close);
 }

@@ -268,18 +268,18 @@ static void encode_errors(void **state) {
     (void)state;
     const float pos[9] = {0, 0, 0, 1, 0, 0, 0, 1, 0};
     const uint32_t idx[3] = {0, 1, 3};
-    meshio_mesh_t bad = {pos, NULL, NULL, 3, idx, 1};
+    meshio_mesh_t bad = {pos, NULL, NULL, 3, idx, 1, NULL};
     meshio_bytes_t out = {NULL, 0};
     char err[256] = "";
     assert_false(meshio_encode(&bad, meshio_format_from_ext("ply"), "m.ply", &out, err, sizeof err));
     assert_string_equal(err, "mesh file m.ply: index 3 out of range");
     assert_null(out.data);
-    meshio_mesh_t empty = {NULL, NULL, NULL, 3, NULL, 0};
+    meshio_mesh_t empty = {NULL, NULL, NULL, 3, NULL, 0, NULL};
     assert_false(meshio_encode(&empty, meshio_format_from_ext("obj"), "m.obj", &out, err, sizeof err));
     assert_string_equal(err, "mesh file m.obj: no mesh data");
     /* a triangle without normals or colours: the exact text */
     const uint32_t ok_idx[3] = {0, 1, 2};
-    meshio_mesh_t tri = {pos, NULL, NULL, 3, ok_idx, 1};
+    meshio_mesh_t tri = {pos, NULL, NULL, 3, ok_idx, 1, NULL};
     assert_true(meshio_encode(&tri, meshio_format_from_ext("obj"), "m.obj", &out, err, sizeof err));
     const char *want = "# rdsim isosurface, positions in grid units\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n";
     assert_int_equal(out.len, strlen(want));
@@ -307,7 +307,7 @@ static void obj_grows(void **state) {
         for (int c = 0; c < 3; c++) idx[3 * t + c] = (uint32_t)((t + c) % N);
         at += (size_t)sprintf(want + at, "f %u %u %u\n", idx[3 * t] + 1, idx[3 * t + 1] + 1, idx[3 * t + 2] + 1);
     }
-    meshio_mesh_t mm = {pos, NULL, NULL, N, idx, N};
+    meshio_mesh_t mm = {pos, NULL, NULL, N, idx, N, NULL};
     meshio_bytes_t out;
     char err[256] = "";
     assert_true(meshio_encode(&mm, meshio_format_from_ext("obj"), "big.obj", &out, err, sizeof err));
