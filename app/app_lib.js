@@ -21,9 +21,9 @@ mergeInto(LibraryManager.library, {
   // given GL buffers, so its bytes never pass through the app's heap; only the
   // 32-byte header is copied to headerOut. Returns 0 if no mesh was taken, else the
   // level it was meshed at (1, 2 or 4); a coarse mesh's header then names the simulation
-  // grid (pendingMeshGrid), not the coarse one its positions are in.
+  // grid (pendingMeshGrid), and coarseOut (3 x uint32) the coarse one its positions are in.
   app_js_take_mesh__deps: ['$GL'],
-  app_js_take_mesh: function (vbo, ibo, headerOut) {
+  app_js_take_mesh: function (vbo, ibo, headerOut, coarseOut) {
     var rd = Module['rd'];
     var buf = rd && rd.pendingMesh;
     if (!buf) return 0;
@@ -45,6 +45,7 @@ mergeInto(LibraryManager.library, {
     GLctx.bindBuffer(GLctx.ELEMENT_ARRAY_BUFFER, GL.buffers[ibo]);
     GLctx.bufferData(GLctx.ELEMENT_ARRAY_BUFFER, new Uint8Array(buf, HEADER + vbytes, ibytes), GLctx.STATIC_DRAW);
     HEAPU8.set(new Uint8Array(buf, 0, HEADER), headerOut);
+    HEAPU32.set([h[3], h[4], h[5]], coarseOut >> 2); // the grid its positions are in
     if (level !== 1) {
       var ok = (level === 2 || level === 4) && grid.length === 4;
       for (var a = 0; ok && a < 3; a++) ok = grid[a + 1] >= h[3 + a] && grid[a + 1] <= level * h[3 + a];

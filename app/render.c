@@ -12,7 +12,7 @@
 #include "shaders.h"
 
 /* Implemented in app/app_lib.js. */
-extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out); /* 0, or the level */
+extern int app_js_take_mesh(unsigned vbo, unsigned ibo, void *header_out, uint32_t *coarse_out); /* 0, or the level */
 extern int app_js_take_slice(int axis, unsigned texture, void *header_out);
 
 static struct {
@@ -22,12 +22,13 @@ static struct {
     GLuint hl_vao, hl_vbo; /* the highlighted plane's outline: 4 corners, grid units */
     int hl_kind, hl_axis;  /* render_set_highlight; kind -1: none */
     float hl_t;
-    GLint u_mvp, u_model, u_pos_scale, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
+    GLint u_mvp, u_model, u_pos_scale, u_level, u_last, u_last_step, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
     mesh_header_t mesh; /* header of the mesh in the buffers; index_count 0 = none; nx, ny, nz
                            the simulation grid's, also for a coarse mesh (app_js_take_mesh) */
     int level;          /* that mesh's positions are in units of `level` samples (1, 2 or 4) */
+    uint32_t coarse[3]; /* the grid its positions are in (engine/lod.h: the nx, ny, nz it was meshed on) */
     bool changed; /* what render_draw shows changed since render_take_changed */
     GLint u_clip_axis, u_clip_pos, u_face_hi;
     /* slices (engine/slice.h): one texture per axis, drawn on a unit quad */
@@ -193,6 +194,9 @@ bool render_init(char *err, int err_len) {
     r.u_mvp = glGetUniformLocation(r.program, "u_mvp");
     r.u_model = glGetUniformLocation(r.program, "u_model");
     r.u_pos_scale = glGetUniformLocation(r.program, "u_pos_scale");
+    r.u_level = glGetUniformLocation(r.program, "u_level");
+    r.u_last = glGetUniformLocation(r.program, "u_last");
+    r.u_last_step = glGetUniformLocation(r.program, "u_last_step");
     r.u_eye = glGetUniformLocation(r.program, "u_eye");
     r.u_base_color = glGetUniformLocation(r.program, "u_base_color");
     r.u_use_scalar = glGetUniformLocation(r.program, "u_use_scalar");
@@ -227,9 +231,10 @@ bool render_init(char *err, int err_len) {
 bool render_take_mesh(void) {
     mesh_header_t h;
     glBindVertexArray(r.vao); /* the element buffer binding is VAO state */
-    int took = app_js_take_mesh(r.vbo, r.ibo, &h);
+    uint32_t coarse[3];
+    int took = app_js_take_mesh(r.vbo, r.ibo, &h, coarse);
     glBindVertexArray(0);
-    if (took) r.mesh = h, r.level = took, r.changed = true;
+    if (took) r.mesh = h, r.level = took, memcpy(r.coarse, coarse, sizeof coarse), r.changed = true;
     for (int a = 0; a < 3; a++) { /* the slices come with the mesh */
         slice_header_t sh;
         int st = app_js_take_slice(a, r.slice_tex[a], &sh);
@@ -505,7 +510,22 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUseProgram(r.program);
     glUniformMatrix4fv(r.u_mvp, 1, GL_FALSE, (const float *)mvp);
     glUniformMatrix4fv(r.u_model, 1, GL_FALSE, (const float *)model);
-    glUniform1f(r.u_pos_scale, (float)MESH_POS_SCALE / (float)(r.level > 0 ? r.level : 1)); /* grid units */
+    /* Coarse sample i is fine sample i * L; on a zero-flux axis whose last coarse sample
+     * is the far face n - 1 (engine/lod.h), the last cell is narrower: from (cn - 2) L to
+     * n - 1 (shaders/mesh.vert). */
+    const int L = r.level > 0 ? r.level : 1;
+    const uint32_t n3[3] = {r.mesh.nx, r.mesh.ny, r.mesh.nz};
+    float last[3], step[3];
+    for (int a = 0; a < 3; a++) {
+        int n = (int)n3[a], cn = (int)r.coarse[a];
+        bool clamped = L > 1 && cn >= 2 && (cn - 1) * L > n - 1;
+        last[a] = clamped ? (float)(cn - 2) : 1e9f;
+        step[a] = clamped ? (float)(n - 1 - (cn - 2) * L) : 0.0f;
+    }
+    glUniform1f(r.u_pos_scale, (float)MESH_POS_SCALE); /* to coarse samples */
+    glUniform1f(r.u_level, (float)L);
+    glUniform3fv(r.u_last, 1, last);
+    glUniform3fv(r.u_last_step, 1, step);
     glUniform3fv(r.u_eye, 1, eye);
     glUniform3f(r.u_base_color, 0.85f, 0.55f, 0.30f);
     glUniform1f(r.u_use_scalar, r.mesh.scalar_max > r.mesh.scalar_min ? 1.0f : 0.0f);
@@ -516,11 +536,9 @@ void render_draw(const camera_t *cam, int w, int h) {
     glUniform1i(r.u_ramp, 0);
     glUniform1i(r.u_clip_axis, r.clip_axis);
     glUniform1f(r.u_clip_pos, clip_pos());
-    /* The far faces for the caps' lighting (shaders/mesh.frag): a level-L mesh's last samples
-     * sit at ((n - 1) / L) L (engine/lod.h); a periodic grid's wrap face at n lies beyond. */
-    const int L = r.level > 0 ? r.level : 1;
-    glUniform3f(r.u_face_hi, (float)(((int)r.mesh.nx - 1) / L * L), (float)(((int)r.mesh.ny - 1) / L * L),
-                (float)(((int)r.mesh.nz - 1) / L * L));
+    /* The far faces for the caps' lighting (shaders/mesh.frag): a zero-flux grid's last sample
+     * n - 1, at every level (engine/lod.h); a periodic grid's wrap face at n lies beyond. */
+    glUniform3f(r.u_face_hi, (float)(r.mesh.nx - 1), (float)(r.mesh.ny - 1), (float)(r.mesh.nz - 1));
     glBindVertexArray(r.vao);
     if (r.surface && r.mesh.index_count > 0)
         glDrawElements(GL_TRIANGLES, (GLsizei)r.mesh.index_count, GL_UNSIGNED_INT, 0);

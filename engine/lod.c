@@ -17,7 +17,13 @@ struct lod_t {
 
 static int coarse_side(int n, int level, bool periodic) {
     if (periodic) return n % level == 0 ? n / level : 0;
-    return (n - 1) / level + 1;
+    return (n - 1) / level + 1 + ((n - 1) % level != 0); /* the last sample n - 1 too */
+}
+
+/* The fine sample coarse sample i stands for (lod.h): i * level, the last at most n - 1. */
+static inline int fine_of(int i, int level, int n) {
+    int f = i * level;
+    return f < n ? f : n - 1;
 }
 
 bool lod_grid(grid_t g, int level, grid_t *out) {
@@ -63,12 +69,12 @@ static void rows(void *ctx, int64_t begin, int64_t end, int worker) {
     const job_t *j = ctx;
     grid_t c = j->l->coarse;
     for (int64_t r = begin; r < end; r++) {
-        int cy = (int)(r % c.ny), cz = (int)(r / c.ny);
-        size_t src = grid_index(j->g, 0, cy * j->level, cz * j->level);
+        int cy = (int)(r % c.ny), cz = (int)(r / c.ny), L = j->level, nx = j->g.nx;
+        size_t src = grid_index(j->g, 0, fine_of(cy, L, j->g.ny), fine_of(cz, L, j->g.nz));
         size_t dst = grid_index(c, 0, cy, cz);
-        for (int cx = 0; cx < c.nx; cx++) j->l->v[dst + (size_t)cx] = j->v[src + (size_t)cx * (size_t)j->level];
+        for (int cx = 0; cx < c.nx; cx++) j->l->v[dst + (size_t)cx] = j->v[src + (size_t)fine_of(cx, L, nx)];
         if (j->u)
-            for (int cx = 0; cx < c.nx; cx++) j->l->u[dst + (size_t)cx] = j->u[src + (size_t)cx * (size_t)j->level];
+            for (int cx = 0; cx < c.nx; cx++) j->l->u[dst + (size_t)cx] = j->u[src + (size_t)fine_of(cx, L, nx)];
     }
 }
 

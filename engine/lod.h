@@ -1,10 +1,13 @@
 /* lod: a coarser copy of the fields for drawing (the page's triangle / frame-time
  * budget). Level L keeps every L-th sample on each axis (point sampling, no filter),
- * so coarse sample i sits exactly on fine sample i * L: meshed with mc_mesh, the
- * coarse surface is one uniform grid (crack-free) and, scaled by its own header
- * dims (app/render.c model_matrix), lies in the same box as the full mesh.
+ * so coarse sample i sits exactly on fine sample i * L, and on a zero-flux axis the
+ * last sample n - 1 is kept too (the box's far face: the surface and its caps reach it
+ * at every level): meshed with mc_mesh, the coarse surface is one grid (crack-free),
+ * which the app maps back to fine samples (shaders/mesh.vert: i * L, the last cell
+ * narrower where it ends at n - 1), so it lies in the same box as the full mesh.
  * Axis sizes: periodic n -> n / L (only when L divides n, so the wrap keeps the
- * spacing), zero-flux n -> (n - 1) / L + 1 (samples 0, L, ..., never past n - 1).
+ * spacing), zero-flux n -> (n - 1) / L + 1, plus 1 when L does not divide n - 1
+ * (samples 0, L, ..., then n - 1).
  * A level is usable when every coarse side is at least GRID_MIN_SIDE.
  * Exports, the hash and anything written stay full resolution: this is for drawing.
  */

@@ -26,8 +26,8 @@ uniform vec2 u_shown_range;  // [lo, hi] the colours span
 uniform sampler2D u_ramp;
 uniform int u_clip_axis;  // -1: no clip; else what lies beyond u_clip_pos on that axis is cut away
 uniform float u_clip_pos; // grid units
-uniform vec3 u_face_hi;   // grid units: the far box faces' lowest place (render.c: the last sample a
-                          // mesh of this level has, zero-flux; periodic far faces lie beyond it)
+uniform vec3 u_face_hi;   // grid units: the far box faces' lowest place (render.c: a zero-flux
+                          // grid's last sample n - 1; a periodic grid's far faces at n lie beyond)
 
 out vec4 frag_color;
 

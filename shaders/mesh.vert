@@ -11,7 +11,10 @@ layout(location = 2) in float a_scalar;
 
 uniform mat4 u_mvp;
 uniform mat4 u_model;      // grid units -> world (centres and scales the box)
-uniform float u_pos_scale; // MESH_POS_SCALE
+uniform float u_pos_scale; // MESH_POS_SCALE: to the samples of the grid the mesh was made on
+uniform float u_level;     // 1, or a coarse mesh's level L (engine/lod.h): sample i is fine i * L
+uniform vec3 u_last;       // per axis: the coarse sample after which the last, narrower cell
+uniform vec3 u_last_step;  // (u_last_step samples wide) ends at a zero-flux far face; else 1e9, 0
 
 out vec3 v_normal;
 out vec3 v_world;
@@ -25,7 +28,8 @@ vec3 oct_decode(vec2 e) {
 }
 
 void main() {
-    vec4 p = vec4(a_pos / u_pos_scale, 1.0);
+    vec3 c = a_pos / u_pos_scale; // coarse samples
+    vec4 p = vec4(min(c, u_last) * u_level + max(c - u_last, 0.0) * u_last_step, 1.0); // grid units
     v_world = (u_model * p).xyz;
     v_grid = p.xyz;
     v_normal = mat3(u_model) * oct_decode(a_oct);

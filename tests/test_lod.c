@@ -1,6 +1,7 @@
 /* test_lod: the drawing level (engine/lod.c) behind the page's triangle budget.
  * Which levels a grid allows (periodic sides the level divides, coarse sides of at
- * least GRID_MIN_SIDE), that the coarse copy is exactly every L-th sample of V and U,
+ * least GRID_MIN_SIDE), that the coarse copy is exactly every L-th sample of V and U
+ * (and a zero-flux axis' last sample, the far face),
  * that a sphere meshed from it is closed, has about 1/L^2 of the triangles and,
  * scaled by L, lies where the full-resolution sphere lies (the app scales a mesh by
  * its header dims, so this is the "same box" the page draws), and the same bytes for
@@ -38,9 +39,9 @@ static void test_levels(void **state) {
     assert_int_equal(c.boundary, GRID_PERIODIC);
     assert_false(lod_grid((grid_t){90, 96, 96, GRID_PERIODIC}, 4, &c)); /* 4 does not divide 90 */
     assert_int_equal(lod_level_for((grid_t){90, 96, 96, GRID_PERIODIC}, 4), 2);
-    assert_true(lod_grid((grid_t){90, 96, 97, GRID_ZEROFLUX}, 4, &c)); /* samples 0, 4, ..., 88 */
-    assert_int_equal(c.nx, 23);
-    assert_int_equal(c.nz, 25);
+    assert_true(lod_grid((grid_t){90, 96, 97, GRID_ZEROFLUX}, 4, &c)); /* samples 0, 4, ..., 88, 89 */
+    assert_int_equal(c.nx, 24);
+    assert_int_equal(c.nz, 25); /* 0, 4, ..., 96: 4 divides 96 */
     assert_int_equal(lod_level_for((grid_t){16, 64, 64, GRID_PERIODIC}, 4), 2); /* 16 / 4 < 8 */
     assert_int_equal(lod_level_for((grid_t){8, 8, 8, GRID_PERIODIC}, 4), 1);
     assert_int_equal(lod_level_for((grid_t){64, 64, 64, GRID_PERIODIC}, 1), 1);
@@ -59,17 +60,26 @@ static void test_every_lth_sample(void **state) {
     mcf_index(g, -1.0f, u);
     lod_t *l = lod_create();
     char err[128];
-    assert_true(lod_downsample(l, g_pool, g, 2, v, u, err, sizeof err));
-    grid_t c = lod_coarse(l);
-    assert_int_equal(c.nx, 20);
-    assert_int_equal(c.ny, 18);
-    assert_int_equal(c.nz, 17);
-    for (int z = 0; z < c.nz; z++)
-        for (int y = 0; y < c.ny; y++)
-            for (int x = 0; x < c.nx; x++) {
-                assert_true(lod_v(l)[grid_index(c, x, y, z)] == v[grid_index(g, 2 * x, 2 * y, 2 * z)]);
-                assert_true(lod_u(l)[grid_index(c, x, y, z)] == u[grid_index(g, 2 * x, 2 * y, 2 * z)]);
-            }
+    /* zero-flux: samples 0, L, 2L, ... and the far face's n - 1 (40 at L = 2: 0..38 and 39) */
+    const int want[2][3] = {{21, 19, 17}, {11, 10, 9}};
+    for (int li = 0; li < 2; li++) {
+        int L = 2 << li;
+        assert_true(lod_downsample(l, g_pool, g, L, v, u, err, sizeof err));
+        grid_t c = lod_coarse(l);
+        assert_int_equal(c.nx, want[li][0]);
+        assert_int_equal(c.ny, want[li][1]);
+        assert_int_equal(c.nz, want[li][2]);
+        const int n[3] = {g.nx, g.ny, g.nz};
+        for (int z = 0; z < c.nz; z++)
+            for (int y = 0; y < c.ny; y++)
+                for (int x = 0; x < c.nx; x++) {
+                    int q[3] = {x * L, y * L, z * L};
+                    for (int a = 0; a < 3; a++) q[a] = q[a] < n[a] ? q[a] : n[a] - 1;
+                    if (x == c.nx - 1) assert_int_equal(q[0], g.nx - 1); /* the far face is kept */
+                    assert_true(lod_v(l)[grid_index(c, x, y, z)] == v[grid_index(g, q[0], q[1], q[2])]);
+                    assert_true(lod_u(l)[grid_index(c, x, y, z)] == u[grid_index(g, q[0], q[1], q[2])]);
+                }
+    }
     assert_true(lod_downsample(l, g_pool, g, 1, v, NULL, err, sizeof err));
     assert_null(lod_u(l));
     assert_false(lod_downsample(l, g_pool, (grid_t){90, 90, 90, GRID_PERIODIC}, 4, v, NULL, err, sizeof err));

@@ -656,7 +656,7 @@ function showLegend(newMeshOnly = false) {
   $('legend').hidden = !main;
   $('legend-slices').hidden = !second;
   $('view').classList.toggle('legend-two', !!second);
-  if (!main) return;
+  if (!main) { placeFoot(); return; }
   const bar = `linear-gradient(to right, ${map.stops.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
   const row = (id, choice, name) => {
     $(`${id}-name`).textContent = name;
@@ -670,6 +670,20 @@ function showLegend(newMeshOnly = false) {
   if (rd.app) rd.app._app_set_shown_range(main.range[0], main.range[1]); // the surface's colours
   rd.legend = { name: main.label, lo: main.range[0], hi: main.range[1], colormap: map.name, fitted: !!main.fitted,
     slices: second ? { name: second.label, lo: second.range[0], hi: second.range[1] } : null };
+  placeFoot();
+}
+
+// The view's foot (notices and the hint, bottom left) beside the legend (bottom right), as
+// wide as the room the legend leaves; where that is too narrow to read (a phone, a two-row
+// legend), above the legend across the view.
+const FOOT_MIN_PX = 200;
+function placeFoot() {
+  const view = $('view'), legend = $('legend'), foot = $('view-foot');
+  const lw = legend.hidden ? 0 : legend.offsetWidth, margin = 16;
+  const room = view.clientWidth - lw - 3 * margin;
+  const beside = lw === 0 || room >= FOOT_MIN_PX;
+  foot.style.maxWidth = `${beside ? room + (lw ? 0 : margin) : view.clientWidth - 2 * margin}px`;
+  foot.style.bottom = beside ? '' : `${legend.offsetHeight + 16}px`;
 }
 
 // Pinch to zoom on a touch screen (one finger orbits: SDL reads it as a mouse).
@@ -1108,6 +1122,7 @@ function wakeAppOnInput() {
   }
   for (const t of ['pointerup', 'mouseup']) document.addEventListener(t, wakeApp, opts);
   window.addEventListener('resize', wakeApp);
+  window.addEventListener('resize', placeFoot);
   if (window.ResizeObserver) new ResizeObserver(wakeApp).observe(canvas); // a panel shown or hidden
 }
 

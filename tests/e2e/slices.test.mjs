@@ -318,6 +318,65 @@ for (const [size, triangles] of [[32, 0], [96, 1000]]) {
   });
 }
 
+// A coarse drawing mesh reaches the far face of a zero-flux box: it keeps the last sample
+// n - 1 (engine/lod.h). Before, at 48³ and ¼ resolution its last sample was 44, so a ball cut
+// by the +x face ended three samples short of it, in a flat cut (a review found it).
+test(`${BROWSER}: a coarse drawing mesh reaches the far face of a zero-flux box, as the full one does`, async () => {
+  const { page, errors } = await open('preset=spots&size=48&boundary=1&close=true&scalar=0&seedMode=cube');
+  const was = await page.evaluate(() => window.rd.meshesReceived);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'paint', x: 47, y: 24, z: 24, radius: 12, amount: 1, newStroke: true }));
+  await until(page, (b) => window.rd.meshesDrawn > b && !window.rd.pendingMesh, was);
+  await page.click('button[data-view="1"]'); // front: x runs left to right
+  await new Promise((r) => setTimeout(r, 500));
+  const lum = (r, g, b) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // The drawn surface's extent in x: its orange pixels (the box's lines are grey-blue).
+  const extent = async () => {
+    const png = await shot(page);
+    let lo = png.width, hi = -1;
+    for (let y = 0; y < png.height; y++) for (let x = 0; x < png.width; x++) {
+      const i = 4 * (y * png.width + x), [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+      if (r > b + 20 && lum(r, g, b) > 60) lo = Math.min(lo, x), hi = Math.max(hi, x);
+    }
+    return [lo, hi];
+  };
+  const full = await extent();
+  assert.equal(await page.evaluate(() => window.rd.budget.level), 1);
+  const n = await page.evaluate(() => window.rd.meshesReceived);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'budget', triangles: 1000 }));
+  await until(page, (b) => window.rd.meshesDrawn > b && !window.rd.pendingMesh && window.rd.budget.level === 4, n);
+  await new Promise((r) => setTimeout(r, 500));
+  const coarse = await extent();
+  assert.ok(full[1] > full[0], `the ball is drawn: ${full}`);
+  // (The right edge is the cap's nearest point, in perspective: the coarse cap's own outline
+  // may lie a few px nearer the camera (measured +5); three samples short was 22 px.)
+  assert.ok(coarse[1] >= full[1] - 3 && coarse[1] <= full[1] + 8,
+    `its right edge, the +x face: at x ${full[1]} full, ${coarse[1]} at ¼ resolution`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The legend (bottom right) never covers the view's foot (the hint, bottom left): with two
+// rows and fitted numbers it is wider than the room the foot used to leave it (17rem; a
+// review saw "surface U" over the hint at 960 and 1280 px), so the foot yields.
+test(`${BROWSER}: the two-row legend never covers the hint, at 1280, 960 and 390 px`, async () => {
+  const { page, errors } = await open('preset=spots&size=32&scalar=1&colorRange=fit&sliceZ=true&sliceField=v');
+  await until(page, () => window.rd.legend && window.rd.legend.fitted && window.rd.legend.slices);
+  for (const [width, height] of [[1280, 800], [960, 640], [390, 844]]) {
+    await page.setViewport({ width, height });
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await page.evaluate(() => [document.getElementById('legend'), document.getElementById('hint')].map((e) => {
+      const b = e.getBoundingClientRect();
+      return { l: b.left, r: b.right, t: b.top, b: b.bottom };
+    }));
+    const [legend, hint] = r;
+    const apart = hint.r <= legend.l || hint.b <= legend.t || legend.r <= hint.l || legend.b <= hint.t;
+    assert.ok(apart, `${width}x${height}: legend ${JSON.stringify(legend)}, hint ${JSON.stringify(hint)}`);
+    assert.ok(hint.r - hint.l >= 150, `${width}x${height}: the hint keeps a readable width (${hint.r - hint.l} px)`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test(`${BROWSER}: a closed STL of a periodic grid is rdsim --mesh-close's, byte for byte`, async () => {
   // (a preset whose F and k the page's sliders hold exactly: uskate's k = 0.06093 is not on their step)
   const { page, errors } = await open('preset=mitosis&size=40&seedMode=cube&seed=9&boundary=0&close=true');
