@@ -226,11 +226,30 @@
     } else mapRect.setAttribute('visibility', 'hidden');
   }
 
+  // Enlarge: the map over the view, larger; Escape, the button again or a click outside it
+  // brings it back (a click on it sets F and k, as in the panel).
+  function enlarge(on) {
+    const section = document.getElementById('fkmap'), box = document.getElementById('fkmap-box');
+    const button = document.getElementById('fkmap-big');
+    if (on === section.classList.contains('big')) return;
+    box.style.height = on ? `${box.offsetHeight}px` : ''; // the panel below it stays put
+    section.classList.toggle('big', on);
+    button.setAttribute('aria-pressed', String(on));
+    button.textContent = on ? 'Back to the panel' : 'Enlarge';
+    if (on) svg.focus({ preventScroll: true }); // its arrow keys at once; the panel not scrolled
+  }
+
   function start() {
     const box = document.getElementById('fkmap-box');
     if (!box || !window.rd || !window.rd.presets || !window.rd.presets.length) { setTimeout(start, 100); return; }
     build(box);
     update();
+    const button = document.getElementById('fkmap-big');
+    button.addEventListener('click', () => enlarge(!document.getElementById('fkmap').classList.contains('big')));
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') enlarge(false); });
+    document.addEventListener('pointerdown', (e) => {
+      if (!svg.contains(e.target) && e.target !== button) enlarge(false);
+    });
     window.addEventListener('rd:info', update); // main.js: each new rd.info
   }
   start();

@@ -146,3 +146,41 @@ test(`${BROWSER}: on a phone the panel starts closed; when it opens, the F–k m
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: Enlarge shows the F–k map over the view with legible labels; a click there sets F and k; Escape brings it back`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=1#preset=spots&size=16&paused=1`);
+  await until(page, () => window.rd.ready && window.rd.info && window.rd.fkmap);
+  const size = () => page.evaluate(() => {
+    const s = document.getElementById('fkmap-svg').getBoundingClientRect();
+    const t = document.querySelector('#fkmap-svg .fk-preset text').getBoundingClientRect();
+    return { w: s.width, left: s.left, top: s.top, h: s.height, label: t.height };
+  });
+  await page.$eval('#fkmap-big', (b) => b.scrollIntoView({ block: 'center' })); // as the click will
+  const small = await size();
+  const panelBelow = await page.$eval('#fkmap .caption', (c) => c.getBoundingClientRect().top);
+  await page.click('#fkmap-big');
+  await until(page, () => document.getElementById('fkmap').classList.contains('big'));
+  const big = await size();
+  assert.ok(big.w >= 1.5 * small.w && big.w >= 480, `enlarged: ${small.w.toFixed(0)} -> ${big.w.toFixed(0)} px wide`);
+  assert.ok(big.label >= 10, `a preset's label is ${big.label.toFixed(1)} px high (${small.label.toFixed(1)} in the panel)`);
+  const below = await page.$eval('#fkmap .caption', (c) => c.getBoundingClientRect().top);
+  assert.ok(Math.abs(below - panelBelow) < 2, `the panel below stays put: ${panelBelow} -> ${below}`);
+  assert.equal(await page.$eval('#fkmap-big', (b) => b.getAttribute('aria-pressed')), 'true');
+  await labelsClear(page);
+  // A click at (F, k) = (0.04, 0.06) on the enlarged map sets them.
+  const frame = await page.$eval('#fkmap-svg', (s) => {
+    const f = s.querySelector('.fk-bg'), vb = s.viewBox.baseVal;
+    return { W: vb.width, H: vb.height, x: f.x.baseVal.value, y: f.y.baseVal.value, w: f.width.baseVal.value, h: f.height.baseVal.value };
+  });
+  const px = big.left + ((frame.x + ((0.06 - 0.03) / 0.04) * frame.w) / frame.W) * big.w;
+  const py = big.top + ((frame.y + frame.h - (0.04 / 0.1) * frame.h) / frame.H) * big.h;
+  await page.mouse.click(px, py);
+  await until(page, () => Math.abs(window.rd.info.F - 0.04) < 0.001 && Math.abs(window.rd.info.k - 0.06) < 0.001);
+  assert.ok(await page.evaluate(() => document.getElementById('fkmap').classList.contains('big')), 'still enlarged after a click on it');
+  await page.keyboard.press('Escape');
+  await until(page, () => !document.getElementById('fkmap').classList.contains('big'));
+  const back = await size();
+  assert.ok(Math.abs(back.w - small.w) < 1, `back in the panel: ${back.w.toFixed(0)} px`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
