@@ -153,7 +153,7 @@ int main(int argc, char **argv) {
             rgb = malloc(3 * (size_t)mc_vertex_count(m) + 1);
             meshio_colormap(mc_scalars(m), mc_vertex_count(m), h.scalar_min, h.scalar_max, rgb);
         }
-        meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, mc_vertex_count(m), mc_indices(m), mc_triangle_count(m)};
+        meshio_mesh_t mm = {mc_positions(m), mc_normals(m), rgb, mc_vertex_count(m), mc_indices(m), mc_triangle_count(m), NULL};
         if (!meshio_write(mesh_out, &mm, err, sizeof err)) {
             fprintf(stderr, "bench_mc: %s\n", err);
             return 1;
