@@ -330,7 +330,7 @@ int meshio_weld(const meshio_mesh_t *in, meshio_mesh_t *out, void **owned) {
         free(keys);
         return -1;
     }
-    /* one block: new ids (nv), positions, normals, colours, indices */
+    /* one block: new ids (nv), positions, normals, indices, colours, the caps' flags */
     size_t bytes = nv * 4 + nv * 12 + (in->normals ? nv * 12 : 0) + (in->colors ? nv * 3 : 0) + nt * 12 +
                    (in->flat ? nt : 0) + 64;
     uint8_t *block = malloc(bytes);
