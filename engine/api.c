@@ -34,6 +34,7 @@
 #include "seed.h"
 #include "slice.h"
 #include "trace.h"
+#include "vti.h"
 
 #define API_EXPORT __attribute__((used, visibility("default")))
 
@@ -355,6 +356,15 @@ API_EXPORT int eng_sim_save(void) {
     size_t bytes = rds_size(eng.sim.grid);
     if (!keep_file(bytes)) return 0;
     return rds_write(&eng.sim, eng.pool, eng.file, bytes, eng.error, (int)sizeof eng.error) ? 1 : 0;
+}
+
+/* Writes the state as a VTK ImageData volume (.vti, engine/vti.h) into engine memory:
+ * eng_file_ptr/eng_file_bytes; the same bytes as rdsim --volume for the same state. */
+API_EXPORT int eng_volume_export(void) {
+    if (!need_sim("eng_volume_export")) return 0;
+    size_t bytes = vti_size(&eng.sim);
+    if (!keep_file(bytes)) return 0;
+    return vti_write(&eng.sim, eng.pool, eng.file, bytes, eng.error, (int)sizeof eng.error) ? 1 : 0;
 }
 
 /* Replaces the simulation with the .rds file at buf[0..len) (validated whole first). */

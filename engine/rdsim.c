@@ -39,6 +39,7 @@
 #include "seed.h"
 #include "stats.h"
 #include "trace.h"
+#include "vti.h"
 
 typedef struct options_t {
     /* the schema's settings (engine/schema.h) given on the command line, by index */
@@ -54,6 +55,7 @@ typedef struct options_t {
     bool hash, json;
     bool stats; /* --stats, see print_stats() */
     const char *mesh; /* --mesh FILE, see export_mesh() */
+    const char *volume; /* --volume FILE.vti: the state as a VTK ImageData volume (engine/vti.h) */
     int scaling[LAB_MAX_ROWS]; /* --scaling LIST, see run_scaling() */
     int scaling_n;
     const char *trace; /* --trace FILE: the pool's timeline, Trace Event Format */
@@ -73,6 +75,9 @@ static const char *const usage_head =
     "  --mesh FILE         export the isosurface of V, format by extension (--schema lists\n"
     "                      them: .ply, .obj, .stl); positions in grid units, normals, colours\n"
     "                      (--iso, --mesh-color, --mesh-close below)\n"
+    "  --volume FILE.vti   write the final state as a VTK ImageData volume (ParaView, VisIt):\n"
+    "                      U and V on the samples (grid units, as --mesh), the parameters,\n"
+    "                      step and state hash as field data\n"
     "  --hash              print a line state_hash <16 hex digits>, then, with --mesh, a line\n"
     "                      mesh_hash <16 hex digits> (of the mesh.h blob); --probe's line\n"
     "                      comes after them, last\n"
@@ -100,9 +105,9 @@ static const char *const usage_tail =
     "  reaction (engine/gs.h; a refusal names the largest dt).\n"
     "Numbers: the whole value in decimal, no spaces, at most 63 characters; integers\n"
     "without sign (010 is ten), reals as -?(D[.[D]]|.D)[(e|E)[+|-]D], D digits (engine/num.h).\n"
-    "--save, --mesh and --trace replace their file atomically (through a symbolic link, the\n"
-    "file it names; a device or FIFO is written to) and must name different files, in\n"
-    "existing folders; --mesh and --trace must not name the --load file.\n";
+    "--save, --mesh, --volume and --trace replace their file atomically (through a symbolic\n"
+    "link, the file it names; a device or FIFO is written to) and must name different files,\n"
+    "in existing folders; --mesh, --volume and --trace must not name the --load file.\n";
 
 static void usage(FILE *f) {
     fputs(usage_head, f);
@@ -138,7 +143,7 @@ static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
 
 /* rdsim's own options that take a value (the settings' come from the schema). */
 static const char *const options[] = {"--dims", "--preset", "--steps", "--threads", "--load", "--save", "--mesh",
-                                      "--scaling", "--trace", "--probe", NULL};
+                                      "--volume", "--scaling", "--trace", "--probe", NULL};
 
 static int index_of(const schema_param_t *p) { return (int)(p - schema_at(0)); }
 
@@ -202,6 +207,10 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
             return bad_value(opt, val, why);
         }
         o->mesh = val;
+    } else if (!strcmp(opt, "--volume")) {
+        size_t len = strlen(val);
+        if (len < 5 || strcmp(val + len - 4, ".vti")) return bad_value(opt, val, "must end in .vti (VTK ImageData)");
+        o->volume = val;
     } else if (!strcmp(opt, "--scaling")) {
         o->scaling_n = lab_parse_threads(val, POOL_MAX_THREADS, o->scaling, LAB_MAX_ROWS);
         if (!o->scaling_n)
@@ -434,17 +443,19 @@ int main(int argc, char **argv) {
     }
     /* the outputs, before any work: each in a folder, no two (nor --mesh/--trace and
      * --load) naming the same file; --load --save of one file continues it in place */
-    const struct { const char *opt, *path; } outs[] = {{"--save", o.save}, {"--mesh", o.mesh}, {"--trace", o.trace},
+    const struct { const char *opt, *path; } outs[] = {{"--save", o.save},     {"--mesh", o.mesh},
+                                                         {"--volume", o.volume}, {"--trace", o.trace},
                                                          {"--load", o.load}};
-    for (int i = 0; i < 3; i++) {
+    enum { LOAD = 4 }; /* the outputs before it */
+    for (int i = 0; i < LOAD; i++) {
         int rc = outs[i].path ? check_output(outs[i].opt, outs[i].path) : 0;
         if (rc) return rc;
     }
-    for (int i = 0; i < 3; i++) {
-        for (int j = i + 1; j < 4; j++) {
-            if (!outs[i].path || !outs[j].path || (i == 0 && j == 3) || !same_file(outs[i].path, outs[j].path))
+    for (int i = 0; i < LOAD; i++) {
+        for (int j = i + 1; j <= LOAD; j++) {
+            if (!outs[i].path || !outs[j].path || (i == 0 && j == LOAD) || !same_file(outs[i].path, outs[j].path))
                 continue;
-            if (j == 3)
+            if (j == LOAD)
                 fprintf(stderr, "rdsim: %s %s and --load %s name the same file; the output would replace the state\n",
                         outs[i].opt, outs[i].path, outs[j].path);
             else
@@ -565,6 +576,11 @@ int main(int argc, char **argv) {
     uint64_t mesh_hash = 0;
     if (o.mesh && !export_mesh(&o, &sim, pool, &mesh_hash, err, (int)sizeof err)) {
         fprintf(stderr, "rdsim: --mesh: %s\n", err);
+        rc = 1;
+    }
+
+    if (o.volume && !vti_save(&sim, pool, o.volume, err, (int)sizeof err)) {
+        fprintf(stderr, "rdsim: --volume: %s\n", err);
         rc = 1;
     }
 

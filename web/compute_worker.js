@@ -22,6 +22,7 @@
 //   {type:'paint', x, y, z, radius, amount}   {type:'paint_ray', origin, dir, radius, amount, plane}
 //     (plane as a probe's: the slice under the pointer, painted where it is what the view shows)
 //   {type:'hash'}   {type:'save'}   {type:'load', buffer}   {type:'export_mesh', format}
+//   {type:'export_volume'}  (U and V as a VTK ImageData file, engine/vti.h)
 //   {type:'mesh_taken', hold}  (the app uploaded the last mesh: the next one may come; hold:
 //     true: it draws now, and until {type:'drawn'} (the page's main thread free again) or
 //     HOLD_MAX_MS the stepping runs on half the active threads (none with one), the other
@@ -526,7 +527,7 @@ function takeFile(kind, step) {
 
 // ---- threads lab and timeline ----------------------------------------------------------
 
-const LAB_BUSY = new Set(['new', 'params', 'step', 'threads', 'paint', 'paint_ray', 'load', 'hash', 'save', 'lab_start', 'undo', 'redo']);
+const LAB_BUSY = new Set(['new', 'params', 'step', 'threads', 'paint', 'paint_ray', 'load', 'hash', 'save', 'export_volume', 'lab_start', 'undo', 'redo']);
 
 function postLab(status, error) {
   const lab = JSON.parse(str(E._eng_lab_json()));
@@ -644,6 +645,10 @@ const handlers = {
   save() {
     if (!E._eng_sim_save()) { engineError('save'); return; }
     takeFile('rds', E._eng_sim_step_count());
+  },
+  export_volume() {
+    if (!E._eng_volume_export()) { engineError('volume export'); return; }
+    takeFile('vti', E._eng_sim_step_count());
   },
   load(m) {
     if (!(m.buffer instanceof ArrayBuffer)) throw new Error('load: buffer must be an ArrayBuffer');

@@ -991,7 +991,8 @@ function onWorkerMessage(ev) {
       const v = rd.view || {}, viewOnly = format && (v.clip !== 'none' || v.surface === false);
       say(`Saved ${name} (${rd.sizeText(m.buffer.byteLength)}).` +
         (idle ? ' It holds no pool work: the engine was idle in that time (run it, then save again).' : '') +
-        (viewOnly ? ' It is the whole isosurface: the clip plane and "show the isosurface" change only the view.' : ''));
+        (viewOnly ? ' It is the whole isosurface: the clip plane and "show the isosurface" change only the view.' : '') +
+        (m.kind === 'vti' ? ' U and V at every grid point, for ParaView, VisIt or VTK.' : ''));
       break;
     }
     case 'error':
@@ -1251,6 +1252,7 @@ function wireControls() {
   $('btn-full').onclick = toggleFullscreen;
   wirePinch();
   $('btn-save').onclick = () => { say(''); send({ type: 'save' }); };
+  $('btn-volume').onclick = () => { say(''); send({ type: 'export_volume' }); };
   $('btn-mesh').onclick = () => { say(''); send({ type: 'export_mesh', format: $('mesh-format').value }); };
   $('btn-png').onclick = () => {
     say('');

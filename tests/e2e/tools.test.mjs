@@ -8,9 +8,14 @@
 // Recording: a WebM clip is non-empty and plays (a <video> reports a duration > 0);
 // a PNG sequence downloads N files <grid>-step<S>-frame0001.png ... with the PNG signature, paused too
 // (the app draws every frame while recording, nothing once it is done).
+// Export volume: the .vti download (a non-cubic zero-flux grid) is rdsim --volume's file,
+// byte for byte, and names the grid and step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
 
 const S = useCaddyAndBrowser();
@@ -352,6 +357,59 @@ test(`${BROWSER}: Load state starts the time series again: no rows of the run it
   await until(page, (s) => window.rd.info.step === s && window.rdPlots.rows.some((r) => r.step === s), saved);
   const steps = await page.evaluate(() => window.rdPlots.rows.map((r) => r.step));
   assert.ok(steps.every((s) => s >= saved), `every row is of the loaded run (>= step ${saved}): ${steps.join(' ')}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const rdsim = (args) => execFileSync(`${ROOT}/build/native/rdsim`, args);
+
+// The page's Export volume download: its name and bytes, and the message the page showed.
+async function exportVolume(page) {
+  await catchDownloads(page);
+  await page.click('#btn-volume');
+  await until(page, () => window.__downloads.length === 1 && window.__downloads[0].bytes !== null);
+  const dl = await page.evaluate(() => ({ name: window.__downloads[0].name, bytes: window.__downloads[0].bytes }));
+  return { name: dl.name, bytes: Buffer.from(dl.bytes), message: await page.$eval('#message', (el) => el.textContent) };
+}
+
+test(`${BROWSER}: Export volume downloads rdsim --volume's .vti, byte for byte (stepped in the page; a loaded non-cubic state)`, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-vti-'));
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=worms&size=20&boundary=1&seed=4&paused=1`);
+  await until(page, () => window.rd.ready && window.rd.info);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 37 }));
+  await until(page, () => window.rd.info.step === 37);
+  let got = await exportVolume(page);
+  rdsim(['--size', '20', '--preset', 'worms', '--boundary', 'zeroflux', '--seed', '4', '--steps', '37', '--threads', '1',
+    '--volume', `${dir}/a.vti`]);
+  let cli = readFileSync(`${dir}/a.vti`);
+  assert.equal(got.name, 'grayscott-20x20x20-step37.vti');
+  assert.ok(got.bytes.equals(cli), `the page's volume (${got.bytes.length} bytes) is rdsim's (${cli.length})`);
+  assert.match(got.message, /Saved grayscott-20x20x20-step37\.vti \(\d+ KB\)\. U and V at every grid point/);
+
+  // A non-cubic state (only a file brings one to the page), loaded through Load state.
+  rdsim(['--dims', '24,16,12', '--preset', 'spots', '--seed', '8', '--steps', '25', '--map', '--save', `${dir}/b.rds`,
+    '--volume', `${dir}/b.vti`]);
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'b.rds'));
+    const el = document.getElementById('load');
+    el.files = dt.files;
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, Array.from(readFileSync(`${dir}/b.rds`)));
+  await until(page, () => window.rd.info.nx === 24 && window.rd.info.step === 25);
+  got = await exportVolume(page);
+  cli = readFileSync(`${dir}/b.vti`);
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(got.name, 'grayscott-24x16x12-step25.vti');
+  assert.ok(got.bytes.equals(cli), `the loaded state's volume (${got.bytes.length} bytes) is rdsim's (${cli.length})`);
+  // While the threads lab runs (it steps from this state and puts it back), an export is
+  // refused with the reason, not written from a state in between.
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'lab_start', threads: [1, 2], steps: 1000000 }); });
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'export_volume' }));
+  await until(page, () => window.rd.errors.some((e) => /^export_volume: the threads lab is running/.test(e)));
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'lab_cancel' }));
+  assert.equal(await page.evaluate(() => window.rd.lastFile), null, 'nothing exported');
   assert.deepEqual(errors, []);
   await page.close();
 });
