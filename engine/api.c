@@ -56,7 +56,7 @@ static struct {
     char error[512];
     char *schema; /* built once */
     char info[INFO_CAP];
-    char view_json[512];
+    char view_json[1024];
     char stats[STATS_CAP];
     char hex[17];
 } eng;
@@ -142,6 +142,8 @@ API_EXPORT int eng_init(int threads) {
                            .close_boundary = schema_default(schema_find("close")).d != 0};
     mc_set_colormap(eng.mesher, (int)schema_default(schema_find("colormap")).d);
     mc_set_color_range(eng.mesher, (int)schema_default(schema_find("colorRange")).d);
+    mc_set_color_span(eng.mesher, (float)schema_default(schema_find("colorMin")).d,
+                      (float)schema_default(schema_find("colorMax")).d);
     eng_slices_init();
     return pool_size(eng.pool);
 }
@@ -237,9 +239,30 @@ API_EXPORT int eng_view_set(void) {
         clear_staged();
         return 0;
     }
+    /* the typed colour range (Colour range custom): each in its range, from below to */
+    float lo, hi;
+    mc_color_span(eng.mesher, &lo, &hi);
+    const schema_param_t *ends[2] = {schema_find("colorMin"), schema_find("colorMax")};
+    double span[2] = {staged_or("colorMin", lo), staged_or("colorMax", hi)};
+    for (int i = 0; i < 2; i++) {
+        if (!(span[i] >= ends[i]->min && span[i] <= ends[i]->max)) {
+            clear_staged();
+            err_set(eng.error, sizeof eng.error, "%s = %g: must be in [%g, %g]", ends[i]->key, span[i], ends[i]->min,
+                    ends[i]->max);
+            return 0;
+        }
+    }
+    const schema_param_t *cr = schema_find("colorRange");
+    bool custom = (int)staged_or("colorRange", mc_color_range(eng.mesher)) == MC_RANGE_CUSTOM;
+    /* (without custom the span is not used: a from >= to is kept out, not refused) */
+    if (!mc_set_color_span(eng.mesher, (float)span[0], (float)span[1]) && custom) {
+        clear_staged();
+        err_set(eng.error, sizeof eng.error, "colorMin = %g must be below colorMax = %g (the colour range from .. to)",
+                span[0], span[1]);
+        return 0;
+    }
     const schema_param_t *cm = schema_find("colormap");
     if (eng.is_staged[cm - schema_at(0)]) mc_set_colormap(eng.mesher, (int)eng.staged[cm - schema_at(0)].d);
-    const schema_param_t *cr = schema_find("colorRange");
     if (eng.is_staged[cr - schema_at(0)]) mc_set_color_range(eng.mesher, (int)eng.staged[cr - schema_at(0)].d);
     eng_slices_stage(); /* the slices, the clip and the surface switch (below) */
     clear_staged();
@@ -288,14 +311,20 @@ API_EXPORT const char *eng_sim_info_json(void) {
     return eng.info;
 }
 
-/* The view settings in force, by their schema keys: {iso, scalar, close, colormap, colorRange, and
- * the slices' (eng_slices_json)}. */
+/* The view settings in force, by their schema keys: {iso, scalar, close, colormap, colorRange,
+ * colorMin, colorMax, and the slices' (eng_slices_json)}. */
 API_EXPORT const char *eng_view_json(void) {
+    const schema_param_t *cr = schema_find("colorRange");
+    const char *range = "fixed";
+    for (int i = 0; i < cr->choice_count(); i++)
+        if (cr->choice_at(i).code == mc_color_range(eng.mesher)) range = cr->choice_at(i).value;
+    float lo, hi;
+    mc_color_span(eng.mesher, &lo, &hi);
     int at = snprintf(eng.view_json, sizeof eng.view_json,
-                      "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s,\"colormap\":\"%s\",\"colorRange\":\"%s\"",
+                      "{\"iso\":%.9g,\"scalar\":\"%d\",\"close\":%s,\"colormap\":\"%s\",\"colorRange\":\"%s\","
+                      "\"colorMin\":%.9g,\"colorMax\":%.9g",
                       (double)eng.view.iso, eng.view.scalar, eng.view.close_boundary ? "true" : "false",
-                      colormap_at(mc_colormap(eng.mesher))->name,
-                      mc_color_range(eng.mesher) == MC_RANGE_FIT ? "fit" : "fixed");
+                      colormap_at(mc_colormap(eng.mesher))->name, range, (double)lo, (double)hi);
     eng_slices_json(eng.view_json + at, sizeof eng.view_json - (size_t)at);
     return eng.view_json;
 }

@@ -69,6 +69,7 @@ struct mc_mesher_t {
     int scalar;
     int colormap;
     int color_range; /* mc_color_range_t */
+    float span_lo, span_hi; /* MC_RANGE_CUSTOM's */
     bool close;
     const mc_tables_t *T;
     /* scratch, grown as needed */
@@ -114,7 +115,7 @@ static bool grow(void **p, size_t *cap, size_t n) {
 
 mc_mesher_t *mc_mesher_create(void) {
     mc_mesher_t *m = plat_alloc(sizeof *m);
-    if (m) m->T = mc_tables();
+    if (m) m->T = mc_tables(), m->span_lo = 0.0f, m->span_hi = 1.0f;
     return m;
 }
 
@@ -710,11 +711,21 @@ bool mc_set_colormap(mc_mesher_t *m, int colormap) {
 }
 int mc_color_range(const mc_mesher_t *m) { return m->color_range; }
 bool mc_set_color_range(mc_mesher_t *m, int range) {
-    if (range != MC_RANGE_FIXED && range != MC_RANGE_FIT) return false;
+    if (range != MC_RANGE_FIXED && range != MC_RANGE_FIT && range != MC_RANGE_CUSTOM) return false;
     m->color_range = range;
     return true;
 }
+bool mc_set_color_span(mc_mesher_t *m, float lo, float hi) {
+    if (!(isfinite(lo) && isfinite(hi) && lo < hi)) return false;
+    m->span_lo = lo, m->span_hi = hi;
+    return true;
+}
+void mc_color_span(const mc_mesher_t *m, float *lo, float *hi) { *lo = m->span_lo, *hi = m->span_hi; }
 void mc_colors_span(const mc_mesher_t *m, float *lo, float *hi) {
+    if (m->color_range == MC_RANGE_CUSTOM) {
+        mc_color_span(m, lo, hi);
+        return;
+    }
     mc_scalar_shown_range(m->scalar, lo, hi);
     if (m->color_range != MC_RANGE_FIT || m->blob_bytes < sizeof(mesh_header_t)) return;
     mesh_header_t hd;

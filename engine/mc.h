@@ -133,12 +133,18 @@ int mc_scalar_kind(const mc_mesher_t *m);  /* mc_scalar_t of the last mesh */
 bool mc_set_colormap(mc_mesher_t *m, int colormap);
 int mc_colormap(const mc_mesher_t *m);
 /* What the colours span: the scalar's fixed range (mc_scalar_shown_range: one colour is
- * one value in every frame and file), or each mesh's own lowest..highest value (the mesh
- * header's scalar_min..scalar_max: the whole colormap on every surface). For the exports,
- * as the colormap; kept across meshes (MC_RANGE_FIXED from creation); a bad one is refused. */
-typedef enum mc_color_range_t { MC_RANGE_FIXED = 0, MC_RANGE_FIT = 1 } mc_color_range_t;
+ * one value in every frame and file), each mesh's own lowest..highest value (the mesh
+ * header's scalar_min..scalar_max: the whole colormap on every surface), or a range the
+ * user typed (mc_set_color_span: the same in every frame, as fixed, over the values they
+ * care about). For the exports, as the colormap; kept across meshes (MC_RANGE_FIXED from
+ * creation); a bad one is refused. */
+typedef enum mc_color_range_t { MC_RANGE_FIXED = 0, MC_RANGE_FIT = 1, MC_RANGE_CUSTOM = 2 } mc_color_range_t;
 bool mc_set_color_range(mc_mesher_t *m, int range);
 int mc_color_range(const mc_mesher_t *m);
+/* MC_RANGE_CUSTOM's span, lo at the colormap's first stop and hi at its last (0..1 from
+ * creation); refused (false, nothing changed) unless both are finite and lo < hi. */
+bool mc_set_color_span(mc_mesher_t *m, float lo, float hi);
+void mc_color_span(const mc_mesher_t *m, float *lo, float *hi);
 /* The values the colours of the last mesh span (by its scalar kind and the colour range). */
 void mc_colors_span(const mc_mesher_t *m, float *lo, float *hi);
 const uint32_t *mc_indices(const mc_mesher_t *m); /* 3 per triangle (inside the blob) */

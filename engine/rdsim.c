@@ -311,6 +311,7 @@ static bool export_mesh(const options_t *o, const gs_sim_t *sim, pool_t *pool, u
     mc_desc_t d = {(float)setting(o, "iso").d, (int)setting(o, "scalar").d, setting(o, "close").d != 0};
     mc_set_colormap(m, (int)setting(o, "colormap").d); /* the export's colours: --colormap */
     mc_set_color_range(m, (int)setting(o, "colorRange").d); /* over what: --color-range */
+    mc_set_color_span(m, (float)setting(o, "colorMin").d, (float)setting(o, "colorMax").d); /* checked in main */
     bool ok = trace_mc_mesh(m, pool, gs_grid(sim), gs_v(sim), gs_u(sim), gs_ranges(sim), &d, err, err_len);
     if (ok) {
         size_t bytes = 0;
@@ -471,6 +472,17 @@ int main(int argc, char **argv) {
     if (o.load && o.grid_set) {
         fprintf(stderr, "rdsim: --dims/--size cannot be combined with --load (the file sets the grid)\n");
         return 2;
+    }
+    /* the typed colour range: from below to; given without --color-range custom, said */
+    const schema_param_t *cmin = schema_find("colorMin"), *cmax = schema_find("colorMax");
+    if ((int)setting(&o, "colorRange").d == MC_RANGE_CUSTOM) {
+        if (!(setting(&o, "colorMin").d < setting(&o, "colorMax").d)) {
+            fprintf(stderr, "rdsim: --color-min %g must be below --color-max %g\n", setting(&o, "colorMin").d,
+                    setting(&o, "colorMax").d);
+            return 2;
+        }
+    } else if (o.set[index_of(cmin)] || o.set[index_of(cmax)]) {
+        fprintf(stderr, "rdsim: note: --color-min/--color-max have no effect without --color-range custom\n");
     }
 
     char err[512];

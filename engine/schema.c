@@ -63,7 +63,8 @@ static schema_choice_t colormap_choice(int i) {
 
 /* what the surface's colours span (mc.h: mc_color_range_t) */
 static const schema_choice_t color_ranges[] = {CHOICE("fixed", "fixed", "fixed", MC_RANGE_FIXED),
-                                               CHOICE("fit", "fit", "fit to the surface", MC_RANGE_FIT)};
+                                               CHOICE("fit", "fit", "fit to the surface", MC_RANGE_FIT),
+                                               CHOICE("custom", "custom", "custom", MC_RANGE_CUSTOM)};
 static int color_range_count(void) { return (int)(sizeof color_ranges / sizeof color_ranges[0]); }
 static schema_choice_t color_range_at(int i) { return color_ranges[i]; }
 
@@ -170,9 +171,15 @@ static const schema_param_t params[] = {
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = colormap_choices, .choice_at = colormap_choice,
      .def = 0, .control = "select"},
     {.key = "colorRange", .cli = "color-range", .label = "Colour range",
-     .help = "fixed: the whole range of what colours it (U: 0..1), the same in every frame; fit: the surface's lowest to highest value",
+     .help = "fixed: the whole range of what colours it (U: 0..1), the same in every frame; fit: the surface's lowest to highest value; custom: from .. to, typed",
      .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = color_range_count, .choice_at = color_range_at,
      .def = MC_RANGE_FIXED, .control = "select"},
+    {.key = "colorMin", .cli = "color-min", .label = "colours from", .help = "with Colour range custom: the value at the colormap's first colour",
+     .kind = SCHEMA_REAL, .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = 0,
+     .control = "number"},
+    {.key = "colorMax", .cli = "color-max", .label = "to", .help = "with Colour range custom: the value at the colormap's last colour (above from)",
+     .kind = SCHEMA_REAL, .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.01, .def = 1,
+     .control = "number"},
     {.key = "surface", .page_only = true, .label = "show the isosurface", .kind = SCHEMA_BOOL, .apply = SCHEMA_VIEW, .min = 0,
      .max = 1, .def = 1, .control = "checkbox"},
     /* slices (slice.h): a plane per axis, on/off and its place along the axis (0..1 of the box) */

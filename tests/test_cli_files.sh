@@ -249,5 +249,12 @@ z59=$(printf '0%.0s' $(seq 59))
     ok "a 63-character --dims is read whole" || bad "63-character --dims"
 expect 2 "too long (64 characters, at most 63)" --dims "8,8,${z59}8"
 expect 2 "too long (66 characters, at most 63)" --F "0.${z62}35"
+# the typed colour range: from below to, each in 0..1; unused without custom (said)
+expect 2 "--color-min 0.6 must be below --color-max 0.4" --color-range custom --color-min 0.6 --color-max 0.4
+expect 2 "--color-min 0.5 must be below --color-max 0.5" --color-range custom --color-min 0.5 --color-max 0.5
+expect 2 "--color-max 1.5: must be a decimal number in [0, 1]" --color-range custom --color-max 1.5
+native --size 8 --steps 1 --color-min 0.6 --color-max 0.4 --mesh "$TMP/n.ply" 2>"$TMP/err" &&
+    grep -qF "note: --color-min/--color-max have no effect without --color-range custom" "$TMP/err" &&
+    ok "--color-min/--color-max without custom: run, and said" || bad "--color-min without custom: $(cat "$TMP/err")"
 
 finish

@@ -190,7 +190,8 @@ static void export_colours(void **state) {
      * coloured over this mesh's own range, so its lowest and highest U get the map's two
      * ends; "fixed" again gives the first file's bytes. A bad range is refused. */
     assert_int_equal(mc_color_range(m), MC_RANGE_FIXED);
-    assert_false(mc_set_color_range(m, 2));
+    assert_false(mc_set_color_range(m, 3));
+    assert_false(mc_set_color_range(m, -1));
     assert_true(mc_set_color_range(m, MC_RANGE_FIT));
     float flo, fhi;
     mc_colors_span(m, &flo, &fhi);
@@ -210,6 +211,38 @@ static void export_colours(void **state) {
     assert_true(seen_lo && seen_top);
     assert_memory_not_equal(fit.data, ply.data, ply.len);
     plat_free(fit.data);
+
+    /* Colour range "custom" (--color-range custom --color-min --color-max): over the typed
+     * span, below it the first colour and above it the last; a bad span is refused and
+     * leaves the one in force. */
+    float slo, shi;
+    mc_color_span(m, &slo, &shi);
+    assert_true(slo == 0.0f && shi == 1.0f); /* from creation */
+    assert_false(mc_set_color_span(m, 0.5f, 0.5f));
+    assert_false(mc_set_color_span(m, 0.6f, 0.4f));
+    assert_false(mc_set_color_span(m, NAN, 0.4f));
+    assert_false(mc_set_color_span(m, 0.1f, INFINITY));
+    assert_true(mc_set_color_span(m, 0.8f, 1.2f));
+    assert_true(mc_set_color_range(m, MC_RANGE_CUSTOM));
+    mc_colors_span(m, &slo, &shi);
+    assert_true(slo == 0.8f && shi == 1.2f);
+    assert_false(mc_set_color_span(m, 0.9f, 0.2f));
+    mc_colors_span(m, &slo, &shi);
+    assert_true(slo == 0.8f && shi == 1.2f);
+    meshio_bytes_t cus;
+    assert_true(meshio_encode_mc(m, meshio_format_from_ext("ply"), "test", &cus, err, sizeof err));
+    assert_int_equal(cus.len, ply.len);
+    bool below = false, above = false;
+    for (uint32_t i = 0; i < nv; i++) {
+        const unsigned char *p = cus.data + head + i * stride;
+        uint8_t want[3];
+        colormap_rgb8(map, (S[i] - 0.8f) / (1.2f - 0.8f), want);
+        assert_memory_equal(p + 24, want, 3);
+        if (S[i] < 0.8f) below = true, assert_memory_equal(p + 24, map->stops[0], 3);
+        if (S[i] > 1.2f) above = true, assert_memory_equal(p + 24, map->stops[map->stop_count - 1], 3);
+    }
+    assert_true(below && above);
+    plat_free(cus.data);
     assert_true(mc_set_color_range(m, MC_RANGE_FIXED));
     meshio_bytes_t again;
     assert_true(meshio_encode_mc(m, meshio_format_from_ext("ply"), "test", &again, err, sizeof err));

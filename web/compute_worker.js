@@ -317,7 +317,7 @@ function postSlices() {
 // View settings by what a change of them needs: the slices only, or nothing the worker
 // builds (the app draws them from the view: app/render.c); any other needs a new mesh.
 const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField']);
-const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'colorRange', 'surface']);
+const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'colorRange', 'colorMin', 'colorMax', 'surface']);
 
 // The slices the view shows, built with each mesh and alone when only they changed
 // (engine/slice.h): [x, y, z], each a

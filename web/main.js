@@ -325,6 +325,13 @@ function writeControls(s) {
     el.value = text;
   }
   for (const out of document.querySelectorAll('output[for]')) out.textContent = $(out.htmlFor).value;
+  showColorSpan();
+}
+
+// The typed colour range's fields (colorMin, colorMax) show only with Colour range custom.
+function showColorSpan() {
+  const on = $('colorRange') && $('colorRange').value === 'custom';
+  for (const key of ['colorMin', 'colorMax']) if ($(key)) $(key).closest('.row').hidden = !on;
 }
 
 // The settings in force: what the engine reports (rd.info) for the simulation and the
@@ -534,6 +541,13 @@ function settingsFromLink() {
       replaced.push(`${key}=${text} (${r.why}; ${choice ? choice.cli : floatText(shown[key])})`); // as the reason spells it
     }
   }
+  // the typed colour range together: from below to (else both the defaults, said)
+  const span = { ...shown, ...fromLink };
+  if (span.colorRange === 'custom' && !(Number(span.colorMin) < Number(span.colorMax))) {
+    replaced.push(`colorMin=${floatText(span.colorMin)}, colorMax=${floatText(span.colorMax)} (colours from must be below to; ` +
+      `${P.colorMin.default}, ${P.colorMax.default})`);
+    fromLink.colorMin = P.colorMin.default, fromLink.colorMax = P.colorMax.default;
+  }
   writeControls(fromLink);
   return { replaced, paused: own(link, 'paused') && check({ kind: 'bool' }, link.paused).value === true };
 }
@@ -645,6 +659,10 @@ function showLegend(newMeshOnly = false) {
   // mesh's header (scalar_min, scalar_max: engine/mesh.h), which the legend then shows.
   const fit = rd.meshScalarRange;
   if (surface && v.colorRange === 'fit' && fit && fit[1] > fit[0]) surface = { ...surface, range: fit, fitted: true };
+  // "custom": the typed from .. to, as the engine holds them (float32: 0.3 reads back 0.300000012)
+  if (surface && v.colorRange === 'custom' && v.colorMax > v.colorMin) {
+    surface = { ...surface, range: [v.colorMin, v.colorMax].map((x) => +x.toPrecision(7)), typed: true };
+  }
   const slices = v.sliceX || v.sliceY || v.sliceZ ? P.sliceField.choices.find((c) => c.value === v.sliceField) || null : null;
   const main = surface || (slices && slices.range ? slices : null);
   const second = surface && slices && slices.range &&
@@ -773,6 +791,11 @@ function sendParams() {
 
 function sendView() {
   const { values, bad } = checked(keysOf('view'));
+  // the typed colour range runs from below to (engine/mc.h mc_set_color_span)
+  if (!bad.length && values.colorRange === 'custom' && !(values.colorMin < values.colorMax)) {
+    bad.push({ key: 'colorMax', text: String(readControls().colorMax), why: `must be above colours from (${values.colorMin})` });
+  }
+  showColorSpan();
   if (bad.length) { refuse(bad); return; }
   send({ type: 'view', ...values });
 }

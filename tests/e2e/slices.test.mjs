@@ -11,7 +11,9 @@
 // its label and the link follow, the pixels change) and never orbits; a Ctrl-drag off
 // every plane changes nothing (a plain drag there orbits); the clip plane drags the same
 // way, and with a slice capping it both move; a plane facing the camera follows the
-// pointer's height; Move planes drags with a touch, no Ctrl.
+// pointer's height; Move planes drags with a touch, no Ctrl. Colour range "custom": the
+// typed from .. to colours the view, the legend and the PLY (= rdsim --color-range custom);
+// a "to" not above "from" is refused by the page and by the engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -254,7 +256,9 @@ test(`${BROWSER}: Colour range "fit" spans the surface's own values: the legend,
   assert.deepEqual(await legend().then((l) => [l.lo, l.hi, l.fitted]), ['0', '1', false], 'fixed: U over 0..1');
   const fixed = await shot(page);
   const choices = await page.$$eval('#colorRange option', (o) => o.map((x) => [x.value, x.textContent]));
-  assert.deepEqual(choices, [['fixed', 'fixed'], ['fit', 'fit to the surface']]);
+  assert.deepEqual(choices, [['fixed', 'fixed'], ['fit', 'fit to the surface'], ['custom', 'custom']]);
+  assert.deepEqual(await page.$$eval(['colorMin', 'colorMax'].map((k) => `#${k}`).join(','), (els) => els.map((e) => e.closest('.row').hidden)),
+    [true, true], 'the typed range\'s fields show only with custom');
   await set(page, 'colorRange', 'fit');
   await inForce(page, 'colorRange', 'fit');
   const fit = await legend();
@@ -282,6 +286,81 @@ test(`${BROWSER}: Colour range "fit" spans the surface's own values: the legend,
   rmSync(dir, { recursive: true, force: true });
   assert.equal(createHash('sha256').update(buf).digest('hex'), createHash('sha256').update(cli).digest('hex'),
     'the page\'s PLY is rdsim --color-range fit\'s, byte for byte');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: Colour range "custom" colours over the typed from .. to: the fields, the legend, the view, the link and the exports (rdsim --color-range custom)`, async () => {
+  const { page, errors } = await open('preset=mitosis&size=32&seedMode=cube&seed=5&boundary=1&scalar=1');
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 200 }));
+  await until(page, () => window.rd.info.step === 200);
+  await inForce(page, 'colorRange', 'fixed');
+  const fixed = await shot(page);
+  const rows = () => page.$$eval('#colorMin, #colorMax', (els) => els.map((e) => e.closest('.row').hidden));
+  await set(page, 'colorRange', 'custom');
+  assert.deepEqual(await rows(), [false, false], 'custom shows the from and to fields');
+  await set(page, 'colorMin', '0.3');
+  await set(page, 'colorMax', '0.6');
+  await inForce(page, 'colorMax', Math.fround(0.6));
+  await inForce(page, 'colorMin', Math.fround(0.3));
+  assert.deepEqual(await page.evaluate(() => [document.getElementById('legend-lo').textContent,
+    document.getElementById('legend-hi').textContent]), ['0.3', '0.6'], 'the legend shows the typed range');
+  const typed = await shot(page);
+  assert.ok(differ(fixed, typed) > 0.01, `the view's colours change (${(differ(fixed, typed) * 100).toFixed(2)}% differ)`);
+  const hash = await page.evaluate(() => location.hash); // the link carries it
+  assert.match(hash, /colorRange=custom(&|$)/);
+  assert.match(hash, /colorMin=0\.3(&|$)/);
+  assert.match(hash, /colorMax=0\.6(&|$)/);
+  // A "to" not above "from" is refused with the reason; the range in force stays.
+  await set(page, 'colorMax', '0.2');
+  await until(page, () => window.rd.refusals.some((b) => b.key === 'colorMax' && /must be above colours from/.test(b.why)));
+  assert.match(await page.$eval('#message', (el) => el.textContent), /to '0\.2': must be above colours from \(0\.3/);
+  assert.deepEqual(await page.evaluate(() => [window.rd.view.colorMin, window.rd.view.colorMax].map((x) => +x.toPrecision(7))), [0.3, 0.6]);
+  // The engine refuses it too (a message sent around the page's check)
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'view', colorRange: 'custom', colorMin: 0.5, colorMax: 0.4 }));
+  await until(page, () => window.rd.errors.some((e) => /colorMin = 0\.5 must be below colorMax = 0\.4/.test(e)));
+  await set(page, 'colorMax', '0.6');
+  await inForce(page, 'colorMax', Math.fround(0.6));
+  // The PLY is rdsim's with the same range, byte for byte.
+  await page.evaluate(() => { window.rd.lastFile = null; window.rd.worker.postMessage({ type: 'export_mesh', format: 'ply' }); });
+  await until(page, () => window.rd.lastFile !== null);
+  const buf = Buffer.from(await page.evaluate(async () => [...new Uint8Array(window.rd.lastFile.buffer)]));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rd-ctyped-'));
+  execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '32', '--preset', 'mitosis', '--seed-mode', 'cube', '--seed', '5',
+    '--boundary', 'zeroflux', '--steps', '200', '--mesh-color', 'u', '--mesh-close', '--color-range', 'custom',
+    '--color-min', '0.3', '--color-max', '0.6', '--mesh', `${dir}/m.ply`]);
+  const cli = readFileSync(`${dir}/m.ply`);
+  execFileSync(`${ROOT}/build/native/rdsim`, ['--size', '32', '--preset', 'mitosis', '--seed-mode', 'cube', '--seed', '5',
+    '--boundary', 'zeroflux', '--steps', '200', '--mesh-color', 'u', '--mesh-close', '--mesh', `${dir}/f.ply`]);
+  const fixedCli = readFileSync(`${dir}/f.ply`);
+  rmSync(dir, { recursive: true, force: true });
+  assert.ok(buf.equals(cli), 'the page\'s PLY is rdsim --color-range custom --color-min 0.3 --color-max 0.6\'s, byte for byte');
+  assert.ok(!buf.equals(fixedCli), 'and not the fixed range\'s');
+  // back to fixed: the fields hide, the legend is U's 0..1 again
+  await set(page, 'colorRange', 'fixed');
+  await inForce(page, 'colorRange', 'fixed');
+  assert.deepEqual(await rows(), [true, true]);
+  assert.deepEqual(await page.evaluate(() => [document.getElementById('legend-lo').textContent,
+    document.getElementById('legend-hi').textContent]), ['0', '1']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test(`${BROWSER}: a link's typed colour range: used as given, or with from not below to replaced and said`, async () => {
+  const state = (page) => page.evaluate(() => ({ view: [window.rd.view.colorRange, +window.rd.view.colorMin.toPrecision(7),
+    +window.rd.view.colorMax.toPrecision(7)], legend: [window.rd.legend.lo, window.rd.legend.hi], replaced: window.rd.linkReplaced,
+  message: document.getElementById('message').textContent }));
+  let { page, errors } = await open('size=32&scalar=1&colorRange=custom&colorMin=0.2&colorMax=0.7');
+  await until(page, () => window.rd.ready && window.rd.view && window.rd.legend);
+  let s = await state(page);
+  assert.deepEqual([s.view, s.legend, s.replaced], [['custom', 0.2, 0.7], [0.2, 0.7], []]);
+  assert.deepEqual(errors, []);
+  await page.close();
+  ({ page, errors } = await open('size=32&scalar=1&colorRange=custom&colorMin=0.6&colorMax=0.4'));
+  await until(page, () => window.rd.ready && window.rd.view && window.rd.legend);
+  s = await state(page);
+  assert.deepEqual([s.view, s.legend], [['custom', 0, 1], [0, 1]], 'the defaults instead');
+  assert.match(s.message, /replaced: colorMin=0\.6, colorMax=0\.4 \(colours from must be below to; 0, 1\)/);
   assert.deepEqual(errors, []);
   await page.close();
 });
