@@ -41,6 +41,8 @@
 #include "trace.h"
 #include "vti.h"
 
+enum { VOLUME_FRAMES_MAX = 10000 }; /* --volume-every's files, at most */
+
 typedef struct options_t {
     /* the schema's settings (engine/schema.h) given on the command line, by index */
     schema_value_t value[SCHEMA_PARAMS_MAX];
@@ -56,6 +58,7 @@ typedef struct options_t {
     bool stats; /* --stats, see print_stats() */
     const char *mesh; /* --mesh FILE, see export_mesh() */
     const char *volume; /* --volume FILE.vti: the state as a VTK ImageData volume (engine/vti.h) */
+    int64_t volume_every; /* --volume-every N: a series FILE-stepS.vti every N steps and FILE.pvd */
     int scaling[LAB_MAX_ROWS]; /* --scaling LIST, see run_scaling() */
     int scaling_n;
     const char *trace; /* --trace FILE: the pool's timeline, Trace Event Format */
@@ -78,6 +81,9 @@ static const char *const usage_head =
     "  --volume FILE.vti   write the final state as a VTK ImageData volume (ParaView, VisIt):\n"
     "                      U and V on the samples (grid units, as --mesh), the parameters,\n"
     "                      step and state hash as field data\n"
+    "  --volume-every N    with --volume: also a time series for ParaView, FILE-stepS.vti at\n"
+    "                      the start and every N steps (and the last step), and FILE.pvd\n"
+    "                      listing them with their times (step * dt); at most 10000 files\n"
     "  --hash              print a line state_hash <16 hex digits>, then, with --mesh, a line\n"
     "                      mesh_hash <16 hex digits> (of the mesh.h blob); --probe's line\n"
     "                      comes after them, last\n"
@@ -143,7 +149,7 @@ static bool parse_int(const char *s, uint64_t lo, uint64_t hi, int64_t *out) {
 
 /* rdsim's own options that take a value (the settings' come from the schema). */
 static const char *const options[] = {"--dims", "--preset", "--steps", "--threads", "--load", "--save", "--mesh",
-                                      "--volume", "--scaling", "--trace", "--probe", NULL};
+                                      "--volume", "--volume-every", "--scaling", "--trace", "--probe", NULL};
 
 static int index_of(const schema_param_t *p) { return (int)(p - schema_at(0)); }
 
@@ -211,6 +217,9 @@ static int parse_option(options_t *o, const char *opt, const char *val) {
         size_t len = strlen(val);
         if (len < 5 || strcmp(val + len - 4, ".vti")) return bad_value(opt, val, "must end in .vti (VTK ImageData)");
         o->volume = val;
+    } else if (!strcmp(opt, "--volume-every")) {
+        if (!parse_int(val, 1, 1000000000000ull, &o->volume_every))
+            return bad_number(opt, val, "must be an integer 1..10^12");
     } else if (!strcmp(opt, "--scaling")) {
         o->scaling_n = lab_parse_threads(val, POOL_MAX_THREADS, o->scaling, LAB_MAX_ROWS);
         if (!o->scaling_n)
@@ -298,6 +307,56 @@ static int close_stdout(int rc) {
 }
 
 static double ms_since(uint64_t t0) { return (double)(plat_now_ns() - t0) * 1e-6; }
+
+/* --volume-every: the run in parts of N steps, the state written as FILE-stepS.vti before the
+ * first and after each (S zero-padded to the last step's digits, so the names sort by
+ * step), then FILE.pvd listing those written, also when a step or a write failed (err
+ * says which). The step timings add up over the parts. */
+static bool run_volume_series(const options_t *o, gs_sim_t *sim, pool_t *pool, gs_timing_t *tm, char *err,
+                              int err_len) {
+    size_t stem_len = strlen(o->volume) - 4; /* without ".vti" (parse_option) */
+    const char *base = strrchr(o->volume, '/');
+    size_t base_at = base ? (size_t)(base + 1 - o->volume) : 0;
+    uint64_t last = sim->step + (uint64_t)o->steps;
+    int width = snprintf(NULL, 0, "%" PRIu64, last);
+    int cap = (int)(o->steps / o->volume_every) + 2;
+    size_t name_cap = stem_len + 32;
+    char *names = malloc((size_t)cap * name_cap), *pvd = malloc(stem_len + 8);
+    const char **files = malloc((size_t)cap * sizeof *files);
+    double *times = malloc((size_t)cap * sizeof *times);
+    bool ok = names && pvd && files && times;
+    if (!ok) err_set(err, err_len, "--volume-every: out of memory for %d names", cap);
+    int n = 0;
+    int64_t left = o->steps;
+    while (ok) {
+        char *path = names + (size_t)n * name_cap;
+        snprintf(path, name_cap, "%.*s-step%0*" PRIu64 ".vti", (int)stem_len, o->volume, width, sim->step);
+        char why[400];
+        if (!vti_save(sim, pool, path, why, (int)sizeof why)) {
+            err_set(err, err_len, "--volume-every: %s", why);
+            ok = false;
+            break;
+        }
+        files[n] = path + base_at;
+        times[n++] = (double)sim->step * (double)sim->params.dt;
+        if (left == 0) break;
+        int64_t part = left < o->volume_every ? left : o->volume_every;
+        gs_timing_t t;
+        ok = trace_gs_step(sim, pool, part, &t, err, err_len);
+        tm->step_ms += t.step_ms, tm->ranges_ms += t.ranges_ms;
+        left -= part;
+    }
+    if (names && pvd && files && times) {
+        char why[400];
+        snprintf(pvd, stem_len + 8, "%.*s.pvd", (int)stem_len, o->volume);
+        if (!vti_collection_save(pvd, files, times, n, why, (int)sizeof why)) {
+            if (ok) err_set(err, err_len, "--volume-every: %s", why);
+            ok = false;
+        }
+    }
+    free(names), free(pvd), free(files), free(times);
+    return ok;
+}
 
 /* --mesh: marching cubes of V at --iso on the pool, written by extension. The
  * mesh hash (FNV-1a 64 of the mesh.h blob) goes to *hash. */
@@ -473,6 +532,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "rdsim: --dims/--size cannot be combined with --load (the file sets the grid)\n");
         return 2;
     }
+    if (o.volume_every) { /* the series: with --volume, of a plain run, a bounded number of files */
+        int64_t frames = o.steps / o.volume_every + 1 + (o.steps % o.volume_every != 0);
+        if (!o.volume || o.scaling_n) {
+            fprintf(stderr, "rdsim: --volume-every needs --volume FILE.vti%s\n", o.scaling_n ? " and no --scaling" : "");
+            return 2;
+        }
+        if (frames > VOLUME_FRAMES_MAX) {
+            fprintf(stderr, "rdsim: --volume-every %lld: %lld steps would write %lld volumes; at most %d\n",
+                    (long long)o.volume_every, (long long)o.steps, (long long)frames, VOLUME_FRAMES_MAX);
+            return 2;
+        }
+    }
     /* the typed colour range: from below to; given without --color-range custom, said */
     const schema_param_t *cmin = schema_find("colorMin"), *cmax = schema_find("colorMax");
     if ((int)setting(&o, "colorRange").d == MC_RANGE_CUSTOM) {
@@ -575,6 +646,11 @@ int main(int argc, char **argv) {
     if (o.scaling_n) {
         if (!run_scaling(&o, &sim, pool, err, (int)sizeof err)) {
             fprintf(stderr, "rdsim: --scaling: %s\n", err);
+            rc = 1;
+        }
+    } else if (o.volume_every) {
+        if (!run_volume_series(&o, &sim, pool, &tm, err, (int)sizeof err)) {
+            fprintf(stderr, "rdsim: %s\n", err);
             rc = 1;
         }
     } else if (!trace_gs_step(&sim, pool, o.steps, &tm, err, (int)sizeof err)) {

@@ -33,6 +33,16 @@ static void put(text_t *t, const char *fmt, ...) {
     else t->len += (size_t)w;
 }
 
+/* s as an XML attribute value's text (& < > " ' escaped). */
+static void put_attr(text_t *t, const char *s) {
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
+                      : *s == '\'' ? "&apos;" : NULL;
+        if (e) put(t, "%s", e);
+        else put(t, "%c", *s);
+    }
+}
+
 static void field(text_t *t, const char *type, const char *name, const char *value) {
     put(t, "      <DataArray type=\"%s\" Name=\"%s\" NumberOfTuples=\"1\" format=\"ascii\">%s</DataArray>\n", type,
         name, value);
@@ -131,6 +141,33 @@ bool vti_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *
         return false;
     }
     bool ok = vti_write(sim, pool, buf, size, err, err_len) && rds_file_replace(path, buf, size, err, err_len);
+    plat_free(buf);
+    return ok;
+}
+
+bool vti_collection_save(const char *path, const char *const *names, const double *times, int n, char *err,
+                         int err_len) {
+    static const char head[] = "<?xml version=\"1.0\"?>\n"
+                               "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
+                               "  <Collection>\n";
+    static const char tail[] = "  </Collection>\n</VTKFile>\n";
+    size_t cap = sizeof head + sizeof tail;
+    for (int i = 0; i < n; i++) cap += 6 * strlen(names[i]) + 96; /* every character escaped at worst */
+    char *buf = plat_alloc(cap);
+    if (!buf) {
+        err_set(err, err_len, "out of memory (%zu bytes) for %s", cap, path);
+        return false;
+    }
+    text_t t = {buf, 0, cap, false};
+    put(&t, "%s", head);
+    for (int i = 0; i < n; i++) {
+        put(&t, "    <DataSet timestep=\"%.17g\" group=\"\" part=\"0\" file=\"", times[i]);
+        put_attr(&t, names[i]);
+        put(&t, "\"/>\n");
+    }
+    put(&t, "%s", tail);
+    bool ok = !t.full && rds_file_replace(path, buf, t.len, err, err_len);
+    if (t.full) err_set(err, err_len, "%s: the collection did not fit its buffer", path);
     plat_free(buf);
     return ok;
 }

@@ -15,7 +15,8 @@
  *   <PointData Scalars="V">: Float32 V, then U, format "appended", x fastest.
  *   <AppendedData encoding="raw">, then "_", then for V and then U a UInt64 byte count
  *     (4 * nx*ny*nz) and the samples as little-endian float32.
- * Allocates nothing but vti_save's file buffer; call from the pool owner thread.
+ * Allocates nothing but the file buffers of vti_save and vti_collection_save; call from
+ * the pool owner thread.
  * Coupled to README.md (".vti volume").
  */
 #ifndef VTI_H
@@ -39,5 +40,11 @@ size_t vti_write(const gs_sim_t *sim, struct pool_t *pool, void *buf, size_t cap
 /* Writes sim's file to path through rds_file_replace (engine/rds.h: atomic for a
  * regular file, the previous one left as it was on failure). */
 bool vti_save(const gs_sim_t *sim, struct pool_t *pool, const char *path, char *err, int err_len);
+
+/* A ParaView data collection (.pvd: VTKFile type="Collection"): n datasets, file
+ * names[i] (relative to the .pvd's folder) at time times[i], in that order, through
+ * rds_file_replace. A time series of volumes opens in ParaView as one animated source. */
+bool vti_collection_save(const char *path, const char *const *names, const double *times, int n, char *err,
+                         int err_len);
 
 #endif

@@ -3,13 +3,16 @@
 ParaView reads them: the grid's extent, spacing and origin, U and V equal bit for bit to
 the .rds file of the same run, the field data (parameters, step, seed, the stored state
 hash equal to the .rds file's and to --hash's line), VTK's contour of V matching rdsim's
---mesh surface, the WASM rdsim writing the same bytes, and the refused names. Ends with
+--mesh surface, the WASM rdsim writing the same bytes, --volume-every's time series (its
+.pvd's datasets and times, each frame the bytes of a run of that many steps), and the
+refused names and values. Ends with
 "N passed, N failed"."""
 import os
 import shutil
 import struct
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 
 import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
@@ -125,6 +128,41 @@ with tempfile.TemporaryDirectory() as tmp:
     else:
         check(False, 'build/wasm/rdsim.js and node present (make wasm)')
 
+    # --volume-every: a time series for ParaView, the .pvd listing each frame with its time
+    series = os.path.join(tmp, 'a&b')
+    os.mkdir(series)
+    vol = os.path.join(series, 'r&1.vti')  # a name XML must escape
+    args = ['--dims', '18,12,10', '--steps', '25', '--seed', '2', '--dt', '0.5', '--threads', '2']
+    out = subprocess.run([RDSIM] + args + ['--volume', vol, '--volume-every', '10', '--hash'], capture_output=True, text=True)
+    plain = subprocess.run([RDSIM] + args + ['--hash'], capture_output=True, text=True)
+    if check(out.returncode == 0, '--volume-every ran'):
+        check(out.stdout.split()[-1] == plain.stdout.split()[-1], 'the series run ends in the plain run\'s state hash')
+        pvd = ET.parse(os.path.join(series, 'r&1.pvd')).getroot()
+        sets = [(float(d.get('timestep')), d.get('file')) for d in pvd.iter('DataSet')]
+        check(pvd.get('type') == 'Collection' and sets == [(0.0, 'r&1-step00.vti'), (5.0, 'r&1-step10.vti'),
+                                                           (10.0, 'r&1-step20.vti'), (12.5, 'r&1-step25.vti')],
+              'the .pvd lists the start, every 10 steps and the last, at step * dt: %s' % sets)
+        for t, name in sets:
+            r = vtkXMLImageDataReader()
+            r.SetFileName(os.path.join(series, name))
+            r.Update()
+            f = fields(r.GetOutput())
+            step = int(name[:-4].rsplit('step', 1)[1])
+            alone = os.path.join(tmp, 'alone.vti')
+            subprocess.run([RDSIM] + args[:2] + ['--steps', str(step)] + args[4:] + ['--volume', alone], check=True)
+            check(f.get('Step') == step and f.get('TimeValue') == t and
+                  open(os.path.join(series, name), 'rb').read() == open(alone, 'rb').read(),
+                  '%s: step %d, time %g, the bytes of a run of %d steps' % (name, step, t, step))
+        check(open(vol, 'rb').read() == open(os.path.join(series, 'r&1-step25.vti'), 'rb').read(),
+              '--volume holds the last state')
+    # continued from a file: the names count from the file's step, padded to the last step's digits
+    rds = os.path.join(tmp, 'c0.rds')
+    out = subprocess.run([RDSIM, '--load', rds, '--steps', '45', '--volume-every', '20', '--volume',
+                          os.path.join(tmp, 'cont.vti')], capture_output=True, text=True)
+    names = sorted(n for n in os.listdir(tmp) if n.startswith('cont-step'))
+    check(out.returncode == 0 and names == ['cont-step060.vti', 'cont-step080.vti', 'cont-step100.vti', 'cont-step105.vti'],
+          'continued from step 60: %s' % names)
+
     # refused before any work, with status 2 and the reason
     rds = os.path.join(tmp, 'c0.rds')
     refusals = [
@@ -132,6 +170,11 @@ with tempfile.TemporaryDirectory() as tmp:
         (['--volume', os.path.join(tmp, 'same.vti'), '--trace', os.path.join(tmp, '.', 'same.vti')], 'same file'),
         (['--volume', os.path.join(tmp, 'nofolder', 'v.vti')], 'nofolder'),
         (['--volume', os.path.join(tmp, 'dir.vti')], 'is a directory'),
+        (['--volume-every', '5'], '--volume-every needs --volume FILE.vti'),
+        (['--volume-every', '5', '--volume', os.path.join(tmp, 's.vti'), '--scaling', '1,2'], 'and no --scaling'),
+        (['--volume-every', '0', '--volume', os.path.join(tmp, 's.vti')], 'must be an integer 1..10^12'),
+        (['--volume-every', '1', '--steps', '10000', '--volume', os.path.join(tmp, 's.vti')],
+         '10000 steps would write 10001 volumes; at most 10000'),
     ]
     os.mkdir(os.path.join(tmp, 'dir.vti'))
     for extra, why in refusals:
