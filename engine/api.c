@@ -716,6 +716,7 @@ static struct {
     int clip;     /* -1 off, else the axis */
     float clip_pos;
     bool surface;
+    int profile; /* the line profile's axis, -1 off (probe_line) */
     uint8_t *blob[3]; /* the last eng_slice_build of each axis */
     size_t cap[3], bytes[3];
 } eng_sl;
@@ -730,6 +731,7 @@ static void eng_slices_init(void) {
     eng_sl.clip = (int)schema_default(schema_find("clip")).d;
     eng_sl.clip_pos = (float)schema_default(schema_find("clipPos")).d;
     eng_sl.surface = schema_default(schema_find("surface")).d != 0;
+    eng_sl.profile = (int)schema_default(schema_find("profile")).d;
 }
 
 /* The clip plane in force: its axis (-1: none) and its place in grid units, the sample a
@@ -774,6 +776,7 @@ static void eng_slices_stage(void) {
     eng_sl.clip = (int)staged_or("clip", eng_sl.clip);
     eng_sl.clip_pos = pos_in_range("clipPos", eng_sl.clip_pos);
     eng_sl.surface = staged_or("surface", eng_sl.surface) != 0;
+    eng_sl.profile = (int)staged_or("profile", eng_sl.profile);
 }
 
 static void eng_slices_json(char *buf, size_t cap) {
@@ -784,7 +787,8 @@ static void eng_slices_json(char *buf, size_t cap) {
     for (int a = 0; a < 3 && at < cap; a++)
         at += (size_t)snprintf(buf + at, cap - at, ",\"%s\":%s,\"%s\":%.9g", SLICE_ON[a], eng_sl.on[a] ? "true" : "false",
                                SLICE_POS[a], (double)eng_sl.pos[a]);
-    if (at < cap) snprintf(buf + at, cap - at, "}");
+    if (at < cap)
+        snprintf(buf + at, cap - at, ",\"profile\":\"%s\"}", eng_sl.profile < 0 ? "none" : axes[eng_sl.profile]);
 }
 
 /* Builds the slice normal to axis (0 x, 1 y, 2 z) of the state, as the view says (on,
@@ -817,6 +821,27 @@ API_EXPORT int eng_slice_build(int axis) {
     eng_sl.bytes[axis] = bytes;
     return 1;
 }
+
+/* The line profile as the view says (its axis; through the other two slices' samples):
+ * the samples along it, with U at eng_profile_ptr() and V after them, or 0 when it is
+ * off; -1 on failure (eng_last_error). eng_profile_at(a): the sample the line passes
+ * on axis a (-1 for its own axis). */
+static struct {
+    float uv[2 * GRID_MAX_SIDE];
+    int at[3];
+} eng_pr;
+API_EXPORT int eng_profile_build(void) {
+    if (!need_sim("eng_profile_build")) return -1;
+    int a = eng_sl.profile;
+    if (a < 0 || a > 2) return 0;
+    const int n[3] = {eng.sim.grid.nx, eng.sim.grid.ny, eng.sim.grid.nz};
+    for (int b = 0; b < 3; b++) eng_pr.at[b] = b == a ? -1 : slice_index(eng_sl.pos[b], n[b]);
+    int at[3] = {eng_pr.at[0], eng_pr.at[1], eng_pr.at[2]};
+    if (!probe_line(&eng.sim, a, at, eng_pr.uv, eng_pr.uv + n[a], eng.error, (int)sizeof eng.error)) return -1;
+    return n[a];
+}
+API_EXPORT const float *eng_profile_ptr(void) { return eng_pr.uv; }
+API_EXPORT int eng_profile_at(int axis) { return axis >= 0 && axis < 3 ? eng_pr.at[axis] : -1; }
 
 API_EXPORT const void *eng_slice_ptr(int axis) { return axis >= 0 && axis < 3 ? eng_sl.blob[axis] : NULL; }
 API_EXPORT uint32_t eng_slice_bytes(int axis) { return axis >= 0 && axis < 3 ? (uint32_t)eng_sl.bytes[axis] : 0; }

@@ -72,6 +72,28 @@ bool probe_sample(const gs_sim_t *sim, int x, int y, int z, probe_t *out, char *
     return true;
 }
 
+bool probe_line(const gs_sim_t *sim, int axis, const int at[3], float *u, float *v, char *err, int err_len) {
+    const grid_t g = sim->grid;
+    const int n[3] = {g.nx, g.ny, g.nz};
+    if (axis < 0 || axis > 2) {
+        err_set(err, err_len, "probe_line: axis must be 0..2, got %d", axis);
+        return false;
+    }
+    int p[3] = {at[0], at[1], at[2]};
+    for (int a = 0; a < 3; a++) {
+        if (a != axis && (p[a] < 0 || p[a] >= n[a])) {
+            err_set(err, err_len, "probe_line: %c = %d is outside the grid (0..%d)", "xyz"[a], p[a], n[a] - 1);
+            return false;
+        }
+    }
+    for (int i = 0; i < n[axis]; i++) {
+        p[axis] = i;
+        size_t k = grid_index(g, p[0], p[1], p[2]);
+        u[i] = sim->u[k], v[i] = sim->v[k];
+    }
+    return true;
+}
+
 /* The sample nearest point p of the drawn box: periodic axes wrap (the box's far
  * face is the copy of sample 0), zero-flux ones clamp. */
 static int nearest(double p, int n, bool periodic) {

@@ -65,4 +65,10 @@ bool probe_sample(const gs_sim_t *sim, int x, int y, int z, probe_t *out, char *
 bool probe_ray(const gs_sim_t *sim, const float origin[3], const float dir[3], const probe_desc_t *desc, probe_t *out,
                char *err, int err_len);
 
+/* The line profile (ParaView's "plot over line", along an axis): U and V of every sample
+ * on the line parallel to axis (0 x, 1 y, 2 z) through sample at[] (at[axis] ignored),
+ * in index order, into u[] and v[] (the axis' side of floats each, the state's own).
+ * False with the reason on an axis or a point outside the grid. */
+bool probe_line(const gs_sim_t *sim, int axis, const int at[3], float *u, float *v, char *err, int err_len);
+
 #endif

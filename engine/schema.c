@@ -207,6 +207,11 @@ static const schema_param_t params[] = {
     {.key = "clipPos", .page_only = true, .label = "clip at", .help = "where the clip plane is, 0..1 across the box", .kind = SCHEMA_REAL,
      .apply = SCHEMA_VIEW, .min = 0, .max = 1, .ui_min = 0, .ui_max = 1, .step = 0.005, .def = 0.5,
      .control = "range"},
+    /* the line profile (probe.h probe_line): U and V along a line parallel to an axis, through the other two slices' positions */
+    {.key = "profile", .page_only = true, .label = "Line profile",
+     .help = "U and V along a line parallel to this axis, through the other two slices' positions (x, y, z above), plotted under Line profile",
+     .kind = SCHEMA_CHOICE, .apply = SCHEMA_VIEW, .choice_count = clip_count, .choice_at = clip_at, .def = -1,
+     .control = "select"},
     /* paint brush (seed_paint_sphere's ranges) */
     {.key = "paintRadius", .label = "Radius", .unit = "samples", .kind = SCHEMA_REAL, .apply = SCHEMA_PAINT,
      .min = 0, .min_open = true, .max = SEED_PAINT_RADIUS_MAX, .ui_min = 1, .ui_max = 16, .step = 0.5, .def = 4,

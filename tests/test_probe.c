@@ -1,7 +1,8 @@
 /* test_probe: the probe finds what the view shows along a ray (the surface's first
  * inside sample, unless the clip plane cuts it away or a slice is nearer; else the
  * slice), reports the state's own U and V there, refuses bad rays and axes, and
- * painting along a ray paints at what the probe reads (the clip plane, slices too). */
+ * painting along a ray paints at what the probe reads (the clip plane, slices too); the
+ * line profile is the samples along an axis. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -266,9 +267,42 @@ static void painting_lands_on_the_slice_under_the_pointer(void **state) {
     gs_free(&s);
 }
 
+/* The line profile: along each axis through a sample, every sample's own U and V in index
+ * order (probe_sample's at each); an axis or a point outside the grid refused. */
+static void the_line_profile_is_the_samples_along_an_axis(void **state) {
+    (void)state;
+    gs_sim_t s;
+    two_boxes(&s, GRID_ZEROFLUX);
+    const int n[3] = {32, 14, 12}, at[3] = {11, 6, 5};
+    float u[32], v[32];
+    char err[160];
+    for (int a = 0; a < 3; a++) {
+        memset(u, 0xff, sizeof u), memset(v, 0xff, sizeof v);
+        assert_true(probe_line(&s, a, at, u, v, err, (int)sizeof err));
+        int inside = 0;
+        for (int i = 0; i < n[a]; i++) {
+            int p[3] = {at[0], at[1], at[2]};
+            p[a] = i;
+            probe_t q;
+            assert_true(probe_sample(&s, p[0], p[1], p[2], &q, err, (int)sizeof err));
+            assert_true(u[i] == q.u && v[i] == q.v);
+            inside += v[i] > 0.25f;
+        }
+        assert_int_equal(inside, a == 0 ? 6 : 5); /* x crosses both boxes, 3 wide each; y and z one, 5 deep */
+        if (n[a] < 32) assert_int_equal(((uint32_t *)u)[n[a]], 0xffffffffu); /* nothing past the side */
+    }
+    assert_false(probe_line(&s, 3, at, u, v, err, (int)sizeof err));
+    assert_non_null(strstr(err, "axis must be 0..2"));
+    const int out[3] = {40, 14, 2}; /* x ignored along x; y = 14 is outside */
+    assert_false(probe_line(&s, 0, out, u, v, err, (int)sizeof err));
+    assert_non_null(strstr(err, "y = 14 is outside the grid (0..13)"));
+    gs_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(first_inside_sample_along_the_ray),
+        cmocka_unit_test(the_line_profile_is_the_samples_along_an_axis),
         cmocka_unit_test(the_clip_plane_cuts_the_surface_away),
         cmocka_unit_test(a_slice_nearer_than_the_surface_wins),
         cmocka_unit_test(bad_input_is_refused),

@@ -45,6 +45,8 @@
 //   {type:'slices', slices}  (as a mesh's, without one: a view change that only the slices
 //     need, e.g. a slice dragged; a change the app alone draws (clip, colormap, colour range, surface) sends
 //     no mesh either, only the view)
+//   {type:'profile', axis, at, step, u, v}  (the line profile, after each mesh and slices;
+//     {axis:'none'} once when it goes off: postProfile)
 //   {type:'hash', hex, step}   {type:'file', kind, buffer, step}   {type:'error', message}
 //   {type:'stopped', step}   (a run reached its stopAt)
 //   {type:'lab', running, status ('running'|'done'|'failed'|'cancelled'), progress, rows, error}
@@ -222,6 +224,7 @@ function mesh() {
   meshStep = info.step; // the step it shows, for the names of exports and pictures
   postMessage({ type: 'mesh', buffer: copy, meshMs: ms, triangles, level: got, grid, full: budget.full, slices, step: info.step },
     [copy, ...slices.filter((b) => b)]);
+  postProfile();
   if (!stepping() || lastMeshAt - lastSeriesAt >= SERIES_MS) postSeries();
 }
 
@@ -313,10 +316,31 @@ function postSlices() {
   lastSlicesAt = performance.now();
   const slices = takeSlices();
   postMessage({ type: 'slices', slices }, slices.filter((b) => b));
+  postProfile();
+}
+
+// The line profile (engine/probe.h probe_line; web/profile.js), with each mesh and with the
+// slices alone: {type:'profile', axis, at: [x, y, z] (-1 along the line), step, u, v}
+// (Float32Arrays, transferred), or once {type:'profile', axis: 'none'} when it goes off.
+let profileOn = false;
+function postProfile() {
+  const n = E._eng_profile_build();
+  if (n < 0) { engineError('line profile'); return; }
+  if (n === 0) {
+    if (profileOn) postMessage({ type: 'profile', axis: 'none' });
+    profileOn = false;
+    return;
+  }
+  profileOn = true;
+  const ptr = E._eng_profile_ptr() >>> 0;
+  const u = new Float32Array(E.HEAPU8.slice(ptr, ptr + 4 * n).buffer);
+  const v = new Float32Array(E.HEAPU8.slice(ptr + 4 * n, ptr + 8 * n).buffer);
+  const at = [0, 1, 2].map((a) => E._eng_profile_at(a));
+  postMessage({ type: 'profile', axis: 'xyz'[at.indexOf(-1)], at, step: E._eng_sim_step_count(), u, v }, [u.buffer, v.buffer]);
 }
 // View settings by what a change of them needs: the slices only, or nothing the worker
 // builds (the app draws them from the view: app/render.c); any other needs a new mesh.
-const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField']);
+const SLICE_SETTINGS = new Set(['sliceX', 'sliceY', 'sliceZ', 'sliceXPos', 'sliceYPos', 'sliceZPos', 'sliceField', 'profile']);
 const DRAWN_SETTINGS = new Set(['clip', 'clipPos', 'colormap', 'colorRange', 'colorMin', 'colorMax', 'surface']);
 
 // The slices the view shows, built with each mesh and alone when only they changed

@@ -1028,7 +1028,7 @@ function onWorkerMessage(ev) {
       break;
     default: // the threads lab and timeline (web/lab.js); time series, paint history, probe (plots.js, paint.js, probe.js)
       if (window.rdLab) window.rdLab.onMessage(m);
-      for (const tool of [window.rdPlots, window.rdPaint, window.rdProbe]) if (tool) tool.onMessage(m);
+      for (const tool of [window.rdPlots, window.rdProfile, window.rdPaint, window.rdProbe]) if (tool) tool.onMessage(m);
   }
 }
 

@@ -413,3 +413,54 @@ test(`${BROWSER}: Export volume downloads rdsim --volume's .vti, byte for byte (
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(`${BROWSER}: the line profile plots U and V along an axis through the slices' positions, each value rdsim --probe's; its CSV downloads`, async () => {
+  const { page, errors } = await openPage(S.browser, `${S.server.url}/?threads=2#preset=mitosis&size=24&seedMode=cube&seed=3&boundary=1&paused=1`);
+  await until(page, () => window.rd.ready && window.rd.info);
+  await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 30 }));
+  await until(page, () => window.rd.info.step === 30);
+  assert.equal(await page.$eval('#profile-chart', (el) => el.hidden), true, 'no chart while off');
+  await page.select('#profile', 'x');
+  await until(page, () => window.rdProfile.last && window.rdProfile.last.axis === 'x' && window.rdProfile.last.step === 30);
+  const m = await page.evaluate(() => ({ at: window.rdProfile.last.at, u: Array.from(window.rdProfile.last.u),
+    v: Array.from(window.rdProfile.last.v), now: document.getElementById('profile-now').textContent,
+    chart: !document.getElementById('profile-chart').hidden && !!document.querySelector('#profile-chart canvas') }));
+  assert.deepEqual(m.at, [-1, 12, 12], 'through the y and z slices\' samples (0.5 of 0..23: 12)');
+  assert.equal(m.now, 'along x at y = 12, z = 12 (step 30)');
+  assert.ok(m.chart, 'uPlot drew the chart');
+  const args = ['--size', '24', '--preset', 'mitosis', '--seed-mode', 'cube', '--seed', '3', '--boundary', 'zeroflux', '--steps', '30'];
+  for (let x = 0; x < 24; x++) {
+    const line = rdsim([...args, '--probe', `${x},12,12`]).toString().trim().split('\n').pop().split(' ');
+    assert.deepEqual([Math.fround(Number(line[4])), Math.fround(Number(line[5]))], [m.u[x], m.v[x]], `x = ${x}: rdsim --probe's U and V`);
+  }
+  assert.ok(m.v.some((v) => v > 0.1) && m.v.some((v) => v < 0.01), 'the line crosses the pattern');
+  // The CSV: x,U,V and one row a sample, the same floats.
+  await catchDownloads(page);
+  await page.click('#profile-csv');
+  await until(page, () => window.__downloads.length === 1 && window.__downloads[0].bytes !== null);
+  const dl = await page.evaluate(() => ({ name: window.__downloads[0].name, text: new TextDecoder().decode(new Uint8Array(window.__downloads[0].bytes)) }));
+  assert.equal(dl.name, 'grayscott-24x24x24-step30-profile-x-y12z12.csv');
+  const rows = dl.text.trim().split('\n');
+  assert.equal(rows[0], 'x,U,V');
+  assert.equal(rows.length, 25);
+  rows.slice(1).forEach((r, i) => {
+    const [x, u, v] = r.split(',').map(Number);
+    assert.deepEqual([x, Math.fround(u), Math.fround(v)], [i, m.u[i], m.v[i]]);
+  });
+  // It follows the slices' positions (moved or not drawn) and the axis; off hides it.
+  await page.evaluate(() => { const el = document.getElementById('sliceYPos'); el.value = '0.25'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await until(page, () => window.rdProfile.last && String(window.rdProfile.last.at) === '-1,6,12');
+  await page.select('#profile', 'z');
+  await until(page, () => window.rdProfile.last && window.rdProfile.last.axis === 'z' && String(window.rdProfile.last.at) === '12,6,-1');
+  const z = await page.evaluate(() => Array.from(window.rdProfile.last.v));
+  const line = rdsim([...args, '--probe', '12,6,7']).toString().trim().split('\n').pop().split(' ');
+  assert.equal(Math.fround(Number(line[5])), z[7], 'z = 7 on the z line is rdsim --probe 12,6,7\'s V');
+  assert.match(await page.evaluate(() => location.hash), /profile=z/, 'the link carries it');
+  await page.select('#profile', 'none');
+  await until(page, () => window.rdProfile.last === null && document.getElementById('profile-chart').hidden &&
+    !document.getElementById('profile-none').hidden);
+  await page.click('#profile-csv');
+  await until(page, () => /No line profile to export/.test(document.getElementById('message').textContent));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
