@@ -172,7 +172,7 @@ $(GEN)/shaders.h: $(SHADERS) tools/embed_shaders.sh | $(GEN)
 APP_CFLAGS  := -std=gnu11 $(WARNINGS) -O2 -Iapp -I$(GEN) -I$(GEN)/include -I$(SDL2)/include
 APP_LDFLAGS := -L$(SDL2)/lib -lSDL2 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 \
     -sMODULARIZE=1 -sEXPORT_NAME=createApp -sENVIRONMENT=web -sALLOW_MEMORY_GROWTH=1 \
-    -sEXPORTED_FUNCTIONS=_main,_app_wake,_app_paint_at,_app_probe_ray,_app_camera_state,_app_camera_set,_app_camera_view,_app_camera_zoom,_app_camera_orbit,_app_camera_pan,_app_set_shown_range,_app_set_colormap,_app_set_surface,_app_set_clip,_app_slice_count,_app_request_redraw,_app_set_continuous,_app_set_pixel_scale,_app_plane_hover,_app_plane_grab,_app_plane_drag,_app_plane_release \
+    -sEXPORTED_FUNCTIONS=_main,_app_wake,_app_paint_at,_app_probe_ray,_app_camera_state,_app_camera_set,_app_camera_view,_app_camera_zoom,_app_camera_orbit,_app_camera_pan,_app_set_shown_range,_app_set_colormap,_app_set_surface,_app_set_clip,_app_set_profile,_app_slice_count,_app_request_redraw,_app_set_continuous,_app_set_pixel_scale,_app_plane_hover,_app_plane_grab,_app_plane_drag,_app_plane_release \
     -sEXPORTED_RUNTIME_METHODS=HEAPF32 --js-library app/app_lib.js
 # The app compiles one engine file: engine/colormap.c, the colour ramp it shares with mesh exports.
 $(WEBROOT)/app.js: $(APP_SRC) $(APP_HDR) engine/colormap.c engine/colormap.h engine/slice.h engine/mesh.h app/app_lib.js $(GEN)/shaders.h $(GEN)/include/cglm | $(WEBROOT)

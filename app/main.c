@@ -176,6 +176,11 @@ EMSCRIPTEN_KEEPALIVE void app_set_clip(int axis, float t) {
     app_wake();
     render_set_clip(axis, t);
 }
+/* The line profile's line (render_set_profile; axis -1: none). */
+EMSCRIPTEN_KEEPALIVE void app_set_profile(int axis, int x, int y, int z) {
+    app_wake();
+    render_set_profile(axis, x, y, z);
+}
 EMSCRIPTEN_KEEPALIVE int app_slice_count(void) { return render_slice_count(); }
 
 /* ---- dragging the slices and the clip plane ----------------------------------------------

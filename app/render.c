@@ -22,6 +22,7 @@ static struct {
     GLuint hl_vao, hl_vbo; /* the highlighted plane's outline: 4 corners, grid units */
     int hl_kind, hl_axis;  /* render_set_highlight; kind -1: none */
     float hl_t;
+    int profile_axis, profile_at[3]; /* render_set_profile; axis -1: none */
     GLint u_mvp, u_model, u_pos_scale, u_level, u_last, u_last_step, u_eye, u_base_color, u_use_scalar, u_ramp, u_scalar_range, u_shown_range;
     float shown_lo, shown_hi; /* the range the colours span (render_set_shown_range) */
     GLuint ramp; /* RAMP_SIZE x 1 colour ramp (make_ramp), texture unit 0 */
@@ -191,6 +192,7 @@ bool render_init(char *err, int err_len) {
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
     glBindVertexArray(0);
     r.hl_kind = -1;
+    r.profile_axis = -1;
     r.u_mvp = glGetUniformLocation(r.program, "u_mvp");
     r.u_model = glGetUniformLocation(r.program, "u_model");
     r.u_pos_scale = glGetUniformLocation(r.program, "u_pos_scale");
@@ -494,6 +496,34 @@ static void draw_highlight(void) {
     glEnable(GL_DEPTH_TEST);
 }
 
+void render_set_profile(int axis, int x, int y, int z) {
+    if (axis < -1 || axis > 2) axis = -1;
+    if (axis == r.profile_axis && (axis < 0 || (x == r.profile_at[0] && y == r.profile_at[1] && z == r.profile_at[2])))
+        return; /* nothing to redraw */
+    r.profile_axis = axis;
+    r.profile_at[0] = x, r.profile_at[1] = y, r.profile_at[2] = z;
+    r.changed = true;
+}
+
+/* The line profile's line, over everything (the box program is bound). */
+static void draw_profile(void) {
+    const int a = r.profile_axis;
+    if (a < 0) return;
+    int n[3];
+    grid_dims(n);
+    float ends[2][3];
+    for (int k = 0; k < 2; k++)
+        for (int b = 0; b < 3; b++) ends[k][b] = b == a ? (float)(k ? n[a] - 1 : 0) : (float)r.profile_at[b];
+    glUniform3f(r.box_u_size, 1.0f, 1.0f, 1.0f);
+    glUniform3f(r.box_u_color, 1.0f, 0.6f, 0.15f);
+    glBindVertexArray(r.hl_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof ends, ends);
+    glDisable(GL_DEPTH_TEST);
+    glDrawArrays(GL_LINES, 0, 2);
+    glEnable(GL_DEPTH_TEST);
+}
+
 void render_draw(const camera_t *cam, int w, int h) {
     glViewport(0, 0, w, h);
     glClearColor(RENDER_CLEAR_R, RENDER_CLEAR_G, RENDER_CLEAR_B, 1.0f);
@@ -551,6 +581,7 @@ void render_draw(const camera_t *cam, int w, int h) {
     glBindVertexArray(r.box_vao);
     glDrawArrays(GL_LINES, 0, 24);
     draw_highlight();
+    draw_profile();
     glBindVertexArray(0);
 }
 

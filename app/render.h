@@ -37,6 +37,10 @@ void render_set_surface(bool on);
 /* The clip plane: what lies beyond t (0..1 across the samples) on axis (0..2) is not
  * drawn; axis -1 (or t outside 0..1): no clip. */
 void render_set_clip(int axis, float t);
+/* The line profile's line (web/profile.js): parallel to axis (0..2) through sample
+ * (x, y, z) (its own axis' coordinate ignored), drawn bright over everything from the
+ * first sample to the last; axis -1: none. */
+void render_set_profile(int axis, int x, int y, int z);
 /* Slices drawn now (0..3); render_take_mesh takes them with the mesh. */
 int render_slice_count(void);
 

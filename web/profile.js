@@ -5,7 +5,8 @@
 // The worker sends {type:'profile', axis, at: [x, y, z] (-1 along the line), step, u, v}
 // (engine/probe.h probe_line: the state's own floats) with each mesh and when only the
 // view's planes changed; {axis: 'none'} when it is turned off. This file plots U and V
-// over the line with uPlot and exports them as CSV (the axis letter, U, V; each value
+// over the line with uPlot, shows the line in the view (orange, over everything: the app's
+// app_set_profile) and exports them as CSV (the axis letter, U, V; each value
 // the fewest digits that read back as its float32, as rdsim --probe's %.9g does).
 // Test hooks: window.rdProfile (last, csv(), chart).
 'use strict';
@@ -23,6 +24,11 @@
   function onMessage(m) {
     if (m.type !== 'profile') return;
     prof.last = m.axis === 'none' ? null : m;
+    // the line in the view (app/render.c render_set_profile), orange over everything
+    if (rd.app) {
+      const at = m.at || [0, 0, 0];
+      rd.app._app_set_profile(prof.last ? 'xyz'.indexOf(m.axis) : -1, at[0], at[1], at[2]);
+    }
     if (!drawScheduled) { drawScheduled = true; requestAnimationFrame(draw); }
   }
 

@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import os from 'node:os';
 import path from 'node:path';
 import { BROWSER, openPage, until, useCaddyAndBrowser } from './browser.mjs';
@@ -420,8 +421,23 @@ test(`${BROWSER}: the line profile plots U and V along an axis through the slice
   await page.evaluate(() => window.rd.worker.postMessage({ type: 'step', n: 30 }));
   await until(page, () => window.rd.info.step === 30);
   assert.equal(await page.$eval('#profile-chart', (el) => el.hidden), true, 'no chart while off');
+  // the view: orange pixels (the line, app/render.c draw_profile) only with the profile on
+  const orange = async () => {
+    await until(page, () => window.rd.meshesDrawn === window.rd.meshesReceived && !window.rd.pendingMesh);
+    await new Promise((r) => setTimeout(r, 400));
+    const png = PNG.sync.read(await (await page.$('#canvas')).screenshot({ type: 'png', captureBeyondViewport: false }));
+    let n = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+      if (r > 220 && g > 120 && g < 185 && b < 90) n++;
+    }
+    return n;
+  };
+  const before = await orange();
   await page.select('#profile', 'x');
   await until(page, () => window.rdProfile.last && window.rdProfile.last.axis === 'x' && window.rdProfile.last.step === 30);
+  const after = await orange();
+  assert.ok(before === 0 && after > 20, `the line shows in the view (${before} orange pixels before, ${after} after)`);
   const m = await page.evaluate(() => ({ at: window.rdProfile.last.at, u: Array.from(window.rdProfile.last.u),
     v: Array.from(window.rdProfile.last.v), now: document.getElementById('profile-now').textContent,
     chart: !document.getElementById('profile-chart').hidden && !!document.querySelector('#profile-chart canvas') }));
