@@ -465,6 +465,19 @@ void render_set_highlight(int kind, int axis, float t) {
     r.changed = true;
 }
 
+/* Lines of `count` points (grid units, at most 4) in colour (cr, cg, cb), over everything:
+ * the box program is bound. */
+static void draw_over(GLenum mode, const float *points, int count, float cr, float cg, float cb) {
+    glUniform3f(r.box_u_size, 1.0f, 1.0f, 1.0f);
+    glUniform3f(r.box_u_color, cr, cg, cb);
+    glBindVertexArray(r.hl_vao);
+    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)(3 * (size_t)count * sizeof(float)), points);
+    glDisable(GL_DEPTH_TEST);
+    glDrawArrays(mode, 0, count);
+    glEnable(GL_DEPTH_TEST);
+}
+
 /* The highlighted plane's outline, bright and over everything (the box program is bound). */
 static void draw_highlight(void) {
     const int a = r.hl_axis;
@@ -486,14 +499,7 @@ static void draw_highlight(void) {
         corners[k][(a + 1) % 3] = uv[k][0] * eb;
         corners[k][(a + 2) % 3] = uv[k][1] * ec;
     }
-    glUniform3f(r.box_u_size, 1.0f, 1.0f, 1.0f);
-    glUniform3f(r.box_u_color, 1.0f, 1.0f, 1.0f);
-    glBindVertexArray(r.hl_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
-    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof corners, corners);
-    glDisable(GL_DEPTH_TEST);
-    glDrawArrays(GL_LINE_LOOP, 0, 4);
-    glEnable(GL_DEPTH_TEST);
+    draw_over(GL_LINE_LOOP, &corners[0][0], 4, 1.0f, 1.0f, 1.0f);
 }
 
 void render_set_profile(int axis, int x, int y, int z) {
@@ -514,14 +520,7 @@ static void draw_profile(void) {
     float ends[2][3];
     for (int k = 0; k < 2; k++)
         for (int b = 0; b < 3; b++) ends[k][b] = b == a ? (float)(k ? n[a] - 1 : 0) : (float)r.profile_at[b];
-    glUniform3f(r.box_u_size, 1.0f, 1.0f, 1.0f);
-    glUniform3f(r.box_u_color, 1.0f, 0.6f, 0.15f);
-    glBindVertexArray(r.hl_vao);
-    glBindBuffer(GL_ARRAY_BUFFER, r.hl_vbo);
-    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof ends, ends);
-    glDisable(GL_DEPTH_TEST);
-    glDrawArrays(GL_LINES, 0, 2);
-    glEnable(GL_DEPTH_TEST);
+    draw_over(GL_LINES, &ends[0][0], 2, 1.0f, 0.6f, 0.15f);
 }
 
 void render_draw(const camera_t *cam, int w, int h) {
